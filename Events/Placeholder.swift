@@ -1,0 +1,2 @@
+// Placeholder until the catalogue lands.
+enum EventsPlaceholder {}

@@ -1,0 +1,78 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "Fabriek",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "EventLog", targets: ["EventLog"]),
+        .library(name: "Events", targets: ["Events"]),
+        .library(name: "Fabriek", targets: ["Fabriek"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CLZ4",
+            path: "Sources/CLZ4",
+            pkgConfig: "liblz4",
+            providers: [.apt(["liblz4-dev"])]
+        ),
+        .systemLibrary(
+            name: "CSQLite",
+            path: "Sources/CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
+        .target(name: "CCRC32C", path: "Sources/CCRC32C"),
+        .target(
+            name: "EventLog",
+            dependencies: [
+                "CLZ4", "CCRC32C",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            path: "Sources/EventLog"
+        ),
+        .target(
+            name: "Events",
+            dependencies: [
+                "EventLog", "CSQLite",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            path: "Events",
+            exclude: ["CATALOGUE.md"]
+        ),
+        .target(
+            name: "Fabriek",
+            dependencies: ["EventLog", "Events"],
+            path: "Sources/Fabriek"
+        ),
+        .executableTarget(
+            name: "fabriek-bench",
+            dependencies: ["EventLog", "Events", "CSQLite"],
+            path: "tools/fabriek-bench"
+        ),
+        .executableTarget(
+            name: "eventlog-crash-child",
+            dependencies: ["EventLog"],
+            path: "Tests/EventLogCrashChild"
+        ),
+        .testTarget(
+            name: "EventLogTests",
+            dependencies: ["EventLog", "eventlog-crash-child"],
+            path: "Tests/EventLogTests"
+        ),
+        .testTarget(
+            name: "EventsTests",
+            dependencies: ["Events"],
+            path: "Tests/EventsTests"
+        ),
+        .testTarget(
+            name: "FabriekTests",
+            dependencies: ["Fabriek", "Events", "EventLog"],
+            path: "Tests/FabriekTests"
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,2 @@
+import Testing
+@Test func eventsPlaceholder() { #expect(Bool(true)) }

@@ -1,0 +1,2 @@
+import Testing
+@Test func fabriekPlaceholder() { #expect(Bool(true)) }
