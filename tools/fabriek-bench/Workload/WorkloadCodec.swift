@@ -1,0 +1,313 @@
+/// Fabriek's payload format for the workload: a compact binary encoding written by hand.
+///
+/// Each payload is its fields in declaration order, with no field names and no type tag (the
+/// type is the log's event type):
+/// - integers: zigzag LEB128 varint;
+/// - strings: varint byte length, then UTF-8;
+/// - string lists: varint count, then each string;
+/// - closed sets (country, bidder kind, ...): one byte;
+/// - `ProfileFields`: one byte of presence bits (skills, rate, neighbourhood, city, country,
+///   email = bits 0...5), then the present fields;
+/// - `Bidder`: one byte (bit 0 kind, bit 1 name present), the name if present, the kvk list.
+///
+/// `encode` appends to a caller-owned buffer (reuse it: clear with
+/// `removeAll(keepingCapacity: true)`); `decode` reads straight from the stored bytes and throws
+/// `WorkloadCodecError` for bytes that are not a whole payload of the given type.
+enum WorkloadCodec {
+    static func encode(_ event: WorkloadEvent, into out: inout [UInt8]) {
+        switch event {
+        case .memberJoined(let e):
+            out.appendString(e.kvk); out.appendString(e.name); out.appendString(e.email)
+            out.appendStrings(e.skills); out.appendString(e.neighbourhood); out.appendString(e.city)
+            out.append(e.country.code); out.appendInt(e.hourlyRateEur); out.appendString(e.joinedAt)
+        case .memberProfileUpdated(let e):
+            out.appendString(e.kvk); out.appendProfile(e.changes); out.appendProfile(e.previous)
+            out.append(e.updatedBy.code); out.append(e.source.code); out.appendString(e.updatedAt)
+        case .tenderPublished(let e):
+            out.appendString(e.tenderId); out.appendString(e.title); out.appendString(e.client)
+            out.appendStrings(e.requiredSkills); out.appendString(e.neighbourhood)
+            out.appendString(e.city); out.appendInt(e.budgetEur); out.appendString(e.publishedAt)
+            out.appendString(e.deadline)
+        case .tenderClosed(let e):
+            out.appendString(e.tenderId); out.append(e.reason.code); out.appendInt(e.bidsReceived)
+            out.appendInt(e.lowestBidEur); out.appendInt(e.highestBidEur); out.append(e.nextStep.code)
+            out.appendString(e.closedBy); out.appendString(e.closedAt)
+        case .tenderAwarded(let e):
+            out.appendString(e.tenderId); out.appendString(e.bidId); out.appendBidder(e.awardedTo)
+            out.appendInt(e.amountEur); out.appendString(e.awardedAt); out.appendString(e.justification)
+        case .bidSubmitted(let e):
+            out.appendString(e.bidId); out.appendString(e.tenderId); out.appendBidder(e.bidder)
+            out.appendInt(e.amountEur); out.appendInt(e.hours); out.appendString(e.startDate)
+            out.appendString(e.note); out.appendString(e.submittedAt)
+        case .crossBorderWorkRegistered(let e):
+            out.appendString(e.registrationId); out.appendString(e.kvk); out.append(e.country.code)
+            out.appendInt(e.days); out.appendString(e.periodStart); out.appendString(e.periodEnd)
+            out.appendString(e.clientName); out.appendString(e.clientVat)
+            out.appendString(e.a1Certificate); out.appendString(e.registeredAt)
+        }
+    }
+
+    static func decode(_ kind: WorkloadEventKind, from bytes: UnsafeRawBufferPointer) throws(WorkloadCodecError) -> WorkloadEvent {
+        var r = PayloadReader(bytes)
+        let event: WorkloadEvent
+        switch kind {
+        case .memberJoined:
+            event = .memberJoined(MemberJoined(
+                kvk: try r.string(), name: try r.string(), email: try r.string(),
+                skills: try r.strings(), neighbourhood: try r.string(), city: try r.string(),
+                country: try r.code(Country.init(code:)), hourlyRateEur: try r.int(),
+                joinedAt: try r.string()))
+        case .memberProfileUpdated:
+            event = .memberProfileUpdated(MemberProfileUpdated(
+                kvk: try r.string(), changes: try r.profile(), previous: try r.profile(),
+                updatedBy: try r.code(MemberProfileUpdated.UpdatedBy.init(code:)),
+                source: try r.code(MemberProfileUpdated.Source.init(code:)),
+                updatedAt: try r.string()))
+        case .tenderPublished:
+            event = .tenderPublished(TenderPublished(
+                tenderId: try r.string(), title: try r.string(), client: try r.string(),
+                requiredSkills: try r.strings(), neighbourhood: try r.string(),
+                city: try r.string(), budgetEur: try r.int(), publishedAt: try r.string(),
+                deadline: try r.string()))
+        case .tenderClosed:
+            event = .tenderClosed(TenderClosed(
+                tenderId: try r.string(), reason: try r.code(TenderClosed.Reason.init(code:)),
+                bidsReceived: try r.int(), lowestBidEur: try r.int(), highestBidEur: try r.int(),
+                nextStep: try r.code(TenderClosed.NextStep.init(code:)),
+                closedBy: try r.string(), closedAt: try r.string()))
+        case .tenderAwarded:
+            event = .tenderAwarded(TenderAwarded(
+                tenderId: try r.string(), bidId: try r.string(), awardedTo: try r.bidder(),
+                amountEur: try r.int(), awardedAt: try r.string(), justification: try r.string()))
+        case .bidSubmitted:
+            event = .bidSubmitted(BidSubmitted(
+                bidId: try r.string(), tenderId: try r.string(), bidder: try r.bidder(),
+                amountEur: try r.int(), hours: try r.int(), startDate: try r.string(),
+                note: try r.string(), submittedAt: try r.string()))
+        case .crossBorderWorkRegistered:
+            event = .crossBorderWorkRegistered(CrossBorderWorkRegistered(
+                registrationId: try r.string(), kvk: try r.string(),
+                country: try r.code(Country.init(code:)), days: try r.int(),
+                periodStart: try r.string(), periodEnd: try r.string(),
+                clientName: try r.string(), clientVat: try r.string(),
+                a1Certificate: try r.string(), registeredAt: try r.string()))
+        }
+        guard r.isAtEnd else { throw .trailingBytes(offset: r.offset) }
+        return event
+    }
+}
+
+/// Why bytes are not a payload of the type given to `WorkloadCodec.decode`.
+enum WorkloadCodecError: Error, Sendable, Equatable {
+    /// The payload ends inside a field that starts before `offset`.
+    case truncated(offset: Int)
+    /// A one-byte code at `offset` names no member of its closed set.
+    case badCode(offset: Int, code: UInt8)
+    /// A varint at `offset` is longer than 64 bits.
+    case badVarint(offset: Int)
+    /// The payload has bytes left after its last field.
+    case trailingBytes(offset: Int)
+}
+
+// MARK: - Writing
+
+extension Array where Element == UInt8 {
+    @inline(__always)
+    fileprivate mutating func appendVarint(_ value: UInt64) {
+        var v = value
+        while v >= 0x80 {
+            append(UInt8(truncatingIfNeeded: v) | 0x80)
+            v >>= 7
+        }
+        append(UInt8(truncatingIfNeeded: v))
+    }
+
+    @inline(__always)
+    fileprivate mutating func appendInt(_ value: Int) {
+        appendVarint(UInt64(bitPattern: Int64((value << 1) ^ (value >> (Int.bitWidth - 1)))))
+    }
+
+    @inline(__always)
+    fileprivate mutating func appendString(_ value: String) {
+        appendVarint(UInt64(value.utf8.count))
+        append(contentsOf: value.utf8)
+    }
+
+    fileprivate mutating func appendStrings(_ values: [String]) {
+        appendVarint(UInt64(values.count))
+        for value in values { appendString(value) }
+    }
+
+    fileprivate mutating func appendProfile(_ p: ProfileFields) {
+        var present: UInt8 = 0
+        if p.skills != nil { present |= 1 << 0 }
+        if p.hourlyRateEur != nil { present |= 1 << 1 }
+        if p.neighbourhood != nil { present |= 1 << 2 }
+        if p.city != nil { present |= 1 << 3 }
+        if p.country != nil { present |= 1 << 4 }
+        if p.email != nil { present |= 1 << 5 }
+        append(present)
+        if let v = p.skills { appendStrings(v) }
+        if let v = p.hourlyRateEur { appendInt(v) }
+        if let v = p.neighbourhood { appendString(v) }
+        if let v = p.city { appendString(v) }
+        if let v = p.country { append(v.code) }
+        if let v = p.email { appendString(v) }
+    }
+
+    fileprivate mutating func appendBidder(_ b: Bidder) {
+        append(b.kind.code | (b.name == nil ? 0 : 2))
+        if let name = b.name { appendString(name) }
+        appendStrings(b.kvk)
+    }
+}
+
+// MARK: - Reading
+
+/// A cursor over one stored payload; every read checks the bounds.
+private struct PayloadReader {
+    let bytes: UnsafeRawBufferPointer
+    var offset = 0
+
+    init(_ bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
+
+    var isAtEnd: Bool { offset == bytes.count }
+
+    @inline(__always)
+    mutating func byte() throws(WorkloadCodecError) -> UInt8 {
+        guard offset < bytes.count else { throw .truncated(offset: offset) }
+        defer { offset += 1 }
+        return bytes[offset]
+    }
+
+    @inline(__always)
+    mutating func varint() throws(WorkloadCodecError) -> UInt64 {
+        let start = offset
+        var result: UInt64 = 0
+        var shift: UInt64 = 0
+        while true {
+            let b = try byte()
+            result |= UInt64(b & 0x7F) << shift
+            if b < 0x80 { return result }
+            shift += 7
+            guard shift < 64 else { throw .badVarint(offset: start) }
+        }
+    }
+
+    @inline(__always)
+    mutating func int() throws(WorkloadCodecError) -> Int {
+        let z = try varint()
+        return Int(truncatingIfNeeded: Int64(bitPattern: (z >> 1) ^ (0 &- (z & 1))))
+    }
+
+    @inline(__always)
+    mutating func string() throws(WorkloadCodecError) -> String {
+        let start = offset
+        let length = try varint()
+        guard length <= UInt64(bytes.count - offset) else { throw .truncated(offset: start) }
+        let end = offset + Int(length)
+        defer { offset = end }
+        return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[offset..<end]), as: UTF8.self)
+    }
+
+    mutating func strings() throws(WorkloadCodecError) -> [String] {
+        let start = offset
+        let count = try varint()
+        guard count <= UInt64(bytes.count - offset) else { throw .truncated(offset: start) }
+        var out: [String] = []
+        out.reserveCapacity(Int(count))
+        for _ in 0..<count { out.append(try string()) }
+        return out
+    }
+
+    @inline(__always)
+    mutating func code<T>(_ make: (UInt8) -> T?) throws(WorkloadCodecError) -> T {
+        let at = offset
+        let b = try byte()
+        guard let value = make(b) else { throw .badCode(offset: at, code: b) }
+        return value
+    }
+
+    mutating func profile() throws(WorkloadCodecError) -> ProfileFields {
+        let at = offset
+        let present = try byte()
+        guard present & 0xC0 == 0 else { throw .badCode(offset: at, code: present) }
+        var p = ProfileFields()
+        if present & (1 << 0) != 0 { p.skills = try strings() }
+        if present & (1 << 1) != 0 { p.hourlyRateEur = try int() }
+        if present & (1 << 2) != 0 { p.neighbourhood = try string() }
+        if present & (1 << 3) != 0 { p.city = try string() }
+        if present & (1 << 4) != 0 { p.country = try code(Country.init(code:)) }
+        if present & (1 << 5) != 0 { p.email = try string() }
+        return p
+    }
+
+    mutating func bidder() throws(WorkloadCodecError) -> Bidder {
+        let at = offset
+        let head = try byte()
+        guard head & 0xFC == 0, let kind = Bidder.Kind(code: head & 1) else {
+            throw .badCode(offset: at, code: head)
+        }
+        let name = head & 2 != 0 ? try string() : nil
+        return Bidder(kind: kind, name: name, kvk: try strings())
+    }
+}
+
+// MARK: - One-byte codes of the closed sets
+
+extension Country {
+    fileprivate var code: UInt8 {
+        switch self { case .nl: 0; case .be: 1; case .de: 2 }
+    }
+    fileprivate init?(code: UInt8) {
+        switch code { case 0: self = .nl; case 1: self = .be; case 2: self = .de; default: return nil }
+    }
+}
+
+extension Bidder.Kind {
+    fileprivate var code: UInt8 {
+        switch self { case .member: 0; case .consortium: 1 }
+    }
+    fileprivate init?(code: UInt8) {
+        switch code { case 0: self = .member; case 1: self = .consortium; default: return nil }
+    }
+}
+
+extension MemberProfileUpdated.UpdatedBy {
+    fileprivate var code: UInt8 {
+        switch self { case .member: 0; case .administration: 1 }
+    }
+    fileprivate init?(code: UInt8) {
+        switch code { case 0: self = .member; case 1: self = .administration; default: return nil }
+    }
+}
+
+extension MemberProfileUpdated.Source {
+    fileprivate var code: UInt8 {
+        switch self { case .memberPortal: 0; case .mobileApp: 1; case .administrationDesk: 2 }
+    }
+    fileprivate init?(code: UInt8) {
+        switch code {
+        case 0: self = .memberPortal; case 1: self = .mobileApp; case 2: self = .administrationDesk
+        default: return nil
+        }
+    }
+}
+
+extension TenderClosed.Reason {
+    fileprivate var code: UInt8 {
+        switch self { case .deadlinePassed: 0; case .withdrawnByClient: 1 }
+    }
+    fileprivate init?(code: UInt8) {
+        switch code { case 0: self = .deadlinePassed; case 1: self = .withdrawnByClient; default: return nil }
+    }
+}
+
+extension TenderClosed.NextStep {
+    fileprivate var code: UInt8 {
+        switch self { case .none: 0; case .evaluation: 1 }
+    }
+    fileprivate init?(code: UInt8) {
+        switch code { case 0: self = .none; case 1: self = .evaluation; default: return nil }
+    }
+}
