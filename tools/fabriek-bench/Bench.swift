@@ -1,0 +1,75 @@
+import Foundation
+
+/// The benchmark run: workload, fdatasync probe, each store's phases, the report.
+enum Bench {
+    /// Runs the command line; returns the process exit status (0 ok, 1 failure, 2 usage).
+    static func main(arguments: [String]) async -> Int32 {
+        let options: BenchOptions
+        do {
+            options = try BenchOptions.parse(arguments)
+        } catch {
+            if !error.description.isEmpty { progress("fabriek-bench: \(error.description)") }
+            progress(BenchOptions.usage)
+            return error.description.isEmpty ? 0 : 2
+        }
+        do {
+            try await run(options)
+            return 0
+        } catch {
+            progress("fabriek-bench: \(error)")
+            return 1
+        }
+    }
+
+    static func run(_ options: BenchOptions) async throws {
+        let directory: String
+        if let given = options.directory {
+            try FileManager.default.createDirectory(atPath: given, withIntermediateDirectories: true)
+            directory = given
+        } else {
+            directory = try Files.temporaryDirectory(prefix: "fabriek-bench")
+        }
+        defer { if options.directory == nil { Files.remove(directory) } }
+        #if DEBUG
+        progress("warning: this is a debug build; figures are meaningless. Use -c release.")
+        #endif
+
+        let workloadPath: String
+        if let file = options.workloadFile {
+            workloadPath = file
+        } else {
+            workloadPath = "\(directory)/workload-\(options.events).jsonl"
+            progress("generating \(workloadPath) with \(options.generator)")
+            try Workload.generate(events: options.events, generator: options.generator, path: workloadPath)
+        }
+        progress("parsing \(workloadPath)")
+        var start = monotonicNanoseconds()
+        let workload = try Workload.load(path: workloadPath)
+        progress("  \(workload.count) events, \(workload.streams.count) streams, longest \(workload.longestStream) (\(workload.streamLengths[workload.longestStream] ?? 0) events), parsed in \(Report.format(secondsSince(start), 1)) s")
+        start = monotonicNanoseconds()
+        let sizes = try workload.checkPayloadFormats(originalPath: workloadPath)
+        progress("  payload formats checked in \(Report.format(secondsSince(start), 1)) s: mean payload \(Report.format(sizes.binary, 1)) bytes binary (fabriek), \(Report.format(sizes.json, 1)) bytes JSON (baseline)")
+
+        var figures = BenchFigures(workloadEvents: workload.count, workloadStreams: workload.streams.count,
+                                   longestStream: workload.streamLengths[workload.longestStream] ?? 0)
+        if options.phases.contains(.fsync) {
+            figures.fdatasyncEPS = try FsyncProbe.appendsPerSecond(directory: directory)
+            progress("fdatasync probe: \(Report.format(figures.fdatasyncEPS!, 0)) appends/s (4 KiB each)")
+        }
+        let runner = PhaseRunner(workload: workload, phases: options.phases, directory: directory)
+        if options.stores.contains(FabriekStore.name) {
+            progress("fabriek")
+            figures.fabriek = try await runner.run(FabriekStore.self)
+        }
+        if options.stores.contains(SQLiteBaseline.name) {
+            progress("baseline")
+            figures.baseline = try await runner.run(SQLiteBaseline.self)
+        }
+
+        print(Report.markdown(figures))
+        if let jsonFile = options.jsonFile {
+            try figures.json().write(to: URL(fileURLWithPath: jsonFile))
+            progress("wrote \(jsonFile)")
+        }
+    }
+}

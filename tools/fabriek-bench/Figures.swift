@@ -1,0 +1,63 @@
+import Foundation
+
+/// One store's results; nil where the phase did not run.
+struct StoreFigures: Sendable {
+    var appendSingleEPS: Double?
+    var appendBatchEPS: Double?
+    var appendConcurrentEPS: Double?
+    var replayRawEPS: Double?
+    var replayTypedEPS: Double?
+    var loadP50Microseconds: Double?
+    var loadP99Microseconds: Double?
+    /// Mean time to read and fold the workload's longest stream (20 reads).
+    var loadLongestMeanMicroseconds: Double?
+    var bytesPerEvent: Double?
+    var openMilliseconds: Double?
+
+    /// The JSON keys and values, in the order the issue lists them.
+    var jsonFields: [(key: String, value: Double?)] {
+        [("append_single_eps", appendSingleEPS.map { $0.rounded() }),
+         ("append_batch_eps", appendBatchEPS.map { $0.rounded() }),
+         ("append_concurrent_eps", appendConcurrentEPS.map { $0.rounded() }),
+         ("replay_raw_eps", replayRawEPS.map { $0.rounded() }),
+         ("replay_typed_eps", replayTypedEPS.map { $0.rounded() }),
+         ("load_p50_us", loadP50Microseconds.map { rounded($0, 1) }),
+         ("load_p99_us", loadP99Microseconds.map { rounded($0, 1) }),
+         ("load_longest_mean_us", loadLongestMeanMicroseconds.map { rounded($0, 1) }),
+         ("bytes_per_event", bytesPerEvent.map { rounded($0, 1) }),
+         ("open_ms", openMilliseconds.map { rounded($0, 2) })]
+    }
+}
+
+/// Everything one run measured.
+struct BenchFigures: Sendable {
+    var workloadEvents: Int
+    var workloadStreams: Int
+    var longestStream: Int
+    var fdatasyncEPS: Double?
+    var fabriek: StoreFigures?
+    var baseline: StoreFigures?
+
+    /// `{"workload_events": N, "fdatasync_eps": x, "fabriek": {...}, "baseline": {...}}`; a
+    /// figure that was not measured is `null`.
+    func json() throws -> Data {
+        func object(_ figures: StoreFigures?) -> Any {
+            guard let figures else { return NSNull() }
+            var out: [String: Any] = [:]
+            for (key, value) in figures.jsonFields { out[key] = value ?? NSNull() }
+            return out
+        }
+        let root: [String: Any] = [
+            "workload_events": workloadEvents,
+            "fdatasync_eps": fdatasyncEPS.map { $0.rounded() } ?? NSNull(),
+            "fabriek": object(fabriek),
+            "baseline": object(baseline),
+        ]
+        return try JSONSerialization.data(withJSONObject: root, options: [.prettyPrinted, .sortedKeys])
+    }
+}
+
+private func rounded(_ value: Double, _ decimals: Int) -> Double {
+    let scale = pow(10, Double(decimals))
+    return (value * scale).rounded() / scale
+}

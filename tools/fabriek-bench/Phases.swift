@@ -1,0 +1,177 @@
+/// The benchmark's phases, selectable with `--phases`.
+enum Phase: String, CaseIterable, Sendable {
+    /// Raw 4 KiB write + fdatasync loop (top-level `fdatasync_eps`).
+    case fsync
+    /// The first 2,000 events, one durable commit each.
+    case single
+    /// All events, 1,000 per durable commit. Replay, load, size and open run on this store, so
+    /// selecting any of them loads it too.
+    case batch
+    /// Raw and typed replay of all events (median of 3 each).
+    case replay
+    /// 2,000 streams spread over all, p50/p99; the longest stream 20 times.
+    case load
+    /// Bytes on disk per event after the batch load.
+    case size
+    /// Opening the batch-loaded store (median of 5).
+    case open
+    /// 64 concurrent appenders, one durable commit per event.
+    case concurrent
+}
+
+/// Drives one store through the selected phases, each from an empty store, and checks what the
+/// reads return against the workload.
+struct PhaseRunner {
+    var workload: Workload
+    var phases: Set<Phase>
+    /// Scratch directory; each phase's store lives in `<directory>/<store>-<phase>`.
+    var directory: String
+
+    static let singleEvents = 2_000
+    static let batchSize = 1_000
+    static let loadStreams = 2_000
+    static let longestStreamReads = 20
+    static let replayRuns = 3
+    static let openRuns = 5
+    static let concurrentAppenders = 64
+
+    func run<Store: BenchStore>(_: Store.Type) async throws -> StoreFigures {
+        var figures = StoreFigures()
+        let name = Store.name
+        let count = workload.count
+
+        if phases.contains(.single) {
+            let dir = try freshDirectory(name, "single")
+            let store = try Store.create(in: dir, workload: workload)
+            let n = min(Self.singleEvents, count)
+            let start = monotonicNanoseconds()
+            for index in 0..<n { try await store.appendOne(index: index) }
+            let seconds = secondsSince(start)
+            _ = try store.closeAndMeasureSize()
+            figures.appendSingleEPS = Double(n) / seconds
+            report(name, "append single", "\(n) events in \(ms(seconds)) ms", figures.appendSingleEPS)
+            Files.remove(dir)
+        }
+
+        if !phases.isDisjoint(with: [.batch, .replay, .load, .size, .open]) {
+            let dir = try freshDirectory(name, "batch")
+            let store = try Store.create(in: dir, workload: workload)
+            let start = monotonicNanoseconds()
+            var next = 0
+            while next < count {
+                let end = min(next + Self.batchSize, count)
+                try await store.appendCommit(next..<end)
+                next = end
+            }
+            let seconds = secondsSince(start)
+            figures.appendBatchEPS = Double(count) / seconds
+            report(name, "append batch", "\(count) events in \(ms(seconds)) ms", figures.appendBatchEPS)
+
+            if phases.contains(.replay) {
+                figures.replayRawEPS = try replay(name, "replay raw") { try store.replayRaw() }
+                figures.replayTypedEPS = try replay(name, "replay typed") { try store.replayTyped() }
+            }
+            if phases.contains(.load) {
+                try load(store, into: &figures)
+            }
+            let bytes = try store.closeAndMeasureSize()
+            figures.bytesPerEvent = phases.contains(.size) ? Double(bytes) / Double(count) : nil
+            if phases.contains(.size) {
+                report(name, "size", "\(bytes) bytes on disk", nil, unit: "\(Report.format(figures.bytesPerEvent!, 1)) bytes/event")
+            }
+            if phases.contains(.open) {
+                var samples: [Double] = []
+                for _ in 0..<Self.openRuns { samples.append(try Store.timeOpen(in: dir)) }
+                samples.sort()
+                figures.openMilliseconds = samples[samples.count / 2]
+                report(name, "open", "runs \(samples.map { Report.format($0, 2) }.joined(separator: ", ")) ms", nil,
+                       unit: "median \(Report.format(figures.openMilliseconds!, 2)) ms")
+            }
+            Files.remove(dir)
+        }
+
+        if phases.contains(.concurrent) {
+            let dir = try freshDirectory(name, "concurrent")
+            let perTask = Store.concurrentEventsPerTask
+            let total = Self.concurrentAppenders * perTask
+            let seconds = try await Store.appendConcurrently(in: dir, workload: workload,
+                                                             tasks: Self.concurrentAppenders, perTask: perTask)
+            figures.appendConcurrentEPS = Double(total) / seconds
+            report(name, "append concurrent", "\(Self.concurrentAppenders) appenders × \(perTask) events in \(ms(seconds)) ms",
+                   figures.appendConcurrentEPS)
+            Files.remove(dir)
+        }
+        return figures
+    }
+
+    /// Median rate of `replayRuns` full replays; each must see every event once.
+    private func replay(_ name: String, _ phase: String, _ body: () throws -> Tally) throws -> Double {
+        var rates: [Double] = []
+        for _ in 0..<Self.replayRuns {
+            let start = monotonicNanoseconds()
+            let tally = try body()
+            let seconds = secondsSince(start)
+            guard tally.events == workload.count else {
+                throw BenchCheckError(description: "\(name) \(phase): read \(tally.events) events, expected \(workload.count)")
+            }
+            blackHole(tally)
+            rates.append(Double(tally.events) / seconds)
+        }
+        rates.sort()
+        let median = rates[rates.count / 2]
+        report(name, phase, "\(workload.count) events × \(Self.replayRuns)", median, unit: "median")
+        return median
+    }
+
+    /// Times each stream read + fold, and checks it against the fold of the workload's events.
+    private func load<Store: BenchStore>(_ store: Store, into figures: inout StoreFigures) throws {
+        let streams = workload.spreadStreams(Self.loadStreams)
+        let expected = expectedTallies(Set(streams + [workload.longestStream]))
+        var samples = LatencySamples()
+        for stream in streams {
+            let start = monotonicNanoseconds()
+            let tally = try store.loadStream(stream)
+            samples.record(nanoseconds: monotonicNanoseconds() &- start)
+            try check(Store.name, stream, tally, expected[stream]!)
+        }
+        var longest = LatencySamples()
+        for _ in 0..<Self.longestStreamReads {
+            let start = monotonicNanoseconds()
+            let tally = try store.loadStream(workload.longestStream)
+            longest.record(nanoseconds: monotonicNanoseconds() &- start)
+            try check(Store.name, workload.longestStream, tally, expected[workload.longestStream]!)
+        }
+        figures.loadP50Microseconds = samples.percentile(0.50)
+        figures.loadP99Microseconds = samples.percentile(0.99)
+        figures.loadLongestMeanMicroseconds = longest.mean
+        progress("  \(Store.name) load: \(streams.count) streams p50 \(Report.format(figures.loadP50Microseconds ?? 0, 1)) µs, p99 \(Report.format(figures.loadP99Microseconds ?? 0, 1)) µs; longest (\(workload.streamLengths[workload.longestStream] ?? 0) events) mean \(Report.format(longest.mean ?? 0, 1)) µs")
+    }
+
+    /// The tally a correct stream read produces: the stream's events folded in version order.
+    private func expectedTallies(_ streams: Set<String>) -> [String: Tally] {
+        var out: [String: Tally] = [:]
+        for record in workload.records where streams.contains(record.stream) {
+            out[record.stream, default: Tally()].add(record.event.foldValue)
+        }
+        return out
+    }
+
+    private func check(_ name: String, _ stream: String, _ got: Tally, _ expected: Tally) throws {
+        guard got == expected else {
+            throw BenchCheckError(description: "\(name) load: stream \(stream) read back as \(got.events) events (checksum \(got.checksum)), expected \(expected.events) (checksum \(expected.checksum))")
+        }
+    }
+
+    private func freshDirectory(_ store: String, _ phase: String) throws -> String {
+        let dir = "\(directory)/\(store)-\(phase)"
+        try Files.freshDirectory(dir)
+        return dir
+    }
+
+    private func report(_ name: String, _ phase: String, _ detail: String, _ rate: Double?, unit: String = "") {
+        let figure = rate.map { "\(Report.format($0, 0)) ev/s" } ?? ""
+        progress("  \(name) \(phase): \(detail) \(unit.isEmpty ? "" : unit + " ")\(figure)")
+    }
+
+    private func ms(_ seconds: Double) -> String { Report.format(seconds * 1000, 0) }
+}

@@ -1,0 +1,145 @@
+import EventLog
+import Foundation
+
+/// Fabriek's log under test: one `EventLog` with default options (durability `.fsync`), event
+/// type = workload type, stream = workload stream, expected version `.exact(version - 1)`,
+/// payloads in `WorkloadCodec`'s binary format.
+final class FabriekStore: BenchStore {
+    static let name = "fabriek"
+    static let concurrentEventsPerTask = 100
+
+    private let log: EventLog
+    private let directory: String
+    private let records: [WorkloadRecord]
+    private let ids: [UUID]
+    /// Reused encoding buffer; each event's payload is copied out of it at its exact size.
+    private var scratch: [UInt8] = []
+
+    private init(log: EventLog, directory: String, workload: Workload) {
+        self.log = log
+        self.directory = directory
+        self.records = workload.records
+        self.ids = workload.ids
+        scratch.reserveCapacity(1024)
+    }
+
+    static func create(in directory: String, workload: Workload) throws -> FabriekStore {
+        FabriekStore(log: try EventLog.open(directory: directory), directory: directory, workload: workload)
+    }
+
+    static func timeOpen(in directory: String) throws -> Double {
+        let start = monotonicNanoseconds()
+        let log = try EventLog.open(directory: directory)
+        let ms = Double(monotonicNanoseconds() &- start) / 1e6
+        blackHole(log.head())
+        try log.close()
+        return ms
+    }
+
+    @inline(__always)
+    private func proposedEvent(_ index: Int) -> ProposedEvent {
+        let event = records[index].event
+        scratch.removeAll(keepingCapacity: true)
+        WorkloadCodec.encode(event, into: &scratch)
+        return ProposedEvent(id: ids[index], type: event.typeName, payload: Array(scratch))
+    }
+
+    func appendOne(index: Int) async throws {
+        let record = records[index]
+        let event = proposedEvent(index)
+        _ = try await log.append(stream: record.stream, expectedVersion: .exact(record.version - 1), events: [event])
+    }
+
+    /// One `StreamAppend` per stream of the range (in order of first appearance), each expecting
+    /// the version before its first event: the whole range is one atomic commit.
+    func appendCommit(_ range: Range<Int>) async throws {
+        var slotOfStream: [String: Int] = [:]
+        slotOfStream.reserveCapacity(range.count)
+        var appends: [StreamAppend] = []
+        appends.reserveCapacity(range.count)
+        for index in range {
+            let record = records[index]
+            let event = proposedEvent(index)
+            if let slot = slotOfStream[record.stream] {
+                appends[slot].events.append(event)
+            } else {
+                slotOfStream[record.stream] = appends.count
+                appends.append(StreamAppend(stream: record.stream, expectedVersion: .exact(record.version - 1), events: [event]))
+            }
+        }
+        _ = try await log.append(appends)
+    }
+
+    func replayRaw() throws -> Tally {
+        var tally = Tally()
+        try log.forEachEvent(from: 1) { view in
+            let payload = view.payload
+            tally.add(Int(truncatingIfNeeded: view.position) &+ Int(truncatingIfNeeded: view.streamVersion)
+                &+ view.streamBytes.count &+ Int(view.typeBytes.first ?? 0)
+                &+ payload.count &+ Int(payload.first ?? 0) &+ Int(payload.last ?? 0))
+        }
+        return tally
+    }
+
+    func replayTyped() throws -> Tally {
+        var tally = Tally()
+        try log.forEachEvent(from: 1) { view in
+            guard let kind = WorkloadEventKind(utf8: view.typeBytes) else {
+                throw BenchCheckError(description: "fabriek: unknown event type '\(view.type)' at position \(view.position)")
+            }
+            tally.add(try WorkloadCodec.decode(kind, from: view.payload).foldValue)
+        }
+        return tally
+    }
+
+    func loadStream(_ stream: String) throws -> Tally {
+        var tally = Tally()
+        for recorded in try log.readStream(stream) {
+            guard let kind = WorkloadEventKind(name: recorded.type) else {
+                throw BenchCheckError(description: "fabriek: unknown event type '\(recorded.type)' at position \(recorded.position)")
+            }
+            let event = try recorded.payload.withUnsafeBytes { try WorkloadCodec.decode(kind, from: $0) }
+            tally.add(event.foldValue)
+        }
+        return tally
+    }
+
+    func closeAndMeasureSize() throws -> Int {
+        try log.close()
+        return Files.bytesUnder(directory)
+    }
+
+    /// `tasks` child tasks of one task group, each appending to a stream of its own
+    /// (`concurrent-<task>`), one event per `append` call; the log groups concurrent commits.
+    static func appendConcurrently(in directory: String, workload: Workload, tasks: Int, perTask: Int) async throws -> Double {
+        let log = try EventLog.open(directory: directory)
+        let records = workload.records
+        let ids = (0..<(tasks * perTask)).map { _ in UUID() }
+        let start = monotonicNanoseconds()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for task in 0..<tasks {
+                group.addTask {
+                    let stream = "concurrent-\(task)"
+                    var scratch: [UInt8] = []
+                    scratch.reserveCapacity(1024)
+                    for i in 0..<perTask {
+                        let n = task * perTask + i
+                        let event = records[n % records.count].event
+                        scratch.removeAll(keepingCapacity: true)
+                        WorkloadCodec.encode(event, into: &scratch)
+                        let proposed = ProposedEvent(id: ids[n], type: event.typeName, payload: Array(scratch))
+                        _ = try await log.append(stream: stream, expectedVersion: .exact(UInt64(i)), events: [proposed])
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        let seconds = secondsSince(start)
+        let total = log.head().position
+        try log.close()
+        guard total == UInt64(tasks * perTask) else {
+            throw BenchCheckError(description: "fabriek: \(total) events after the concurrent phase, expected \(tasks * perTask)")
+        }
+        return seconds
+    }
+}
