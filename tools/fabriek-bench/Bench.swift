@@ -56,7 +56,8 @@ enum Bench {
             figures.fdatasyncEPS = try FsyncProbe.appendsPerSecond(directory: directory)
             progress("fdatasync probe: \(Report.format(figures.fdatasyncEPS!, 0)) appends/s (4 KiB each)")
         }
-        let runner = PhaseRunner(workload: workload, phases: options.phases, directory: directory)
+        let runner = PhaseRunner(workload: workload, phases: options.phases, directory: directory,
+                                 keepStores: options.keepStores)
         if options.stores.contains(FabriekStore.name) {
             progress("fabriek")
             figures.fabriek = try await runner.run(FabriekStore.self)

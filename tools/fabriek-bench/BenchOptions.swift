@@ -1,5 +1,5 @@
 /// The command line: `fabriek-bench [--events N | --workload FILE] [--json FILE] [--dir DIR]
-/// [--phases LIST] [--stores LIST] [--generator PATH]`.
+/// [--phases LIST] [--stores LIST] [--generator PATH] [--keep]`.
 struct BenchOptions: Sendable {
     /// Workload size when it is generated (no `--workload`).
     var events = 100_000
@@ -14,10 +14,12 @@ struct BenchOptions: Sendable {
     var stores = ["fabriek", "baseline"]
     /// `gen_workload.py`, relative to the current directory unless absolute.
     var generator = "../shared/bench/gen_workload.py"
+    /// Leave each phase's store on disk (needs `--dir`), for inspection.
+    var keepStores = false
 
     static let usage = """
         usage: fabriek-bench [--events N | --workload FILE] [--json FILE] [--dir DIR]
-                             [--phases LIST] [--stores LIST] [--generator PATH]
+                             [--phases LIST] [--stores LIST] [--generator PATH] [--keep]
 
           --events N        generate a workload of N events (default 100000) with --generator
           --workload FILE   use this workload JSON Lines file instead
@@ -27,6 +29,7 @@ struct BenchOptions: Sendable {
           --phases LIST     comma-separated, default all: \(Phase.allCases.map(\.rawValue).joined(separator: ","))
           --stores LIST     comma-separated, default fabriek,baseline
           --generator PATH  gen_workload.py (default ../shared/bench/gen_workload.py)
+          --keep            keep each phase's store in DIR for inspection (needs --dir)
 
         Build and run in release mode: swift run -c release fabriek-bench --events 100000
         """
@@ -74,6 +77,7 @@ struct BenchOptions: Sendable {
                     throw UsageError(description: "unknown store '\(store)'; stores are fabriek,baseline")
                 }
                 options.stores = stores
+            case "--keep": options.keepStores = true
             case "--help", "-h":
                 throw UsageError(description: "")
             default:
@@ -82,6 +86,9 @@ struct BenchOptions: Sendable {
         }
         if eventsGiven && options.workloadFile != nil {
             throw UsageError(description: "give either --events or --workload, not both")
+        }
+        if options.keepStores && options.directory == nil {
+            throw UsageError(description: "--keep needs --dir DIR")
         }
         return options
     }

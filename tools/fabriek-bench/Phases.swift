@@ -26,6 +26,8 @@ struct PhaseRunner {
     var phases: Set<Phase>
     /// Scratch directory; each phase's store lives in `<directory>/<store>-<phase>`.
     var directory: String
+    /// Leave the stores on disk after their phases.
+    var keepStores = false
 
     static let singleEvents = 2_000
     static let batchSize = 1_000
@@ -50,7 +52,7 @@ struct PhaseRunner {
             _ = try store.closeAndMeasureSize()
             figures.appendSingleEPS = Double(n) / seconds
             report(name, "append single", "\(n) events in \(ms(seconds)) ms", figures.appendSingleEPS)
-            Files.remove(dir)
+            removeStore(dir)
         }
 
         if !phases.isDisjoint(with: [.batch, .replay, .load, .size, .open]) {
@@ -87,7 +89,7 @@ struct PhaseRunner {
                 report(name, "open", "runs \(samples.map { Report.format($0, 2) }.joined(separator: ", ")) ms", nil,
                        unit: "median \(Report.format(figures.openMilliseconds!, 2)) ms")
             }
-            Files.remove(dir)
+            removeStore(dir)
         }
 
         if phases.contains(.concurrent) {
@@ -99,7 +101,7 @@ struct PhaseRunner {
             figures.appendConcurrentEPS = Double(total) / seconds
             report(name, "append concurrent", "\(Self.concurrentAppenders) appenders × \(perTask) events in \(ms(seconds)) ms",
                    figures.appendConcurrentEPS)
-            Files.remove(dir)
+            removeStore(dir)
         }
         return figures
     }
@@ -160,6 +162,10 @@ struct PhaseRunner {
         guard got == expected else {
             throw BenchCheckError(description: "\(name) load: stream \(stream) read back as \(got.events) events (checksum \(got.checksum)), expected \(expected.events) (checksum \(expected.checksum))")
         }
+    }
+
+    private func removeStore(_ dir: String) {
+        if !keepStores { Files.remove(dir) }
     }
 
     private func freshDirectory(_ store: String, _ phase: String) throws -> String {

@@ -83,16 +83,15 @@ final class SQLiteStatement {
 
     func bind(_ index: Int32, _ value: String) {
         var value = value
-        value.withUTF8 { utf8 in
-            _ = sqlite3_bind_text(handle, index, utf8.baseAddress.map { UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self) } ?? "",
-                                  Int32(utf8.count), Self.transient)
-        }
+        value.withUTF8 { bindText(index, UnsafeRawBufferPointer($0)) }
     }
 
     /// Binds UTF-8 bytes as TEXT.
     func bindText(_ index: Int32, _ utf8: UnsafeRawBufferPointer) {
-        _ = sqlite3_bind_text(handle, index, utf8.baseAddress?.assumingMemoryBound(to: CChar.self) ?? "",
-                              Int32(utf8.count), Self.transient)
+        // A zero-length TEXT still needs a non-null pointer, or SQLite binds NULL.
+        let empty: StaticString = ""
+        let base = utf8.baseAddress ?? UnsafeRawPointer(empty.utf8Start)
+        _ = sqlite3_bind_text(handle, index, base.assumingMemoryBound(to: CChar.self), Int32(utf8.count), Self.transient)
     }
 
     /// Advances to the next row: true when there is one, false when the statement is done.

@@ -3,8 +3,8 @@
 /// The cases mirror the generator's seven event types field for field. Closed sets of strings
 /// (country, bidder kind, close reason, ...) are enums with the workload's spelling as raw value,
 /// so their JSON form is unchanged; free text, ids and timestamps stay `String`.
-/// `Codable` conformances (in `WorkloadEvent+Codable.swift`) produce and accept exactly the
-/// workload's JSON object for each payload.
+/// The payload types (`WorkloadPayloads.swift`) are `Codable` to and from exactly the workload's
+/// JSON object for each payload.
 enum WorkloadEvent: Sendable, Hashable {
     case memberJoined(MemberJoined)
     case memberProfileUpdated(MemberProfileUpdated)
@@ -90,114 +90,4 @@ enum WorkloadEventKind: UInt8, Sendable, CaseIterable {
         guard matches else { return nil }
         self = candidate
     }
-}
-
-/// A country of the Euregio.
-enum Country: String, Sendable, Hashable, Codable {
-    case nl = "NL", be = "BE", de = "DE"
-}
-
-/// Who bids: one member, or a named consortium of members.
-struct Bidder: Sendable, Hashable {
-    enum Kind: String, Sendable, Hashable, Codable { case member, consortium }
-    var kind: Kind
-    /// Only for a consortium.
-    var name: String?
-    var kvk: [String]
-}
-
-struct MemberJoined: Sendable, Hashable {
-    var kvk: String
-    var name: String
-    var email: String
-    var skills: [String]
-    var neighbourhood: String
-    var city: String
-    var country: Country
-    var hourlyRateEur: Int
-    var joinedAt: String
-}
-
-/// The profile fields a `MemberProfileUpdated` changes; absent fields are unchanged.
-struct ProfileFields: Sendable, Hashable {
-    var skills: [String]?
-    var hourlyRateEur: Int?
-    var neighbourhood: String?
-    var city: String?
-    var country: Country?
-    var email: String?
-}
-
-struct MemberProfileUpdated: Sendable, Hashable {
-    enum UpdatedBy: String, Sendable, Hashable, Codable { case member, administration }
-    enum Source: String, Sendable, Hashable, Codable {
-        case memberPortal = "member-portal", mobileApp = "mobile-app"
-        case administrationDesk = "administration-desk"
-    }
-    var kvk: String
-    var changes: ProfileFields
-    var previous: ProfileFields
-    var updatedBy: UpdatedBy
-    var source: Source
-    var updatedAt: String
-}
-
-struct TenderPublished: Sendable, Hashable {
-    var tenderId: String
-    var title: String
-    var client: String
-    var requiredSkills: [String]
-    var neighbourhood: String
-    var city: String
-    var budgetEur: Int
-    var publishedAt: String
-    var deadline: String
-}
-
-struct TenderClosed: Sendable, Hashable {
-    enum Reason: String, Sendable, Hashable, Codable {
-        case deadlinePassed = "deadline-passed", withdrawnByClient = "withdrawn-by-client"
-    }
-    enum NextStep: String, Sendable, Hashable, Codable { case none, evaluation }
-    var tenderId: String
-    var reason: Reason
-    var bidsReceived: Int
-    var lowestBidEur: Int
-    var highestBidEur: Int
-    var nextStep: NextStep
-    var closedBy: String
-    var closedAt: String
-}
-
-struct TenderAwarded: Sendable, Hashable {
-    var tenderId: String
-    var bidId: String
-    var awardedTo: Bidder
-    var amountEur: Int
-    var awardedAt: String
-    var justification: String
-}
-
-struct BidSubmitted: Sendable, Hashable {
-    var bidId: String
-    var tenderId: String
-    var bidder: Bidder
-    var amountEur: Int
-    var hours: Int
-    var startDate: String
-    var note: String
-    var submittedAt: String
-}
-
-struct CrossBorderWorkRegistered: Sendable, Hashable {
-    var registrationId: String
-    var kvk: String
-    var country: Country
-    var days: Int
-    var periodStart: String
-    var periodEnd: String
-    var clientName: String
-    var clientVat: String
-    var a1Certificate: String
-    var registeredAt: String
 }
