@@ -57,7 +57,7 @@ enum Bench {
             progress("fdatasync probe: \(Report.format(figures.fdatasyncEPS!, 0)) appends/s (4 KiB each)")
         }
         let runner = PhaseRunner(workload: workload, phases: options.phases, directory: directory,
-                                 keepStores: options.keepStores)
+                                 keepStores: options.keepStores, replayRuns: options.replayRuns)
         if options.stores.contains(FabriekStore.name) {
             progress("fabriek")
             figures.fabriek = try await runner.run(FabriekStore.self)

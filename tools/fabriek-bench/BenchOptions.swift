@@ -1,5 +1,5 @@
 /// The command line: `fabriek-bench [--events N | --workload FILE] [--json FILE] [--dir DIR]
-/// [--phases LIST] [--stores LIST] [--generator PATH] [--keep]`.
+/// [--phases LIST] [--stores LIST] [--generator PATH] [--replay-runs N] [--keep]`.
 struct BenchOptions: Sendable {
     /// Workload size when it is generated (no `--workload`).
     var events = 100_000
@@ -14,12 +14,15 @@ struct BenchOptions: Sendable {
     var stores = ["fabriek", "baseline"]
     /// `gen_workload.py`, relative to the current directory unless absolute.
     var generator = "../shared/bench/gen_workload.py"
+    /// Full replays per replay phase (the median is reported); more for profiling.
+    var replayRuns = 3
     /// Leave each phase's store on disk (needs `--dir`), for inspection.
     var keepStores = false
 
     static let usage = """
         usage: fabriek-bench [--events N | --workload FILE] [--json FILE] [--dir DIR]
-                             [--phases LIST] [--stores LIST] [--generator PATH] [--keep]
+                             [--phases LIST] [--stores LIST] [--generator PATH]
+                             [--replay-runs N] [--keep]
 
           --events N        generate a workload of N events (default 100000) with --generator
           --workload FILE   use this workload JSON Lines file instead
@@ -29,6 +32,8 @@ struct BenchOptions: Sendable {
           --phases LIST     comma-separated, default all: \(Phase.allCases.map(\.rawValue).joined(separator: ","))
           --stores LIST     comma-separated, default fabriek,baseline
           --generator PATH  gen_workload.py (default ../shared/bench/gen_workload.py)
+          --replay-runs N   full replays per replay phase, median reported (default 3; one
+                            when a replay takes over 5 s)
           --keep            keep each phase's store in DIR for inspection (needs --dir)
 
         Build and run in release mode: swift run -c release fabriek-bench --events 100000
@@ -77,6 +82,10 @@ struct BenchOptions: Sendable {
                     throw UsageError(description: "unknown store '\(store)'; stores are fabriek,baseline")
                 }
                 options.stores = stores
+            case "--replay-runs":
+                let v = try value(flag)
+                guard let n = Int(v), n > 0 else { throw UsageError(description: "--replay-runs needs a positive number, not '\(v)'") }
+                options.replayRuns = n
             case "--keep": options.keepStores = true
             case "--help", "-h":
                 throw UsageError(description: "")

@@ -28,12 +28,13 @@ struct PhaseRunner {
     var directory: String
     /// Leave the stores on disk after their phases.
     var keepStores = false
+    /// Full replays per replay phase.
+    var replayRuns = 3
 
     static let singleEvents = 2_000
     static let batchSize = 1_000
     static let loadStreams = 2_000
     static let longestStreamReads = 20
-    static let replayRuns = 3
     static let openRuns = 5
     static let concurrentAppenders = 64
 
@@ -106,11 +107,11 @@ struct PhaseRunner {
         return figures
     }
 
-    /// Median rate of `replayRuns` full replays (a single one when it takes over 5 s); each must
+    /// Median rate of `replayRuns` full replays (stopping after one that takes over 5 s); each must
     /// see every event once.
     private func replay(_ name: String, _ phase: String, _ body: () throws -> Tally) throws -> Double {
         var rates: [Double] = []
-        for _ in 0..<Self.replayRuns {
+        for _ in 0..<replayRuns {
             let start = monotonicNanoseconds()
             let tally = try body()
             let seconds = secondsSince(start)

@@ -1,3 +1,5 @@
+import Foundation
+
 /// One event of the benchmark workload (`shared/bench/gen_workload.py`) as a typed Swift value.
 ///
 /// The cases mirror the generator's seven event types field for field. Closed sets of strings
@@ -86,7 +88,9 @@ enum WorkloadEventKind: UInt8, Sendable, CaseIterable {
         case (25, UInt8(ascii: "C")): candidate = .crossBorderWorkRegistered
         default: return nil
         }
-        let matches = Self.utf8Names[Int(candidate.rawValue)].elementsEqual(bytes)
+        let matches = Self.utf8Names[Int(candidate.rawValue)].withUnsafeBytes { name in
+            memcmp(name.baseAddress!, bytes.baseAddress!, name.count) == 0
+        }
         guard matches else { return nil }
         self = candidate
     }
