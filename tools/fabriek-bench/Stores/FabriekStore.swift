@@ -50,22 +50,16 @@ final class FabriekStore: BenchStore {
         _ = try await log.append(stream: record.stream, expectedVersion: .exact(record.version - 1), events: [event])
     }
 
-    /// One `StreamAppend` per stream of the range (in order of first appearance), each expecting
-    /// the version before its first event: the whole range is one atomic commit.
+    /// One `StreamAppend` per event, in workload order, each expecting `version - 1` (the log
+    /// checks a stream that occurs several times in one call in order): the whole range is one
+    /// atomic commit and positions follow the workload order, as in the baseline.
     func appendCommit(_ range: Range<Int>) async throws {
-        var slotOfStream: [String: Int] = [:]
-        slotOfStream.reserveCapacity(range.count)
         var appends: [StreamAppend] = []
         appends.reserveCapacity(range.count)
         for index in range {
             let record = records[index]
-            let event = proposedEvent(index)
-            if let slot = slotOfStream[record.stream] {
-                appends[slot].events.append(event)
-            } else {
-                slotOfStream[record.stream] = appends.count
-                appends.append(StreamAppend(stream: record.stream, expectedVersion: .exact(record.version - 1), events: [event]))
-            }
+            appends.append(StreamAppend(stream: record.stream, expectedVersion: .exact(record.version - 1),
+                                        events: [proposedEvent(index)]))
         }
         _ = try await log.append(appends)
     }
