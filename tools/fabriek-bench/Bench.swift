@@ -1,6 +1,6 @@
 import Foundation
 
-/// The benchmark run: workload, fdatasync probe, each store's phases, the report.
+/// The benchmark run: workload, fdatasync probe, the phases for both stores, the report.
 enum Bench {
     /// Runs the command line; returns the process exit status (0 ok, 1 failure, 2 usage).
     static func main(arguments: [String]) async -> Int32 {
@@ -52,20 +52,30 @@ enum Bench {
 
         var figures = BenchFigures(workloadEvents: workload.count, workloadStreams: workload.streams.count,
                                    longestStream: workload.streamLengths[workload.longestStream] ?? 0)
+        let runner = PhaseRunner(workload: workload, phases: options.phases, directory: directory,
+                                 keepStores: options.keepStores, replayRuns: options.replayRuns)
+        let runFabriek = options.stores.contains(FabriekStore.name)
+        let runBaseline = options.stores.contains(SQLiteBaseline.name)
+        var fabriek = StoreFigures(), baseline = StoreFigures()
+
+        // Phase groups in turn, both stores in each, so that both meet similar disk conditions;
+        // the fdatasync probe right before the single appends it is compared with.
         if options.phases.contains(.fsync) {
             figures.fdatasyncEPS = try FsyncProbe.appendsPerSecond(directory: directory)
             progress("fdatasync probe: \(Report.format(figures.fdatasyncEPS!, 0)) appends/s (4 KiB each)")
         }
-        let runner = PhaseRunner(workload: workload, phases: options.phases, directory: directory,
-                                 keepStores: options.keepStores, replayRuns: options.replayRuns)
-        if options.stores.contains(FabriekStore.name) {
-            progress("fabriek")
-            figures.fabriek = try await runner.run(FabriekStore.self)
+        if runFabriek { try await runner.appendSingle(FabriekStore.self, into: &fabriek) }
+        if runBaseline { try await runner.appendSingle(SQLiteBaseline.self, into: &baseline) }
+        if runFabriek { try await runner.batchAndReads(FabriekStore.self, into: &fabriek) }
+        if runBaseline { try await runner.batchAndReads(SQLiteBaseline.self, into: &baseline) }
+        if runFabriek { try await runner.appendConcurrent(FabriekStore.self, into: &fabriek) }
+        if runBaseline { try await runner.appendConcurrent(SQLiteBaseline.self, into: &baseline) }
+        if options.phases.contains(.fsync) {
+            figures.fdatasyncPrezeroedEPS = try FsyncProbe.overwritesPerSecond(directory: directory)
+            progress("fdatasync probe, pre-zeroed file: \(Report.format(figures.fdatasyncPrezeroedEPS!, 0)) writes/s (4 KiB each)")
         }
-        if options.stores.contains(SQLiteBaseline.name) {
-            progress("baseline")
-            figures.baseline = try await runner.run(SQLiteBaseline.self)
-        }
+        figures.fabriek = runFabriek ? fabriek : nil
+        figures.baseline = runBaseline ? baseline : nil
 
         print(Report.markdown(figures))
         if let jsonFile = options.jsonFile {

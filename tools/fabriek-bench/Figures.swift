@@ -35,11 +35,13 @@ struct BenchFigures: Sendable {
     var workloadStreams: Int
     var longestStream: Int
     var fdatasyncEPS: Double?
+    /// 4 KiB overwrites + fdatasync into a pre-zeroed file (informational, no target).
+    var fdatasyncPrezeroedEPS: Double?
     var fabriek: StoreFigures?
     var baseline: StoreFigures?
 
-    /// `{"workload_events": N, "fdatasync_eps": x, "fabriek": {...}, "baseline": {...}}`; a
-    /// figure that was not measured is `null`.
+    /// `{"workload_events": N, "fdatasync_eps": x, "fdatasync_prezeroed_eps": y, "fabriek": {...},
+    /// "baseline": {...}}`; a figure that was not measured is `null`.
     func json() throws -> Data {
         func object(_ figures: StoreFigures?) -> Any {
             guard let figures else { return NSNull() }
@@ -50,6 +52,7 @@ struct BenchFigures: Sendable {
         let root: [String: Any] = [
             "workload_events": workloadEvents,
             "fdatasync_eps": fdatasyncEPS.map { $0.rounded() } ?? NSNull(),
+            "fdatasync_prezeroed_eps": fdatasyncPrezeroedEPS.map { $0.rounded() } ?? NSNull(),
             "fabriek": object(fabriek),
             "baseline": object(baseline),
         ]

@@ -19,8 +19,9 @@ enum Phase: String, CaseIterable, Sendable {
     case concurrent
 }
 
-/// Drives one store through the selected phases, each from an empty store, and checks what the
-/// reads return against the workload.
+/// Drives a store through the selected phases, each from an empty store, and checks what the
+/// reads return against the workload. `Bench` runs each group of phases for every store before
+/// the next group, so that both stores meet similar machine conditions.
 struct PhaseRunner {
     var workload: Workload
     var phases: Set<Phase>
@@ -38,73 +39,77 @@ struct PhaseRunner {
     static let openRuns = 5
     static let concurrentAppenders = 64
 
-    func run<Store: BenchStore>(_: Store.Type) async throws -> StoreFigures {
-        var figures = StoreFigures()
+    /// Append single: the first 2,000 events, one durable commit each, into an empty store.
+    func appendSingle<Store: BenchStore>(_: Store.Type, into figures: inout StoreFigures) async throws {
+        guard phases.contains(.single) else { return }
+        let name = Store.name
+        let dir = try freshDirectory(name, "single")
+        let store = try Store.create(in: dir, workload: workload)
+        let n = min(Self.singleEvents, workload.count)
+        let start = monotonicNanoseconds()
+        for index in 0..<n { try await store.appendOne(index: index) }
+        let seconds = secondsSince(start)
+        _ = try store.closeAndMeasureSize()
+        figures.appendSingleEPS = Double(n) / seconds
+        report(name, "append single", "\(n) events in \(ms(seconds)) ms", figures.appendSingleEPS)
+        removeStore(dir)
+    }
+
+    /// Append batch into an empty store, then on that store: replay, load, size, open (each when
+    /// selected; selecting any of them runs the batch load).
+    func batchAndReads<Store: BenchStore>(_: Store.Type, into figures: inout StoreFigures) async throws {
+        guard !phases.isDisjoint(with: [.batch, .replay, .load, .size, .open]) else { return }
         let name = Store.name
         let count = workload.count
-
-        if phases.contains(.single) {
-            let dir = try freshDirectory(name, "single")
-            let store = try Store.create(in: dir, workload: workload)
-            let n = min(Self.singleEvents, count)
-            let start = monotonicNanoseconds()
-            for index in 0..<n { try await store.appendOne(index: index) }
-            let seconds = secondsSince(start)
-            _ = try store.closeAndMeasureSize()
-            figures.appendSingleEPS = Double(n) / seconds
-            report(name, "append single", "\(n) events in \(ms(seconds)) ms", figures.appendSingleEPS)
-            removeStore(dir)
+        let dir = try freshDirectory(name, "batch")
+        let store = try Store.create(in: dir, workload: workload)
+        let start = monotonicNanoseconds()
+        var next = 0
+        while next < count {
+            let end = min(next + Self.batchSize, count)
+            try await store.appendCommit(next..<end)
+            next = end
         }
+        let seconds = secondsSince(start)
+        figures.appendBatchEPS = Double(count) / seconds
+        report(name, "append batch", "\(count) events in \(ms(seconds)) ms", figures.appendBatchEPS)
 
-        if !phases.isDisjoint(with: [.batch, .replay, .load, .size, .open]) {
-            let dir = try freshDirectory(name, "batch")
-            let store = try Store.create(in: dir, workload: workload)
-            let start = monotonicNanoseconds()
-            var next = 0
-            while next < count {
-                let end = min(next + Self.batchSize, count)
-                try await store.appendCommit(next..<end)
-                next = end
-            }
-            let seconds = secondsSince(start)
-            figures.appendBatchEPS = Double(count) / seconds
-            report(name, "append batch", "\(count) events in \(ms(seconds)) ms", figures.appendBatchEPS)
-
-            if phases.contains(.replay) {
-                figures.replayRawEPS = try replay(name, "replay raw") { try store.replayRaw() }
-                figures.replayTypedEPS = try replay(name, "replay typed") { try store.replayTyped() }
-            }
-            if phases.contains(.load) {
-                try load(store, into: &figures)
-            }
-            let bytes = try store.closeAndMeasureSize()
-            figures.bytesPerEvent = phases.contains(.size) ? Double(bytes) / Double(count) : nil
-            if phases.contains(.size) {
-                report(name, "size", "\(bytes) bytes on disk", nil, unit: "\(Report.format(figures.bytesPerEvent!, 1)) bytes/event")
-            }
-            if phases.contains(.open) {
-                var samples: [Double] = []
-                for _ in 0..<Self.openRuns { samples.append(try Store.timeOpen(in: dir)) }
-                samples.sort()
-                figures.openMilliseconds = samples[samples.count / 2]
-                report(name, "open", "runs \(samples.map { Report.format($0, 2) }.joined(separator: ", ")) ms", nil,
-                       unit: "median \(Report.format(figures.openMilliseconds!, 2)) ms")
-            }
-            removeStore(dir)
+        if phases.contains(.replay) {
+            figures.replayRawEPS = try replay(name, "replay raw") { try store.replayRaw() }
+            figures.replayTypedEPS = try replay(name, "replay typed") { try store.replayTyped() }
         }
-
-        if phases.contains(.concurrent) {
-            let dir = try freshDirectory(name, "concurrent")
-            let perTask = Store.concurrentEventsPerTask
-            let total = Self.concurrentAppenders * perTask
-            let seconds = try await Store.appendConcurrently(in: dir, workload: workload,
-                                                             tasks: Self.concurrentAppenders, perTask: perTask)
-            figures.appendConcurrentEPS = Double(total) / seconds
-            report(name, "append concurrent", "\(Self.concurrentAppenders) appenders × \(perTask) events in \(ms(seconds)) ms",
-                   figures.appendConcurrentEPS)
-            removeStore(dir)
+        if phases.contains(.load) {
+            try load(store, into: &figures)
         }
-        return figures
+        let bytes = try store.closeAndMeasureSize()
+        if phases.contains(.size) {
+            figures.bytesPerEvent = Double(bytes) / Double(count)
+            report(name, "size", "\(bytes) bytes on disk", nil, unit: "\(Report.format(figures.bytesPerEvent!, 1)) bytes/event")
+        }
+        if phases.contains(.open) {
+            var samples: [Double] = []
+            for _ in 0..<Self.openRuns { samples.append(try Store.timeOpen(in: dir)) }
+            samples.sort()
+            figures.openMilliseconds = samples[samples.count / 2]
+            report(name, "open", "runs \(samples.map { Report.format($0, 2) }.joined(separator: ", ")) ms", nil,
+                   unit: "median \(Report.format(figures.openMilliseconds!, 2)) ms")
+        }
+        removeStore(dir)
+    }
+
+    /// 64 concurrent appenders, one durable commit per event, into an empty store.
+    func appendConcurrent<Store: BenchStore>(_: Store.Type, into figures: inout StoreFigures) async throws {
+        guard phases.contains(.concurrent) else { return }
+        let name = Store.name
+        let dir = try freshDirectory(name, "concurrent")
+        let perTask = Store.concurrentEventsPerTask
+        let total = Self.concurrentAppenders * perTask
+        let seconds = try await Store.appendConcurrently(in: dir, workload: workload,
+                                                         tasks: Self.concurrentAppenders, perTask: perTask)
+        figures.appendConcurrentEPS = Double(total) / seconds
+        report(name, "append concurrent", "\(Self.concurrentAppenders) appenders × \(perTask) events in \(ms(seconds)) ms",
+               figures.appendConcurrentEPS)
+        removeStore(dir)
     }
 
     /// Median rate of `replayRuns` full replays (stopping after one that takes over 5 s); each must

@@ -66,7 +66,7 @@ enum Report {
             lines.append("| \(row.label) | \(a.map { format($0, row.decimals) } ?? "—") | \(b.map { format($0, row.decimals) } ?? "—") | \(ratio) | \(row.target) | \(met) |")
         }
         lines.append("")
-        lines.append("Raw 4 KiB append + fdatasync in the same run: \(f.fdatasyncEPS.map { format($0, 0) } ?? "—") appends/s. Ratio = fabriek ÷ baseline.")
+        lines.append("Raw 4 KiB append + fdatasync in the same run (`fdatasync_eps`): \(f.fdatasyncEPS.map { format($0, 0) } ?? "—") appends/s; into a pre-zeroed file: \(f.fdatasyncPrezeroedEPS.map { format($0, 0) } ?? "—") writes/s. Ratio = fabriek ÷ baseline.")
         return lines.joined(separator: "\n")
     }
 
