@@ -61,6 +61,7 @@ enum Bench {
         // Phase groups in turn, both stores in each, so that both meet similar disk conditions;
         // the fdatasync probe right before the single appends it is compared with.
         if options.phases.contains(.fsync) {
+            Files.settle()
             figures.fdatasyncEPS = try FsyncProbe.appendsPerSecond(directory: directory)
             progress("fdatasync probe: \(Report.format(figures.fdatasyncEPS!, 0)) appends/s (4 KiB each)")
         }
@@ -71,6 +72,7 @@ enum Bench {
         if runFabriek { try await runner.appendConcurrent(FabriekStore.self, into: &fabriek) }
         if runBaseline { try await runner.appendConcurrent(SQLiteBaseline.self, into: &baseline) }
         if options.phases.contains(.fsync) {
+            Files.settle()
             figures.fdatasyncPrezeroedEPS = try FsyncProbe.overwritesPerSecond(directory: directory)
             progress("fdatasync probe, pre-zeroed file: \(Report.format(figures.fdatasyncPrezeroedEPS!, 0)) writes/s (4 KiB each)")
         }

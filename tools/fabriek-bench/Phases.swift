@@ -46,12 +46,13 @@ struct PhaseRunner {
         let dir = try freshDirectory(name, "single")
         let store = try Store.create(in: dir, workload: workload)
         let n = min(Self.singleEvents, workload.count)
-        let start = monotonicNanoseconds()
+        let timer = PhaseTimer()
         for index in 0..<n { try await store.appendOne(index: index) }
-        let seconds = secondsSince(start)
+        let seconds = timer.wallSeconds
+        let cpu = timer.cpuDescription
         _ = try store.closeAndMeasureSize()
         figures.appendSingleEPS = Double(n) / seconds
-        report(name, "append single", "\(n) events in \(ms(seconds)) ms", figures.appendSingleEPS)
+        report(name, "append single", "\(n) events in \(ms(seconds)) ms, \(cpu)", figures.appendSingleEPS)
         removeStore(dir)
     }
 
@@ -63,16 +64,17 @@ struct PhaseRunner {
         let count = workload.count
         let dir = try freshDirectory(name, "batch")
         let store = try Store.create(in: dir, workload: workload)
-        let start = monotonicNanoseconds()
+        let timer = PhaseTimer()
         var next = 0
         while next < count {
             let end = min(next + Self.batchSize, count)
             try await store.appendCommit(next..<end)
             next = end
         }
-        let seconds = secondsSince(start)
+        let seconds = timer.wallSeconds
+        let cpu = timer.cpuDescription
         figures.appendBatchEPS = Double(count) / seconds
-        report(name, "append batch", "\(count) events in \(ms(seconds)) ms", figures.appendBatchEPS)
+        report(name, "append batch", "\(count) events in \(ms(seconds)) ms, \(cpu)", figures.appendBatchEPS)
 
         if phases.contains(.replay) {
             figures.replayRawEPS = try replay(name, "replay raw") { try store.replayRaw() }
@@ -104,10 +106,12 @@ struct PhaseRunner {
         let dir = try freshDirectory(name, "concurrent")
         let perTask = Store.concurrentEventsPerTask
         let total = Self.concurrentAppenders * perTask
+        let timer = PhaseTimer()
         let seconds = try await Store.appendConcurrently(in: dir, workload: workload,
                                                          tasks: Self.concurrentAppenders, perTask: perTask)
+        let cpu = timer.cpuDescription
         figures.appendConcurrentEPS = Double(total) / seconds
-        report(name, "append concurrent", "\(Self.concurrentAppenders) appenders × \(perTask) events in \(ms(seconds)) ms",
+        report(name, "append concurrent", "\(Self.concurrentAppenders) appenders × \(perTask) events in \(ms(seconds)) ms, \(cpu) incl. setup",
                figures.appendConcurrentEPS)
         removeStore(dir)
     }
@@ -116,10 +120,12 @@ struct PhaseRunner {
     /// see every event once.
     private func replay(_ name: String, _ phase: String, _ body: () throws -> Tally) throws -> Double {
         var rates: [Double] = []
+        var cpuRates: [Double] = []
         for _ in 0..<replayRuns {
-            let start = monotonicNanoseconds()
+            let timer = PhaseTimer()
             let tally = try body()
-            let seconds = secondsSince(start)
+            let seconds = timer.wallSeconds
+            cpuRates.append(Double(tally.events) / max(timer.cpuSeconds, 1e-9))
             guard tally.events == workload.count else {
                 throw BenchCheckError(description: "\(name) \(phase): read \(tally.events) events, expected \(workload.count)")
             }
@@ -128,8 +134,9 @@ struct PhaseRunner {
             if seconds > 5 { break }
         }
         rates.sort()
+        cpuRates.sort()
         let median = rates[rates.count / 2]
-        report(name, phase, "\(workload.count) events × \(rates.count)", median, unit: "median")
+        report(name, phase, "\(workload.count) events × \(rates.count), per cpu-second \(Report.format(cpuRates[cpuRates.count / 2], 0)) ev/s,", median, unit: "median")
         return median
     }
 
@@ -176,9 +183,11 @@ struct PhaseRunner {
         if !keepStores { Files.remove(dir) }
     }
 
+    /// An empty directory for a store, after flushing what earlier phases left to write back.
     private func freshDirectory(_ store: String, _ phase: String) throws -> String {
         let dir = "\(directory)/\(store)-\(phase)"
         try Files.freshDirectory(dir)
+        Files.settle()
         return dir
     }
 

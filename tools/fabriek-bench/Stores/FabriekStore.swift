@@ -100,7 +100,12 @@ final class FabriekStore: BenchStore {
 
     func closeAndMeasureSize() throws -> Int {
         try log.close()
-        return Files.bytesUnder(directory)
+        let total = Files.bytesUnder(directory)
+        let segments = Files.bytesUnder(directory + "/segments")
+        let index = Files.bytesUnder(directory + "/index")
+        let events = Double(max(log.head().position, 1))
+        progress("  fabriek size: segments \(Report.format(Double(segments) / events, 1)) + index \(Report.format(Double(index) / events, 1)) + other \(Report.format(Double(total - segments - index) / events, 1)) bytes/event")
+        return total
     }
 
     /// `tasks` child tasks of one task group, each appending to a stream of its own
@@ -110,23 +115,31 @@ final class FabriekStore: BenchStore {
         let records = workload.records
         let ids = (0..<(tasks * perTask)).map { _ in UUID() }
         let start = monotonicNanoseconds()
-        try await withThrowingTaskGroup(of: Void.self) { group in
+        // Each task reports the commit (head position) of each of its appends: the number of
+        // distinct commits shows how well concurrent appends were grouped.
+        let commits = try await withThrowingTaskGroup(of: [UInt64].self) { group in
             for task in 0..<tasks {
                 group.addTask {
                     let stream = "concurrent-\(task)"
                     var scratch: [UInt8] = []
                     scratch.reserveCapacity(1024)
+                    var heads: [UInt64] = []
+                    heads.reserveCapacity(perTask)
                     for i in 0..<perTask {
                         let n = task * perTask + i
                         let event = records[n % records.count].event
                         scratch.removeAll(keepingCapacity: true)
                         WorkloadCodec.encode(event, into: &scratch)
                         let proposed = ProposedEvent(id: ids[n], type: event.typeName, payload: Array(scratch))
-                        _ = try await log.append(stream: stream, expectedVersion: .exact(UInt64(i)), events: [proposed])
+                        let result = try await log.append(stream: stream, expectedVersion: .exact(UInt64(i)), events: [proposed])
+                        heads.append(result.head.position)
                     }
+                    return heads
                 }
             }
-            try await group.waitForAll()
+            var all = Set<UInt64>()
+            for try await heads in group { all.formUnion(heads) }
+            return all.count
         }
         let seconds = secondsSince(start)
         let total = log.head().position
@@ -134,6 +147,7 @@ final class FabriekStore: BenchStore {
         guard total == UInt64(tasks * perTask) else {
             throw BenchCheckError(description: "fabriek: \(total) events after the concurrent phase, expected \(tasks * perTask)")
         }
+        progress("  fabriek append concurrent: \(commits) commits, \(Report.format(Double(total) / Double(commits), 1)) events per commit (fdatasync)")
         return seconds
     }
 }

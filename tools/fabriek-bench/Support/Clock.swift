@@ -26,6 +26,39 @@ func secondsSince(_ start: UInt64) -> Double {
     Double(monotonicNanoseconds() &- start) / 1e9
 }
 
+/// CPU time (user, system) this process has used so far, in seconds, all threads.
+func processCPUSeconds() -> (user: Double, system: Double) {
+    var usage = rusage()
+    #if canImport(Glibc)
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    #else
+    getrusage(RUSAGE_SELF, &usage)
+    #endif
+    func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
+    return (seconds(usage.ru_utime), seconds(usage.ru_stime))
+}
+
+/// Wall and CPU time of a stretch of work: shows whether the process got the cores it asked for
+/// (the bench shares its machine).
+struct PhaseTimer {
+    private let wallStart = monotonicNanoseconds()
+    private let cpuStart = processCPUSeconds()
+
+    var wallSeconds: Double { secondsSince(wallStart) }
+    /// User + system CPU seconds since the start.
+    var cpuSeconds: Double { let (u, s) = cpuSplit; return u + s }
+    var cpuSplit: (user: Double, system: Double) {
+        let now = processCPUSeconds()
+        return (now.user - cpuStart.user, now.system - cpuStart.system)
+    }
+    /// `cpu N ms (user U, system S)`.
+    var cpuDescription: String {
+        let (u, s) = cpuSplit
+        func ms(_ x: Double) -> String { Report.format(x * 1000, 0) }
+        return "cpu \(ms(u + s)) ms (user \(ms(u)), system \(ms(s)))"
+    }
+}
+
 /// Keeps a computed value alive so the optimiser cannot drop the work that produced it.
 @inline(never)
 func blackHole<T>(_ value: T) {

@@ -42,6 +42,12 @@ enum Files {
         return total
     }
 
+    /// Flushes all dirty pages to disk (`sync`), so that the write-back of an earlier phase's
+    /// files does not land in the next timed phase.
+    static func settle() {
+        sync()
+    }
+
     /// Creates a new, uniquely named directory under /tmp.
     static func temporaryDirectory(prefix: String) throws -> String {
         var template = Array("/tmp/\(prefix)-XXXXXX".utf8CString)
