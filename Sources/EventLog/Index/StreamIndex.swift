@@ -65,8 +65,8 @@ struct StreamIndex: Sendable {
     /// Records one committed event (in position order).
     mutating func record(stream: String, position: UInt64, id: UUID) {
         ids[id] = position
-        if delta[stream] != nil {
-            delta[stream]!.positions.append(position)
+        if let i = delta.index(forKey: stream) {
+            delta.values[i].positions.append(position)
         } else {
             let baseCount = file?.record(of: stream)?.count ?? 0
             if baseCount == 0 { streamCount += 1 }

@@ -141,7 +141,8 @@ final class LogWriter: @unchecked Sendable {
             var running = s.lastRecordedAt
             for request in requests {
                 outcomes.append(Self.plan(request.appends, state: s, pendingVersions: &pendingVersions,
-                                          pendingIDs: &pendingIDs, nextPosition: &nextPosition,
+                                          pendingIDs: &pendingIDs, trackIDs: requests.count > 1,
+                                          nextPosition: &nextPosition,
                                           running: &running, now: now, planned: &planned))
             }
         }
@@ -178,25 +179,30 @@ final class LogWriter: @unchecked Sendable {
     }
 
     /// Checks one append call against the committed state plus what this group already accepted;
-    /// on acceptance adds its events to `planned`.
+    /// on acceptance adds its events to `planned`. Kept to a few hash lookups per event: this is
+    /// on the path of every append.
     private static func plan(_ appends: [StreamAppend], state s: LogState, pendingVersions: inout [String: UInt64],
-                             pendingIDs: inout Set<UUID>, nextPosition: inout UInt64, running: inout Int64,
-                             now: Int64, planned: inout [PlannedEvent]) -> Outcome {
+                             pendingIDs: inout Set<UUID>, trackIDs: Bool, nextPosition: inout UInt64,
+                             running: inout Int64, now: Int64, planned: inout [PlannedEvent]) -> Outcome {
         var total = 0
-        var seen: Set<UUID> = []
         for a in appends {
             if a.stream.isEmpty || a.stream.utf8.count > 1024 {
                 return .refused(.invalidAppend(field: "stream", rule: "must be 1 to 1024 bytes of UTF-8"))
             }
-            for e in a.events {
-                if e.type.isEmpty || e.type.utf8.count > 256 {
-                    return .refused(.invalidAppend(field: "type", rule: "must be 1 to 256 bytes of UTF-8"))
-                }
-                if !seen.insert(e.id).inserted { return .refused(.duplicateEventInAppend(eventID: e.id.uuidString)) }
-                total += 1
+            for e in a.events where e.type.isEmpty || e.type.utf8.count > 256 {
+                return .refused(.invalidAppend(field: "type", rule: "must be 1 to 256 bytes of UTF-8"))
             }
+            total += a.events.count
         }
         if total == 0 { return .refused(.invalidAppend(field: "events", rule: "must not be empty")) }
+        if total > 1 {
+            var seen = Set<UUID>(minimumCapacity: total)
+            for a in appends {
+                for e in a.events where !seen.insert(e.id).inserted {
+                    return .refused(.duplicateEventInAppend(eventID: e.id.uuidString))
+                }
+            }
+        }
 
         // Idempotency: all ids stored → the original result; some → refuse.
         var stored: [UUID] = []
@@ -206,7 +212,7 @@ final class LogWriter: @unchecked Sendable {
                 if let p = s.index.position(ofEvent: e.id) {
                     stored.append(e.id)
                     if firstStored == nil { firstStored = (e.id, p) }
-                } else if pendingIDs.contains(e.id) {
+                } else if !pendingIDs.isEmpty && pendingIDs.contains(e.id) {
                     stored.append(e.id)
                     if firstStored == nil { firstStored = (e.id, 0) }
                 }
@@ -217,11 +223,15 @@ final class LogWriter: @unchecked Sendable {
 
         // Expected versions, streams in order (a stream may appear twice in one call).
         var local: [String: UInt64] = [:]
+        local.reserveCapacity(appends.count)
+        var currents: [UInt64] = []
+        currents.reserveCapacity(appends.count)
         for a in appends {
             let current = local[a.stream] ?? pendingVersions[a.stream] ?? s.index.version(of: a.stream)
             guard a.expectedVersion.admits(current) else {
                 return .refused(.wrongExpectedVersion(stream: a.stream, expected: a.expectedVersion, actual: current))
             }
+            currents.append(current)
             local[a.stream] = current + UInt64(a.events.count)
         }
 
@@ -232,7 +242,7 @@ final class LogWriter: @unchecked Sendable {
         for a in appends {
             for e in a.events {
                 if let given = e.recordedAt?.microsecondsSinceEpoch {
-                    guard given >= time || (s.head.position == 0 && times.isEmpty && planned.isEmpty) else {
+                    guard given >= time || (s.head.position == 0 && planned.isEmpty && times.isEmpty) else {
                         return .refused(.recordedAtGoesBackwards(
                             given: Timestamp(microsecondsSinceEpoch: given), last: Timestamp(microsecondsSinceEpoch: time)))
                     }
@@ -247,24 +257,20 @@ final class LogWriter: @unchecked Sendable {
 
         var positions: [UInt64] = []
         positions.reserveCapacity(total)
-        var versions: [String: UInt64] = [:]
         var i = 0
-        var streamCursor: [String: UInt64] = [:]
-        for a in appends {
-            var v = streamCursor[a.stream] ?? pendingVersions[a.stream] ?? s.index.version(of: a.stream)
+        for (a, current) in zip(appends, currents) {
+            var v = current
             for e in a.events {
                 v += 1
                 planned.append(PlannedEvent(event: e, stream: a.stream, streamVersion: v, recordedAt: times[i]))
                 positions.append(nextPosition)
-                pendingIDs.insert(e.id)
+                if trackIDs { pendingIDs.insert(e.id) }
                 nextPosition += 1
                 i += 1
             }
-            streamCursor[a.stream] = v
-            versions[a.stream] = v
         }
-        for (stream, v) in streamCursor { pendingVersions[stream] = v }
-        return .accepted(positions: positions, versions: versions)
+        for (stream, v) in local { pendingVersions[stream] = v }
+        return .accepted(positions: positions, versions: local)
     }
 
     // MARK: - Encoding, compression and the durable write
