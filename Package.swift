@@ -46,7 +46,8 @@ let package = Package(
         .target(
             name: "Fabriek",
             dependencies: ["EventLog", "Events"],
-            path: "Sources/Fabriek"
+            path: "Sources/Fabriek",
+            resources: [.copy("Reference")]
         ),
         .executableTarget(
             name: "fabriek-bench",
