@@ -2,7 +2,7 @@
 /// Loaded from `target-groups.json`.
 public struct TargetGroups: Hashable, Sendable, Codable {
     public struct TargetGroup: Hashable, Sendable, Codable {
-        /// E.g. `armoede`, `55plus`.
+        /// E.g. `armoede`, `age55Plus` (the `TargetGroup` raw values).
         public var code: String
         public var name: String
     }

@@ -39,4 +39,9 @@ extension ValidationRule {
     public static let ibanChecksum = ValidationRule("iban.checksum", "an IBAN passes the mod 97 check (ISO 13616)")
     public static let cpvFormat = ValidationRule("cpv.format", "a CPV code is 8 digits, a dash and a check digit, e.g. '77310000-6'")
     public static let sbiFormat = ValidationRule("sbi.format", "an SBI code (SBI 2025) is 5 digits")
+    public static let required = ValidationRule("required", "a value is required")
+    public static let emailFormat = ValidationRule("email.format", "an e-mail address looks like name@domain.tld")
+    public static let countryCodeFormat = ValidationRule("country.format", "a country is an ISO 3166-1 alpha-2 code such as NL")
+    public static let sealing = ValidationRule("personalData.sealing", "personal data could not be sealed with the member's key")
+    public static let percentageRange = ValidationRule("basisPoints.range", "a share in basis points lies between 0 and 10,000")
 }
