@@ -45,6 +45,28 @@ public enum DomainEvent: Sendable, Hashable {
         case .programme: return .programme
         }
     }
+
+    /// The protobuf payload (see events.proto).
+    public func encodePayload() -> [UInt8] {
+        switch self {
+        case .member(let e): return e.encodePayload()
+        case .consortium(let e): return e.encodePayload()
+        case .tender(let e): return e.encodePayload()
+        case .crossBorder(let e): return e.encodePayload()
+        case .programme(let e): return e.encodePayload()
+        }
+    }
+
+    /// Writes the payload as canonical JSON.
+    public func writeJSON(to w: inout JSONWriter, context: JSONContext) throws {
+        switch self {
+        case .member(let e): try e.writeJSON(to: &w, context: context)
+        case .consortium(let e): try e.writeJSON(to: &w, context: context)
+        case .tender(let e): try e.writeJSON(to: &w, context: context)
+        case .crossBorder(let e): try e.writeJSON(to: &w, context: context)
+        case .programme(let e): try e.writeJSON(to: &w, context: context)
+        }
+    }
 }
 
 /// The aggregates of the domain.

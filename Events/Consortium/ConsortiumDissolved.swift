@@ -6,7 +6,7 @@ import Foundation
 /// The consortium was dissolved.
 ///
 /// Type name `ConsortiumDissolved`, schema version 1, aggregate Consortium (stream `consortium-{consortiumId}`).
-public struct ConsortiumDissolved: Sendable, Hashable {
+public struct ConsortiumDissolved: DomainEventPayload {
     public static let typeName = "ConsortiumDissolved"
     public static let schemaVersion: UInt32 = 1
     public static let aggregate = AggregateKind.consortium
@@ -19,5 +19,50 @@ public struct ConsortiumDissolved: Sendable, Hashable {
     public init(consortiumId: UUID, reason: String? = nil) {
         self.consortiumId = consortiumId
         self.reason = reason
+    }
+}
+
+extension ConsortiumDissolved {
+    /// Appends the protobuf encoding (fields in number order; absent optionals omitted).
+    @inlinable public func encode(to w: inout ProtoWriter) {
+        w.uuid(1, consortiumId)
+        if let v = reason { w.string(2, v) }
+    }
+
+    /// Decodes the protobuf encoding; unknown fields are skipped, a missing required field throws.
+    @inlinable public init(from r: inout ProtoReader) throws {
+        var consortiumId: UUID? = nil
+        var reason: String? = nil
+        while let (field, wire) = try r.nextField() {
+            switch field {
+            case 1: consortiumId = try r.uuid(wire)
+            case 2: reason = try r.string(wire)
+            default: try r.skip(wire)
+            }
+        }
+        guard let consortiumId else { throw ProtoDecodingError.missingField(message: "ConsortiumDissolved", field: 1) }
+        self.init(consortiumId: consortiumId, reason: reason)
+    }
+}
+
+extension ConsortiumDissolved {
+    /// Writes canonical JSON: keys sorted, absent optionals omitted.
+    public func writeJSON(to w: inout JSONWriter, context: JSONContext) throws {
+        w.beginObject()
+        w.key("consortiumId")
+        consortiumId.writeJSON(to: &w, context: context)
+        if let v = reason {
+            w.key("reason")
+            v.writeJSON(to: &w, context: context)
+        }
+        w.endObject()
+    }
+
+    /// Parses the JSON written by `writeJSON` (extra keys are ignored).
+    public static func fromJSON(_ value: Any, path: String, context: JSONContext) throws -> Self {
+        let j = try JSONObjectReader(value, path: path, context: context)
+        let consortiumId: UUID = try j.required("consortiumId")
+        let reason: String? = try j.optional("reason")
+        return Self(consortiumId: consortiumId, reason: reason)
     }
 }

@@ -36,4 +36,51 @@ public enum ConsortiumEvent: Sendable, Hashable {
         case .dissolved: return ConsortiumDissolved.schemaVersion
         }
     }
+
+    /// The protobuf payload (see events.proto).
+    public func encodePayload() -> [UInt8] {
+        switch self {
+        case .formed(let e): return e.encodePayload()
+        case .memberAdded(let e): return e.encodePayload()
+        case .memberRemoved(let e): return e.encodePayload()
+        case .leadChanged(let e): return e.encodePayload()
+        case .dissolved(let e): return e.encodePayload()
+        }
+    }
+
+    /// Writes the payload as canonical JSON.
+    public func writeJSON(to w: inout JSONWriter, context: JSONContext) throws {
+        switch self {
+        case .formed(let e): try e.writeJSON(to: &w, context: context)
+        case .memberAdded(let e): try e.writeJSON(to: &w, context: context)
+        case .memberRemoved(let e): try e.writeJSON(to: &w, context: context)
+        case .leadChanged(let e): try e.writeJSON(to: &w, context: context)
+        case .dissolved(let e): try e.writeJSON(to: &w, context: context)
+        }
+    }
+}
+
+extension ConsortiumFormed {
+    /// This event as a `DomainEvent`.
+    public var domainEvent: DomainEvent { .consortium(.formed(self)) }
+}
+
+extension ConsortiumMemberAdded {
+    /// This event as a `DomainEvent`.
+    public var domainEvent: DomainEvent { .consortium(.memberAdded(self)) }
+}
+
+extension ConsortiumMemberRemoved {
+    /// This event as a `DomainEvent`.
+    public var domainEvent: DomainEvent { .consortium(.memberRemoved(self)) }
+}
+
+extension ConsortiumLeadChanged {
+    /// This event as a `DomainEvent`.
+    public var domainEvent: DomainEvent { .consortium(.leadChanged(self)) }
+}
+
+extension ConsortiumDissolved {
+    /// This event as a `DomainEvent`.
+    public var domainEvent: DomainEvent { .consortium(.dissolved(self)) }
 }

@@ -6,7 +6,7 @@ import Foundation
 /// Members formed a consortium (combinatie) with one lead (penvoerder).
 ///
 /// Type name `ConsortiumFormed`, schema version 1, aggregate Consortium (stream `consortium-{consortiumId}`).
-public struct ConsortiumFormed: Sendable, Hashable {
+public struct ConsortiumFormed: DomainEventPayload {
     public static let typeName = "ConsortiumFormed"
     public static let schemaVersion: UInt32 = 1
     public static let aggregate = AggregateKind.consortium
@@ -31,5 +31,76 @@ public struct ConsortiumFormed: Sendable, Hashable {
         self.tenderId = tenderId
         self.leadMemberId = leadMemberId
         self.members = members
+    }
+}
+
+extension ConsortiumFormed {
+    /// Appends the protobuf encoding (fields in number order; absent optionals omitted).
+    @inlinable public func encode(to w: inout ProtoWriter) {
+        w.uuid(1, consortiumId)
+        w.string(2, name)
+        w.enumValue(3, scope)
+        if let v = tenderId { w.uuid(4, v) }
+        w.uuid(5, leadMemberId)
+        for v in members { w.message(6, v) }
+    }
+
+    /// Decodes the protobuf encoding; unknown fields are skipped, a missing required field throws.
+    @inlinable public init(from r: inout ProtoReader) throws {
+        var consortiumId: UUID? = nil
+        var name: String = ""
+        var scope: ConsortiumScope? = nil
+        var tenderId: UUID? = nil
+        var leadMemberId: UUID? = nil
+        var members: [ConsortiumMembership] = []
+        while let (field, wire) = try r.nextField() {
+            switch field {
+            case 1: consortiumId = try r.uuid(wire)
+            case 2: name = try r.string(wire)
+            case 3: scope = try r.enumValue(wire, as: ConsortiumScope.self)
+            case 4: tenderId = try r.uuid(wire)
+            case 5: leadMemberId = try r.uuid(wire)
+            case 6: members.append(try r.message(wire, as: ConsortiumMembership.self))
+            default: try r.skip(wire)
+            }
+        }
+        guard let consortiumId else { throw ProtoDecodingError.missingField(message: "ConsortiumFormed", field: 1) }
+        guard let scope else { throw ProtoDecodingError.missingField(message: "ConsortiumFormed", field: 3) }
+        guard let leadMemberId else { throw ProtoDecodingError.missingField(message: "ConsortiumFormed", field: 5) }
+        self.init(consortiumId: consortiumId, name: name, scope: scope, tenderId: tenderId, leadMemberId: leadMemberId, members: members)
+    }
+}
+
+extension ConsortiumFormed {
+    /// Writes canonical JSON: keys sorted, absent optionals omitted.
+    public func writeJSON(to w: inout JSONWriter, context: JSONContext) throws {
+        w.beginObject()
+        w.key("consortiumId")
+        consortiumId.writeJSON(to: &w, context: context)
+        w.key("leadMemberId")
+        leadMemberId.writeJSON(to: &w, context: context)
+        w.key("members")
+        try w.array(members, context: context)
+        w.key("name")
+        name.writeJSON(to: &w, context: context)
+        w.key("scope")
+        scope.writeJSON(to: &w, context: context)
+        if let v = tenderId {
+            w.key("tenderId")
+            v.writeJSON(to: &w, context: context)
+        }
+        w.endObject()
+    }
+
+    /// Parses the JSON written by `writeJSON` (extra keys are ignored).
+    public static func fromJSON(_ value: Any, path: String, context: JSONContext) throws -> Self {
+        let j = try JSONObjectReader(value, path: path, context: context)
+        let consortiumId: UUID = try j.required("consortiumId")
+        let name: String = try j.required("name")
+        let scope: ConsortiumScope = try j.required("scope")
+        let tenderId: UUID? = try j.optional("tenderId")
+        let leadMemberId: UUID = try j.required("leadMemberId")
+        let members: [ConsortiumMembership] = try j.array("members")
+        return Self(consortiumId: consortiumId, name: name, scope: scope, tenderId: tenderId, leadMemberId: leadMemberId, members: members)
     }
 }

@@ -6,7 +6,7 @@ import Foundation
 /// Another member became the lead.
 ///
 /// Type name `ConsortiumLeadChanged`, schema version 1, aggregate Consortium (stream `consortium-{consortiumId}`).
-public struct ConsortiumLeadChanged: Sendable, Hashable {
+public struct ConsortiumLeadChanged: DomainEventPayload {
     public static let typeName = "ConsortiumLeadChanged"
     public static let schemaVersion: UInt32 = 1
     public static let aggregate = AggregateKind.consortium
@@ -22,5 +22,56 @@ public struct ConsortiumLeadChanged: Sendable, Hashable {
         self.consortiumId = consortiumId
         self.leadMemberId = leadMemberId
         self.previousLeadMemberId = previousLeadMemberId
+    }
+}
+
+extension ConsortiumLeadChanged {
+    /// Appends the protobuf encoding (fields in number order; absent optionals omitted).
+    @inlinable public func encode(to w: inout ProtoWriter) {
+        w.uuid(1, consortiumId)
+        w.uuid(2, leadMemberId)
+        w.uuid(3, previousLeadMemberId)
+    }
+
+    /// Decodes the protobuf encoding; unknown fields are skipped, a missing required field throws.
+    @inlinable public init(from r: inout ProtoReader) throws {
+        var consortiumId: UUID? = nil
+        var leadMemberId: UUID? = nil
+        var previousLeadMemberId: UUID? = nil
+        while let (field, wire) = try r.nextField() {
+            switch field {
+            case 1: consortiumId = try r.uuid(wire)
+            case 2: leadMemberId = try r.uuid(wire)
+            case 3: previousLeadMemberId = try r.uuid(wire)
+            default: try r.skip(wire)
+            }
+        }
+        guard let consortiumId else { throw ProtoDecodingError.missingField(message: "ConsortiumLeadChanged", field: 1) }
+        guard let leadMemberId else { throw ProtoDecodingError.missingField(message: "ConsortiumLeadChanged", field: 2) }
+        guard let previousLeadMemberId else { throw ProtoDecodingError.missingField(message: "ConsortiumLeadChanged", field: 3) }
+        self.init(consortiumId: consortiumId, leadMemberId: leadMemberId, previousLeadMemberId: previousLeadMemberId)
+    }
+}
+
+extension ConsortiumLeadChanged {
+    /// Writes canonical JSON: keys sorted, absent optionals omitted.
+    public func writeJSON(to w: inout JSONWriter, context: JSONContext) throws {
+        w.beginObject()
+        w.key("consortiumId")
+        consortiumId.writeJSON(to: &w, context: context)
+        w.key("leadMemberId")
+        leadMemberId.writeJSON(to: &w, context: context)
+        w.key("previousLeadMemberId")
+        previousLeadMemberId.writeJSON(to: &w, context: context)
+        w.endObject()
+    }
+
+    /// Parses the JSON written by `writeJSON` (extra keys are ignored).
+    public static func fromJSON(_ value: Any, path: String, context: JSONContext) throws -> Self {
+        let j = try JSONObjectReader(value, path: path, context: context)
+        let consortiumId: UUID = try j.required("consortiumId")
+        let leadMemberId: UUID = try j.required("leadMemberId")
+        let previousLeadMemberId: UUID = try j.required("previousLeadMemberId")
+        return Self(consortiumId: consortiumId, leadMemberId: leadMemberId, previousLeadMemberId: previousLeadMemberId)
     }
 }

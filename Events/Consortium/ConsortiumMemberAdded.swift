@@ -6,7 +6,7 @@ import Foundation
 /// A member joined the consortium.
 ///
 /// Type name `ConsortiumMemberAdded`, schema version 1, aggregate Consortium (stream `consortium-{consortiumId}`).
-public struct ConsortiumMemberAdded: Sendable, Hashable {
+public struct ConsortiumMemberAdded: DomainEventPayload {
     public static let typeName = "ConsortiumMemberAdded"
     public static let schemaVersion: UInt32 = 1
     public static let aggregate = AggregateKind.consortium
@@ -19,5 +19,49 @@ public struct ConsortiumMemberAdded: Sendable, Hashable {
     public init(consortiumId: UUID, member: ConsortiumMembership) {
         self.consortiumId = consortiumId
         self.member = member
+    }
+}
+
+extension ConsortiumMemberAdded {
+    /// Appends the protobuf encoding (fields in number order; absent optionals omitted).
+    @inlinable public func encode(to w: inout ProtoWriter) {
+        w.uuid(1, consortiumId)
+        w.message(2, member)
+    }
+
+    /// Decodes the protobuf encoding; unknown fields are skipped, a missing required field throws.
+    @inlinable public init(from r: inout ProtoReader) throws {
+        var consortiumId: UUID? = nil
+        var member: ConsortiumMembership? = nil
+        while let (field, wire) = try r.nextField() {
+            switch field {
+            case 1: consortiumId = try r.uuid(wire)
+            case 2: member = try r.message(wire, as: ConsortiumMembership.self)
+            default: try r.skip(wire)
+            }
+        }
+        guard let consortiumId else { throw ProtoDecodingError.missingField(message: "ConsortiumMemberAdded", field: 1) }
+        guard let member else { throw ProtoDecodingError.missingField(message: "ConsortiumMemberAdded", field: 2) }
+        self.init(consortiumId: consortiumId, member: member)
+    }
+}
+
+extension ConsortiumMemberAdded {
+    /// Writes canonical JSON: keys sorted, absent optionals omitted.
+    public func writeJSON(to w: inout JSONWriter, context: JSONContext) throws {
+        w.beginObject()
+        w.key("consortiumId")
+        consortiumId.writeJSON(to: &w, context: context)
+        w.key("member")
+        try member.writeJSON(to: &w, context: context)
+        w.endObject()
+    }
+
+    /// Parses the JSON written by `writeJSON` (extra keys are ignored).
+    public static func fromJSON(_ value: Any, path: String, context: JSONContext) throws -> Self {
+        let j = try JSONObjectReader(value, path: path, context: context)
+        let consortiumId: UUID = try j.required("consortiumId")
+        let member: ConsortiumMembership = try j.required("member")
+        return Self(consortiumId: consortiumId, member: member)
     }
 }

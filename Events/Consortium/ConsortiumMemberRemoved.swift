@@ -6,7 +6,7 @@ import Foundation
 /// A member left the consortium.
 ///
 /// Type name `ConsortiumMemberRemoved`, schema version 1, aggregate Consortium (stream `consortium-{consortiumId}`).
-public struct ConsortiumMemberRemoved: Sendable, Hashable {
+public struct ConsortiumMemberRemoved: DomainEventPayload {
     public static let typeName = "ConsortiumMemberRemoved"
     public static let schemaVersion: UInt32 = 1
     public static let aggregate = AggregateKind.consortium
@@ -22,5 +22,57 @@ public struct ConsortiumMemberRemoved: Sendable, Hashable {
         self.consortiumId = consortiumId
         self.memberId = memberId
         self.reason = reason
+    }
+}
+
+extension ConsortiumMemberRemoved {
+    /// Appends the protobuf encoding (fields in number order; absent optionals omitted).
+    @inlinable public func encode(to w: inout ProtoWriter) {
+        w.uuid(1, consortiumId)
+        w.uuid(2, memberId)
+        if let v = reason { w.string(3, v) }
+    }
+
+    /// Decodes the protobuf encoding; unknown fields are skipped, a missing required field throws.
+    @inlinable public init(from r: inout ProtoReader) throws {
+        var consortiumId: UUID? = nil
+        var memberId: UUID? = nil
+        var reason: String? = nil
+        while let (field, wire) = try r.nextField() {
+            switch field {
+            case 1: consortiumId = try r.uuid(wire)
+            case 2: memberId = try r.uuid(wire)
+            case 3: reason = try r.string(wire)
+            default: try r.skip(wire)
+            }
+        }
+        guard let consortiumId else { throw ProtoDecodingError.missingField(message: "ConsortiumMemberRemoved", field: 1) }
+        guard let memberId else { throw ProtoDecodingError.missingField(message: "ConsortiumMemberRemoved", field: 2) }
+        self.init(consortiumId: consortiumId, memberId: memberId, reason: reason)
+    }
+}
+
+extension ConsortiumMemberRemoved {
+    /// Writes canonical JSON: keys sorted, absent optionals omitted.
+    public func writeJSON(to w: inout JSONWriter, context: JSONContext) throws {
+        w.beginObject()
+        w.key("consortiumId")
+        consortiumId.writeJSON(to: &w, context: context)
+        w.key("memberId")
+        memberId.writeJSON(to: &w, context: context)
+        if let v = reason {
+            w.key("reason")
+            v.writeJSON(to: &w, context: context)
+        }
+        w.endObject()
+    }
+
+    /// Parses the JSON written by `writeJSON` (extra keys are ignored).
+    public static func fromJSON(_ value: Any, path: String, context: JSONContext) throws -> Self {
+        let j = try JSONObjectReader(value, path: path, context: context)
+        let consortiumId: UUID = try j.required("consortiumId")
+        let memberId: UUID = try j.required("memberId")
+        let reason: String? = try j.optional("reason")
+        return Self(consortiumId: consortiumId, memberId: memberId, reason: reason)
     }
 }

@@ -6,7 +6,7 @@ import Foundation
 /// The state of the A1 certificate (applicable social security) was recorded.
 ///
 /// Type name `A1CertificateRecorded`, schema version 1, aggregate CrossBorderAssignment (stream `xborder-{assignmentId}`).
-public struct A1CertificateRecorded: Sendable, Hashable {
+public struct A1CertificateRecorded: DomainEventPayload {
     public static let typeName = "A1CertificateRecorded"
     public static let schemaVersion: UInt32 = 1
     public static let aggregate = AggregateKind.crossBorderAssignment
@@ -28,5 +28,73 @@ public struct A1CertificateRecorded: Sendable, Hashable {
         self.issuer = issuer
         self.validFrom = validFrom
         self.validUntil = validUntil
+    }
+}
+
+extension A1CertificateRecorded {
+    /// Appends the protobuf encoding (fields in number order; absent optionals omitted).
+    @inlinable public func encode(to w: inout ProtoWriter) {
+        w.uuid(1, assignmentId)
+        w.enumValue(2, status)
+        if let v = issuer { w.string(3, v) }
+        if let v = validFrom { w.day(4, v) }
+        if let v = validUntil { w.day(5, v) }
+    }
+
+    /// Decodes the protobuf encoding; unknown fields are skipped, a missing required field throws.
+    @inlinable public init(from r: inout ProtoReader) throws {
+        var assignmentId: UUID? = nil
+        var status: A1Status? = nil
+        var issuer: String? = nil
+        var validFrom: Day? = nil
+        var validUntil: Day? = nil
+        while let (field, wire) = try r.nextField() {
+            switch field {
+            case 1: assignmentId = try r.uuid(wire)
+            case 2: status = try r.enumValue(wire, as: A1Status.self)
+            case 3: issuer = try r.string(wire)
+            case 4: validFrom = try r.day(wire)
+            case 5: validUntil = try r.day(wire)
+            default: try r.skip(wire)
+            }
+        }
+        guard let assignmentId else { throw ProtoDecodingError.missingField(message: "A1CertificateRecorded", field: 1) }
+        guard let status else { throw ProtoDecodingError.missingField(message: "A1CertificateRecorded", field: 2) }
+        self.init(assignmentId: assignmentId, status: status, issuer: issuer, validFrom: validFrom, validUntil: validUntil)
+    }
+}
+
+extension A1CertificateRecorded {
+    /// Writes canonical JSON: keys sorted, absent optionals omitted.
+    public func writeJSON(to w: inout JSONWriter, context: JSONContext) throws {
+        w.beginObject()
+        w.key("assignmentId")
+        assignmentId.writeJSON(to: &w, context: context)
+        if let v = issuer {
+            w.key("issuer")
+            v.writeJSON(to: &w, context: context)
+        }
+        w.key("status")
+        status.writeJSON(to: &w, context: context)
+        if let v = validFrom {
+            w.key("validFrom")
+            v.writeJSON(to: &w, context: context)
+        }
+        if let v = validUntil {
+            w.key("validUntil")
+            v.writeJSON(to: &w, context: context)
+        }
+        w.endObject()
+    }
+
+    /// Parses the JSON written by `writeJSON` (extra keys are ignored).
+    public static func fromJSON(_ value: Any, path: String, context: JSONContext) throws -> Self {
+        let j = try JSONObjectReader(value, path: path, context: context)
+        let assignmentId: UUID = try j.required("assignmentId")
+        let status: A1Status = try j.required("status")
+        let issuer: String? = try j.optional("issuer")
+        let validFrom: Day? = try j.optional("validFrom")
+        let validUntil: Day? = try j.optional("validUntil")
+        return Self(assignmentId: assignmentId, status: status, issuer: issuer, validFrom: validFrom, validUntil: validUntil)
     }
 }

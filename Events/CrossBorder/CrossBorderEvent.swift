@@ -28,4 +28,37 @@ public enum CrossBorderEvent: Sendable, Hashable {
         case .workEnded: return CrossBorderWorkEnded.schemaVersion
         }
     }
+
+    /// The protobuf payload (see events.proto).
+    public func encodePayload() -> [UInt8] {
+        switch self {
+        case .workRegistered(let e): return e.encodePayload()
+        case .a1CertificateRecorded(let e): return e.encodePayload()
+        case .workEnded(let e): return e.encodePayload()
+        }
+    }
+
+    /// Writes the payload as canonical JSON.
+    public func writeJSON(to w: inout JSONWriter, context: JSONContext) throws {
+        switch self {
+        case .workRegistered(let e): try e.writeJSON(to: &w, context: context)
+        case .a1CertificateRecorded(let e): try e.writeJSON(to: &w, context: context)
+        case .workEnded(let e): try e.writeJSON(to: &w, context: context)
+        }
+    }
+}
+
+extension CrossBorderWorkRegistered {
+    /// This event as a `DomainEvent`.
+    public var domainEvent: DomainEvent { .crossBorder(.workRegistered(self)) }
+}
+
+extension A1CertificateRecorded {
+    /// This event as a `DomainEvent`.
+    public var domainEvent: DomainEvent { .crossBorder(.a1CertificateRecorded(self)) }
+}
+
+extension CrossBorderWorkEnded {
+    /// This event as a `DomainEvent`.
+    public var domainEvent: DomainEvent { .crossBorder(.workEnded(self)) }
 }

@@ -6,7 +6,7 @@ import Foundation
 /// The cross-border work ended.
 ///
 /// Type name `CrossBorderWorkEnded`, schema version 1, aggregate CrossBorderAssignment (stream `xborder-{assignmentId}`).
-public struct CrossBorderWorkEnded: Sendable, Hashable {
+public struct CrossBorderWorkEnded: DomainEventPayload {
     public static let typeName = "CrossBorderWorkEnded"
     public static let schemaVersion: UInt32 = 1
     public static let aggregate = AggregateKind.crossBorderAssignment
@@ -22,5 +22,57 @@ public struct CrossBorderWorkEnded: Sendable, Hashable {
         self.assignmentId = assignmentId
         self.endedOn = endedOn
         self.reason = reason
+    }
+}
+
+extension CrossBorderWorkEnded {
+    /// Appends the protobuf encoding (fields in number order; absent optionals omitted).
+    @inlinable public func encode(to w: inout ProtoWriter) {
+        w.uuid(1, assignmentId)
+        w.day(2, endedOn)
+        if let v = reason { w.string(3, v) }
+    }
+
+    /// Decodes the protobuf encoding; unknown fields are skipped, a missing required field throws.
+    @inlinable public init(from r: inout ProtoReader) throws {
+        var assignmentId: UUID? = nil
+        var endedOn: Day? = nil
+        var reason: String? = nil
+        while let (field, wire) = try r.nextField() {
+            switch field {
+            case 1: assignmentId = try r.uuid(wire)
+            case 2: endedOn = try r.day(wire)
+            case 3: reason = try r.string(wire)
+            default: try r.skip(wire)
+            }
+        }
+        guard let assignmentId else { throw ProtoDecodingError.missingField(message: "CrossBorderWorkEnded", field: 1) }
+        guard let endedOn else { throw ProtoDecodingError.missingField(message: "CrossBorderWorkEnded", field: 2) }
+        self.init(assignmentId: assignmentId, endedOn: endedOn, reason: reason)
+    }
+}
+
+extension CrossBorderWorkEnded {
+    /// Writes canonical JSON: keys sorted, absent optionals omitted.
+    public func writeJSON(to w: inout JSONWriter, context: JSONContext) throws {
+        w.beginObject()
+        w.key("assignmentId")
+        assignmentId.writeJSON(to: &w, context: context)
+        w.key("endedOn")
+        endedOn.writeJSON(to: &w, context: context)
+        if let v = reason {
+            w.key("reason")
+            v.writeJSON(to: &w, context: context)
+        }
+        w.endObject()
+    }
+
+    /// Parses the JSON written by `writeJSON` (extra keys are ignored).
+    public static func fromJSON(_ value: Any, path: String, context: JSONContext) throws -> Self {
+        let j = try JSONObjectReader(value, path: path, context: context)
+        let assignmentId: UUID = try j.required("assignmentId")
+        let endedOn: Day = try j.required("endedOn")
+        let reason: String? = try j.optional("reason")
+        return Self(assignmentId: assignmentId, endedOn: endedOn, reason: reason)
     }
 }

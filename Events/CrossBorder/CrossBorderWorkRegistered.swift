@@ -6,7 +6,7 @@ import Foundation
 /// A member registered work across a border.
 ///
 /// Type name `CrossBorderWorkRegistered`, schema version 1, aggregate CrossBorderAssignment (stream `xborder-{assignmentId}`).
-public struct CrossBorderWorkRegistered: Sendable, Hashable {
+public struct CrossBorderWorkRegistered: DomainEventPayload {
     public static let typeName = "CrossBorderWorkRegistered"
     public static let schemaVersion: UInt32 = 1
     public static let aggregate = AggregateKind.crossBorderAssignment
@@ -46,5 +46,112 @@ public struct CrossBorderWorkRegistered: Sendable, Hashable {
         self.sbiActivity = sbiActivity
         self.socialSecurityBasis = socialSecurityBasis
         self.clientCountry = clientCountry
+    }
+}
+
+extension CrossBorderWorkRegistered {
+    /// Appends the protobuf encoding (fields in number order; absent optionals omitted).
+    @inlinable public func encode(to w: inout ProtoWriter) {
+        w.uuid(1, assignmentId)
+        w.uuid(2, memberId)
+        w.country(3, residenceCountry)
+        w.country(4, workCountry)
+        w.enumValue(5, emrRegion)
+        w.enumValue(6, clientKind)
+        w.day(7, startsOn)
+        w.day(8, endsOn)
+        w.string(9, sbiActivity)
+        w.enumValue(10, socialSecurityBasis)
+        if let v = clientCountry { w.country(11, v) }
+    }
+
+    /// Decodes the protobuf encoding; unknown fields are skipped, a missing required field throws.
+    @inlinable public init(from r: inout ProtoReader) throws {
+        var assignmentId: UUID? = nil
+        var memberId: UUID? = nil
+        var residenceCountry: CountryCode? = nil
+        var workCountry: CountryCode? = nil
+        var emrRegion: EmrRegion? = nil
+        var clientKind: ClientKind? = nil
+        var startsOn: Day? = nil
+        var endsOn: Day? = nil
+        var sbiActivity: String = ""
+        var socialSecurityBasis: SocialSecurityBasis? = nil
+        var clientCountry: CountryCode? = nil
+        while let (field, wire) = try r.nextField() {
+            switch field {
+            case 1: assignmentId = try r.uuid(wire)
+            case 2: memberId = try r.uuid(wire)
+            case 3: residenceCountry = try r.country(wire)
+            case 4: workCountry = try r.country(wire)
+            case 5: emrRegion = try r.enumValue(wire, as: EmrRegion.self)
+            case 6: clientKind = try r.enumValue(wire, as: ClientKind.self)
+            case 7: startsOn = try r.day(wire)
+            case 8: endsOn = try r.day(wire)
+            case 9: sbiActivity = try r.string(wire)
+            case 10: socialSecurityBasis = try r.enumValue(wire, as: SocialSecurityBasis.self)
+            case 11: clientCountry = try r.country(wire)
+            default: try r.skip(wire)
+            }
+        }
+        guard let assignmentId else { throw ProtoDecodingError.missingField(message: "CrossBorderWorkRegistered", field: 1) }
+        guard let memberId else { throw ProtoDecodingError.missingField(message: "CrossBorderWorkRegistered", field: 2) }
+        guard let residenceCountry else { throw ProtoDecodingError.missingField(message: "CrossBorderWorkRegistered", field: 3) }
+        guard let workCountry else { throw ProtoDecodingError.missingField(message: "CrossBorderWorkRegistered", field: 4) }
+        guard let emrRegion else { throw ProtoDecodingError.missingField(message: "CrossBorderWorkRegistered", field: 5) }
+        guard let clientKind else { throw ProtoDecodingError.missingField(message: "CrossBorderWorkRegistered", field: 6) }
+        guard let startsOn else { throw ProtoDecodingError.missingField(message: "CrossBorderWorkRegistered", field: 7) }
+        guard let endsOn else { throw ProtoDecodingError.missingField(message: "CrossBorderWorkRegistered", field: 8) }
+        guard let socialSecurityBasis else { throw ProtoDecodingError.missingField(message: "CrossBorderWorkRegistered", field: 10) }
+        self.init(assignmentId: assignmentId, memberId: memberId, residenceCountry: residenceCountry, workCountry: workCountry, emrRegion: emrRegion, clientKind: clientKind, startsOn: startsOn, endsOn: endsOn, sbiActivity: sbiActivity, socialSecurityBasis: socialSecurityBasis, clientCountry: clientCountry)
+    }
+}
+
+extension CrossBorderWorkRegistered {
+    /// Writes canonical JSON: keys sorted, absent optionals omitted.
+    public func writeJSON(to w: inout JSONWriter, context: JSONContext) throws {
+        w.beginObject()
+        w.key("assignmentId")
+        assignmentId.writeJSON(to: &w, context: context)
+        if let v = clientCountry {
+            w.key("clientCountry")
+            v.writeJSON(to: &w, context: context)
+        }
+        w.key("clientKind")
+        clientKind.writeJSON(to: &w, context: context)
+        w.key("emrRegion")
+        emrRegion.writeJSON(to: &w, context: context)
+        w.key("endsOn")
+        endsOn.writeJSON(to: &w, context: context)
+        w.key("memberId")
+        memberId.writeJSON(to: &w, context: context)
+        w.key("residenceCountry")
+        residenceCountry.writeJSON(to: &w, context: context)
+        w.key("sbiActivity")
+        sbiActivity.writeJSON(to: &w, context: context)
+        w.key("socialSecurityBasis")
+        socialSecurityBasis.writeJSON(to: &w, context: context)
+        w.key("startsOn")
+        startsOn.writeJSON(to: &w, context: context)
+        w.key("workCountry")
+        workCountry.writeJSON(to: &w, context: context)
+        w.endObject()
+    }
+
+    /// Parses the JSON written by `writeJSON` (extra keys are ignored).
+    public static func fromJSON(_ value: Any, path: String, context: JSONContext) throws -> Self {
+        let j = try JSONObjectReader(value, path: path, context: context)
+        let assignmentId: UUID = try j.required("assignmentId")
+        let memberId: UUID = try j.required("memberId")
+        let residenceCountry: CountryCode = try j.required("residenceCountry")
+        let workCountry: CountryCode = try j.required("workCountry")
+        let emrRegion: EmrRegion = try j.required("emrRegion")
+        let clientKind: ClientKind = try j.required("clientKind")
+        let startsOn: Day = try j.required("startsOn")
+        let endsOn: Day = try j.required("endsOn")
+        let sbiActivity: String = try j.required("sbiActivity")
+        let socialSecurityBasis: SocialSecurityBasis = try j.required("socialSecurityBasis")
+        let clientCountry: CountryCode? = try j.optional("clientCountry")
+        return Self(assignmentId: assignmentId, memberId: memberId, residenceCountry: residenceCountry, workCountry: workCountry, emrRegion: emrRegion, clientKind: clientKind, startsOn: startsOn, endsOn: endsOn, sbiActivity: sbiActivity, socialSecurityBasis: socialSecurityBasis, clientCountry: clientCountry)
     }
 }

@@ -6,7 +6,7 @@ import Foundation
 /// The member's availability for new work changed.
 ///
 /// Type name `MemberAvailabilityChanged`, schema version 1, aggregate Member (stream `member-{memberId}`).
-public struct MemberAvailabilityChanged: Sendable, Hashable {
+public struct MemberAvailabilityChanged: DomainEventPayload {
     public static let typeName = "MemberAvailabilityChanged"
     public static let schemaVersion: UInt32 = 1
     public static let aggregate = AggregateKind.member
@@ -28,5 +28,73 @@ public struct MemberAvailabilityChanged: Sendable, Hashable {
         self.hoursPerWeek = hoursPerWeek
         self.effectiveFrom = effectiveFrom
         self.effectiveUntil = effectiveUntil
+    }
+}
+
+extension MemberAvailabilityChanged {
+    /// Appends the protobuf encoding (fields in number order; absent optionals omitted).
+    @inlinable public func encode(to w: inout ProtoWriter) {
+        w.uuid(1, memberId)
+        w.enumValue(2, availability)
+        if let v = hoursPerWeek { w.uint32(3, v) }
+        if let v = effectiveFrom { w.day(4, v) }
+        if let v = effectiveUntil { w.day(5, v) }
+    }
+
+    /// Decodes the protobuf encoding; unknown fields are skipped, a missing required field throws.
+    @inlinable public init(from r: inout ProtoReader) throws {
+        var memberId: UUID? = nil
+        var availability: Availability? = nil
+        var hoursPerWeek: UInt32? = nil
+        var effectiveFrom: Day? = nil
+        var effectiveUntil: Day? = nil
+        while let (field, wire) = try r.nextField() {
+            switch field {
+            case 1: memberId = try r.uuid(wire)
+            case 2: availability = try r.enumValue(wire, as: Availability.self)
+            case 3: hoursPerWeek = try r.uint32(wire)
+            case 4: effectiveFrom = try r.day(wire)
+            case 5: effectiveUntil = try r.day(wire)
+            default: try r.skip(wire)
+            }
+        }
+        guard let memberId else { throw ProtoDecodingError.missingField(message: "MemberAvailabilityChanged", field: 1) }
+        guard let availability else { throw ProtoDecodingError.missingField(message: "MemberAvailabilityChanged", field: 2) }
+        self.init(memberId: memberId, availability: availability, hoursPerWeek: hoursPerWeek, effectiveFrom: effectiveFrom, effectiveUntil: effectiveUntil)
+    }
+}
+
+extension MemberAvailabilityChanged {
+    /// Writes canonical JSON: keys sorted, absent optionals omitted.
+    public func writeJSON(to w: inout JSONWriter, context: JSONContext) throws {
+        w.beginObject()
+        w.key("availability")
+        availability.writeJSON(to: &w, context: context)
+        if let v = effectiveFrom {
+            w.key("effectiveFrom")
+            v.writeJSON(to: &w, context: context)
+        }
+        if let v = effectiveUntil {
+            w.key("effectiveUntil")
+            v.writeJSON(to: &w, context: context)
+        }
+        if let v = hoursPerWeek {
+            w.key("hoursPerWeek")
+            v.writeJSON(to: &w, context: context)
+        }
+        w.key("memberId")
+        memberId.writeJSON(to: &w, context: context)
+        w.endObject()
+    }
+
+    /// Parses the JSON written by `writeJSON` (extra keys are ignored).
+    public static func fromJSON(_ value: Any, path: String, context: JSONContext) throws -> Self {
+        let j = try JSONObjectReader(value, path: path, context: context)
+        let memberId: UUID = try j.required("memberId")
+        let availability: Availability = try j.required("availability")
+        let hoursPerWeek: UInt32? = try j.optional("hoursPerWeek")
+        let effectiveFrom: Day? = try j.optional("effectiveFrom")
+        let effectiveUntil: Day? = try j.optional("effectiveUntil")
+        return Self(memberId: memberId, availability: availability, hoursPerWeek: hoursPerWeek, effectiveFrom: effectiveFrom, effectiveUntil: effectiveUntil)
     }
 }

@@ -6,7 +6,7 @@ import Foundation
 /// The member's key was destroyed: their sealed data can never be read again.
 ///
 /// Type name `MemberErased`, schema version 1, aggregate Member (stream `member-{memberId}`).
-public struct MemberErased: Sendable, Hashable {
+public struct MemberErased: DomainEventPayload {
     public static let typeName = "MemberErased"
     public static let schemaVersion: UInt32 = 1
     public static let aggregate = AggregateKind.member
@@ -22,5 +22,56 @@ public struct MemberErased: Sendable, Hashable {
         self.memberId = memberId
         self.erasedAt = erasedAt
         self.reason = reason
+    }
+}
+
+extension MemberErased {
+    /// Appends the protobuf encoding (fields in number order; absent optionals omitted).
+    @inlinable public func encode(to w: inout ProtoWriter) {
+        w.uuid(1, memberId)
+        w.timestamp(2, erasedAt)
+        w.enumValue(3, reason)
+    }
+
+    /// Decodes the protobuf encoding; unknown fields are skipped, a missing required field throws.
+    @inlinable public init(from r: inout ProtoReader) throws {
+        var memberId: UUID? = nil
+        var erasedAt: Timestamp? = nil
+        var reason: ErasureReason? = nil
+        while let (field, wire) = try r.nextField() {
+            switch field {
+            case 1: memberId = try r.uuid(wire)
+            case 2: erasedAt = try r.timestamp(wire)
+            case 3: reason = try r.enumValue(wire, as: ErasureReason.self)
+            default: try r.skip(wire)
+            }
+        }
+        guard let memberId else { throw ProtoDecodingError.missingField(message: "MemberErased", field: 1) }
+        guard let erasedAt else { throw ProtoDecodingError.missingField(message: "MemberErased", field: 2) }
+        guard let reason else { throw ProtoDecodingError.missingField(message: "MemberErased", field: 3) }
+        self.init(memberId: memberId, erasedAt: erasedAt, reason: reason)
+    }
+}
+
+extension MemberErased {
+    /// Writes canonical JSON: keys sorted, absent optionals omitted.
+    public func writeJSON(to w: inout JSONWriter, context: JSONContext) throws {
+        w.beginObject()
+        w.key("erasedAt")
+        erasedAt.writeJSON(to: &w, context: context)
+        w.key("memberId")
+        memberId.writeJSON(to: &w, context: context)
+        w.key("reason")
+        reason.writeJSON(to: &w, context: context)
+        w.endObject()
+    }
+
+    /// Parses the JSON written by `writeJSON` (extra keys are ignored).
+    public static func fromJSON(_ value: Any, path: String, context: JSONContext) throws -> Self {
+        let j = try JSONObjectReader(value, path: path, context: context)
+        let memberId: UUID = try j.required("memberId")
+        let erasedAt: Timestamp = try j.required("erasedAt")
+        let reason: ErasureReason = try j.required("reason")
+        return Self(memberId: memberId, erasedAt: erasedAt, reason: reason)
     }
 }

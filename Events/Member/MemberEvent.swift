@@ -56,4 +56,86 @@ public enum MemberEvent: Sendable, Hashable {
         case .erased: return MemberErased.schemaVersion
         }
     }
+
+    /// The protobuf payload (see events.proto).
+    public func encodePayload() -> [UInt8] {
+        switch self {
+        case .registered(let e): return e.encodePayload()
+        case .registryVerified(let e): return e.encodePayload()
+        case .profileUpdated(let e): return e.encodePayload()
+        case .skillsDeclared(let e): return e.encodePayload()
+        case .rateSet(let e): return e.encodePayload()
+        case .availabilityChanged(let e): return e.encodePayload()
+        case .targetGroupsDeclared(let e): return e.encodePayload()
+        case .targetGroupsWithdrawn(let e): return e.encodePayload()
+        case .membershipEnded(let e): return e.encodePayload()
+        case .erased(let e): return e.encodePayload()
+        }
+    }
+
+    /// Writes the payload as canonical JSON.
+    public func writeJSON(to w: inout JSONWriter, context: JSONContext) throws {
+        switch self {
+        case .registered(let e): try e.writeJSON(to: &w, context: context)
+        case .registryVerified(let e): try e.writeJSON(to: &w, context: context)
+        case .profileUpdated(let e): try e.writeJSON(to: &w, context: context)
+        case .skillsDeclared(let e): try e.writeJSON(to: &w, context: context)
+        case .rateSet(let e): try e.writeJSON(to: &w, context: context)
+        case .availabilityChanged(let e): try e.writeJSON(to: &w, context: context)
+        case .targetGroupsDeclared(let e): try e.writeJSON(to: &w, context: context)
+        case .targetGroupsWithdrawn(let e): try e.writeJSON(to: &w, context: context)
+        case .membershipEnded(let e): try e.writeJSON(to: &w, context: context)
+        case .erased(let e): try e.writeJSON(to: &w, context: context)
+        }
+    }
+}
+
+extension MemberRegistered {
+    /// This event as a `DomainEvent`.
+    public var domainEvent: DomainEvent { .member(.registered(self)) }
+}
+
+extension MemberRegistryVerified {
+    /// This event as a `DomainEvent`.
+    public var domainEvent: DomainEvent { .member(.registryVerified(self)) }
+}
+
+extension MemberProfileUpdated {
+    /// This event as a `DomainEvent`.
+    public var domainEvent: DomainEvent { .member(.profileUpdated(self)) }
+}
+
+extension MemberSkillsDeclared {
+    /// This event as a `DomainEvent`.
+    public var domainEvent: DomainEvent { .member(.skillsDeclared(self)) }
+}
+
+extension MemberRateSet {
+    /// This event as a `DomainEvent`.
+    public var domainEvent: DomainEvent { .member(.rateSet(self)) }
+}
+
+extension MemberAvailabilityChanged {
+    /// This event as a `DomainEvent`.
+    public var domainEvent: DomainEvent { .member(.availabilityChanged(self)) }
+}
+
+extension MemberTargetGroupsDeclared {
+    /// This event as a `DomainEvent`.
+    public var domainEvent: DomainEvent { .member(.targetGroupsDeclared(self)) }
+}
+
+extension MemberTargetGroupsWithdrawn {
+    /// This event as a `DomainEvent`.
+    public var domainEvent: DomainEvent { .member(.targetGroupsWithdrawn(self)) }
+}
+
+extension MembershipEnded {
+    /// This event as a `DomainEvent`.
+    public var domainEvent: DomainEvent { .member(.membershipEnded(self)) }
+}
+
+extension MemberErased {
+    /// This event as a `DomainEvent`.
+    public var domainEvent: DomainEvent { .member(.erased(self)) }
 }

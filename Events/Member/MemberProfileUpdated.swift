@@ -6,7 +6,7 @@ import Foundation
 /// The member's public profile, replaced as a whole.
 ///
 /// Type name `MemberProfileUpdated`, schema version 1, aggregate Member (stream `member-{memberId}`).
-public struct MemberProfileUpdated: Sendable, Hashable {
+public struct MemberProfileUpdated: DomainEventPayload {
     public static let typeName = "MemberProfileUpdated"
     public static let schemaVersion: UInt32 = 1
     public static let aggregate = AggregateKind.member
@@ -34,5 +34,84 @@ public struct MemberProfileUpdated: Sendable, Hashable {
         self.serviceBuurten = serviceBuurten
         self.serviceRadiusKm = serviceRadiusKm
         self.serviceCountries = serviceCountries
+    }
+}
+
+extension MemberProfileUpdated {
+    /// Appends the protobuf encoding (fields in number order; absent optionals omitted).
+    @inlinable public func encode(to w: inout ProtoWriter) {
+        w.uuid(1, memberId)
+        if let v = headline { w.string(2, v) }
+        if let v = description { w.string(3, v) }
+        for v in languages { w.string(4, v) }
+        for v in serviceBuurten { w.string(5, v) }
+        if let v = serviceRadiusKm { w.uint32(6, v) }
+        for v in serviceCountries { w.country(7, v) }
+    }
+
+    /// Decodes the protobuf encoding; unknown fields are skipped, a missing required field throws.
+    @inlinable public init(from r: inout ProtoReader) throws {
+        var memberId: UUID? = nil
+        var headline: String? = nil
+        var description: String? = nil
+        var languages: [String] = []
+        var serviceBuurten: [String] = []
+        var serviceRadiusKm: UInt32? = nil
+        var serviceCountries: [CountryCode] = []
+        while let (field, wire) = try r.nextField() {
+            switch field {
+            case 1: memberId = try r.uuid(wire)
+            case 2: headline = try r.string(wire)
+            case 3: description = try r.string(wire)
+            case 4: languages.append(try r.string(wire))
+            case 5: serviceBuurten.append(try r.string(wire))
+            case 6: serviceRadiusKm = try r.uint32(wire)
+            case 7: serviceCountries.append(try r.country(wire))
+            default: try r.skip(wire)
+            }
+        }
+        guard let memberId else { throw ProtoDecodingError.missingField(message: "MemberProfileUpdated", field: 1) }
+        self.init(memberId: memberId, headline: headline, description: description, languages: languages, serviceBuurten: serviceBuurten, serviceRadiusKm: serviceRadiusKm, serviceCountries: serviceCountries)
+    }
+}
+
+extension MemberProfileUpdated {
+    /// Writes canonical JSON: keys sorted, absent optionals omitted.
+    public func writeJSON(to w: inout JSONWriter, context: JSONContext) throws {
+        w.beginObject()
+        if let v = description {
+            w.key("description")
+            v.writeJSON(to: &w, context: context)
+        }
+        if let v = headline {
+            w.key("headline")
+            v.writeJSON(to: &w, context: context)
+        }
+        w.key("languages")
+        try w.array(languages, context: context)
+        w.key("memberId")
+        memberId.writeJSON(to: &w, context: context)
+        w.key("serviceBuurten")
+        try w.array(serviceBuurten, context: context)
+        w.key("serviceCountries")
+        try w.array(serviceCountries, context: context)
+        if let v = serviceRadiusKm {
+            w.key("serviceRadiusKm")
+            v.writeJSON(to: &w, context: context)
+        }
+        w.endObject()
+    }
+
+    /// Parses the JSON written by `writeJSON` (extra keys are ignored).
+    public static func fromJSON(_ value: Any, path: String, context: JSONContext) throws -> Self {
+        let j = try JSONObjectReader(value, path: path, context: context)
+        let memberId: UUID = try j.required("memberId")
+        let headline: String? = try j.optional("headline")
+        let description: String? = try j.optional("description")
+        let languages: [String] = try j.array("languages")
+        let serviceBuurten: [String] = try j.array("serviceBuurten")
+        let serviceRadiusKm: UInt32? = try j.optional("serviceRadiusKm")
+        let serviceCountries: [CountryCode] = try j.array("serviceCountries")
+        return Self(memberId: memberId, headline: headline, description: description, languages: languages, serviceBuurten: serviceBuurten, serviceRadiusKm: serviceRadiusKm, serviceCountries: serviceCountries)
     }
 }

@@ -6,7 +6,7 @@ import Foundation
 /// The member's indicative rate. v1 held whole euros in field 3; v2 holds cents in field 4.
 ///
 /// Type name `MemberRateSet`, schema version 2, aggregate Member (stream `member-{memberId}`).
-public struct MemberRateSet: Sendable, Hashable {
+public struct MemberRateSet: DomainEventPayload {
     public static let typeName = "MemberRateSet"
     public static let schemaVersion: UInt32 = 2
     public static let aggregate = AggregateKind.member
@@ -22,5 +22,55 @@ public struct MemberRateSet: Sendable, Hashable {
         self.memberId = memberId
         self.unit = unit
         self.amountCents = amountCents
+    }
+}
+
+extension MemberRateSet {
+    /// Appends the protobuf encoding (fields in number order; absent optionals omitted).
+    @inlinable public func encode(to w: inout ProtoWriter) {
+        w.uuid(1, memberId)
+        w.enumValue(2, unit)
+        w.int64(4, amountCents)
+    }
+
+    /// Decodes the protobuf encoding; unknown fields are skipped, a missing required field throws.
+    @inlinable public init(from r: inout ProtoReader) throws {
+        var memberId: UUID? = nil
+        var unit: RateUnit? = nil
+        var amountCents: Int64 = 0
+        while let (field, wire) = try r.nextField() {
+            switch field {
+            case 1: memberId = try r.uuid(wire)
+            case 2: unit = try r.enumValue(wire, as: RateUnit.self)
+            case 4: amountCents = try r.int64(wire)
+            default: try r.skip(wire)
+            }
+        }
+        guard let memberId else { throw ProtoDecodingError.missingField(message: "MemberRateSet", field: 1) }
+        guard let unit else { throw ProtoDecodingError.missingField(message: "MemberRateSet", field: 2) }
+        self.init(memberId: memberId, unit: unit, amountCents: amountCents)
+    }
+}
+
+extension MemberRateSet {
+    /// Writes canonical JSON: keys sorted, absent optionals omitted.
+    public func writeJSON(to w: inout JSONWriter, context: JSONContext) throws {
+        w.beginObject()
+        w.key("amountCents")
+        amountCents.writeJSON(to: &w, context: context)
+        w.key("memberId")
+        memberId.writeJSON(to: &w, context: context)
+        w.key("unit")
+        unit.writeJSON(to: &w, context: context)
+        w.endObject()
+    }
+
+    /// Parses the JSON written by `writeJSON` (extra keys are ignored).
+    public static func fromJSON(_ value: Any, path: String, context: JSONContext) throws -> Self {
+        let j = try JSONObjectReader(value, path: path, context: context)
+        let memberId: UUID = try j.required("memberId")
+        let unit: RateUnit = try j.required("unit")
+        let amountCents: Int64 = try j.required("amountCents")
+        return Self(memberId: memberId, unit: unit, amountCents: amountCents)
     }
 }

@@ -7,7 +7,7 @@ import Foundation
 ///
 /// Type name `MemberRegistered`, schema version 1, aggregate Member (stream `member-{memberId}`).
 /// Personal data: `personal` is a `PersonalDetails` sealed with the key of data subject `memberId`.
-public struct MemberRegistered: Sendable, Hashable {
+public struct MemberRegistered: DomainEventPayload {
     public static let typeName = "MemberRegistered"
     public static let schemaVersion: UInt32 = 1
     public static let aggregate = AggregateKind.member
@@ -47,5 +47,114 @@ public struct MemberRegistered: Sendable, Hashable {
         self.buurt = buurt
         self.sbiCodes = sbiCodes
         self.joinedOn = joinedOn
+    }
+}
+
+extension MemberRegistered {
+    /// Appends the protobuf encoding (fields in number order; absent optionals omitted).
+    @inlinable public func encode(to w: inout ProtoWriter) {
+        w.uuid(1, memberId)
+        w.enumValue(2, kind)
+        w.country(3, residenceCountry)
+        w.bytes(4, personal.bytes)
+        if let v = tradeName { w.string(5, v) }
+        for v in registryIds { w.message(6, v) }
+        if let v = vatId { w.string(7, v) }
+        if let v = postcodeArea { w.string(8, v) }
+        if let v = buurt { w.string(9, v) }
+        for v in sbiCodes { w.string(10, v) }
+        w.day(11, joinedOn)
+    }
+
+    /// Decodes the protobuf encoding; unknown fields are skipped, a missing required field throws.
+    @inlinable public init(from r: inout ProtoReader) throws {
+        var memberId: UUID? = nil
+        var kind: MemberKind? = nil
+        var residenceCountry: CountryCode? = nil
+        var personal: SealedData? = nil
+        var tradeName: String? = nil
+        var registryIds: [RegistryId] = []
+        var vatId: String? = nil
+        var postcodeArea: String? = nil
+        var buurt: String? = nil
+        var sbiCodes: [String] = []
+        var joinedOn: Day? = nil
+        while let (field, wire) = try r.nextField() {
+            switch field {
+            case 1: memberId = try r.uuid(wire)
+            case 2: kind = try r.enumValue(wire, as: MemberKind.self)
+            case 3: residenceCountry = try r.country(wire)
+            case 4: personal = SealedData(bytes: try r.bytes(wire))
+            case 5: tradeName = try r.string(wire)
+            case 6: registryIds.append(try r.message(wire, as: RegistryId.self))
+            case 7: vatId = try r.string(wire)
+            case 8: postcodeArea = try r.string(wire)
+            case 9: buurt = try r.string(wire)
+            case 10: sbiCodes.append(try r.string(wire))
+            case 11: joinedOn = try r.day(wire)
+            default: try r.skip(wire)
+            }
+        }
+        guard let memberId else { throw ProtoDecodingError.missingField(message: "MemberRegistered", field: 1) }
+        guard let kind else { throw ProtoDecodingError.missingField(message: "MemberRegistered", field: 2) }
+        guard let residenceCountry else { throw ProtoDecodingError.missingField(message: "MemberRegistered", field: 3) }
+        guard let personal else { throw ProtoDecodingError.missingField(message: "MemberRegistered", field: 4) }
+        guard let joinedOn else { throw ProtoDecodingError.missingField(message: "MemberRegistered", field: 11) }
+        self.init(memberId: memberId, kind: kind, residenceCountry: residenceCountry, personal: personal, tradeName: tradeName, registryIds: registryIds, vatId: vatId, postcodeArea: postcodeArea, buurt: buurt, sbiCodes: sbiCodes, joinedOn: joinedOn)
+    }
+}
+
+extension MemberRegistered {
+    /// Writes canonical JSON: keys sorted, absent optionals omitted.
+    public func writeJSON(to w: inout JSONWriter, context: JSONContext) throws {
+        w.beginObject()
+        if let v = buurt {
+            w.key("buurt")
+            v.writeJSON(to: &w, context: context)
+        }
+        w.key("joinedOn")
+        joinedOn.writeJSON(to: &w, context: context)
+        w.key("kind")
+        kind.writeJSON(to: &w, context: context)
+        w.key("memberId")
+        memberId.writeJSON(to: &w, context: context)
+        w.key("personal")
+        try context.writeSealed(personal, as: PersonalDetails.self, subject: memberId, eventType: Self.typeName, to: &w)
+        if let v = postcodeArea {
+            w.key("postcodeArea")
+            v.writeJSON(to: &w, context: context)
+        }
+        w.key("registryIds")
+        try w.array(registryIds, context: context)
+        w.key("residenceCountry")
+        residenceCountry.writeJSON(to: &w, context: context)
+        w.key("sbiCodes")
+        try w.array(sbiCodes, context: context)
+        if let v = tradeName {
+            w.key("tradeName")
+            v.writeJSON(to: &w, context: context)
+        }
+        if let v = vatId {
+            w.key("vatId")
+            v.writeJSON(to: &w, context: context)
+        }
+        w.endObject()
+    }
+
+    /// Parses the JSON written by `writeJSON` (extra keys are ignored).
+    public static func fromJSON(_ value: Any, path: String, context: JSONContext) throws -> Self {
+        let j = try JSONObjectReader(value, path: path, context: context)
+        let memberId: UUID = try j.required("memberId")
+        let kind: MemberKind = try j.required("kind")
+        let residenceCountry: CountryCode = try j.required("residenceCountry")
+        let tradeName: String? = try j.optional("tradeName")
+        let registryIds: [RegistryId] = try j.array("registryIds")
+        let vatId: String? = try j.optional("vatId")
+        let postcodeArea: String? = try j.optional("postcodeArea")
+        let buurt: String? = try j.optional("buurt")
+        let sbiCodes: [String] = try j.array("sbiCodes")
+        let joinedOn: Day = try j.required("joinedOn")
+        let personal = try context.parseSealed(j, key: "personal", as: PersonalDetails.self, subject: memberId, eventType: typeName)
+        return Self(memberId: memberId, kind: kind, residenceCountry: residenceCountry, personal: personal, tradeName: tradeName, registryIds: registryIds, vatId: vatId, postcodeArea: postcodeArea, buurt: buurt, sbiCodes: sbiCodes, joinedOn: joinedOn)
     }
 }

@@ -6,7 +6,7 @@ import Foundation
 /// A registry id of the member was checked against its register.
 ///
 /// Type name `MemberRegistryVerified`, schema version 1, aggregate Member (stream `member-{memberId}`).
-public struct MemberRegistryVerified: Sendable, Hashable {
+public struct MemberRegistryVerified: DomainEventPayload {
     public static let typeName = "MemberRegistryVerified"
     public static let schemaVersion: UInt32 = 1
     public static let aggregate = AggregateKind.member
@@ -25,5 +25,64 @@ public struct MemberRegistryVerified: Sendable, Hashable {
         self.registryId = registryId
         self.verifiedAt = verifiedAt
         self.source = source
+    }
+}
+
+extension MemberRegistryVerified {
+    /// Appends the protobuf encoding (fields in number order; absent optionals omitted).
+    @inlinable public func encode(to w: inout ProtoWriter) {
+        w.uuid(1, memberId)
+        w.message(2, registryId)
+        w.timestamp(3, verifiedAt)
+        if let v = source { w.string(4, v) }
+    }
+
+    /// Decodes the protobuf encoding; unknown fields are skipped, a missing required field throws.
+    @inlinable public init(from r: inout ProtoReader) throws {
+        var memberId: UUID? = nil
+        var registryId: RegistryId? = nil
+        var verifiedAt: Timestamp? = nil
+        var source: String? = nil
+        while let (field, wire) = try r.nextField() {
+            switch field {
+            case 1: memberId = try r.uuid(wire)
+            case 2: registryId = try r.message(wire, as: RegistryId.self)
+            case 3: verifiedAt = try r.timestamp(wire)
+            case 4: source = try r.string(wire)
+            default: try r.skip(wire)
+            }
+        }
+        guard let memberId else { throw ProtoDecodingError.missingField(message: "MemberRegistryVerified", field: 1) }
+        guard let registryId else { throw ProtoDecodingError.missingField(message: "MemberRegistryVerified", field: 2) }
+        guard let verifiedAt else { throw ProtoDecodingError.missingField(message: "MemberRegistryVerified", field: 3) }
+        self.init(memberId: memberId, registryId: registryId, verifiedAt: verifiedAt, source: source)
+    }
+}
+
+extension MemberRegistryVerified {
+    /// Writes canonical JSON: keys sorted, absent optionals omitted.
+    public func writeJSON(to w: inout JSONWriter, context: JSONContext) throws {
+        w.beginObject()
+        w.key("memberId")
+        memberId.writeJSON(to: &w, context: context)
+        w.key("registryId")
+        try registryId.writeJSON(to: &w, context: context)
+        if let v = source {
+            w.key("source")
+            v.writeJSON(to: &w, context: context)
+        }
+        w.key("verifiedAt")
+        verifiedAt.writeJSON(to: &w, context: context)
+        w.endObject()
+    }
+
+    /// Parses the JSON written by `writeJSON` (extra keys are ignored).
+    public static func fromJSON(_ value: Any, path: String, context: JSONContext) throws -> Self {
+        let j = try JSONObjectReader(value, path: path, context: context)
+        let memberId: UUID = try j.required("memberId")
+        let registryId: RegistryId = try j.required("registryId")
+        let verifiedAt: Timestamp = try j.required("verifiedAt")
+        let source: String? = try j.optional("source")
+        return Self(memberId: memberId, registryId: registryId, verifiedAt: verifiedAt, source: source)
     }
 }

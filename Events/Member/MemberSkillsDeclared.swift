@@ -6,7 +6,7 @@ import Foundation
 /// The member's skills and CPV interests, replaced as a whole.
 ///
 /// Type name `MemberSkillsDeclared`, schema version 1, aggregate Member (stream `member-{memberId}`).
-public struct MemberSkillsDeclared: Sendable, Hashable {
+public struct MemberSkillsDeclared: DomainEventPayload {
     public static let typeName = "MemberSkillsDeclared"
     public static let schemaVersion: UInt32 = 1
     public static let aggregate = AggregateKind.member
@@ -22,5 +22,54 @@ public struct MemberSkillsDeclared: Sendable, Hashable {
         self.memberId = memberId
         self.skills = skills
         self.cpvInterests = cpvInterests
+    }
+}
+
+extension MemberSkillsDeclared {
+    /// Appends the protobuf encoding (fields in number order; absent optionals omitted).
+    @inlinable public func encode(to w: inout ProtoWriter) {
+        w.uuid(1, memberId)
+        for v in skills { w.string(2, v) }
+        for v in cpvInterests { w.string(3, v) }
+    }
+
+    /// Decodes the protobuf encoding; unknown fields are skipped, a missing required field throws.
+    @inlinable public init(from r: inout ProtoReader) throws {
+        var memberId: UUID? = nil
+        var skills: [String] = []
+        var cpvInterests: [String] = []
+        while let (field, wire) = try r.nextField() {
+            switch field {
+            case 1: memberId = try r.uuid(wire)
+            case 2: skills.append(try r.string(wire))
+            case 3: cpvInterests.append(try r.string(wire))
+            default: try r.skip(wire)
+            }
+        }
+        guard let memberId else { throw ProtoDecodingError.missingField(message: "MemberSkillsDeclared", field: 1) }
+        self.init(memberId: memberId, skills: skills, cpvInterests: cpvInterests)
+    }
+}
+
+extension MemberSkillsDeclared {
+    /// Writes canonical JSON: keys sorted, absent optionals omitted.
+    public func writeJSON(to w: inout JSONWriter, context: JSONContext) throws {
+        w.beginObject()
+        w.key("cpvInterests")
+        try w.array(cpvInterests, context: context)
+        w.key("memberId")
+        memberId.writeJSON(to: &w, context: context)
+        w.key("skills")
+        try w.array(skills, context: context)
+        w.endObject()
+    }
+
+    /// Parses the JSON written by `writeJSON` (extra keys are ignored).
+    public static func fromJSON(_ value: Any, path: String, context: JSONContext) throws -> Self {
+        let j = try JSONObjectReader(value, path: path, context: context)
+        let memberId: UUID = try j.required("memberId")
+        let skills: [String] = try j.array("skills")
+        let cpvInterests: [String] = try j.array("cpvInterests")
+        return Self(memberId: memberId, skills: skills, cpvInterests: cpvInterests)
     }
 }

@@ -7,7 +7,7 @@ import Foundation
 ///
 /// Type name `MemberTargetGroupsDeclared`, schema version 1, aggregate Member (stream `member-{memberId}`).
 /// Personal data: `details` is a `TargetGroupDetails` sealed with the key of data subject `memberId`.
-public struct MemberTargetGroupsDeclared: Sendable, Hashable {
+public struct MemberTargetGroupsDeclared: DomainEventPayload {
     public static let typeName = "MemberTargetGroupsDeclared"
     public static let schemaVersion: UInt32 = 1
     public static let aggregate = AggregateKind.member
@@ -26,5 +26,63 @@ public struct MemberTargetGroupsDeclared: Sendable, Hashable {
         self.consentId = consentId
         self.details = details
         self.declaredAt = declaredAt
+    }
+}
+
+extension MemberTargetGroupsDeclared {
+    /// Appends the protobuf encoding (fields in number order; absent optionals omitted).
+    @inlinable public func encode(to w: inout ProtoWriter) {
+        w.uuid(1, memberId)
+        w.uuid(2, consentId)
+        w.bytes(3, details.bytes)
+        w.timestamp(4, declaredAt)
+    }
+
+    /// Decodes the protobuf encoding; unknown fields are skipped, a missing required field throws.
+    @inlinable public init(from r: inout ProtoReader) throws {
+        var memberId: UUID? = nil
+        var consentId: UUID? = nil
+        var details: SealedData? = nil
+        var declaredAt: Timestamp? = nil
+        while let (field, wire) = try r.nextField() {
+            switch field {
+            case 1: memberId = try r.uuid(wire)
+            case 2: consentId = try r.uuid(wire)
+            case 3: details = SealedData(bytes: try r.bytes(wire))
+            case 4: declaredAt = try r.timestamp(wire)
+            default: try r.skip(wire)
+            }
+        }
+        guard let memberId else { throw ProtoDecodingError.missingField(message: "MemberTargetGroupsDeclared", field: 1) }
+        guard let consentId else { throw ProtoDecodingError.missingField(message: "MemberTargetGroupsDeclared", field: 2) }
+        guard let details else { throw ProtoDecodingError.missingField(message: "MemberTargetGroupsDeclared", field: 3) }
+        guard let declaredAt else { throw ProtoDecodingError.missingField(message: "MemberTargetGroupsDeclared", field: 4) }
+        self.init(memberId: memberId, consentId: consentId, details: details, declaredAt: declaredAt)
+    }
+}
+
+extension MemberTargetGroupsDeclared {
+    /// Writes canonical JSON: keys sorted, absent optionals omitted.
+    public func writeJSON(to w: inout JSONWriter, context: JSONContext) throws {
+        w.beginObject()
+        w.key("consentId")
+        consentId.writeJSON(to: &w, context: context)
+        w.key("declaredAt")
+        declaredAt.writeJSON(to: &w, context: context)
+        w.key("details")
+        try context.writeSealed(details, as: TargetGroupDetails.self, subject: memberId, eventType: Self.typeName, to: &w)
+        w.key("memberId")
+        memberId.writeJSON(to: &w, context: context)
+        w.endObject()
+    }
+
+    /// Parses the JSON written by `writeJSON` (extra keys are ignored).
+    public static func fromJSON(_ value: Any, path: String, context: JSONContext) throws -> Self {
+        let j = try JSONObjectReader(value, path: path, context: context)
+        let memberId: UUID = try j.required("memberId")
+        let consentId: UUID = try j.required("consentId")
+        let declaredAt: Timestamp = try j.required("declaredAt")
+        let details = try context.parseSealed(j, key: "details", as: TargetGroupDetails.self, subject: memberId, eventType: typeName)
+        return Self(memberId: memberId, consentId: consentId, details: details, declaredAt: declaredAt)
     }
 }

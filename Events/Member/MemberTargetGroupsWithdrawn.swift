@@ -6,7 +6,7 @@ import Foundation
 /// The member withdrew the consent; earlier declarations no longer count.
 ///
 /// Type name `MemberTargetGroupsWithdrawn`, schema version 1, aggregate Member (stream `member-{memberId}`).
-public struct MemberTargetGroupsWithdrawn: Sendable, Hashable {
+public struct MemberTargetGroupsWithdrawn: DomainEventPayload {
     public static let typeName = "MemberTargetGroupsWithdrawn"
     public static let schemaVersion: UInt32 = 1
     public static let aggregate = AggregateKind.member
@@ -22,5 +22,56 @@ public struct MemberTargetGroupsWithdrawn: Sendable, Hashable {
         self.memberId = memberId
         self.consentId = consentId
         self.withdrawnAt = withdrawnAt
+    }
+}
+
+extension MemberTargetGroupsWithdrawn {
+    /// Appends the protobuf encoding (fields in number order; absent optionals omitted).
+    @inlinable public func encode(to w: inout ProtoWriter) {
+        w.uuid(1, memberId)
+        w.uuid(2, consentId)
+        w.timestamp(3, withdrawnAt)
+    }
+
+    /// Decodes the protobuf encoding; unknown fields are skipped, a missing required field throws.
+    @inlinable public init(from r: inout ProtoReader) throws {
+        var memberId: UUID? = nil
+        var consentId: UUID? = nil
+        var withdrawnAt: Timestamp? = nil
+        while let (field, wire) = try r.nextField() {
+            switch field {
+            case 1: memberId = try r.uuid(wire)
+            case 2: consentId = try r.uuid(wire)
+            case 3: withdrawnAt = try r.timestamp(wire)
+            default: try r.skip(wire)
+            }
+        }
+        guard let memberId else { throw ProtoDecodingError.missingField(message: "MemberTargetGroupsWithdrawn", field: 1) }
+        guard let consentId else { throw ProtoDecodingError.missingField(message: "MemberTargetGroupsWithdrawn", field: 2) }
+        guard let withdrawnAt else { throw ProtoDecodingError.missingField(message: "MemberTargetGroupsWithdrawn", field: 3) }
+        self.init(memberId: memberId, consentId: consentId, withdrawnAt: withdrawnAt)
+    }
+}
+
+extension MemberTargetGroupsWithdrawn {
+    /// Writes canonical JSON: keys sorted, absent optionals omitted.
+    public func writeJSON(to w: inout JSONWriter, context: JSONContext) throws {
+        w.beginObject()
+        w.key("consentId")
+        consentId.writeJSON(to: &w, context: context)
+        w.key("memberId")
+        memberId.writeJSON(to: &w, context: context)
+        w.key("withdrawnAt")
+        withdrawnAt.writeJSON(to: &w, context: context)
+        w.endObject()
+    }
+
+    /// Parses the JSON written by `writeJSON` (extra keys are ignored).
+    public static func fromJSON(_ value: Any, path: String, context: JSONContext) throws -> Self {
+        let j = try JSONObjectReader(value, path: path, context: context)
+        let memberId: UUID = try j.required("memberId")
+        let consentId: UUID = try j.required("consentId")
+        let withdrawnAt: Timestamp = try j.required("withdrawnAt")
+        return Self(memberId: memberId, consentId: consentId, withdrawnAt: withdrawnAt)
     }
 }

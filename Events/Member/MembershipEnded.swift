@@ -6,7 +6,7 @@ import Foundation
 /// The member left the cooperative; the entry stays (not erased).
 ///
 /// Type name `MembershipEnded`, schema version 1, aggregate Member (stream `member-{memberId}`).
-public struct MembershipEnded: Sendable, Hashable {
+public struct MembershipEnded: DomainEventPayload {
     public static let typeName = "MembershipEnded"
     public static let schemaVersion: UInt32 = 1
     public static let aggregate = AggregateKind.member
@@ -22,5 +22,56 @@ public struct MembershipEnded: Sendable, Hashable {
         self.memberId = memberId
         self.reason = reason
         self.endedOn = endedOn
+    }
+}
+
+extension MembershipEnded {
+    /// Appends the protobuf encoding (fields in number order; absent optionals omitted).
+    @inlinable public func encode(to w: inout ProtoWriter) {
+        w.uuid(1, memberId)
+        w.enumValue(2, reason)
+        w.day(3, endedOn)
+    }
+
+    /// Decodes the protobuf encoding; unknown fields are skipped, a missing required field throws.
+    @inlinable public init(from r: inout ProtoReader) throws {
+        var memberId: UUID? = nil
+        var reason: MembershipEndReason? = nil
+        var endedOn: Day? = nil
+        while let (field, wire) = try r.nextField() {
+            switch field {
+            case 1: memberId = try r.uuid(wire)
+            case 2: reason = try r.enumValue(wire, as: MembershipEndReason.self)
+            case 3: endedOn = try r.day(wire)
+            default: try r.skip(wire)
+            }
+        }
+        guard let memberId else { throw ProtoDecodingError.missingField(message: "MembershipEnded", field: 1) }
+        guard let reason else { throw ProtoDecodingError.missingField(message: "MembershipEnded", field: 2) }
+        guard let endedOn else { throw ProtoDecodingError.missingField(message: "MembershipEnded", field: 3) }
+        self.init(memberId: memberId, reason: reason, endedOn: endedOn)
+    }
+}
+
+extension MembershipEnded {
+    /// Writes canonical JSON: keys sorted, absent optionals omitted.
+    public func writeJSON(to w: inout JSONWriter, context: JSONContext) throws {
+        w.beginObject()
+        w.key("endedOn")
+        endedOn.writeJSON(to: &w, context: context)
+        w.key("memberId")
+        memberId.writeJSON(to: &w, context: context)
+        w.key("reason")
+        reason.writeJSON(to: &w, context: context)
+        w.endObject()
+    }
+
+    /// Parses the JSON written by `writeJSON` (extra keys are ignored).
+    public static func fromJSON(_ value: Any, path: String, context: JSONContext) throws -> Self {
+        let j = try JSONObjectReader(value, path: path, context: context)
+        let memberId: UUID = try j.required("memberId")
+        let reason: MembershipEndReason = try j.required("reason")
+        let endedOn: Day = try j.required("endedOn")
+        return Self(memberId: memberId, reason: reason, endedOn: endedOn)
     }
 }

@@ -6,7 +6,7 @@ import Foundation
 /// A meetup, training, workshop, advice or matchmaking session took place.
 ///
 /// Type name `ProgrammeActivityHeld`, schema version 1, aggregate Programme (stream `goal-{kpiCode}-{period} / activity-{activityId} / report-{reportId}`).
-public struct ProgrammeActivityHeld: Sendable, Hashable {
+public struct ProgrammeActivityHeld: DomainEventPayload {
     public static let typeName = "ProgrammeActivityHeld"
     public static let schemaVersion: UInt32 = 1
     public static let aggregate = AggregateKind.programme
@@ -46,5 +46,106 @@ public struct ProgrammeActivityHeld: Sendable, Hashable {
         self.externalAttendeeCount = externalAttendeeCount
         self.partners = partners
         self.crossBorder = crossBorder
+    }
+}
+
+extension ProgrammeActivityHeld {
+    /// Appends the protobuf encoding (fields in number order; absent optionals omitted).
+    @inlinable public func encode(to w: inout ProtoWriter) {
+        w.uuid(1, activityId)
+        w.string(2, title)
+        w.packedEnums(3, focusAreas)
+        w.enumValue(4, activityType)
+        w.day(5, heldOn)
+        w.uint32(6, durationMinutes)
+        if let v = buurt { w.string(7, v) }
+        for v in attendingMemberIds { w.uuid(8, v) }
+        w.uint32(9, externalAttendeeCount)
+        for v in partners { w.string(10, v) }
+        w.bool(11, crossBorder)
+    }
+
+    /// Decodes the protobuf encoding; unknown fields are skipped, a missing required field throws.
+    @inlinable public init(from r: inout ProtoReader) throws {
+        var activityId: UUID? = nil
+        var title: String = ""
+        var focusAreas: [FocusArea] = []
+        var activityType: ActivityType? = nil
+        var heldOn: Day? = nil
+        var durationMinutes: UInt32 = 0
+        var buurt: String? = nil
+        var attendingMemberIds: [UUID] = []
+        var externalAttendeeCount: UInt32 = 0
+        var partners: [String] = []
+        var crossBorder: Bool = false
+        while let (field, wire) = try r.nextField() {
+            switch field {
+            case 1: activityId = try r.uuid(wire)
+            case 2: title = try r.string(wire)
+            case 3: try r.appendEnums(wire, to: &focusAreas)
+            case 4: activityType = try r.enumValue(wire, as: ActivityType.self)
+            case 5: heldOn = try r.day(wire)
+            case 6: durationMinutes = try r.uint32(wire)
+            case 7: buurt = try r.string(wire)
+            case 8: attendingMemberIds.append(try r.uuid(wire))
+            case 9: externalAttendeeCount = try r.uint32(wire)
+            case 10: partners.append(try r.string(wire))
+            case 11: crossBorder = try r.bool(wire)
+            default: try r.skip(wire)
+            }
+        }
+        guard let activityId else { throw ProtoDecodingError.missingField(message: "ProgrammeActivityHeld", field: 1) }
+        guard let activityType else { throw ProtoDecodingError.missingField(message: "ProgrammeActivityHeld", field: 4) }
+        guard let heldOn else { throw ProtoDecodingError.missingField(message: "ProgrammeActivityHeld", field: 5) }
+        self.init(activityId: activityId, title: title, focusAreas: focusAreas, activityType: activityType, heldOn: heldOn, durationMinutes: durationMinutes, buurt: buurt, attendingMemberIds: attendingMemberIds, externalAttendeeCount: externalAttendeeCount, partners: partners, crossBorder: crossBorder)
+    }
+}
+
+extension ProgrammeActivityHeld {
+    /// Writes canonical JSON: keys sorted, absent optionals omitted.
+    public func writeJSON(to w: inout JSONWriter, context: JSONContext) throws {
+        w.beginObject()
+        w.key("activityId")
+        activityId.writeJSON(to: &w, context: context)
+        w.key("activityType")
+        activityType.writeJSON(to: &w, context: context)
+        w.key("attendingMemberIds")
+        try w.array(attendingMemberIds, context: context)
+        if let v = buurt {
+            w.key("buurt")
+            v.writeJSON(to: &w, context: context)
+        }
+        w.key("crossBorder")
+        crossBorder.writeJSON(to: &w, context: context)
+        w.key("durationMinutes")
+        durationMinutes.writeJSON(to: &w, context: context)
+        w.key("externalAttendeeCount")
+        externalAttendeeCount.writeJSON(to: &w, context: context)
+        w.key("focusAreas")
+        try w.array(focusAreas, context: context)
+        w.key("heldOn")
+        heldOn.writeJSON(to: &w, context: context)
+        w.key("partners")
+        try w.array(partners, context: context)
+        w.key("title")
+        title.writeJSON(to: &w, context: context)
+        w.endObject()
+    }
+
+    /// Parses the JSON written by `writeJSON` (extra keys are ignored).
+    public static func fromJSON(_ value: Any, path: String, context: JSONContext) throws -> Self {
+        let j = try JSONObjectReader(value, path: path, context: context)
+        let activityId: UUID = try j.required("activityId")
+        let title: String = try j.required("title")
+        let focusAreas: [FocusArea] = try j.array("focusAreas")
+        let activityType: ActivityType = try j.required("activityType")
+        let heldOn: Day = try j.required("heldOn")
+        let durationMinutes: UInt32 = try j.required("durationMinutes")
+        let buurt: String? = try j.optional("buurt")
+        let attendingMemberIds: [UUID] = try j.array("attendingMemberIds")
+        let externalAttendeeCount: UInt32 = try j.required("externalAttendeeCount")
+        let partners: [String] = try j.array("partners")
+        let crossBorder: Bool = try j.required("crossBorder")
+        return Self(activityId: activityId, title: title, focusAreas: focusAreas, activityType: activityType, heldOn: heldOn, durationMinutes: durationMinutes, buurt: buurt, attendingMemberIds: attendingMemberIds, externalAttendeeCount: externalAttendeeCount, partners: partners, crossBorder: crossBorder)
     }
 }

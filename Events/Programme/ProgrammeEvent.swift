@@ -32,4 +32,44 @@ public enum ProgrammeEvent: Sendable, Hashable {
         case .reportIssued: return ProgrammeReportIssued.schemaVersion
         }
     }
+
+    /// The protobuf payload (see events.proto).
+    public func encodePayload() -> [UInt8] {
+        switch self {
+        case .goalSet(let e): return e.encodePayload()
+        case .activityHeld(let e): return e.encodePayload()
+        case .trainingHoursRecorded(let e): return e.encodePayload()
+        case .reportIssued(let e): return e.encodePayload()
+        }
+    }
+
+    /// Writes the payload as canonical JSON.
+    public func writeJSON(to w: inout JSONWriter, context: JSONContext) throws {
+        switch self {
+        case .goalSet(let e): try e.writeJSON(to: &w, context: context)
+        case .activityHeld(let e): try e.writeJSON(to: &w, context: context)
+        case .trainingHoursRecorded(let e): try e.writeJSON(to: &w, context: context)
+        case .reportIssued(let e): try e.writeJSON(to: &w, context: context)
+        }
+    }
+}
+
+extension ProgrammeGoalSet {
+    /// This event as a `DomainEvent`.
+    public var domainEvent: DomainEvent { .programme(.goalSet(self)) }
+}
+
+extension ProgrammeActivityHeld {
+    /// This event as a `DomainEvent`.
+    public var domainEvent: DomainEvent { .programme(.activityHeld(self)) }
+}
+
+extension TrainingHoursRecorded {
+    /// This event as a `DomainEvent`.
+    public var domainEvent: DomainEvent { .programme(.trainingHoursRecorded(self)) }
+}
+
+extension ProgrammeReportIssued {
+    /// This event as a `DomainEvent`.
+    public var domainEvent: DomainEvent { .programme(.reportIssued(self)) }
 }

@@ -6,7 +6,7 @@ import Foundation
 /// A target was set for one KPI in one period (stream `goal-{kpi}-{period}`).
 ///
 /// Type name `ProgrammeGoalSet`, schema version 1, aggregate Programme (stream `goal-{kpiCode}-{period} / activity-{activityId} / report-{reportId}`).
-public struct ProgrammeGoalSet: Sendable, Hashable {
+public struct ProgrammeGoalSet: DomainEventPayload {
     public static let typeName = "ProgrammeGoalSet"
     public static let schemaVersion: UInt32 = 1
     public static let aggregate = AggregateKind.programme
@@ -34,5 +34,80 @@ public struct ProgrammeGoalSet: Sendable, Hashable {
         self.endsOn = endsOn
         self.targetValue = targetValue
         self.scale = scale
+    }
+}
+
+extension ProgrammeGoalSet {
+    /// Appends the protobuf encoding (fields in number order; absent optionals omitted).
+    @inlinable public func encode(to w: inout ProtoWriter) {
+        w.enumValue(1, focusArea)
+        w.string(2, kpiCode)
+        w.string(3, period)
+        w.day(4, startsOn)
+        w.day(5, endsOn)
+        w.int64(6, targetValue)
+        w.uint32(7, scale)
+    }
+
+    /// Decodes the protobuf encoding; unknown fields are skipped, a missing required field throws.
+    @inlinable public init(from r: inout ProtoReader) throws {
+        var focusArea: FocusArea? = nil
+        var kpiCode: String = ""
+        var period: String = ""
+        var startsOn: Day? = nil
+        var endsOn: Day? = nil
+        var targetValue: Int64 = 0
+        var scale: UInt32 = 0
+        while let (field, wire) = try r.nextField() {
+            switch field {
+            case 1: focusArea = try r.enumValue(wire, as: FocusArea.self)
+            case 2: kpiCode = try r.string(wire)
+            case 3: period = try r.string(wire)
+            case 4: startsOn = try r.day(wire)
+            case 5: endsOn = try r.day(wire)
+            case 6: targetValue = try r.int64(wire)
+            case 7: scale = try r.uint32(wire)
+            default: try r.skip(wire)
+            }
+        }
+        guard let focusArea else { throw ProtoDecodingError.missingField(message: "ProgrammeGoalSet", field: 1) }
+        guard let startsOn else { throw ProtoDecodingError.missingField(message: "ProgrammeGoalSet", field: 4) }
+        guard let endsOn else { throw ProtoDecodingError.missingField(message: "ProgrammeGoalSet", field: 5) }
+        self.init(focusArea: focusArea, kpiCode: kpiCode, period: period, startsOn: startsOn, endsOn: endsOn, targetValue: targetValue, scale: scale)
+    }
+}
+
+extension ProgrammeGoalSet {
+    /// Writes canonical JSON: keys sorted, absent optionals omitted.
+    public func writeJSON(to w: inout JSONWriter, context: JSONContext) throws {
+        w.beginObject()
+        w.key("endsOn")
+        endsOn.writeJSON(to: &w, context: context)
+        w.key("focusArea")
+        focusArea.writeJSON(to: &w, context: context)
+        w.key("kpiCode")
+        kpiCode.writeJSON(to: &w, context: context)
+        w.key("period")
+        period.writeJSON(to: &w, context: context)
+        w.key("scale")
+        scale.writeJSON(to: &w, context: context)
+        w.key("startsOn")
+        startsOn.writeJSON(to: &w, context: context)
+        w.key("targetValue")
+        targetValue.writeJSON(to: &w, context: context)
+        w.endObject()
+    }
+
+    /// Parses the JSON written by `writeJSON` (extra keys are ignored).
+    public static func fromJSON(_ value: Any, path: String, context: JSONContext) throws -> Self {
+        let j = try JSONObjectReader(value, path: path, context: context)
+        let focusArea: FocusArea = try j.required("focusArea")
+        let kpiCode: String = try j.required("kpiCode")
+        let period: String = try j.required("period")
+        let startsOn: Day = try j.required("startsOn")
+        let endsOn: Day = try j.required("endsOn")
+        let targetValue: Int64 = try j.required("targetValue")
+        let scale: UInt32 = try j.required("scale")
+        return Self(focusArea: focusArea, kpiCode: kpiCode, period: period, startsOn: startsOn, endsOn: endsOn, targetValue: targetValue, scale: scale)
     }
 }

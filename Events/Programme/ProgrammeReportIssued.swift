@@ -6,7 +6,7 @@ import Foundation
 /// A programme report was issued, reproducible from the log up to asOfPosition.
 ///
 /// Type name `ProgrammeReportIssued`, schema version 1, aggregate Programme (stream `goal-{kpiCode}-{period} / activity-{activityId} / report-{reportId}`).
-public struct ProgrammeReportIssued: Sendable, Hashable {
+public struct ProgrammeReportIssued: DomainEventPayload {
     public static let typeName = "ProgrammeReportIssued"
     public static let schemaVersion: UInt32 = 1
     public static let aggregate = AggregateKind.programme
@@ -31,5 +31,72 @@ public struct ProgrammeReportIssued: Sendable, Hashable {
         self.headHash = headHash
         self.kpiValues = kpiValues
         self.contentHash = contentHash
+    }
+}
+
+extension ProgrammeReportIssued {
+    /// Appends the protobuf encoding (fields in number order; absent optionals omitted).
+    @inlinable public func encode(to w: inout ProtoWriter) {
+        w.uuid(1, reportId)
+        w.string(2, period)
+        w.uint64(3, asOfPosition)
+        w.bytes(4, headHash)
+        for v in kpiValues { w.message(5, v) }
+        w.bytes(6, contentHash)
+    }
+
+    /// Decodes the protobuf encoding; unknown fields are skipped, a missing required field throws.
+    @inlinable public init(from r: inout ProtoReader) throws {
+        var reportId: UUID? = nil
+        var period: String = ""
+        var asOfPosition: UInt64 = 0
+        var headHash: [UInt8] = []
+        var kpiValues: [KpiValue] = []
+        var contentHash: [UInt8] = []
+        while let (field, wire) = try r.nextField() {
+            switch field {
+            case 1: reportId = try r.uuid(wire)
+            case 2: period = try r.string(wire)
+            case 3: asOfPosition = try r.uint64(wire)
+            case 4: headHash = try r.bytes(wire)
+            case 5: kpiValues.append(try r.message(wire, as: KpiValue.self))
+            case 6: contentHash = try r.bytes(wire)
+            default: try r.skip(wire)
+            }
+        }
+        guard let reportId else { throw ProtoDecodingError.missingField(message: "ProgrammeReportIssued", field: 1) }
+        self.init(reportId: reportId, period: period, asOfPosition: asOfPosition, headHash: headHash, kpiValues: kpiValues, contentHash: contentHash)
+    }
+}
+
+extension ProgrammeReportIssued {
+    /// Writes canonical JSON: keys sorted, absent optionals omitted.
+    public func writeJSON(to w: inout JSONWriter, context: JSONContext) throws {
+        w.beginObject()
+        w.key("asOfPosition")
+        asOfPosition.writeJSON(to: &w, context: context)
+        w.key("contentHash")
+        contentHash.writeJSON(to: &w, context: context)
+        w.key("headHash")
+        headHash.writeJSON(to: &w, context: context)
+        w.key("kpiValues")
+        try w.array(kpiValues, context: context)
+        w.key("period")
+        period.writeJSON(to: &w, context: context)
+        w.key("reportId")
+        reportId.writeJSON(to: &w, context: context)
+        w.endObject()
+    }
+
+    /// Parses the JSON written by `writeJSON` (extra keys are ignored).
+    public static func fromJSON(_ value: Any, path: String, context: JSONContext) throws -> Self {
+        let j = try JSONObjectReader(value, path: path, context: context)
+        let reportId: UUID = try j.required("reportId")
+        let period: String = try j.required("period")
+        let asOfPosition: UInt64 = try j.required("asOfPosition")
+        let headHash: [UInt8] = try j.required("headHash")
+        let kpiValues: [KpiValue] = try j.array("kpiValues")
+        let contentHash: [UInt8] = try j.required("contentHash")
+        return Self(reportId: reportId, period: period, asOfPosition: asOfPosition, headHash: headHash, kpiValues: kpiValues, contentHash: contentHash)
     }
 }

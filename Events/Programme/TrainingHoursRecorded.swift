@@ -6,7 +6,7 @@ import Foundation
 /// Training time a member followed (stream of the activity).
 ///
 /// Type name `TrainingHoursRecorded`, schema version 1, aggregate Programme (stream `goal-{kpiCode}-{period} / activity-{activityId} / report-{reportId}`).
-public struct TrainingHoursRecorded: Sendable, Hashable {
+public struct TrainingHoursRecorded: DomainEventPayload {
     public static let typeName = "TrainingHoursRecorded"
     public static let schemaVersion: UInt32 = 1
     public static let aggregate = AggregateKind.programme
@@ -22,5 +22,55 @@ public struct TrainingHoursRecorded: Sendable, Hashable {
         self.activityId = activityId
         self.memberId = memberId
         self.durationMinutes = durationMinutes
+    }
+}
+
+extension TrainingHoursRecorded {
+    /// Appends the protobuf encoding (fields in number order; absent optionals omitted).
+    @inlinable public func encode(to w: inout ProtoWriter) {
+        w.uuid(1, activityId)
+        w.uuid(2, memberId)
+        w.uint32(3, durationMinutes)
+    }
+
+    /// Decodes the protobuf encoding; unknown fields are skipped, a missing required field throws.
+    @inlinable public init(from r: inout ProtoReader) throws {
+        var activityId: UUID? = nil
+        var memberId: UUID? = nil
+        var durationMinutes: UInt32 = 0
+        while let (field, wire) = try r.nextField() {
+            switch field {
+            case 1: activityId = try r.uuid(wire)
+            case 2: memberId = try r.uuid(wire)
+            case 3: durationMinutes = try r.uint32(wire)
+            default: try r.skip(wire)
+            }
+        }
+        guard let activityId else { throw ProtoDecodingError.missingField(message: "TrainingHoursRecorded", field: 1) }
+        guard let memberId else { throw ProtoDecodingError.missingField(message: "TrainingHoursRecorded", field: 2) }
+        self.init(activityId: activityId, memberId: memberId, durationMinutes: durationMinutes)
+    }
+}
+
+extension TrainingHoursRecorded {
+    /// Writes canonical JSON: keys sorted, absent optionals omitted.
+    public func writeJSON(to w: inout JSONWriter, context: JSONContext) throws {
+        w.beginObject()
+        w.key("activityId")
+        activityId.writeJSON(to: &w, context: context)
+        w.key("durationMinutes")
+        durationMinutes.writeJSON(to: &w, context: context)
+        w.key("memberId")
+        memberId.writeJSON(to: &w, context: context)
+        w.endObject()
+    }
+
+    /// Parses the JSON written by `writeJSON` (extra keys are ignored).
+    public static func fromJSON(_ value: Any, path: String, context: JSONContext) throws -> Self {
+        let j = try JSONObjectReader(value, path: path, context: context)
+        let activityId: UUID = try j.required("activityId")
+        let memberId: UUID = try j.required("memberId")
+        let durationMinutes: UInt32 = try j.required("durationMinutes")
+        return Self(activityId: activityId, memberId: memberId, durationMinutes: durationMinutes)
     }
 }

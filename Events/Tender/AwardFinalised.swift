@@ -6,7 +6,7 @@ import Foundation
 /// The award of a lot became final after the standstill period.
 ///
 /// Type name `AwardFinalised`, schema version 1, aggregate Tender (stream `tender-{tenderId}`).
-public struct AwardFinalised: Sendable, Hashable {
+public struct AwardFinalised: DomainEventPayload {
     public static let typeName = "AwardFinalised"
     public static let schemaVersion: UInt32 = 1
     public static let aggregate = AggregateKind.tender
@@ -22,5 +22,55 @@ public struct AwardFinalised: Sendable, Hashable {
         self.tenderId = tenderId
         self.lot = lot
         self.bidId = bidId
+    }
+}
+
+extension AwardFinalised {
+    /// Appends the protobuf encoding (fields in number order; absent optionals omitted).
+    @inlinable public func encode(to w: inout ProtoWriter) {
+        w.uuid(1, tenderId)
+        w.uint32(2, lot)
+        w.uuid(3, bidId)
+    }
+
+    /// Decodes the protobuf encoding; unknown fields are skipped, a missing required field throws.
+    @inlinable public init(from r: inout ProtoReader) throws {
+        var tenderId: UUID? = nil
+        var lot: UInt32 = 0
+        var bidId: UUID? = nil
+        while let (field, wire) = try r.nextField() {
+            switch field {
+            case 1: tenderId = try r.uuid(wire)
+            case 2: lot = try r.uint32(wire)
+            case 3: bidId = try r.uuid(wire)
+            default: try r.skip(wire)
+            }
+        }
+        guard let tenderId else { throw ProtoDecodingError.missingField(message: "AwardFinalised", field: 1) }
+        guard let bidId else { throw ProtoDecodingError.missingField(message: "AwardFinalised", field: 3) }
+        self.init(tenderId: tenderId, lot: lot, bidId: bidId)
+    }
+}
+
+extension AwardFinalised {
+    /// Writes canonical JSON: keys sorted, absent optionals omitted.
+    public func writeJSON(to w: inout JSONWriter, context: JSONContext) throws {
+        w.beginObject()
+        w.key("bidId")
+        bidId.writeJSON(to: &w, context: context)
+        w.key("lot")
+        lot.writeJSON(to: &w, context: context)
+        w.key("tenderId")
+        tenderId.writeJSON(to: &w, context: context)
+        w.endObject()
+    }
+
+    /// Parses the JSON written by `writeJSON` (extra keys are ignored).
+    public static func fromJSON(_ value: Any, path: String, context: JSONContext) throws -> Self {
+        let j = try JSONObjectReader(value, path: path, context: context)
+        let tenderId: UUID = try j.required("tenderId")
+        let lot: UInt32 = try j.required("lot")
+        let bidId: UUID = try j.required("bidId")
+        return Self(tenderId: tenderId, lot: lot, bidId: bidId)
     }
 }

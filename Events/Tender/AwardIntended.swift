@@ -6,7 +6,7 @@ import Foundation
 /// The buyer announced the intended award of a lot (start of standstill).
 ///
 /// Type name `AwardIntended`, schema version 1, aggregate Tender (stream `tender-{tenderId}`).
-public struct AwardIntended: Sendable, Hashable {
+public struct AwardIntended: DomainEventPayload {
     public static let typeName = "AwardIntended"
     public static let schemaVersion: UInt32 = 1
     public static let aggregate = AggregateKind.tender
@@ -28,5 +28,68 @@ public struct AwardIntended: Sendable, Hashable {
         self.bidId = bidId
         self.valueCents = valueCents
         self.standstillEndsAt = standstillEndsAt
+    }
+}
+
+extension AwardIntended {
+    /// Appends the protobuf encoding (fields in number order; absent optionals omitted).
+    @inlinable public func encode(to w: inout ProtoWriter) {
+        w.uuid(1, tenderId)
+        w.uint32(2, lot)
+        w.uuid(3, bidId)
+        w.int64(4, valueCents)
+        w.timestamp(5, standstillEndsAt)
+    }
+
+    /// Decodes the protobuf encoding; unknown fields are skipped, a missing required field throws.
+    @inlinable public init(from r: inout ProtoReader) throws {
+        var tenderId: UUID? = nil
+        var lot: UInt32 = 0
+        var bidId: UUID? = nil
+        var valueCents: Int64 = 0
+        var standstillEndsAt: Timestamp? = nil
+        while let (field, wire) = try r.nextField() {
+            switch field {
+            case 1: tenderId = try r.uuid(wire)
+            case 2: lot = try r.uint32(wire)
+            case 3: bidId = try r.uuid(wire)
+            case 4: valueCents = try r.int64(wire)
+            case 5: standstillEndsAt = try r.timestamp(wire)
+            default: try r.skip(wire)
+            }
+        }
+        guard let tenderId else { throw ProtoDecodingError.missingField(message: "AwardIntended", field: 1) }
+        guard let bidId else { throw ProtoDecodingError.missingField(message: "AwardIntended", field: 3) }
+        guard let standstillEndsAt else { throw ProtoDecodingError.missingField(message: "AwardIntended", field: 5) }
+        self.init(tenderId: tenderId, lot: lot, bidId: bidId, valueCents: valueCents, standstillEndsAt: standstillEndsAt)
+    }
+}
+
+extension AwardIntended {
+    /// Writes canonical JSON: keys sorted, absent optionals omitted.
+    public func writeJSON(to w: inout JSONWriter, context: JSONContext) throws {
+        w.beginObject()
+        w.key("bidId")
+        bidId.writeJSON(to: &w, context: context)
+        w.key("lot")
+        lot.writeJSON(to: &w, context: context)
+        w.key("standstillEndsAt")
+        standstillEndsAt.writeJSON(to: &w, context: context)
+        w.key("tenderId")
+        tenderId.writeJSON(to: &w, context: context)
+        w.key("valueCents")
+        valueCents.writeJSON(to: &w, context: context)
+        w.endObject()
+    }
+
+    /// Parses the JSON written by `writeJSON` (extra keys are ignored).
+    public static func fromJSON(_ value: Any, path: String, context: JSONContext) throws -> Self {
+        let j = try JSONObjectReader(value, path: path, context: context)
+        let tenderId: UUID = try j.required("tenderId")
+        let lot: UInt32 = try j.required("lot")
+        let bidId: UUID = try j.required("bidId")
+        let valueCents: Int64 = try j.required("valueCents")
+        let standstillEndsAt: Timestamp = try j.required("standstillEndsAt")
+        return Self(tenderId: tenderId, lot: lot, bidId: bidId, valueCents: valueCents, standstillEndsAt: standstillEndsAt)
     }
 }

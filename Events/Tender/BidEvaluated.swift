@@ -6,7 +6,7 @@ import Foundation
 /// A bid was evaluated.
 ///
 /// Type name `BidEvaluated`, schema version 1, aggregate Tender (stream `tender-{tenderId}`).
-public struct BidEvaluated: Sendable, Hashable {
+public struct BidEvaluated: DomainEventPayload {
     public static let typeName = "BidEvaluated"
     public static let schemaVersion: UInt32 = 1
     public static let aggregate = AggregateKind.tender
@@ -31,5 +31,80 @@ public struct BidEvaluated: Sendable, Hashable {
         self.disqualificationReason = disqualificationReason
         self.scoreHundredths = scoreHundredths
         self.rank = rank
+    }
+}
+
+extension BidEvaluated {
+    /// Appends the protobuf encoding (fields in number order; absent optionals omitted).
+    @inlinable public func encode(to w: inout ProtoWriter) {
+        w.uuid(1, tenderId)
+        w.uuid(2, bidId)
+        w.enumValue(3, outcome)
+        if let v = disqualificationReason { w.string(4, v) }
+        if let v = scoreHundredths { w.int64(5, v) }
+        if let v = rank { w.uint32(6, v) }
+    }
+
+    /// Decodes the protobuf encoding; unknown fields are skipped, a missing required field throws.
+    @inlinable public init(from r: inout ProtoReader) throws {
+        var tenderId: UUID? = nil
+        var bidId: UUID? = nil
+        var outcome: BidOutcome? = nil
+        var disqualificationReason: String? = nil
+        var scoreHundredths: Int64? = nil
+        var rank: UInt32? = nil
+        while let (field, wire) = try r.nextField() {
+            switch field {
+            case 1: tenderId = try r.uuid(wire)
+            case 2: bidId = try r.uuid(wire)
+            case 3: outcome = try r.enumValue(wire, as: BidOutcome.self)
+            case 4: disqualificationReason = try r.string(wire)
+            case 5: scoreHundredths = try r.int64(wire)
+            case 6: rank = try r.uint32(wire)
+            default: try r.skip(wire)
+            }
+        }
+        guard let tenderId else { throw ProtoDecodingError.missingField(message: "BidEvaluated", field: 1) }
+        guard let bidId else { throw ProtoDecodingError.missingField(message: "BidEvaluated", field: 2) }
+        guard let outcome else { throw ProtoDecodingError.missingField(message: "BidEvaluated", field: 3) }
+        self.init(tenderId: tenderId, bidId: bidId, outcome: outcome, disqualificationReason: disqualificationReason, scoreHundredths: scoreHundredths, rank: rank)
+    }
+}
+
+extension BidEvaluated {
+    /// Writes canonical JSON: keys sorted, absent optionals omitted.
+    public func writeJSON(to w: inout JSONWriter, context: JSONContext) throws {
+        w.beginObject()
+        w.key("bidId")
+        bidId.writeJSON(to: &w, context: context)
+        if let v = disqualificationReason {
+            w.key("disqualificationReason")
+            v.writeJSON(to: &w, context: context)
+        }
+        w.key("outcome")
+        outcome.writeJSON(to: &w, context: context)
+        if let v = rank {
+            w.key("rank")
+            v.writeJSON(to: &w, context: context)
+        }
+        if let v = scoreHundredths {
+            w.key("scoreHundredths")
+            v.writeJSON(to: &w, context: context)
+        }
+        w.key("tenderId")
+        tenderId.writeJSON(to: &w, context: context)
+        w.endObject()
+    }
+
+    /// Parses the JSON written by `writeJSON` (extra keys are ignored).
+    public static func fromJSON(_ value: Any, path: String, context: JSONContext) throws -> Self {
+        let j = try JSONObjectReader(value, path: path, context: context)
+        let tenderId: UUID = try j.required("tenderId")
+        let bidId: UUID = try j.required("bidId")
+        let outcome: BidOutcome = try j.required("outcome")
+        let disqualificationReason: String? = try j.optional("disqualificationReason")
+        let scoreHundredths: Int64? = try j.optional("scoreHundredths")
+        let rank: UInt32? = try j.optional("rank")
+        return Self(tenderId: tenderId, bidId: bidId, outcome: outcome, disqualificationReason: disqualificationReason, scoreHundredths: scoreHundredths, rank: rank)
     }
 }

@@ -6,7 +6,7 @@ import Foundation
 /// A member or consortium submitted a bid.
 ///
 /// Type name `BidSubmitted`, schema version 1, aggregate Tender (stream `tender-{tenderId}`).
-public struct BidSubmitted: Sendable, Hashable {
+public struct BidSubmitted: DomainEventPayload {
     public static let typeName = "BidSubmitted"
     public static let schemaVersion: UInt32 = 1
     public static let aggregate = AggregateKind.tender
@@ -34,5 +34,81 @@ public struct BidSubmitted: Sendable, Hashable {
         self.participatingMemberIds = participatingMemberIds
         self.priceCents = priceCents
         self.priceBasis = priceBasis
+    }
+}
+
+extension BidSubmitted {
+    /// Appends the protobuf encoding (fields in number order; absent optionals omitted).
+    @inlinable public func encode(to w: inout ProtoWriter) {
+        w.uuid(1, tenderId)
+        w.uuid(2, bidId)
+        w.packedUint32s(3, lots)
+        w.message(4, bidder)
+        for v in participatingMemberIds { w.uuid(5, v) }
+        w.int64(6, priceCents)
+        w.enumValue(7, priceBasis)
+    }
+
+    /// Decodes the protobuf encoding; unknown fields are skipped, a missing required field throws.
+    @inlinable public init(from r: inout ProtoReader) throws {
+        var tenderId: UUID? = nil
+        var bidId: UUID? = nil
+        var lots: [UInt32] = []
+        var bidder: PartyRef? = nil
+        var participatingMemberIds: [UUID] = []
+        var priceCents: Int64 = 0
+        var priceBasis: PriceBasis? = nil
+        while let (field, wire) = try r.nextField() {
+            switch field {
+            case 1: tenderId = try r.uuid(wire)
+            case 2: bidId = try r.uuid(wire)
+            case 3: try r.appendUint32s(wire, to: &lots)
+            case 4: bidder = try r.message(wire, as: PartyRef.self)
+            case 5: participatingMemberIds.append(try r.uuid(wire))
+            case 6: priceCents = try r.int64(wire)
+            case 7: priceBasis = try r.enumValue(wire, as: PriceBasis.self)
+            default: try r.skip(wire)
+            }
+        }
+        guard let tenderId else { throw ProtoDecodingError.missingField(message: "BidSubmitted", field: 1) }
+        guard let bidId else { throw ProtoDecodingError.missingField(message: "BidSubmitted", field: 2) }
+        guard let bidder else { throw ProtoDecodingError.missingField(message: "BidSubmitted", field: 4) }
+        guard let priceBasis else { throw ProtoDecodingError.missingField(message: "BidSubmitted", field: 7) }
+        self.init(tenderId: tenderId, bidId: bidId, lots: lots, bidder: bidder, participatingMemberIds: participatingMemberIds, priceCents: priceCents, priceBasis: priceBasis)
+    }
+}
+
+extension BidSubmitted {
+    /// Writes canonical JSON: keys sorted, absent optionals omitted.
+    public func writeJSON(to w: inout JSONWriter, context: JSONContext) throws {
+        w.beginObject()
+        w.key("bidId")
+        bidId.writeJSON(to: &w, context: context)
+        w.key("bidder")
+        try bidder.writeJSON(to: &w, context: context)
+        w.key("lots")
+        try w.array(lots, context: context)
+        w.key("participatingMemberIds")
+        try w.array(participatingMemberIds, context: context)
+        w.key("priceBasis")
+        priceBasis.writeJSON(to: &w, context: context)
+        w.key("priceCents")
+        priceCents.writeJSON(to: &w, context: context)
+        w.key("tenderId")
+        tenderId.writeJSON(to: &w, context: context)
+        w.endObject()
+    }
+
+    /// Parses the JSON written by `writeJSON` (extra keys are ignored).
+    public static func fromJSON(_ value: Any, path: String, context: JSONContext) throws -> Self {
+        let j = try JSONObjectReader(value, path: path, context: context)
+        let tenderId: UUID = try j.required("tenderId")
+        let bidId: UUID = try j.required("bidId")
+        let lots: [UInt32] = try j.array("lots")
+        let bidder: PartyRef = try j.required("bidder")
+        let participatingMemberIds: [UUID] = try j.array("participatingMemberIds")
+        let priceCents: Int64 = try j.required("priceCents")
+        let priceBasis: PriceBasis = try j.required("priceBasis")
+        return Self(tenderId: tenderId, bidId: bidId, lots: lots, bidder: bidder, participatingMemberIds: participatingMemberIds, priceCents: priceCents, priceBasis: priceBasis)
     }
 }

@@ -6,7 +6,7 @@ import Foundation
 /// The bidder withdrew a bid before the deadline.
 ///
 /// Type name `BidWithdrawn`, schema version 1, aggregate Tender (stream `tender-{tenderId}`).
-public struct BidWithdrawn: Sendable, Hashable {
+public struct BidWithdrawn: DomainEventPayload {
     public static let typeName = "BidWithdrawn"
     public static let schemaVersion: UInt32 = 1
     public static let aggregate = AggregateKind.tender
@@ -22,5 +22,57 @@ public struct BidWithdrawn: Sendable, Hashable {
         self.tenderId = tenderId
         self.bidId = bidId
         self.reason = reason
+    }
+}
+
+extension BidWithdrawn {
+    /// Appends the protobuf encoding (fields in number order; absent optionals omitted).
+    @inlinable public func encode(to w: inout ProtoWriter) {
+        w.uuid(1, tenderId)
+        w.uuid(2, bidId)
+        if let v = reason { w.string(3, v) }
+    }
+
+    /// Decodes the protobuf encoding; unknown fields are skipped, a missing required field throws.
+    @inlinable public init(from r: inout ProtoReader) throws {
+        var tenderId: UUID? = nil
+        var bidId: UUID? = nil
+        var reason: String? = nil
+        while let (field, wire) = try r.nextField() {
+            switch field {
+            case 1: tenderId = try r.uuid(wire)
+            case 2: bidId = try r.uuid(wire)
+            case 3: reason = try r.string(wire)
+            default: try r.skip(wire)
+            }
+        }
+        guard let tenderId else { throw ProtoDecodingError.missingField(message: "BidWithdrawn", field: 1) }
+        guard let bidId else { throw ProtoDecodingError.missingField(message: "BidWithdrawn", field: 2) }
+        self.init(tenderId: tenderId, bidId: bidId, reason: reason)
+    }
+}
+
+extension BidWithdrawn {
+    /// Writes canonical JSON: keys sorted, absent optionals omitted.
+    public func writeJSON(to w: inout JSONWriter, context: JSONContext) throws {
+        w.beginObject()
+        w.key("bidId")
+        bidId.writeJSON(to: &w, context: context)
+        if let v = reason {
+            w.key("reason")
+            v.writeJSON(to: &w, context: context)
+        }
+        w.key("tenderId")
+        tenderId.writeJSON(to: &w, context: context)
+        w.endObject()
+    }
+
+    /// Parses the JSON written by `writeJSON` (extra keys are ignored).
+    public static func fromJSON(_ value: Any, path: String, context: JSONContext) throws -> Self {
+        let j = try JSONObjectReader(value, path: path, context: context)
+        let tenderId: UUID = try j.required("tenderId")
+        let bidId: UUID = try j.required("bidId")
+        let reason: String? = try j.optional("reason")
+        return Self(tenderId: tenderId, bidId: bidId, reason: reason)
     }
 }

@@ -6,7 +6,7 @@ import Foundation
 /// A party was invited to bid (private procedures).
 ///
 /// Type name `ParticipantInvited`, schema version 1, aggregate Tender (stream `tender-{tenderId}`).
-public struct ParticipantInvited: Sendable, Hashable {
+public struct ParticipantInvited: DomainEventPayload {
     public static let typeName = "ParticipantInvited"
     public static let schemaVersion: UInt32 = 1
     public static let aggregate = AggregateKind.tender
@@ -25,5 +25,61 @@ public struct ParticipantInvited: Sendable, Hashable {
         self.participant = participant
         self.isLocal = isLocal
         self.reason = reason
+    }
+}
+
+extension ParticipantInvited {
+    /// Appends the protobuf encoding (fields in number order; absent optionals omitted).
+    @inlinable public func encode(to w: inout ProtoWriter) {
+        w.uuid(1, tenderId)
+        w.message(2, participant)
+        w.bool(3, isLocal)
+        w.string(4, reason)
+    }
+
+    /// Decodes the protobuf encoding; unknown fields are skipped, a missing required field throws.
+    @inlinable public init(from r: inout ProtoReader) throws {
+        var tenderId: UUID? = nil
+        var participant: PartyRef? = nil
+        var isLocal: Bool = false
+        var reason: String = ""
+        while let (field, wire) = try r.nextField() {
+            switch field {
+            case 1: tenderId = try r.uuid(wire)
+            case 2: participant = try r.message(wire, as: PartyRef.self)
+            case 3: isLocal = try r.bool(wire)
+            case 4: reason = try r.string(wire)
+            default: try r.skip(wire)
+            }
+        }
+        guard let tenderId else { throw ProtoDecodingError.missingField(message: "ParticipantInvited", field: 1) }
+        guard let participant else { throw ProtoDecodingError.missingField(message: "ParticipantInvited", field: 2) }
+        self.init(tenderId: tenderId, participant: participant, isLocal: isLocal, reason: reason)
+    }
+}
+
+extension ParticipantInvited {
+    /// Writes canonical JSON: keys sorted, absent optionals omitted.
+    public func writeJSON(to w: inout JSONWriter, context: JSONContext) throws {
+        w.beginObject()
+        w.key("isLocal")
+        isLocal.writeJSON(to: &w, context: context)
+        w.key("participant")
+        try participant.writeJSON(to: &w, context: context)
+        w.key("reason")
+        reason.writeJSON(to: &w, context: context)
+        w.key("tenderId")
+        tenderId.writeJSON(to: &w, context: context)
+        w.endObject()
+    }
+
+    /// Parses the JSON written by `writeJSON` (extra keys are ignored).
+    public static func fromJSON(_ value: Any, path: String, context: JSONContext) throws -> Self {
+        let j = try JSONObjectReader(value, path: path, context: context)
+        let tenderId: UUID = try j.required("tenderId")
+        let participant: PartyRef = try j.required("participant")
+        let isLocal: Bool = try j.required("isLocal")
+        let reason: String = try j.required("reason")
+        return Self(tenderId: tenderId, participant: participant, isLocal: isLocal, reason: reason)
     }
 }

@@ -6,7 +6,7 @@ import Foundation
 /// The deadline passed; no more bids.
 ///
 /// Type name `SubmissionClosed`, schema version 1, aggregate Tender (stream `tender-{tenderId}`).
-public struct SubmissionClosed: Sendable, Hashable {
+public struct SubmissionClosed: DomainEventPayload {
     public static let typeName = "SubmissionClosed"
     public static let schemaVersion: UInt32 = 1
     public static let aggregate = AggregateKind.tender
@@ -19,5 +19,48 @@ public struct SubmissionClosed: Sendable, Hashable {
     public init(tenderId: UUID, liveBidCount: UInt32) {
         self.tenderId = tenderId
         self.liveBidCount = liveBidCount
+    }
+}
+
+extension SubmissionClosed {
+    /// Appends the protobuf encoding (fields in number order; absent optionals omitted).
+    @inlinable public func encode(to w: inout ProtoWriter) {
+        w.uuid(1, tenderId)
+        w.uint32(2, liveBidCount)
+    }
+
+    /// Decodes the protobuf encoding; unknown fields are skipped, a missing required field throws.
+    @inlinable public init(from r: inout ProtoReader) throws {
+        var tenderId: UUID? = nil
+        var liveBidCount: UInt32 = 0
+        while let (field, wire) = try r.nextField() {
+            switch field {
+            case 1: tenderId = try r.uuid(wire)
+            case 2: liveBidCount = try r.uint32(wire)
+            default: try r.skip(wire)
+            }
+        }
+        guard let tenderId else { throw ProtoDecodingError.missingField(message: "SubmissionClosed", field: 1) }
+        self.init(tenderId: tenderId, liveBidCount: liveBidCount)
+    }
+}
+
+extension SubmissionClosed {
+    /// Writes canonical JSON: keys sorted, absent optionals omitted.
+    public func writeJSON(to w: inout JSONWriter, context: JSONContext) throws {
+        w.beginObject()
+        w.key("liveBidCount")
+        liveBidCount.writeJSON(to: &w, context: context)
+        w.key("tenderId")
+        tenderId.writeJSON(to: &w, context: context)
+        w.endObject()
+    }
+
+    /// Parses the JSON written by `writeJSON` (extra keys are ignored).
+    public static func fromJSON(_ value: Any, path: String, context: JSONContext) throws -> Self {
+        let j = try JSONObjectReader(value, path: path, context: context)
+        let tenderId: UUID = try j.required("tenderId")
+        let liveBidCount: UInt32 = try j.required("liveBidCount")
+        return Self(tenderId: tenderId, liveBidCount: liveBidCount)
     }
 }

@@ -6,7 +6,7 @@ import Foundation
 /// The buyer amended an open tender; absent fields are unchanged.
 ///
 /// Type name `TenderAmended`, schema version 1, aggregate Tender (stream `tender-{tenderId}`).
-public struct TenderAmended: Sendable, Hashable {
+public struct TenderAmended: DomainEventPayload {
     public static let typeName = "TenderAmended"
     public static let schemaVersion: UInt32 = 1
     public static let aggregate = AggregateKind.tender
@@ -34,5 +34,86 @@ public struct TenderAmended: Sendable, Hashable {
         self.estimatedValueCents = estimatedValueCents
         self.lots = lots
         self.reason = reason
+    }
+}
+
+extension TenderAmended {
+    /// Appends the protobuf encoding (fields in number order; absent optionals omitted).
+    @inlinable public func encode(to w: inout ProtoWriter) {
+        w.uuid(1, tenderId)
+        if let v = title { w.string(2, v) }
+        if let v = description { w.string(3, v) }
+        if let v = submissionDeadline { w.timestamp(4, v) }
+        if let v = estimatedValueCents { w.int64(5, v) }
+        for v in lots { w.message(6, v) }
+        w.string(7, reason)
+    }
+
+    /// Decodes the protobuf encoding; unknown fields are skipped, a missing required field throws.
+    @inlinable public init(from r: inout ProtoReader) throws {
+        var tenderId: UUID? = nil
+        var title: String? = nil
+        var description: String? = nil
+        var submissionDeadline: Timestamp? = nil
+        var estimatedValueCents: Int64? = nil
+        var lots: [Lot] = []
+        var reason: String = ""
+        while let (field, wire) = try r.nextField() {
+            switch field {
+            case 1: tenderId = try r.uuid(wire)
+            case 2: title = try r.string(wire)
+            case 3: description = try r.string(wire)
+            case 4: submissionDeadline = try r.timestamp(wire)
+            case 5: estimatedValueCents = try r.int64(wire)
+            case 6: lots.append(try r.message(wire, as: Lot.self))
+            case 7: reason = try r.string(wire)
+            default: try r.skip(wire)
+            }
+        }
+        guard let tenderId else { throw ProtoDecodingError.missingField(message: "TenderAmended", field: 1) }
+        self.init(tenderId: tenderId, title: title, description: description, submissionDeadline: submissionDeadline, estimatedValueCents: estimatedValueCents, lots: lots, reason: reason)
+    }
+}
+
+extension TenderAmended {
+    /// Writes canonical JSON: keys sorted, absent optionals omitted.
+    public func writeJSON(to w: inout JSONWriter, context: JSONContext) throws {
+        w.beginObject()
+        if let v = description {
+            w.key("description")
+            v.writeJSON(to: &w, context: context)
+        }
+        if let v = estimatedValueCents {
+            w.key("estimatedValueCents")
+            v.writeJSON(to: &w, context: context)
+        }
+        w.key("lots")
+        try w.array(lots, context: context)
+        w.key("reason")
+        reason.writeJSON(to: &w, context: context)
+        if let v = submissionDeadline {
+            w.key("submissionDeadline")
+            v.writeJSON(to: &w, context: context)
+        }
+        w.key("tenderId")
+        tenderId.writeJSON(to: &w, context: context)
+        if let v = title {
+            w.key("title")
+            v.writeJSON(to: &w, context: context)
+        }
+        w.endObject()
+    }
+
+    /// Parses the JSON written by `writeJSON` (extra keys are ignored).
+    public static func fromJSON(_ value: Any, path: String, context: JSONContext) throws -> Self {
+        let j = try JSONObjectReader(value, path: path, context: context)
+        let tenderId: UUID = try j.required("tenderId")
+        let title: String? = try j.optional("title")
+        let description: String? = try j.optional("description")
+        let submissionDeadline: Timestamp? = try j.optional("submissionDeadline")
+        let estimatedValueCents: Int64? = try j.optional("estimatedValueCents")
+        let lots: [Lot] = try j.array("lots")
+        let reason: String = try j.required("reason")
+        return Self(tenderId: tenderId, title: title, description: description, submissionDeadline: submissionDeadline, estimatedValueCents: estimatedValueCents, lots: lots, reason: reason)
     }
 }

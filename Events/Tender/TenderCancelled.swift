@@ -6,7 +6,7 @@ import Foundation
 /// The buyer cancelled the tender.
 ///
 /// Type name `TenderCancelled`, schema version 1, aggregate Tender (stream `tender-{tenderId}`).
-public struct TenderCancelled: Sendable, Hashable {
+public struct TenderCancelled: DomainEventPayload {
     public static let typeName = "TenderCancelled"
     public static let schemaVersion: UInt32 = 1
     public static let aggregate = AggregateKind.tender
@@ -19,5 +19,48 @@ public struct TenderCancelled: Sendable, Hashable {
     public init(tenderId: UUID, reason: String) {
         self.tenderId = tenderId
         self.reason = reason
+    }
+}
+
+extension TenderCancelled {
+    /// Appends the protobuf encoding (fields in number order; absent optionals omitted).
+    @inlinable public func encode(to w: inout ProtoWriter) {
+        w.uuid(1, tenderId)
+        w.string(2, reason)
+    }
+
+    /// Decodes the protobuf encoding; unknown fields are skipped, a missing required field throws.
+    @inlinable public init(from r: inout ProtoReader) throws {
+        var tenderId: UUID? = nil
+        var reason: String = ""
+        while let (field, wire) = try r.nextField() {
+            switch field {
+            case 1: tenderId = try r.uuid(wire)
+            case 2: reason = try r.string(wire)
+            default: try r.skip(wire)
+            }
+        }
+        guard let tenderId else { throw ProtoDecodingError.missingField(message: "TenderCancelled", field: 1) }
+        self.init(tenderId: tenderId, reason: reason)
+    }
+}
+
+extension TenderCancelled {
+    /// Writes canonical JSON: keys sorted, absent optionals omitted.
+    public func writeJSON(to w: inout JSONWriter, context: JSONContext) throws {
+        w.beginObject()
+        w.key("reason")
+        reason.writeJSON(to: &w, context: context)
+        w.key("tenderId")
+        tenderId.writeJSON(to: &w, context: context)
+        w.endObject()
+    }
+
+    /// Parses the JSON written by `writeJSON` (extra keys are ignored).
+    public static func fromJSON(_ value: Any, path: String, context: JSONContext) throws -> Self {
+        let j = try JSONObjectReader(value, path: path, context: context)
+        let tenderId: UUID = try j.required("tenderId")
+        let reason: String = try j.required("reason")
+        return Self(tenderId: tenderId, reason: reason)
     }
 }

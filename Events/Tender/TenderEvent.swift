@@ -56,4 +56,86 @@ public enum TenderEvent: Sendable, Hashable {
         case .cancelled: return TenderCancelled.schemaVersion
         }
     }
+
+    /// The protobuf payload (see events.proto).
+    public func encodePayload() -> [UInt8] {
+        switch self {
+        case .published(let e): return e.encodePayload()
+        case .amended(let e): return e.encodePayload()
+        case .participantInvited(let e): return e.encodePayload()
+        case .bidSubmitted(let e): return e.encodePayload()
+        case .bidWithdrawn(let e): return e.encodePayload()
+        case .submissionClosed(let e): return e.encodePayload()
+        case .bidEvaluated(let e): return e.encodePayload()
+        case .awardIntended(let e): return e.encodePayload()
+        case .awardFinalised(let e): return e.encodePayload()
+        case .cancelled(let e): return e.encodePayload()
+        }
+    }
+
+    /// Writes the payload as canonical JSON.
+    public func writeJSON(to w: inout JSONWriter, context: JSONContext) throws {
+        switch self {
+        case .published(let e): try e.writeJSON(to: &w, context: context)
+        case .amended(let e): try e.writeJSON(to: &w, context: context)
+        case .participantInvited(let e): try e.writeJSON(to: &w, context: context)
+        case .bidSubmitted(let e): try e.writeJSON(to: &w, context: context)
+        case .bidWithdrawn(let e): try e.writeJSON(to: &w, context: context)
+        case .submissionClosed(let e): try e.writeJSON(to: &w, context: context)
+        case .bidEvaluated(let e): try e.writeJSON(to: &w, context: context)
+        case .awardIntended(let e): try e.writeJSON(to: &w, context: context)
+        case .awardFinalised(let e): try e.writeJSON(to: &w, context: context)
+        case .cancelled(let e): try e.writeJSON(to: &w, context: context)
+        }
+    }
+}
+
+extension TenderPublished {
+    /// This event as a `DomainEvent`.
+    public var domainEvent: DomainEvent { .tender(.published(self)) }
+}
+
+extension TenderAmended {
+    /// This event as a `DomainEvent`.
+    public var domainEvent: DomainEvent { .tender(.amended(self)) }
+}
+
+extension ParticipantInvited {
+    /// This event as a `DomainEvent`.
+    public var domainEvent: DomainEvent { .tender(.participantInvited(self)) }
+}
+
+extension BidSubmitted {
+    /// This event as a `DomainEvent`.
+    public var domainEvent: DomainEvent { .tender(.bidSubmitted(self)) }
+}
+
+extension BidWithdrawn {
+    /// This event as a `DomainEvent`.
+    public var domainEvent: DomainEvent { .tender(.bidWithdrawn(self)) }
+}
+
+extension SubmissionClosed {
+    /// This event as a `DomainEvent`.
+    public var domainEvent: DomainEvent { .tender(.submissionClosed(self)) }
+}
+
+extension BidEvaluated {
+    /// This event as a `DomainEvent`.
+    public var domainEvent: DomainEvent { .tender(.bidEvaluated(self)) }
+}
+
+extension AwardIntended {
+    /// This event as a `DomainEvent`.
+    public var domainEvent: DomainEvent { .tender(.awardIntended(self)) }
+}
+
+extension AwardFinalised {
+    /// This event as a `DomainEvent`.
+    public var domainEvent: DomainEvent { .tender(.awardFinalised(self)) }
+}
+
+extension TenderCancelled {
+    /// This event as a `DomainEvent`.
+    public var domainEvent: DomainEvent { .tender(.cancelled(self)) }
 }

@@ -6,7 +6,7 @@ import Foundation
 /// A buyer published a job.
 ///
 /// Type name `TenderPublished`, schema version 1, aggregate Tender (stream `tender-{tenderId}`).
-public struct TenderPublished: Sendable, Hashable {
+public struct TenderPublished: DomainEventPayload {
     public static let typeName = "TenderPublished"
     public static let schemaVersion: UInt32 = 1
     public static let aggregate = AggregateKind.tender
@@ -55,5 +55,126 @@ public struct TenderPublished: Sendable, Hashable {
         self.participationRule = participationRule
         self.standstillDays = standstillDays
         self.sroiBasisPoints = sroiBasisPoints
+    }
+}
+
+extension TenderPublished {
+    /// Appends the protobuf encoding (fields in number order; absent optionals omitted).
+    @inlinable public func encode(to w: inout ProtoWriter) {
+        w.uuid(1, tenderId)
+        w.message(2, buyer)
+        w.string(3, title)
+        w.string(4, description)
+        w.enumValue(5, category)
+        w.enumValue(6, procedure)
+        w.int64(7, estimatedValueCents)
+        w.string(8, mainCpv)
+        for v in lots { w.message(9, v) }
+        w.timestamp(10, submissionDeadline)
+        w.enumValue(11, awardCriterion)
+        w.enumValue(12, participationRule)
+        w.uint32(13, standstillDays)
+        w.uint32(14, sroiBasisPoints)
+    }
+
+    /// Decodes the protobuf encoding; unknown fields are skipped, a missing required field throws.
+    @inlinable public init(from r: inout ProtoReader) throws {
+        var tenderId: UUID? = nil
+        var buyer: Buyer? = nil
+        var title: String = ""
+        var description: String = ""
+        var category: ProcurementCategory? = nil
+        var procedure: ProcedureType? = nil
+        var estimatedValueCents: Int64 = 0
+        var mainCpv: String = ""
+        var lots: [Lot] = []
+        var submissionDeadline: Timestamp? = nil
+        var awardCriterion: AwardCriterion? = nil
+        var participationRule: ParticipationRule? = nil
+        var standstillDays: UInt32 = 0
+        var sroiBasisPoints: UInt32 = 0
+        while let (field, wire) = try r.nextField() {
+            switch field {
+            case 1: tenderId = try r.uuid(wire)
+            case 2: buyer = try r.message(wire, as: Buyer.self)
+            case 3: title = try r.string(wire)
+            case 4: description = try r.string(wire)
+            case 5: category = try r.enumValue(wire, as: ProcurementCategory.self)
+            case 6: procedure = try r.enumValue(wire, as: ProcedureType.self)
+            case 7: estimatedValueCents = try r.int64(wire)
+            case 8: mainCpv = try r.string(wire)
+            case 9: lots.append(try r.message(wire, as: Lot.self))
+            case 10: submissionDeadline = try r.timestamp(wire)
+            case 11: awardCriterion = try r.enumValue(wire, as: AwardCriterion.self)
+            case 12: participationRule = try r.enumValue(wire, as: ParticipationRule.self)
+            case 13: standstillDays = try r.uint32(wire)
+            case 14: sroiBasisPoints = try r.uint32(wire)
+            default: try r.skip(wire)
+            }
+        }
+        guard let tenderId else { throw ProtoDecodingError.missingField(message: "TenderPublished", field: 1) }
+        guard let buyer else { throw ProtoDecodingError.missingField(message: "TenderPublished", field: 2) }
+        guard let category else { throw ProtoDecodingError.missingField(message: "TenderPublished", field: 5) }
+        guard let procedure else { throw ProtoDecodingError.missingField(message: "TenderPublished", field: 6) }
+        guard let submissionDeadline else { throw ProtoDecodingError.missingField(message: "TenderPublished", field: 10) }
+        guard let awardCriterion else { throw ProtoDecodingError.missingField(message: "TenderPublished", field: 11) }
+        guard let participationRule else { throw ProtoDecodingError.missingField(message: "TenderPublished", field: 12) }
+        self.init(tenderId: tenderId, buyer: buyer, title: title, description: description, category: category, procedure: procedure, estimatedValueCents: estimatedValueCents, mainCpv: mainCpv, lots: lots, submissionDeadline: submissionDeadline, awardCriterion: awardCriterion, participationRule: participationRule, standstillDays: standstillDays, sroiBasisPoints: sroiBasisPoints)
+    }
+}
+
+extension TenderPublished {
+    /// Writes canonical JSON: keys sorted, absent optionals omitted.
+    public func writeJSON(to w: inout JSONWriter, context: JSONContext) throws {
+        w.beginObject()
+        w.key("awardCriterion")
+        awardCriterion.writeJSON(to: &w, context: context)
+        w.key("buyer")
+        try buyer.writeJSON(to: &w, context: context)
+        w.key("category")
+        category.writeJSON(to: &w, context: context)
+        w.key("description")
+        description.writeJSON(to: &w, context: context)
+        w.key("estimatedValueCents")
+        estimatedValueCents.writeJSON(to: &w, context: context)
+        w.key("lots")
+        try w.array(lots, context: context)
+        w.key("mainCpv")
+        mainCpv.writeJSON(to: &w, context: context)
+        w.key("participationRule")
+        participationRule.writeJSON(to: &w, context: context)
+        w.key("procedure")
+        procedure.writeJSON(to: &w, context: context)
+        w.key("sroiBasisPoints")
+        sroiBasisPoints.writeJSON(to: &w, context: context)
+        w.key("standstillDays")
+        standstillDays.writeJSON(to: &w, context: context)
+        w.key("submissionDeadline")
+        submissionDeadline.writeJSON(to: &w, context: context)
+        w.key("tenderId")
+        tenderId.writeJSON(to: &w, context: context)
+        w.key("title")
+        title.writeJSON(to: &w, context: context)
+        w.endObject()
+    }
+
+    /// Parses the JSON written by `writeJSON` (extra keys are ignored).
+    public static func fromJSON(_ value: Any, path: String, context: JSONContext) throws -> Self {
+        let j = try JSONObjectReader(value, path: path, context: context)
+        let tenderId: UUID = try j.required("tenderId")
+        let buyer: Buyer = try j.required("buyer")
+        let title: String = try j.required("title")
+        let description: String = try j.required("description")
+        let category: ProcurementCategory = try j.required("category")
+        let procedure: ProcedureType = try j.required("procedure")
+        let estimatedValueCents: Int64 = try j.required("estimatedValueCents")
+        let mainCpv: String = try j.required("mainCpv")
+        let lots: [Lot] = try j.array("lots")
+        let submissionDeadline: Timestamp = try j.required("submissionDeadline")
+        let awardCriterion: AwardCriterion = try j.required("awardCriterion")
+        let participationRule: ParticipationRule = try j.required("participationRule")
+        let standstillDays: UInt32 = try j.required("standstillDays")
+        let sroiBasisPoints: UInt32 = try j.required("sroiBasisPoints")
+        return Self(tenderId: tenderId, buyer: buyer, title: title, description: description, category: category, procedure: procedure, estimatedValueCents: estimatedValueCents, mainCpv: mainCpv, lots: lots, submissionDeadline: submissionDeadline, awardCriterion: awardCriterion, participationRule: participationRule, standstillDays: standstillDays, sroiBasisPoints: sroiBasisPoints)
     }
 }

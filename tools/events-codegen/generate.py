@@ -239,15 +239,16 @@ def gen_json(name, fs, event):
     s += "        w.beginObject()\n"
     for f, t in sorted(fs, key=lambda x: x[0]["name"].encode()):
         v, k = f["name"], f["name"]
+        tr = "try " if t.kind == "msg" else ""
         if t.kind == "sealed":
             s += (f'        w.key("{k}")\n        try context.writeSealed({v}, as: {t.name}.self, '
                   f'subject: {event["sealed_subject"]}, eventType: Self.typeName, to: &w)\n')
         elif t.repeated:
             s += f'        w.key("{k}")\n        try w.array({v}, context: context)\n'
         elif t.optional:
-            s += f'        if let v = {v} {{\n            w.key("{k}")\n            try v.writeJSON(to: &w, context: context)\n        }}\n'
+            s += f'        if let v = {v} {{\n            w.key("{k}")\n            {tr}v.writeJSON(to: &w, context: context)\n        }}\n'
         else:
-            s += f'        w.key("{k}")\n        try {v}.writeJSON(to: &w, context: context)\n'
+            s += f'        w.key("{k}")\n        {tr}{v}.writeJSON(to: &w, context: context)\n'
     s += "        w.endObject()\n    }\n\n"
     s += "    /// Parses the JSON written by `writeJSON` (extra keys are ignored).\n"
     s += "    public static func fromJSON(_ value: Any, path: String, context: JSONContext) throws -> Self {\n"

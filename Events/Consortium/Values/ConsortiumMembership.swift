@@ -4,7 +4,7 @@ import EventLog
 import Foundation
 
 /// A member of a consortium and their liability acceptance.
-public struct ConsortiumMembership: Sendable, Hashable {
+public struct ConsortiumMembership: ProtoMessage {
     /// The member (field 1).
     public var memberId: UUID
     /// Accepted joint and several liability (field 2).
@@ -16,5 +16,55 @@ public struct ConsortiumMembership: Sendable, Hashable {
         self.memberId = memberId
         self.acceptedJointLiability = acceptedJointLiability
         self.acceptedAt = acceptedAt
+    }
+}
+
+extension ConsortiumMembership {
+    /// Appends the protobuf encoding (fields in number order; absent optionals omitted).
+    @inlinable public func encode(to w: inout ProtoWriter) {
+        w.uuid(1, memberId)
+        w.bool(2, acceptedJointLiability)
+        w.timestamp(3, acceptedAt)
+    }
+
+    /// Decodes the protobuf encoding; unknown fields are skipped, a missing required field throws.
+    @inlinable public init(from r: inout ProtoReader) throws {
+        var memberId: UUID? = nil
+        var acceptedJointLiability: Bool = false
+        var acceptedAt: Timestamp? = nil
+        while let (field, wire) = try r.nextField() {
+            switch field {
+            case 1: memberId = try r.uuid(wire)
+            case 2: acceptedJointLiability = try r.bool(wire)
+            case 3: acceptedAt = try r.timestamp(wire)
+            default: try r.skip(wire)
+            }
+        }
+        guard let memberId else { throw ProtoDecodingError.missingField(message: "ConsortiumMembership", field: 1) }
+        guard let acceptedAt else { throw ProtoDecodingError.missingField(message: "ConsortiumMembership", field: 3) }
+        self.init(memberId: memberId, acceptedJointLiability: acceptedJointLiability, acceptedAt: acceptedAt)
+    }
+}
+
+extension ConsortiumMembership {
+    /// Writes canonical JSON: keys sorted, absent optionals omitted.
+    public func writeJSON(to w: inout JSONWriter, context: JSONContext) throws {
+        w.beginObject()
+        w.key("acceptedAt")
+        acceptedAt.writeJSON(to: &w, context: context)
+        w.key("acceptedJointLiability")
+        acceptedJointLiability.writeJSON(to: &w, context: context)
+        w.key("memberId")
+        memberId.writeJSON(to: &w, context: context)
+        w.endObject()
+    }
+
+    /// Parses the JSON written by `writeJSON` (extra keys are ignored).
+    public static func fromJSON(_ value: Any, path: String, context: JSONContext) throws -> Self {
+        let j = try JSONObjectReader(value, path: path, context: context)
+        let memberId: UUID = try j.required("memberId")
+        let acceptedJointLiability: Bool = try j.required("acceptedJointLiability")
+        let acceptedAt: Timestamp = try j.required("acceptedAt")
+        return Self(memberId: memberId, acceptedJointLiability: acceptedJointLiability, acceptedAt: acceptedAt)
     }
 }

@@ -4,7 +4,7 @@ import EventLog
 import Foundation
 
 /// MemberRateSet as written with schema version 1 (read only: upcast on read).
-public struct MemberRateSetV1: Sendable, Hashable {
+public struct MemberRateSetV1: ProtoMessage {
     /// The member (field 1).
     public var memberId: UUID
     /// Hour, day or fixed (field 2).
@@ -16,5 +16,55 @@ public struct MemberRateSetV1: Sendable, Hashable {
         self.memberId = memberId
         self.unit = unit
         self.amountEuros = amountEuros
+    }
+}
+
+extension MemberRateSetV1 {
+    /// Appends the protobuf encoding (fields in number order; absent optionals omitted).
+    @inlinable public func encode(to w: inout ProtoWriter) {
+        w.uuid(1, memberId)
+        w.enumValue(2, unit)
+        w.int64(3, amountEuros)
+    }
+
+    /// Decodes the protobuf encoding; unknown fields are skipped, a missing required field throws.
+    @inlinable public init(from r: inout ProtoReader) throws {
+        var memberId: UUID? = nil
+        var unit: RateUnit? = nil
+        var amountEuros: Int64 = 0
+        while let (field, wire) = try r.nextField() {
+            switch field {
+            case 1: memberId = try r.uuid(wire)
+            case 2: unit = try r.enumValue(wire, as: RateUnit.self)
+            case 3: amountEuros = try r.int64(wire)
+            default: try r.skip(wire)
+            }
+        }
+        guard let memberId else { throw ProtoDecodingError.missingField(message: "MemberRateSetV1", field: 1) }
+        guard let unit else { throw ProtoDecodingError.missingField(message: "MemberRateSetV1", field: 2) }
+        self.init(memberId: memberId, unit: unit, amountEuros: amountEuros)
+    }
+}
+
+extension MemberRateSetV1 {
+    /// Writes canonical JSON: keys sorted, absent optionals omitted.
+    public func writeJSON(to w: inout JSONWriter, context: JSONContext) throws {
+        w.beginObject()
+        w.key("amountEuros")
+        amountEuros.writeJSON(to: &w, context: context)
+        w.key("memberId")
+        memberId.writeJSON(to: &w, context: context)
+        w.key("unit")
+        unit.writeJSON(to: &w, context: context)
+        w.endObject()
+    }
+
+    /// Parses the JSON written by `writeJSON` (extra keys are ignored).
+    public static func fromJSON(_ value: Any, path: String, context: JSONContext) throws -> Self {
+        let j = try JSONObjectReader(value, path: path, context: context)
+        let memberId: UUID = try j.required("memberId")
+        let unit: RateUnit = try j.required("unit")
+        let amountEuros: Int64 = try j.required("amountEuros")
+        return Self(memberId: memberId, unit: unit, amountEuros: amountEuros)
     }
 }

@@ -4,7 +4,7 @@ import EventLog
 import Foundation
 
 /// The personal data of a member, sealed per member in MemberRegistered.
-public struct PersonalDetails: Sendable, Hashable {
+public struct PersonalDetails: ProtoMessage {
     /// Legal name (natural person or business) (field 1, personal data).
     public var legalName: String
     /// E-mail address (field 2, personal data).
@@ -19,5 +19,65 @@ public struct PersonalDetails: Sendable, Hashable {
         self.email = email
         self.phone = phone
         self.address = address
+    }
+}
+
+extension PersonalDetails {
+    /// Appends the protobuf encoding (fields in number order; absent optionals omitted).
+    @inlinable public func encode(to w: inout ProtoWriter) {
+        w.string(1, legalName)
+        if let v = email { w.string(2, v) }
+        if let v = phone { w.string(3, v) }
+        if let v = address { w.message(4, v) }
+    }
+
+    /// Decodes the protobuf encoding; unknown fields are skipped, a missing required field throws.
+    @inlinable public init(from r: inout ProtoReader) throws {
+        var legalName: String = ""
+        var email: String? = nil
+        var phone: String? = nil
+        var address: PostalAddress? = nil
+        while let (field, wire) = try r.nextField() {
+            switch field {
+            case 1: legalName = try r.string(wire)
+            case 2: email = try r.string(wire)
+            case 3: phone = try r.string(wire)
+            case 4: address = try r.message(wire, as: PostalAddress.self)
+            default: try r.skip(wire)
+            }
+        }
+        self.init(legalName: legalName, email: email, phone: phone, address: address)
+    }
+}
+
+extension PersonalDetails {
+    /// Writes canonical JSON: keys sorted, absent optionals omitted.
+    public func writeJSON(to w: inout JSONWriter, context: JSONContext) throws {
+        w.beginObject()
+        if let v = address {
+            w.key("address")
+            try v.writeJSON(to: &w, context: context)
+        }
+        if let v = email {
+            w.key("email")
+            v.writeJSON(to: &w, context: context)
+        }
+        w.key("legalName")
+        legalName.writeJSON(to: &w, context: context)
+        if let v = phone {
+            w.key("phone")
+            v.writeJSON(to: &w, context: context)
+        }
+        w.endObject()
+    }
+
+    /// Parses the JSON written by `writeJSON` (extra keys are ignored).
+    public static func fromJSON(_ value: Any, path: String, context: JSONContext) throws -> Self {
+        let j = try JSONObjectReader(value, path: path, context: context)
+        let legalName: String = try j.required("legalName")
+        let email: String? = try j.optional("email")
+        let phone: String? = try j.optional("phone")
+        let address: PostalAddress? = try j.optional("address")
+        return Self(legalName: legalName, email: email, phone: phone, address: address)
     }
 }

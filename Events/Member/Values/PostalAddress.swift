@@ -4,7 +4,7 @@ import EventLog
 import Foundation
 
 /// A postal address (personal data when it is a member's).
-public struct PostalAddress: Sendable, Hashable {
+public struct PostalAddress: ProtoMessage {
     /// Street name (field 1, personal data).
     public var street: String
     /// House number with addition (field 2, personal data).
@@ -22,5 +22,66 @@ public struct PostalAddress: Sendable, Hashable {
         self.postcode = postcode
         self.city = city
         self.country = country
+    }
+}
+
+extension PostalAddress {
+    /// Appends the protobuf encoding (fields in number order; absent optionals omitted).
+    @inlinable public func encode(to w: inout ProtoWriter) {
+        w.string(1, street)
+        w.string(2, houseNumber)
+        w.string(3, postcode)
+        w.string(4, city)
+        w.country(5, country)
+    }
+
+    /// Decodes the protobuf encoding; unknown fields are skipped, a missing required field throws.
+    @inlinable public init(from r: inout ProtoReader) throws {
+        var street: String = ""
+        var houseNumber: String = ""
+        var postcode: String = ""
+        var city: String = ""
+        var country: CountryCode? = nil
+        while let (field, wire) = try r.nextField() {
+            switch field {
+            case 1: street = try r.string(wire)
+            case 2: houseNumber = try r.string(wire)
+            case 3: postcode = try r.string(wire)
+            case 4: city = try r.string(wire)
+            case 5: country = try r.country(wire)
+            default: try r.skip(wire)
+            }
+        }
+        guard let country else { throw ProtoDecodingError.missingField(message: "PostalAddress", field: 5) }
+        self.init(street: street, houseNumber: houseNumber, postcode: postcode, city: city, country: country)
+    }
+}
+
+extension PostalAddress {
+    /// Writes canonical JSON: keys sorted, absent optionals omitted.
+    public func writeJSON(to w: inout JSONWriter, context: JSONContext) throws {
+        w.beginObject()
+        w.key("city")
+        city.writeJSON(to: &w, context: context)
+        w.key("country")
+        country.writeJSON(to: &w, context: context)
+        w.key("houseNumber")
+        houseNumber.writeJSON(to: &w, context: context)
+        w.key("postcode")
+        postcode.writeJSON(to: &w, context: context)
+        w.key("street")
+        street.writeJSON(to: &w, context: context)
+        w.endObject()
+    }
+
+    /// Parses the JSON written by `writeJSON` (extra keys are ignored).
+    public static func fromJSON(_ value: Any, path: String, context: JSONContext) throws -> Self {
+        let j = try JSONObjectReader(value, path: path, context: context)
+        let street: String = try j.required("street")
+        let houseNumber: String = try j.required("houseNumber")
+        let postcode: String = try j.required("postcode")
+        let city: String = try j.required("city")
+        let country: CountryCode = try j.required("country")
+        return Self(street: street, houseNumber: houseNumber, postcode: postcode, city: city, country: country)
     }
 }

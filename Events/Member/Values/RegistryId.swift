@@ -4,7 +4,7 @@ import EventLog
 import Foundation
 
 /// An entry of a member in a public business register.
-public struct RegistryId: Sendable, Hashable {
+public struct RegistryId: ProtoMessage {
     /// The register (field 1).
     public var scheme: RegistryScheme
     /// The number as written in the register (normalised) (field 2).
@@ -13,5 +13,48 @@ public struct RegistryId: Sendable, Hashable {
     public init(scheme: RegistryScheme, value: String) {
         self.scheme = scheme
         self.value = value
+    }
+}
+
+extension RegistryId {
+    /// Appends the protobuf encoding (fields in number order; absent optionals omitted).
+    @inlinable public func encode(to w: inout ProtoWriter) {
+        w.enumValue(1, scheme)
+        w.string(2, value)
+    }
+
+    /// Decodes the protobuf encoding; unknown fields are skipped, a missing required field throws.
+    @inlinable public init(from r: inout ProtoReader) throws {
+        var scheme: RegistryScheme? = nil
+        var value: String = ""
+        while let (field, wire) = try r.nextField() {
+            switch field {
+            case 1: scheme = try r.enumValue(wire, as: RegistryScheme.self)
+            case 2: value = try r.string(wire)
+            default: try r.skip(wire)
+            }
+        }
+        guard let scheme else { throw ProtoDecodingError.missingField(message: "RegistryId", field: 1) }
+        self.init(scheme: scheme, value: value)
+    }
+}
+
+extension RegistryId {
+    /// Writes canonical JSON: keys sorted, absent optionals omitted.
+    public func writeJSON(to w: inout JSONWriter, context: JSONContext) throws {
+        w.beginObject()
+        w.key("scheme")
+        scheme.writeJSON(to: &w, context: context)
+        w.key("value")
+        value.writeJSON(to: &w, context: context)
+        w.endObject()
+    }
+
+    /// Parses the JSON written by `writeJSON` (extra keys are ignored).
+    public static func fromJSON(_ value: Any, path: String, context: JSONContext) throws -> Self {
+        let j = try JSONObjectReader(value, path: path, context: context)
+        let scheme: RegistryScheme = try j.required("scheme")
+        let value: String = try j.required("value")
+        return Self(scheme: scheme, value: value)
     }
 }

@@ -4,7 +4,7 @@ import EventLog
 import Foundation
 
 /// Self-declared target-group data, sealed per member.
-public struct TargetGroupDetails: Sendable, Hashable {
+public struct TargetGroupDetails: ProtoMessage {
     /// Declared target groups (field 1, personal data).
     public var groups: [TargetGroup]
     /// Age band (field 2, personal data).
@@ -13,5 +13,49 @@ public struct TargetGroupDetails: Sendable, Hashable {
     public init(groups: [TargetGroup] = [], ageBand: AgeBand? = nil) {
         self.groups = groups
         self.ageBand = ageBand
+    }
+}
+
+extension TargetGroupDetails {
+    /// Appends the protobuf encoding (fields in number order; absent optionals omitted).
+    @inlinable public func encode(to w: inout ProtoWriter) {
+        w.packedEnums(1, groups)
+        if let v = ageBand { w.enumValue(2, v) }
+    }
+
+    /// Decodes the protobuf encoding; unknown fields are skipped, a missing required field throws.
+    @inlinable public init(from r: inout ProtoReader) throws {
+        var groups: [TargetGroup] = []
+        var ageBand: AgeBand? = nil
+        while let (field, wire) = try r.nextField() {
+            switch field {
+            case 1: try r.appendEnums(wire, to: &groups)
+            case 2: ageBand = try r.enumValue(wire, as: AgeBand.self)
+            default: try r.skip(wire)
+            }
+        }
+        self.init(groups: groups, ageBand: ageBand)
+    }
+}
+
+extension TargetGroupDetails {
+    /// Writes canonical JSON: keys sorted, absent optionals omitted.
+    public func writeJSON(to w: inout JSONWriter, context: JSONContext) throws {
+        w.beginObject()
+        if let v = ageBand {
+            w.key("ageBand")
+            v.writeJSON(to: &w, context: context)
+        }
+        w.key("groups")
+        try w.array(groups, context: context)
+        w.endObject()
+    }
+
+    /// Parses the JSON written by `writeJSON` (extra keys are ignored).
+    public static func fromJSON(_ value: Any, path: String, context: JSONContext) throws -> Self {
+        let j = try JSONObjectReader(value, path: path, context: context)
+        let groups: [TargetGroup] = try j.array("groups")
+        let ageBand: AgeBand? = try j.optional("ageBand")
+        return Self(groups: groups, ageBand: ageBand)
     }
 }

@@ -4,7 +4,7 @@ import EventLog
 import Foundation
 
 /// One computed cell of a programme report.
-public struct KpiValue: Sendable, Hashable {
+public struct KpiValue: ProtoMessage {
     /// KPI code, e.g. `SOC-1` (field 1).
     public var kpiCode: String
     /// Breakdown key, e.g. `wijk=WK093501`; empty for the total (field 2).
@@ -22,5 +22,65 @@ public struct KpiValue: Sendable, Hashable {
         self.value = value
         self.scale = scale
         self.suppressed = suppressed
+    }
+}
+
+extension KpiValue {
+    /// Appends the protobuf encoding (fields in number order; absent optionals omitted).
+    @inlinable public func encode(to w: inout ProtoWriter) {
+        w.string(1, kpiCode)
+        w.string(2, breakdown)
+        w.int64(3, value)
+        w.uint32(4, scale)
+        w.bool(5, suppressed)
+    }
+
+    /// Decodes the protobuf encoding; unknown fields are skipped, a missing required field throws.
+    @inlinable public init(from r: inout ProtoReader) throws {
+        var kpiCode: String = ""
+        var breakdown: String = ""
+        var value: Int64 = 0
+        var scale: UInt32 = 0
+        var suppressed: Bool = false
+        while let (field, wire) = try r.nextField() {
+            switch field {
+            case 1: kpiCode = try r.string(wire)
+            case 2: breakdown = try r.string(wire)
+            case 3: value = try r.int64(wire)
+            case 4: scale = try r.uint32(wire)
+            case 5: suppressed = try r.bool(wire)
+            default: try r.skip(wire)
+            }
+        }
+        self.init(kpiCode: kpiCode, breakdown: breakdown, value: value, scale: scale, suppressed: suppressed)
+    }
+}
+
+extension KpiValue {
+    /// Writes canonical JSON: keys sorted, absent optionals omitted.
+    public func writeJSON(to w: inout JSONWriter, context: JSONContext) throws {
+        w.beginObject()
+        w.key("breakdown")
+        breakdown.writeJSON(to: &w, context: context)
+        w.key("kpiCode")
+        kpiCode.writeJSON(to: &w, context: context)
+        w.key("scale")
+        scale.writeJSON(to: &w, context: context)
+        w.key("suppressed")
+        suppressed.writeJSON(to: &w, context: context)
+        w.key("value")
+        value.writeJSON(to: &w, context: context)
+        w.endObject()
+    }
+
+    /// Parses the JSON written by `writeJSON` (extra keys are ignored).
+    public static func fromJSON(_ value: Any, path: String, context: JSONContext) throws -> Self {
+        let j = try JSONObjectReader(value, path: path, context: context)
+        let kpiCode: String = try j.required("kpiCode")
+        let breakdown: String = try j.required("breakdown")
+        let value: Int64 = try j.required("value")
+        let scale: UInt32 = try j.required("scale")
+        let suppressed: Bool = try j.required("suppressed")
+        return Self(kpiCode: kpiCode, breakdown: breakdown, value: value, scale: scale, suppressed: suppressed)
     }
 }

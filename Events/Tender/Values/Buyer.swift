@@ -4,7 +4,7 @@ import EventLog
 import Foundation
 
 /// The client who publishes a tender.
-public struct Buyer: Sendable, Hashable {
+public struct Buyer: ProtoMessage {
     /// Municipality or business (field 1).
     public var kind: BuyerKind
     /// Name of the organisation (field 2).
@@ -16,5 +16,56 @@ public struct Buyer: Sendable, Hashable {
         self.kind = kind
         self.name = name
         self.organisationId = organisationId
+    }
+}
+
+extension Buyer {
+    /// Appends the protobuf encoding (fields in number order; absent optionals omitted).
+    @inlinable public func encode(to w: inout ProtoWriter) {
+        w.enumValue(1, kind)
+        w.string(2, name)
+        if let v = organisationId { w.string(3, v) }
+    }
+
+    /// Decodes the protobuf encoding; unknown fields are skipped, a missing required field throws.
+    @inlinable public init(from r: inout ProtoReader) throws {
+        var kind: BuyerKind? = nil
+        var name: String = ""
+        var organisationId: String? = nil
+        while let (field, wire) = try r.nextField() {
+            switch field {
+            case 1: kind = try r.enumValue(wire, as: BuyerKind.self)
+            case 2: name = try r.string(wire)
+            case 3: organisationId = try r.string(wire)
+            default: try r.skip(wire)
+            }
+        }
+        guard let kind else { throw ProtoDecodingError.missingField(message: "Buyer", field: 1) }
+        self.init(kind: kind, name: name, organisationId: organisationId)
+    }
+}
+
+extension Buyer {
+    /// Writes canonical JSON: keys sorted, absent optionals omitted.
+    public func writeJSON(to w: inout JSONWriter, context: JSONContext) throws {
+        w.beginObject()
+        w.key("kind")
+        kind.writeJSON(to: &w, context: context)
+        w.key("name")
+        name.writeJSON(to: &w, context: context)
+        if let v = organisationId {
+            w.key("organisationId")
+            v.writeJSON(to: &w, context: context)
+        }
+        w.endObject()
+    }
+
+    /// Parses the JSON written by `writeJSON` (extra keys are ignored).
+    public static func fromJSON(_ value: Any, path: String, context: JSONContext) throws -> Self {
+        let j = try JSONObjectReader(value, path: path, context: context)
+        let kind: BuyerKind = try j.required("kind")
+        let name: String = try j.required("name")
+        let organisationId: String? = try j.optional("organisationId")
+        return Self(kind: kind, name: name, organisationId: organisationId)
     }
 }

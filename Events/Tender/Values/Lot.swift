@@ -4,7 +4,7 @@ import EventLog
 import Foundation
 
 /// A lot (perceel) of a tender.
-public struct Lot: Sendable, Hashable {
+public struct Lot: ProtoMessage {
     /// Lot number, from 1, unique within the tender (field 1).
     public var number: UInt32
     /// Title of the lot (field 2).
@@ -19,5 +19,61 @@ public struct Lot: Sendable, Hashable {
         self.title = title
         self.buurten = buurten
         self.estimatedValueCents = estimatedValueCents
+    }
+}
+
+extension Lot {
+    /// Appends the protobuf encoding (fields in number order; absent optionals omitted).
+    @inlinable public func encode(to w: inout ProtoWriter) {
+        w.uint32(1, number)
+        w.string(2, title)
+        for v in buurten { w.string(3, v) }
+        if let v = estimatedValueCents { w.int64(4, v) }
+    }
+
+    /// Decodes the protobuf encoding; unknown fields are skipped, a missing required field throws.
+    @inlinable public init(from r: inout ProtoReader) throws {
+        var number: UInt32 = 0
+        var title: String = ""
+        var buurten: [String] = []
+        var estimatedValueCents: Int64? = nil
+        while let (field, wire) = try r.nextField() {
+            switch field {
+            case 1: number = try r.uint32(wire)
+            case 2: title = try r.string(wire)
+            case 3: buurten.append(try r.string(wire))
+            case 4: estimatedValueCents = try r.int64(wire)
+            default: try r.skip(wire)
+            }
+        }
+        self.init(number: number, title: title, buurten: buurten, estimatedValueCents: estimatedValueCents)
+    }
+}
+
+extension Lot {
+    /// Writes canonical JSON: keys sorted, absent optionals omitted.
+    public func writeJSON(to w: inout JSONWriter, context: JSONContext) throws {
+        w.beginObject()
+        w.key("buurten")
+        try w.array(buurten, context: context)
+        if let v = estimatedValueCents {
+            w.key("estimatedValueCents")
+            v.writeJSON(to: &w, context: context)
+        }
+        w.key("number")
+        number.writeJSON(to: &w, context: context)
+        w.key("title")
+        title.writeJSON(to: &w, context: context)
+        w.endObject()
+    }
+
+    /// Parses the JSON written by `writeJSON` (extra keys are ignored).
+    public static func fromJSON(_ value: Any, path: String, context: JSONContext) throws -> Self {
+        let j = try JSONObjectReader(value, path: path, context: context)
+        let number: UInt32 = try j.required("number")
+        let title: String = try j.required("title")
+        let buurten: [String] = try j.array("buurten")
+        let estimatedValueCents: Int64? = try j.optional("estimatedValueCents")
+        return Self(number: number, title: title, buurten: buurten, estimatedValueCents: estimatedValueCents)
     }
 }

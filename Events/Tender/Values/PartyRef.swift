@@ -4,7 +4,7 @@ import EventLog
 import Foundation
 
 /// A reference to a member or a consortium.
-public struct PartyRef: Sendable, Hashable {
+public struct PartyRef: ProtoMessage {
     /// Member or consortium (field 1).
     public var kind: PartyKind
     /// The member id or consortium id (field 2).
@@ -13,5 +13,49 @@ public struct PartyRef: Sendable, Hashable {
     public init(kind: PartyKind, id: UUID) {
         self.kind = kind
         self.id = id
+    }
+}
+
+extension PartyRef {
+    /// Appends the protobuf encoding (fields in number order; absent optionals omitted).
+    @inlinable public func encode(to w: inout ProtoWriter) {
+        w.enumValue(1, kind)
+        w.uuid(2, id)
+    }
+
+    /// Decodes the protobuf encoding; unknown fields are skipped, a missing required field throws.
+    @inlinable public init(from r: inout ProtoReader) throws {
+        var kind: PartyKind? = nil
+        var id: UUID? = nil
+        while let (field, wire) = try r.nextField() {
+            switch field {
+            case 1: kind = try r.enumValue(wire, as: PartyKind.self)
+            case 2: id = try r.uuid(wire)
+            default: try r.skip(wire)
+            }
+        }
+        guard let kind else { throw ProtoDecodingError.missingField(message: "PartyRef", field: 1) }
+        guard let id else { throw ProtoDecodingError.missingField(message: "PartyRef", field: 2) }
+        self.init(kind: kind, id: id)
+    }
+}
+
+extension PartyRef {
+    /// Writes canonical JSON: keys sorted, absent optionals omitted.
+    public func writeJSON(to w: inout JSONWriter, context: JSONContext) throws {
+        w.beginObject()
+        w.key("id")
+        id.writeJSON(to: &w, context: context)
+        w.key("kind")
+        kind.writeJSON(to: &w, context: context)
+        w.endObject()
+    }
+
+    /// Parses the JSON written by `writeJSON` (extra keys are ignored).
+    public static func fromJSON(_ value: Any, path: String, context: JSONContext) throws -> Self {
+        let j = try JSONObjectReader(value, path: path, context: context)
+        let kind: PartyKind = try j.required("kind")
+        let id: UUID = try j.required("id")
+        return Self(kind: kind, id: id)
     }
 }
