@@ -233,3 +233,17 @@ struct BidSubmissionTests {
                 == "the deadline was 2026-04-29T10:00:00.000000Z; the bid arrived at 2026-04-29T10:00:00.000000Z, which is late")
     }
 }
+
+@Suite("Domain errors")
+struct DomainErrorTests {
+    @Test func httpStatusSeparatesConflictsFromInvalidInput() {
+        let t = TenderFixture.deadline
+        #expect(DomainError.notFound(stream: "tender").httpStatus == 404)
+        #expect(DomainError.memberErased(member: Fixture.a).httpStatus == 410)
+        #expect(DomainError.bidAfterDeadline(deadline: t, now: t).httpStatus == 409)
+        #expect(DomainError.priceNotPositive(priceCents: 0).httpStatus == 422)
+        #expect(DomainError.validation(ValidationError(field: "kvkNumber", rule: .kvkFormat, value: "1")).httpStatus == 422)
+        #expect(DomainError.validation(ValidationError(field: "kvkNumber", rule: .kvkFormat, value: "1")).rule
+                == "validation.kvk.format")
+    }
+}

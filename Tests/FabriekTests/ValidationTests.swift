@@ -138,6 +138,19 @@ struct ValidationTests {
         #expect(throws: ValidationError(field: "cpvCode", rule: .cpvFormat, value: raw)) { try CPVCode(raw) }
     }
 
+    // CPV check digit (opt-in): 7·3 + 7·7 + 3·1 + 1·3 = 76 → 6.
+    @Test(arguments: ["77310000-6", "45000000-7", "98341120-2", "55110000-4", "79341000-6", "72000000-5", "90910000-9"])
+    func cpvCheckDigitAgrees(_ raw: String) throws {
+        _ = try CPVCode(raw, verifyCheckDigit: true)
+    }
+
+    @Test func cpvWrongCheckDigitRefusedOnlyWhenAsked() throws {
+        _ = try CPVCode("77310000-5")
+        #expect(throws: ValidationError(field: "cpvCode", rule: .cpvCheckDigit, value: "77310000-5")) {
+            try CPVCode("77310000-5", verifyCheckDigit: true)
+        }
+    }
+
     // SBI 2025.
     @Test(arguments: [("81300", "81300"), ("81.30.0", "81300")])
     func sbiValid(_ raw: String, _ expected: String) throws {

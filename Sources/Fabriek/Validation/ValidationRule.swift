@@ -38,6 +38,7 @@ extension ValidationRule {
     public static let ibanLength = ValidationRule("iban.length", "an IBAN has the length fixed for its country")
     public static let ibanChecksum = ValidationRule("iban.checksum", "an IBAN passes the mod 97 check (ISO 13616)")
     public static let cpvFormat = ValidationRule("cpv.format", "a CPV code is 8 digits, a dash and a check digit, e.g. '77310000-6'")
+    public static let cpvCheckDigit = ValidationRule("cpv.checkDigit", "the CPV check digit does not match the code's 8 digits")
     public static let sbiFormat = ValidationRule("sbi.format", "an SBI code (SBI 2025) is 5 digits")
     public static let required = ValidationRule("required", "a value is required")
     public static let emailFormat = ValidationRule("email.format", "an e-mail address looks like name@domain.tld")
