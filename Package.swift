@@ -41,7 +41,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             path: "Events",
-            exclude: ["CATALOGUE.md"]
+            exclude: ["CATALOGUE.md", "events.proto"]
         ),
         .target(
             name: "Fabriek",

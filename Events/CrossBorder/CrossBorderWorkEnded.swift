@@ -36,7 +36,7 @@ extension CrossBorderWorkEnded {
     /// Decodes the protobuf encoding; unknown fields are skipped, a missing required field throws.
     @inlinable public init(from r: inout ProtoReader) throws {
         var assignmentId: UUID? = nil
-        var endedOn: Day? = nil
+        var endedOn: Day = Day(daysSinceEpoch: 0)
         var reason: String? = nil
         while let (field, wire) = try r.nextField() {
             switch field {
@@ -47,7 +47,6 @@ extension CrossBorderWorkEnded {
             }
         }
         guard let assignmentId else { throw ProtoDecodingError.missingField(message: "CrossBorderWorkEnded", field: 1) }
-        guard let endedOn else { throw ProtoDecodingError.missingField(message: "CrossBorderWorkEnded", field: 2) }
         self.init(assignmentId: assignmentId, endedOn: endedOn, reason: reason)
     }
 }

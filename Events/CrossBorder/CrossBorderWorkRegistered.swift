@@ -69,12 +69,12 @@ extension CrossBorderWorkRegistered {
     @inlinable public init(from r: inout ProtoReader) throws {
         var assignmentId: UUID? = nil
         var memberId: UUID? = nil
-        var residenceCountry: CountryCode? = nil
-        var workCountry: CountryCode? = nil
+        var residenceCountry: CountryCode = CountryCode(rawValue: "")
+        var workCountry: CountryCode = CountryCode(rawValue: "")
         var emrRegion: EmrRegion? = nil
         var clientKind: ClientKind? = nil
-        var startsOn: Day? = nil
-        var endsOn: Day? = nil
+        var startsOn: Day = Day(daysSinceEpoch: 0)
+        var endsOn: Day = Day(daysSinceEpoch: 0)
         var sbiActivity: String = ""
         var socialSecurityBasis: SocialSecurityBasis? = nil
         var clientCountry: CountryCode? = nil
@@ -96,12 +96,8 @@ extension CrossBorderWorkRegistered {
         }
         guard let assignmentId else { throw ProtoDecodingError.missingField(message: "CrossBorderWorkRegistered", field: 1) }
         guard let memberId else { throw ProtoDecodingError.missingField(message: "CrossBorderWorkRegistered", field: 2) }
-        guard let residenceCountry else { throw ProtoDecodingError.missingField(message: "CrossBorderWorkRegistered", field: 3) }
-        guard let workCountry else { throw ProtoDecodingError.missingField(message: "CrossBorderWorkRegistered", field: 4) }
         guard let emrRegion else { throw ProtoDecodingError.missingField(message: "CrossBorderWorkRegistered", field: 5) }
         guard let clientKind else { throw ProtoDecodingError.missingField(message: "CrossBorderWorkRegistered", field: 6) }
-        guard let startsOn else { throw ProtoDecodingError.missingField(message: "CrossBorderWorkRegistered", field: 7) }
-        guard let endsOn else { throw ProtoDecodingError.missingField(message: "CrossBorderWorkRegistered", field: 8) }
         guard let socialSecurityBasis else { throw ProtoDecodingError.missingField(message: "CrossBorderWorkRegistered", field: 10) }
         self.init(assignmentId: assignmentId, memberId: memberId, residenceCountry: residenceCountry, workCountry: workCountry, emrRegion: emrRegion, clientKind: clientKind, startsOn: startsOn, endsOn: endsOn, sbiActivity: sbiActivity, socialSecurityBasis: socialSecurityBasis, clientCountry: clientCountry)
     }

@@ -36,7 +36,7 @@ extension MemberErased {
     /// Decodes the protobuf encoding; unknown fields are skipped, a missing required field throws.
     @inlinable public init(from r: inout ProtoReader) throws {
         var memberId: UUID? = nil
-        var erasedAt: Timestamp? = nil
+        var erasedAt: Timestamp = Timestamp(microsecondsSinceEpoch: 0)
         var reason: ErasureReason? = nil
         while let (field, wire) = try r.nextField() {
             switch field {
@@ -47,7 +47,6 @@ extension MemberErased {
             }
         }
         guard let memberId else { throw ProtoDecodingError.missingField(message: "MemberErased", field: 1) }
-        guard let erasedAt else { throw ProtoDecodingError.missingField(message: "MemberErased", field: 2) }
         guard let reason else { throw ProtoDecodingError.missingField(message: "MemberErased", field: 3) }
         self.init(memberId: memberId, erasedAt: erasedAt, reason: reason)
     }

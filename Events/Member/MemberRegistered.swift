@@ -70,15 +70,15 @@ extension MemberRegistered {
     @inlinable public init(from r: inout ProtoReader) throws {
         var memberId: UUID? = nil
         var kind: MemberKind? = nil
-        var residenceCountry: CountryCode? = nil
-        var personal: SealedData? = nil
+        var residenceCountry: CountryCode = CountryCode(rawValue: "")
+        var personal: SealedData = SealedData.erased
         var tradeName: String? = nil
         var registryIds: [RegistryId] = []
         var vatId: String? = nil
         var postcodeArea: String? = nil
         var buurt: String? = nil
         var sbiCodes: [String] = []
-        var joinedOn: Day? = nil
+        var joinedOn: Day = Day(daysSinceEpoch: 0)
         while let (field, wire) = try r.nextField() {
             switch field {
             case 1: memberId = try r.uuid(wire)
@@ -97,9 +97,6 @@ extension MemberRegistered {
         }
         guard let memberId else { throw ProtoDecodingError.missingField(message: "MemberRegistered", field: 1) }
         guard let kind else { throw ProtoDecodingError.missingField(message: "MemberRegistered", field: 2) }
-        guard let residenceCountry else { throw ProtoDecodingError.missingField(message: "MemberRegistered", field: 3) }
-        guard let personal else { throw ProtoDecodingError.missingField(message: "MemberRegistered", field: 4) }
-        guard let joinedOn else { throw ProtoDecodingError.missingField(message: "MemberRegistered", field: 11) }
         self.init(memberId: memberId, kind: kind, residenceCountry: residenceCountry, personal: personal, tradeName: tradeName, registryIds: registryIds, vatId: vatId, postcodeArea: postcodeArea, buurt: buurt, sbiCodes: sbiCodes, joinedOn: joinedOn)
     }
 }

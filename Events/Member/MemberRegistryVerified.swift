@@ -41,7 +41,7 @@ extension MemberRegistryVerified {
     @inlinable public init(from r: inout ProtoReader) throws {
         var memberId: UUID? = nil
         var registryId: RegistryId? = nil
-        var verifiedAt: Timestamp? = nil
+        var verifiedAt: Timestamp = Timestamp(microsecondsSinceEpoch: 0)
         var source: String? = nil
         while let (field, wire) = try r.nextField() {
             switch field {
@@ -54,7 +54,6 @@ extension MemberRegistryVerified {
         }
         guard let memberId else { throw ProtoDecodingError.missingField(message: "MemberRegistryVerified", field: 1) }
         guard let registryId else { throw ProtoDecodingError.missingField(message: "MemberRegistryVerified", field: 2) }
-        guard let verifiedAt else { throw ProtoDecodingError.missingField(message: "MemberRegistryVerified", field: 3) }
         self.init(memberId: memberId, registryId: registryId, verifiedAt: verifiedAt, source: source)
     }
 }

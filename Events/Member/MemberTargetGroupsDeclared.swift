@@ -42,8 +42,8 @@ extension MemberTargetGroupsDeclared {
     @inlinable public init(from r: inout ProtoReader) throws {
         var memberId: UUID? = nil
         var consentId: UUID? = nil
-        var details: SealedData? = nil
-        var declaredAt: Timestamp? = nil
+        var details: SealedData = SealedData.erased
+        var declaredAt: Timestamp = Timestamp(microsecondsSinceEpoch: 0)
         while let (field, wire) = try r.nextField() {
             switch field {
             case 1: memberId = try r.uuid(wire)
@@ -55,8 +55,6 @@ extension MemberTargetGroupsDeclared {
         }
         guard let memberId else { throw ProtoDecodingError.missingField(message: "MemberTargetGroupsDeclared", field: 1) }
         guard let consentId else { throw ProtoDecodingError.missingField(message: "MemberTargetGroupsDeclared", field: 2) }
-        guard let details else { throw ProtoDecodingError.missingField(message: "MemberTargetGroupsDeclared", field: 3) }
-        guard let declaredAt else { throw ProtoDecodingError.missingField(message: "MemberTargetGroupsDeclared", field: 4) }
         self.init(memberId: memberId, consentId: consentId, details: details, declaredAt: declaredAt)
     }
 }

@@ -37,7 +37,7 @@ extension MemberTargetGroupsWithdrawn {
     @inlinable public init(from r: inout ProtoReader) throws {
         var memberId: UUID? = nil
         var consentId: UUID? = nil
-        var withdrawnAt: Timestamp? = nil
+        var withdrawnAt: Timestamp = Timestamp(microsecondsSinceEpoch: 0)
         while let (field, wire) = try r.nextField() {
             switch field {
             case 1: memberId = try r.uuid(wire)
@@ -48,7 +48,6 @@ extension MemberTargetGroupsWithdrawn {
         }
         guard let memberId else { throw ProtoDecodingError.missingField(message: "MemberTargetGroupsWithdrawn", field: 1) }
         guard let consentId else { throw ProtoDecodingError.missingField(message: "MemberTargetGroupsWithdrawn", field: 2) }
-        guard let withdrawnAt else { throw ProtoDecodingError.missingField(message: "MemberTargetGroupsWithdrawn", field: 3) }
         self.init(memberId: memberId, consentId: consentId, withdrawnAt: withdrawnAt)
     }
 }

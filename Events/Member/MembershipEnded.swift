@@ -37,7 +37,7 @@ extension MembershipEnded {
     @inlinable public init(from r: inout ProtoReader) throws {
         var memberId: UUID? = nil
         var reason: MembershipEndReason? = nil
-        var endedOn: Day? = nil
+        var endedOn: Day = Day(daysSinceEpoch: 0)
         while let (field, wire) = try r.nextField() {
             switch field {
             case 1: memberId = try r.uuid(wire)
@@ -48,7 +48,6 @@ extension MembershipEnded {
         }
         guard let memberId else { throw ProtoDecodingError.missingField(message: "MembershipEnded", field: 1) }
         guard let reason else { throw ProtoDecodingError.missingField(message: "MembershipEnded", field: 2) }
-        guard let endedOn else { throw ProtoDecodingError.missingField(message: "MembershipEnded", field: 3) }
         self.init(memberId: memberId, reason: reason, endedOn: endedOn)
     }
 }

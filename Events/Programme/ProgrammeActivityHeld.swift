@@ -71,7 +71,7 @@ extension ProgrammeActivityHeld {
         var title: String = ""
         var focusAreas: [FocusArea] = []
         var activityType: ActivityType? = nil
-        var heldOn: Day? = nil
+        var heldOn: Day = Day(daysSinceEpoch: 0)
         var durationMinutes: UInt32 = 0
         var buurt: String? = nil
         var attendingMemberIds: [UUID] = []
@@ -96,7 +96,6 @@ extension ProgrammeActivityHeld {
         }
         guard let activityId else { throw ProtoDecodingError.missingField(message: "ProgrammeActivityHeld", field: 1) }
         guard let activityType else { throw ProtoDecodingError.missingField(message: "ProgrammeActivityHeld", field: 4) }
-        guard let heldOn else { throw ProtoDecodingError.missingField(message: "ProgrammeActivityHeld", field: 5) }
         self.init(activityId: activityId, title: title, focusAreas: focusAreas, activityType: activityType, heldOn: heldOn, durationMinutes: durationMinutes, buurt: buurt, attendingMemberIds: attendingMemberIds, externalAttendeeCount: externalAttendeeCount, partners: partners, crossBorder: crossBorder)
     }
 }

@@ -54,8 +54,8 @@ extension ProgrammeGoalSet {
         var focusArea: FocusArea? = nil
         var kpiCode: String = ""
         var period: String = ""
-        var startsOn: Day? = nil
-        var endsOn: Day? = nil
+        var startsOn: Day = Day(daysSinceEpoch: 0)
+        var endsOn: Day = Day(daysSinceEpoch: 0)
         var targetValue: Int64 = 0
         var scale: UInt32 = 0
         while let (field, wire) = try r.nextField() {
@@ -71,8 +71,6 @@ extension ProgrammeGoalSet {
             }
         }
         guard let focusArea else { throw ProtoDecodingError.missingField(message: "ProgrammeGoalSet", field: 1) }
-        guard let startsOn else { throw ProtoDecodingError.missingField(message: "ProgrammeGoalSet", field: 4) }
-        guard let endsOn else { throw ProtoDecodingError.missingField(message: "ProgrammeGoalSet", field: 5) }
         self.init(focusArea: focusArea, kpiCode: kpiCode, period: period, startsOn: startsOn, endsOn: endsOn, targetValue: targetValue, scale: scale)
     }
 }

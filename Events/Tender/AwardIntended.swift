@@ -47,7 +47,7 @@ extension AwardIntended {
         var lot: UInt32 = 0
         var bidId: UUID? = nil
         var valueCents: Int64 = 0
-        var standstillEndsAt: Timestamp? = nil
+        var standstillEndsAt: Timestamp = Timestamp(microsecondsSinceEpoch: 0)
         while let (field, wire) = try r.nextField() {
             switch field {
             case 1: tenderId = try r.uuid(wire)
@@ -60,7 +60,6 @@ extension AwardIntended {
         }
         guard let tenderId else { throw ProtoDecodingError.missingField(message: "AwardIntended", field: 1) }
         guard let bidId else { throw ProtoDecodingError.missingField(message: "AwardIntended", field: 3) }
-        guard let standstillEndsAt else { throw ProtoDecodingError.missingField(message: "AwardIntended", field: 5) }
         self.init(tenderId: tenderId, lot: lot, bidId: bidId, valueCents: valueCents, standstillEndsAt: standstillEndsAt)
     }
 }

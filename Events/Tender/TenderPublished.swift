@@ -88,7 +88,7 @@ extension TenderPublished {
         var estimatedValueCents: Int64 = 0
         var mainCpv: String = ""
         var lots: [Lot] = []
-        var submissionDeadline: Timestamp? = nil
+        var submissionDeadline: Timestamp = Timestamp(microsecondsSinceEpoch: 0)
         var awardCriterion: AwardCriterion? = nil
         var participationRule: ParticipationRule? = nil
         var standstillDays: UInt32 = 0
@@ -116,7 +116,6 @@ extension TenderPublished {
         guard let buyer else { throw ProtoDecodingError.missingField(message: "TenderPublished", field: 2) }
         guard let category else { throw ProtoDecodingError.missingField(message: "TenderPublished", field: 5) }
         guard let procedure else { throw ProtoDecodingError.missingField(message: "TenderPublished", field: 6) }
-        guard let submissionDeadline else { throw ProtoDecodingError.missingField(message: "TenderPublished", field: 10) }
         guard let awardCriterion else { throw ProtoDecodingError.missingField(message: "TenderPublished", field: 11) }
         guard let participationRule else { throw ProtoDecodingError.missingField(message: "TenderPublished", field: 12) }
         self.init(tenderId: tenderId, buyer: buyer, title: title, description: description, category: category, procedure: procedure, estimatedValueCents: estimatedValueCents, mainCpv: mainCpv, lots: lots, submissionDeadline: submissionDeadline, awardCriterion: awardCriterion, participationRule: participationRule, standstillDays: standstillDays, sroiBasisPoints: sroiBasisPoints)

@@ -31,7 +31,7 @@ extension ConsortiumMembership {
     @inlinable public init(from r: inout ProtoReader) throws {
         var memberId: UUID? = nil
         var acceptedJointLiability: Bool = false
-        var acceptedAt: Timestamp? = nil
+        var acceptedAt: Timestamp = Timestamp(microsecondsSinceEpoch: 0)
         while let (field, wire) = try r.nextField() {
             switch field {
             case 1: memberId = try r.uuid(wire)
@@ -41,7 +41,6 @@ extension ConsortiumMembership {
             }
         }
         guard let memberId else { throw ProtoDecodingError.missingField(message: "ConsortiumMembership", field: 1) }
-        guard let acceptedAt else { throw ProtoDecodingError.missingField(message: "ConsortiumMembership", field: 3) }
         self.init(memberId: memberId, acceptedJointLiability: acceptedJointLiability, acceptedAt: acceptedAt)
     }
 }

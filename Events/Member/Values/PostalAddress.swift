@@ -41,7 +41,7 @@ extension PostalAddress {
         var houseNumber: String = ""
         var postcode: String = ""
         var city: String = ""
-        var country: CountryCode? = nil
+        var country: CountryCode = CountryCode(rawValue: "")
         while let (field, wire) = try r.nextField() {
             switch field {
             case 1: street = try r.string(wire)
@@ -52,7 +52,6 @@ extension PostalAddress {
             default: try r.skip(wire)
             }
         }
-        guard let country else { throw ProtoDecodingError.missingField(message: "PostalAddress", field: 5) }
         self.init(street: street, houseNumber: houseNumber, postcode: postcode, city: city, country: country)
     }
 }
