@@ -77,8 +77,10 @@ struct ReferenceDataTests {
             try? FileManager.default.removeItem(at: fromEnv)
             try? FileManager.default.removeItem(at: fromParam)
         }
+        let bundled = try String(contentsOf: ReferenceData.bundledDirectory().appendingPathComponent("focus-areas.json"),
+                                 encoding: .utf8)
         for (dir, version) in [(fromEnv, "env"), (fromParam, "param")] {
-            try #"{ "version": "\#(version)", "validFrom": "2026-01-01", "focusAreas": [] }"#
+            try bundled.replacingOccurrences(of: "\"2026.1\"", with: "\"\(version)\"")
                 .write(to: dir.appendingPathComponent("focus-areas.json"), atomically: true, encoding: .utf8)
         }
         let loaded = try ReferenceData.load(overrideDirectory: fromParam,
@@ -110,5 +112,42 @@ struct ReferenceDataTests {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("fabriek-ref-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
+    }
+}
+
+@Suite("Reference data consistency")
+struct ReferenceDataConsistencyTests {
+    @Test func overlappingThresholdPeriodsAreRefused() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("fabriek-ref-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try """
+        { "version": "bad", "validFrom": "2026-01-01", "thresholds": [
+          { "from": "2024-01-01", "until": "2026-06-01", "category": "diensten", "buyerKind": "decentraleOverheid", "amountCents": 22100000 },
+          { "from": "2026-01-01", "until": "2028-01-01", "category": "diensten", "buyerKind": "decentraleOverheid", "amountCents": 21600000 } ] }
+        """.write(to: dir.appendingPathComponent("eu-thresholds.json"), atomically: true, encoding: .utf8)
+        #expect {
+            try ReferenceData.load(overrideDirectory: dir, environment: [:])
+        } throws: { error in
+            guard case let .inconsistent(file, _)? = error as? ReferenceDataError else { return false }
+            return file == "eu-thresholds.json"
+        }
+    }
+
+    @Test func kpiOfUnknownFocusAreaIsRefused() {
+        var data = Fixture.reference
+        data.kpis.kpis.append(.init(code: "XXX-1", focusArea: "onbekend", name: "x"))
+        #expect(throws: ReferenceDataError.inconsistent(file: "kpis.json", reason: "KPI XXX-1 names unknown focus area onbekend")) {
+            try data.checkConsistency()
+        }
+    }
+
+    @Test func buurtInTwoWijkenIsRefused() {
+        var data = Fixture.reference
+        data.maastricht.wijken[1].buurten.append("Wyck")
+        #expect(throws: ReferenceDataError.inconsistent(file: "maastricht-wijken.json",
+                                                        reason: "buurt Wyck is in both WK093500 and WK093501")) {
+            try data.checkConsistency()
+        }
     }
 }

@@ -27,6 +27,11 @@ public struct ConsortiumSnapshot: Hashable, Sendable {
 ///
 /// A bid is *live* from `BidSubmitted` until it is withdrawn, disqualified, its tender is
 /// cancelled, or every lot it covers has a finalised award.
+///
+/// Answers come from a read model and may lag the log. A consortium whose composition changes
+/// while one of its bids is being decided can therefore slip past the lock; an application
+/// service that needs the guarantee appends the bid in one commit with an expected version of
+/// the consortium's stream (the log commits several streams atomically).
 public protocol ConsortiumDirectory: Sendable {
     /// The consortium's current composition, or `nil` when it does not exist.
     func consortium(_ id: UUID) -> ConsortiumSnapshot?

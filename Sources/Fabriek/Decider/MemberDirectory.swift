@@ -23,5 +23,7 @@ public protocol MemberDirectory: Sendable {
     func status(of member: UUID) -> MemberStatus?
 
     /// The member that holds `registryId` among members not erased (invariant 10), if any.
+    /// Two registrations racing with the same number both see `nil`; a service that needs a
+    /// hard guarantee also appends to a claim stream per number with expected version "no stream".
     func member(holding registryId: RegistryId) -> UUID?
 }

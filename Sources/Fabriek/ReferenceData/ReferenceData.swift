@@ -80,11 +80,52 @@ public struct ReferenceData: Hashable, Sendable {
         let focusAreas = try read(.focusAreas, as: FocusAreas.self)
         let targetGroups = try read(.targetGroups, as: TargetGroups.self)
         let kpis = try read(.kpis, as: KPICatalogue.self)
-        return ReferenceData(euThresholds: euThresholds, maastricht: maastricht, emrRegions: emrRegions,
-                             focusAreas: focusAreas, targetGroups: targetGroups, kpis: kpis, sources: sources)
+        let data = ReferenceData(euThresholds: euThresholds, maastricht: maastricht, emrRegions: emrRegions,
+                                 focusAreas: focusAreas, targetGroups: targetGroups, kpis: kpis, sources: sources)
+        try data.checkConsistency()
+        return data
     }
 
-    /// The directory of the bundled copies.
+    /// Refuses data that contradicts itself, so that a hand-corrected file cannot silently
+    /// change decisions: threshold periods of one category and buyer kind must not overlap and
+    /// amounts are positive; each buurt lies in one wijk; each KPI's focus area exists.
+    /// - Throws: `ReferenceDataError.inconsistent` naming the file and the problem.
+    public func checkConsistency() throws {
+        let thresholdFile = File.euThresholds.rawValue
+        for entry in euThresholds.thresholds {
+            guard entry.from < entry.until else {
+                throw ReferenceDataError.inconsistent(file: thresholdFile, reason: "period \(entry.from)..<\(entry.until) is empty")
+            }
+            guard entry.amountCents > 0 else {
+                throw ReferenceDataError.inconsistent(file: thresholdFile, reason: "amount \(entry.amountCents) is not positive")
+            }
+        }
+        let groups = Dictionary(grouping: euThresholds.thresholds) { "\($0.category)/\($0.buyerKind)" }
+        for (key, entries) in groups {
+            let sorted = entries.sorted { $0.from < $1.from }
+            for (earlier, later) in zip(sorted, sorted.dropFirst()) where later.from < earlier.until {
+                throw ReferenceDataError.inconsistent(
+                    file: thresholdFile, reason: "\(key): \(earlier.from)..<\(earlier.until) overlaps \(later.from)..<\(later.until)")
+            }
+        }
+        var wijkOf: [String: String] = [:]
+        for wijk in maastricht.wijken {
+            for buurt in wijk.buurten {
+                if let other = wijkOf.updateValue(wijk.code, forKey: buurt) {
+                    throw ReferenceDataError.inconsistent(file: File.maastricht.rawValue,
+                                                          reason: "buurt \(buurt) is in both \(other) and \(wijk.code)")
+                }
+            }
+        }
+        for kpi in kpis.kpis where !focusAreas.contains(kpi.focusArea) {
+            throw ReferenceDataError.inconsistent(file: File.kpis.rawValue,
+                                                  reason: "KPI \(kpi.code) names unknown focus area \(kpi.focusArea)")
+        }
+    }
+
+    /// The directory of the bundled copies. On Linux the bundle (`Fabriek_Fabriek.resources`) must
+    /// sit beside the executable or in the build directory; a deployment without it should set
+    /// `FABRIEK_REFERENCE_DIR` to a directory holding every file, which then never touches the bundle.
     public static func bundledDirectory() throws -> URL {
         guard let url = Bundle.module.url(forResource: "Reference", withExtension: nil) else {
             throw ReferenceDataError.bundleMissing

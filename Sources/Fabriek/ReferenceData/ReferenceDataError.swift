@@ -6,6 +6,9 @@ public enum ReferenceDataError: Error, Hashable, Sendable, CustomStringConvertib
     case malformed(file: String, path: String, reason: String)
     /// No copy of the file was found, neither in the override directory nor bundled.
     case missing(file: String)
+    /// The file parses but contradicts itself or another file (e.g. overlapping threshold
+    /// periods, a KPI of an unknown focus area, a buurt in two wijken).
+    case inconsistent(file: String, reason: String)
 
     public var description: String {
         switch self {
@@ -15,6 +18,8 @@ public enum ReferenceDataError: Error, Hashable, Sendable, CustomStringConvertib
             "reference file \(file) at \(path) is malformed: \(reason)"
         case let .missing(file):
             "reference file \(file) not found in the override directory or the bundled copy"
+        case let .inconsistent(file, reason):
+            "reference file \(file) is inconsistent: \(reason)"
         }
     }
 }

@@ -28,6 +28,9 @@ public enum TenderDecider: Decider {
 
         case let .amend(title, description, deadline, estimated, lots, reason):
             guard state.status == .open else { throw .tenderNotOpen(status: state.status) }
+            if let title, title.trimmingWhitespace.isEmpty {
+                throw .validation(ValidationError(field: "title", rule: .required, value: title))
+            }
             if let deadline, deadline <= now { throw .deadlineNotInFuture(deadline: deadline, now: now) }
             if let estimated, estimated < 0 { throw .amountNegative(field: "estimatedValueCents", amountCents: estimated) }
             if !lots.isEmpty {
