@@ -102,6 +102,25 @@ struct AwardTests {
                       context: Fixture.context(now: "2026-06-01T09:00:00Z"), then: .tenderHasFinalAward(lot: 1))
     }
 
+    @Test func evaluationIsRecorded() {
+        expectEvents(TenderDecider.self, given: [T.published(), submittedA, T.closed],
+                     when: .evaluateBid(bidId: bid1, outcome: .valid, disqualificationReason: nil, scoreHundredths: 8_500, rank: 1),
+                     context: Fixture.context(now: afterDeadline), then: [T.evaluated(bid1)])
+        expectEvents(TenderDecider.self, given: [T.published(), submittedA, T.closed],
+                     when: .evaluateBid(bidId: bid1, outcome: .disqualified, disqualificationReason: "late KvK extract",
+                                        scoreHundredths: nil, rank: nil),
+                     context: Fixture.context(now: afterDeadline), then: [T.evaluated(bid1, .disqualified)])
+    }
+
+    @Test func cancellation() {
+        let cancelled = TenderEvent.cancelled(TenderCancelled(tenderId: Fixture.tender, reason: "budget"))
+        expectEvents(TenderDecider.self, given: [T.published(), submittedA], when: .cancel(reason: "budget"), then: [cancelled])
+        expectRefusal(TenderDecider.self, given: [T.published(), cancelled], when: .cancel(reason: "again"),
+                      then: .tenderNotOpen(status: .cancelled))
+        expectRefusal(TenderDecider.self, given: [T.published(), cancelled], when: .closeSubmission,
+                      context: Fixture.context(now: afterDeadline), then: .tenderNotOpen(status: .cancelled))
+    }
+
     @Test func foldingTracksBidsAndAwards() {
         let state = TenderDecider.fold([T.published(), submittedA, submittedB, T.closed, T.evaluated(bid1),
                                         T.evaluated(bid2, .disqualified)])
