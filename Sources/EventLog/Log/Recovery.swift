@@ -65,6 +65,15 @@ enum Recovery {
             } catch .unsupportedVersion(let v) {
                 throw LogError.unsupportedFormat(segment: name, version: v)
             } catch {
+                // A roll interrupted before its header was durable: the new last segment holds
+                // no batch, so nothing acknowledged is in it.
+                if isLast && !RecordScanner.hasValidBatch(in: segment.bytes(0, fileLength), after: SegmentHeader.size - 1) {
+                    if !options.readOnly {
+                        unlink(path)
+                        try FileIO.fsyncDirectory(segDir)
+                    }
+                    break
+                }
                 throw LogError.corruptSegment(segment: name, reason: "header unreadable (\(error))")
             }
             guard header.number == number else {
@@ -204,7 +213,7 @@ enum Recovery {
         let from = index.coveredPosition + 1
         if from <= state.head.position {
             try BatchReader.forEachEvent(in: state, from: from, through: state.head.position) { view in
-                index.record(stream: view.stream, position: view.position, id: view.id)
+                index.record(stream: view.stream, position: view.position)
             }
         }
         return index
