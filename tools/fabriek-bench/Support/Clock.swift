@@ -12,6 +12,15 @@ func monotonicNanoseconds() -> UInt64 {
     return UInt64(ts.tv_sec) &* 1_000_000_000 &+ UInt64(ts.tv_nsec)
 }
 
+/// CPU time of the calling thread in nanoseconds: for timing single-threaded code on a shared
+/// machine.
+@inline(__always)
+func threadCPUNanoseconds() -> UInt64 {
+    var ts = timespec()
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
+    return UInt64(ts.tv_sec) &* 1_000_000_000 &+ UInt64(ts.tv_nsec)
+}
+
 /// Wall-clock time in microseconds since the Unix epoch (the baseline's `recorded_at`).
 @inline(__always)
 func wallClockMicroseconds() -> Int64 {

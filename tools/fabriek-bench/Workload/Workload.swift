@@ -140,6 +140,28 @@ extension Workload {
                 throw WorkloadError(description: "binary codec does not round-trip record \(index + 1): \(record.event)")
             }
         }
+        // The codec's own speed, for reading the phases' figures.
+        let sample = records.prefix(100_000)
+        var start = threadCPUNanoseconds()
+        for record in sample {
+            buffer.removeAll(keepingCapacity: true)
+            WorkloadCodec.encode(record.event, into: &buffer)
+        }
+        let encodeNanoseconds = Double(threadCPUNanoseconds() - start) / Double(max(sample.count, 1))
+        let encoded = sample.map { record -> [UInt8] in
+            var out: [UInt8] = []
+            WorkloadCodec.encode(record.event, into: &out)
+            return out
+        }
+        start = threadCPUNanoseconds()
+        var sum = 0
+        for (record, bytes) in zip(sample, encoded) {
+            sum &+= try bytes.withUnsafeBytes { try WorkloadCodec.decode(record.event.kind, from: $0) }.foldValue
+        }
+        blackHole(sum)
+        let decodeNanoseconds = Double(threadCPUNanoseconds() - start) / Double(max(sample.count, 1))
+        progress("  binary codec: encode \(Int(encodeNanoseconds)) ns, decode \(Int(decodeNanoseconds)) ns per event (thread cpu time)")
+
         let json = WorkloadJSONCodec()
         var jsonBytes = 0
         let jsonSized = records.prefix(20_000)

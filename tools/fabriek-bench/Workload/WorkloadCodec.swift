@@ -11,39 +11,47 @@
 /// - `Bidder`: one byte (bit 0 kind, bit 1 name present), the name if present, the kvk list.
 ///
 /// `encode` appends to a caller-owned buffer (reuse it: clear with
-/// `removeAll(keepingCapacity: true)`); `decode` reads straight from the stored bytes and throws
-/// `WorkloadCodecError` for bytes that are not a whole payload of the given type.
+/// `removeAll(keepingCapacity: true)`) and never fails; `decode` reads straight from the stored
+/// bytes and throws `WorkloadCodecError` for bytes that are not a whole payload of the given type.
 enum WorkloadCodec {
     static func encode(_ event: WorkloadEvent, into out: inout [UInt8]) {
+        // Reserve the worst case once, write through a pointer, then trim: no per-byte capacity
+        // or uniqueness checks.
+        let bound = maximumSize(event)
+        let start = out.count
+        out.append(contentsOf: repeatElement(0, count: bound))
+        let written = out.withUnsafeMutableBytes { buffer in
+            var w = PayloadWriter(buffer.baseAddress! + start)
+            w.write(event)
+            return w.count
+        }
+        out.removeLast(bound - written)
+    }
+
+    /// An upper bound of the encoded size: every string's bytes, 10 bytes per varint or code.
+    private static func maximumSize(_ event: WorkloadEvent) -> Int {
+        func s(_ v: String) -> Int { v.utf8.count + 10 }
+        func l(_ v: [String]) -> Int { v.reduce(10) { $0 + s($1) } }
+        func o(_ v: String?) -> Int { v.map(s) ?? 0 }
+        func p(_ v: ProfileFields) -> Int { 1 + (v.skills.map(l) ?? 0) + 10 + o(v.neighbourhood) + o(v.city) + 1 + o(v.email) }
+        func b(_ v: Bidder) -> Int { 1 + o(v.name) + l(v.kvk) }
         switch event {
         case .memberJoined(let e):
-            out.appendString(e.kvk); out.appendString(e.name); out.appendString(e.email)
-            out.appendStrings(e.skills); out.appendString(e.neighbourhood); out.appendString(e.city)
-            out.append(e.country.code); out.appendInt(e.hourlyRateEur); out.appendString(e.joinedAt)
+            return s(e.kvk) + s(e.name) + s(e.email) + l(e.skills) + s(e.neighbourhood) + s(e.city) + 1 + 10 + s(e.joinedAt)
         case .memberProfileUpdated(let e):
-            out.appendString(e.kvk); out.appendProfile(e.changes); out.appendProfile(e.previous)
-            out.append(e.updatedBy.code); out.append(e.source.code); out.appendString(e.updatedAt)
+            return s(e.kvk) + p(e.changes) + p(e.previous) + 2 + s(e.updatedAt)
         case .tenderPublished(let e):
-            out.appendString(e.tenderId); out.appendString(e.title); out.appendString(e.client)
-            out.appendStrings(e.requiredSkills); out.appendString(e.neighbourhood)
-            out.appendString(e.city); out.appendInt(e.budgetEur); out.appendString(e.publishedAt)
-            out.appendString(e.deadline)
+            return s(e.tenderId) + s(e.title) + s(e.client) + l(e.requiredSkills) + s(e.neighbourhood) + s(e.city) + 10
+                + s(e.publishedAt) + s(e.deadline)
         case .tenderClosed(let e):
-            out.appendString(e.tenderId); out.append(e.reason.code); out.appendInt(e.bidsReceived)
-            out.appendInt(e.lowestBidEur); out.appendInt(e.highestBidEur); out.append(e.nextStep.code)
-            out.appendString(e.closedBy); out.appendString(e.closedAt)
+            return s(e.tenderId) + 1 + 30 + 1 + s(e.closedBy) + s(e.closedAt)
         case .tenderAwarded(let e):
-            out.appendString(e.tenderId); out.appendString(e.bidId); out.appendBidder(e.awardedTo)
-            out.appendInt(e.amountEur); out.appendString(e.awardedAt); out.appendString(e.justification)
+            return s(e.tenderId) + s(e.bidId) + b(e.awardedTo) + 10 + s(e.awardedAt) + s(e.justification)
         case .bidSubmitted(let e):
-            out.appendString(e.bidId); out.appendString(e.tenderId); out.appendBidder(e.bidder)
-            out.appendInt(e.amountEur); out.appendInt(e.hours); out.appendString(e.startDate)
-            out.appendString(e.note); out.appendString(e.submittedAt)
+            return s(e.bidId) + s(e.tenderId) + b(e.bidder) + 20 + s(e.startDate) + s(e.note) + s(e.submittedAt)
         case .crossBorderWorkRegistered(let e):
-            out.appendString(e.registrationId); out.appendString(e.kvk); out.append(e.country.code)
-            out.appendInt(e.days); out.appendString(e.periodStart); out.appendString(e.periodEnd)
-            out.appendString(e.clientName); out.appendString(e.clientVat)
-            out.appendString(e.a1Certificate); out.appendString(e.registeredAt)
+            return s(e.registrationId) + s(e.kvk) + 1 + 10 + s(e.periodStart) + s(e.periodEnd) + s(e.clientName)
+                + s(e.clientVat) + s(e.a1Certificate) + s(e.registeredAt)
         }
     }
 
@@ -111,34 +119,79 @@ enum WorkloadCodecError: Error, Sendable, Equatable {
 
 // MARK: - Writing
 
-extension Array where Element == UInt8 {
+/// Writes fields at a pointer into space the caller reserved (`WorkloadCodec.maximumSize`).
+private struct PayloadWriter {
+    let base: UnsafeMutableRawPointer
+    private(set) var count = 0
+
+    init(_ base: UnsafeMutableRawPointer) { self.base = base }
+
+    mutating func write(_ event: WorkloadEvent) {
+        switch event {
+        case .memberJoined(let e):
+            string(e.kvk); string(e.name); string(e.email); strings(e.skills); string(e.neighbourhood)
+            string(e.city); byte(e.country.code); int(e.hourlyRateEur); string(e.joinedAt)
+        case .memberProfileUpdated(let e):
+            string(e.kvk); profile(e.changes); profile(e.previous); byte(e.updatedBy.code)
+            byte(e.source.code); string(e.updatedAt)
+        case .tenderPublished(let e):
+            string(e.tenderId); string(e.title); string(e.client); strings(e.requiredSkills)
+            string(e.neighbourhood); string(e.city); int(e.budgetEur); string(e.publishedAt); string(e.deadline)
+        case .tenderClosed(let e):
+            string(e.tenderId); byte(e.reason.code); int(e.bidsReceived); int(e.lowestBidEur)
+            int(e.highestBidEur); byte(e.nextStep.code); string(e.closedBy); string(e.closedAt)
+        case .tenderAwarded(let e):
+            string(e.tenderId); string(e.bidId); bidder(e.awardedTo); int(e.amountEur)
+            string(e.awardedAt); string(e.justification)
+        case .bidSubmitted(let e):
+            string(e.bidId); string(e.tenderId); bidder(e.bidder); int(e.amountEur); int(e.hours)
+            string(e.startDate); string(e.note); string(e.submittedAt)
+        case .crossBorderWorkRegistered(let e):
+            string(e.registrationId); string(e.kvk); byte(e.country.code); int(e.days)
+            string(e.periodStart); string(e.periodEnd); string(e.clientName); string(e.clientVat)
+            string(e.a1Certificate); string(e.registeredAt)
+        }
+    }
+
     @inline(__always)
-    fileprivate mutating func appendVarint(_ value: UInt64) {
+    mutating func byte(_ value: UInt8) {
+        base.storeBytes(of: value, toByteOffset: count, as: UInt8.self)
+        count += 1
+    }
+
+    @inline(__always)
+    mutating func varint(_ value: UInt64) {
         var v = value
         while v >= 0x80 {
-            append(UInt8(truncatingIfNeeded: v) | 0x80)
+            byte(UInt8(truncatingIfNeeded: v) | 0x80)
             v >>= 7
         }
-        append(UInt8(truncatingIfNeeded: v))
+        byte(UInt8(truncatingIfNeeded: v))
     }
 
     @inline(__always)
-    fileprivate mutating func appendInt(_ value: Int) {
-        appendVarint(UInt64(bitPattern: Int64((value << 1) ^ (value >> (Int.bitWidth - 1)))))
+    mutating func int(_ value: Int) {
+        varint(UInt64(bitPattern: Int64((value << 1) ^ (value >> (Int.bitWidth - 1)))))
     }
 
     @inline(__always)
-    fileprivate mutating func appendString(_ value: String) {
-        appendVarint(UInt64(value.utf8.count))
-        append(contentsOf: value.utf8)
+    mutating func string(_ value: String) {
+        var value = value
+        value.withUTF8 { utf8 in
+            varint(UInt64(utf8.count))
+            if let source = utf8.baseAddress {
+                (base + count).copyMemory(from: source, byteCount: utf8.count)
+                count += utf8.count
+            }
+        }
     }
 
-    fileprivate mutating func appendStrings(_ values: [String]) {
-        appendVarint(UInt64(values.count))
-        for value in values { appendString(value) }
+    mutating func strings(_ values: [String]) {
+        varint(UInt64(values.count))
+        for value in values { string(value) }
     }
 
-    fileprivate mutating func appendProfile(_ p: ProfileFields) {
+    mutating func profile(_ p: ProfileFields) {
         var present: UInt8 = 0
         if p.skills != nil { present |= 1 << 0 }
         if p.hourlyRateEur != nil { present |= 1 << 1 }
@@ -146,19 +199,19 @@ extension Array where Element == UInt8 {
         if p.city != nil { present |= 1 << 3 }
         if p.country != nil { present |= 1 << 4 }
         if p.email != nil { present |= 1 << 5 }
-        append(present)
-        if let v = p.skills { appendStrings(v) }
-        if let v = p.hourlyRateEur { appendInt(v) }
-        if let v = p.neighbourhood { appendString(v) }
-        if let v = p.city { appendString(v) }
-        if let v = p.country { append(v.code) }
-        if let v = p.email { appendString(v) }
+        byte(present)
+        if let v = p.skills { strings(v) }
+        if let v = p.hourlyRateEur { int(v) }
+        if let v = p.neighbourhood { string(v) }
+        if let v = p.city { string(v) }
+        if let v = p.country { byte(v.code) }
+        if let v = p.email { string(v) }
     }
 
-    fileprivate mutating func appendBidder(_ b: Bidder) {
-        append(b.kind.code | (b.name == nil ? 0 : 2))
-        if let name = b.name { appendString(name) }
-        appendStrings(b.kvk)
+    mutating func bidder(_ b: Bidder) {
+        byte(b.kind.code | (b.name == nil ? 0 : 2))
+        if let name = b.name { string(name) }
+        strings(b.kvk)
     }
 }
 
