@@ -83,10 +83,11 @@ struct PhaseRunner {
         if phases.contains(.load) {
             try load(store, into: &figures)
         }
-        let bytes = try store.closeAndMeasureSize()
+        let size = try store.closeAndMeasureSize()
         if phases.contains(.size) {
-            figures.bytesPerEvent = Double(bytes) / Double(count)
-            report(name, "size", "\(bytes) bytes on disk", nil, unit: "\(Report.format(figures.bytesPerEvent!, 1)) bytes/event")
+            figures.bytesPerEvent = Double(size.bytes) / Double(count)
+            report(name, "size", "\(size.bytes) bytes on disk (\(size.detail))", nil,
+                   unit: "\(Report.format(figures.bytesPerEvent!, 1)) bytes/event")
         }
         if phases.contains(.open) {
             var samples: [Double] = []

@@ -40,7 +40,13 @@ protocol BenchStore: AnyObject {
     func loadStream(_ stream: String) throws -> Tally
 
     /// Closes the store and returns the bytes it occupies on disk.
-    func closeAndMeasureSize() throws -> Int
+    func closeAndMeasureSize() throws -> StoreSize
+}
+
+/// Bytes a store occupies on disk, and what they are made of (for the progress log).
+struct StoreSize: Sendable {
+    var bytes: Int
+    var detail: String
 }
 
 /// What a read phase saw: how many events, and a checksum of what it touched (which keeps the

@@ -98,14 +98,15 @@ final class FabriekStore: BenchStore {
         return tally
     }
 
-    func closeAndMeasureSize() throws -> Int {
+    /// All files of the log directory after `close` (which persists the stream index).
+    func closeAndMeasureSize() throws -> StoreSize {
+        let events = Double(max(log.head().position, 1))
         try log.close()
         let total = Files.bytesUnder(directory)
         let segments = Files.bytesUnder(directory + "/segments")
         let index = Files.bytesUnder(directory + "/index")
-        let events = Double(max(log.head().position, 1))
-        progress("  fabriek size: segments \(Report.format(Double(segments) / events, 1)) + index \(Report.format(Double(index) / events, 1)) + other \(Report.format(Double(total - segments - index) / events, 1)) bytes/event")
-        return total
+        func perEvent(_ bytes: Int) -> String { Report.format(Double(bytes) / events, 1) }
+        return StoreSize(bytes: total, detail: "segments \(perEvent(segments)) + index \(perEvent(index)) + other \(perEvent(total - segments - index)) bytes/event")
     }
 
     /// `tasks` child tasks of one task group, each appending to a stream of its own

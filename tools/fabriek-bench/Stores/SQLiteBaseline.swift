@@ -180,11 +180,11 @@ final class SQLiteBaseline: BenchStore {
     }
 
     /// Checkpoints the WAL into the database (TRUNCATE), measures database + WAL, closes.
-    func closeAndMeasureSize() throws -> Int {
+    func closeAndMeasureSize() throws -> StoreSize {
         try db.exec("PRAGMA wal_checkpoint(TRUNCATE)")
-        let bytes = Files.size(path) + Files.size(path + "-wal")
+        let database = Files.size(path), wal = Files.size(path + "-wal")
         db.close()
-        return bytes
+        return StoreSize(bytes: database + wal, detail: "database \(database) + WAL \(wal) bytes")
     }
 
     /// `tasks` threads, each with its own connection (busy_timeout 60 s), each inserting to a
