@@ -1,0 +1,136 @@
+import EventLog
+import Foundation
+import Testing
+
+/// Given events already in the log, when the same event ids are appended again, then the log
+/// returns the original result (positions, versions, commit head) with `wasAlreadyStored` and
+/// writes nothing, also after reopen and with a missing or stale index; when only some of the
+/// ids are stored, the append is refused.
+@Suite("Idempotent re-append")
+struct IdempotentAppendTests {
+    @Test("given a stored append, when retried unchanged (even with its now-stale .noStream), then the original result with wasAlreadyStored and the head does not move")
+    func retryReturnsOriginal() async throws {
+        let tmp = TemporaryDirectory("idem")
+        defer { tmp.remove() }
+        let log = try EventLog.open(directory: tmp.path)
+        defer { try? log.close() }
+        _ = try await log.append(stream: "other", expectedVersion: .any, events: Fixture.events(3))
+        let events = Fixture.events(2, prefix: "m")
+        let original = try await log.append(stream: "member-1", expectedVersion: .noStream, events: events)
+        #expect(original.positions == [4, 5])
+        #expect(original.wasAlreadyStored == false)
+        _ = try await log.append(stream: "member-1", expectedVersion: .exact(2), events: Fixture.events(1, prefix: "later"))
+        let head = log.head()
+
+        let retry = try await log.append(stream: "member-1", expectedVersion: .noStream, events: events)
+        #expect(retry.wasAlreadyStored)
+        #expect(retry.positions == original.positions)
+        #expect(retry.streamVersions == original.streamVersions)
+        #expect(retry.head == original.head)
+        #expect(log.head() == head)
+        #expect(log.streamVersion("member-1") == 3)
+
+        // Same ids under .any and in a different order: positions follow the given order.
+        let reordered = try await log.append(stream: "member-1", expectedVersion: .any, events: events.reversed())
+        #expect(reordered.wasAlreadyStored)
+        #expect(reordered.positions == [5, 4])
+        #expect(log.head() == head)
+        #expect(try Fixture.allEvents(log).count == 6)
+    }
+
+    @Test("given a stored multi-stream append, when retried, then the original result")
+    func multiStreamRetry() async throws {
+        let tmp = TemporaryDirectory("idem-multi")
+        defer { tmp.remove() }
+        let log = try EventLog.open(directory: tmp.path)
+        defer { try? log.close() }
+        let appends = [StreamAppend(stream: "a", expectedVersion: .noStream, events: Fixture.events(2, prefix: "a")),
+                       StreamAppend(stream: "b", expectedVersion: .noStream, events: Fixture.events(1, prefix: "b"))]
+        let original = try await log.append(appends)
+        let retry = try await log.append(appends)
+        #expect(retry.wasAlreadyStored)
+        #expect(retry.positions == original.positions)
+        #expect(retry.streamVersions == original.streamVersions)
+        #expect(log.head() == original.head)
+    }
+
+    @Test("given stored events, when one append mixes stored and new ids, then partiallyStored and nothing is written")
+    func partialOverlap() async throws {
+        let tmp = TemporaryDirectory("idem-partial")
+        defer { tmp.remove() }
+        let log = try EventLog.open(directory: tmp.path)
+        defer { try? log.close() }
+        let stored = Fixture.events(2)
+        _ = try await log.append(stream: "s", expectedVersion: .noStream, events: stored)
+        let head = log.head()
+
+        await #expect(throws: LogError.partiallyStored(eventID: stored[1].id.uuidString, position: 2)) {
+            try await log.append(stream: "s", expectedVersion: .any, events: [stored[1], Fixture.event("new")])
+        }
+        // The overlap may also be in another stream of a multi-stream append.
+        do {
+            _ = try await log.append([StreamAppend(stream: "t", expectedVersion: .any, events: [Fixture.event("t1")]),
+                                      StreamAppend(stream: "s", expectedVersion: .any, events: [stored[0]])])
+            Issue.record("a multi-stream append with one stored id was admitted")
+        } catch let error as LogError {
+            guard case .partiallyStored = error else { Issue.record("expected partiallyStored, got \(error)"); return }
+        }
+        #expect(log.head() == head)
+        #expect(log.streamVersion("t") == 0)
+
+        // The same id twice in one call.
+        let twice = Fixture.event("twice")
+        await #expect(throws: LogError.self) {
+            try await log.append(stream: "u", expectedVersion: .any, events: [twice, twice])
+        }
+        #expect(log.head() == head)
+    }
+
+    enum IndexState: String, CaseIterable { case persisted, deleted, stale }
+
+    @Test("given stored events, when the log is reopened (index persisted, deleted or stale) and they are retried, then the original result", arguments: IndexState.allCases)
+    func retryAfterReopen(index: IndexState) async throws {
+        let tmp = TemporaryDirectory("idem-reopen")
+        defer { tmp.remove() }
+        let indexPath = tmp.path + "/index/streams.idx"
+        var log = try EventLog.open(directory: tmp.path, options: Fixture.options(segmentSize: 4096))
+        var results: [([ProposedEvent], AppendResult)] = []
+        for i in 0..<30 {
+            let events = Fixture.events(1 + i % 3, prefix: "r\(i)-")
+            results.append((events, try await log.append(stream: "s\(i % 4)", expectedVersion: .any, events: events)))
+        }
+        try log.close()
+        let staleIndex = try? Files.read(indexPath)
+        log = try EventLog.open(directory: tmp.path, options: Fixture.options(segmentSize: 4096))
+        for i in 30..<60 {
+            let events = Fixture.events(1 + i % 3, prefix: "r\(i)-")
+            results.append((events, try await log.append(stream: "s\(i % 4)", expectedVersion: .any, events: events)))
+        }
+        let head = log.head()
+        try log.close()
+        switch index {
+        case .persisted: break
+        case .deleted: try? FileManager.default.removeItem(atPath: indexPath)
+        case .stale:
+            let stale = try #require(staleIndex, "the first close wrote no index file at \(indexPath)")
+            try Files.write(stale, to: indexPath)
+        }
+
+        let reopened = try EventLog.open(directory: tmp.path, options: Fixture.options(segmentSize: 4096))
+        defer { try? reopened.close() }
+        #expect(reopened.head() == head)
+        for (i, (events, original)) in results.enumerated() {
+            let retry = try await reopened.append(stream: "s\(i % 4)", expectedVersion: .noStream, events: events)
+            #expect(retry.wasAlreadyStored, "\(original.positions)")
+            #expect(retry.positions == original.positions)
+            #expect(retry.streamVersions == original.streamVersions)
+            #expect(retry.head == original.head)
+        }
+        #expect(reopened.head() == head)
+        for s in 0..<4 {
+            #expect(try reopened.readStream("s\(s)").map(\.streamVersion) == Array(1...reopened.streamVersion("s\(s)")))
+        }
+        let next = try await reopened.append(stream: "s0", expectedVersion: .exact(reopened.streamVersion("s0")), events: [Fixture.event("next")])
+        #expect(next.positions == [head.position + 1])
+    }
+}
