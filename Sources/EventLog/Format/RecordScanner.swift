@@ -1,0 +1,94 @@
+/// Walks the records of a segment image and checks each one's structure and CRC. Used by open
+/// (recovery) and by `verify`.
+enum RecordScanner {
+    enum Record {
+        case dictionary(offset: Int, length: Int)
+        case batch(offset: Int, header: BatchHeader)
+
+        var offset: Int {
+            switch self {
+            case .dictionary(let o, _), .batch(let o, _): return o
+            }
+        }
+    }
+
+    enum Problem: Error, CustomStringConvertible {
+        /// The record does not fit in the bytes that remain.
+        case incomplete
+        case badMagic
+        case badChecksum
+        case malformed(String)
+
+        var description: String {
+            switch self {
+            case .incomplete: return "record is incomplete"
+            case .badMagic: return "no record starts here"
+            case .badChecksum: return "checksum mismatch"
+            case .malformed(let why): return why
+            }
+        }
+    }
+
+    /// The record at `offset` and the offset after it.
+    static func record(in segment: UnsafeRawBufferPointer, at offset: Int) -> Result<(Record, Int), Problem> {
+        let remaining = segment.count - offset
+        guard remaining >= 4 else { return .failure(.incomplete) }
+        let magic = segment.loadUnaligned(fromByteOffset: offset, as: UInt32.self).littleEndian
+        switch magic {
+        case RecordMagic.batch:
+            guard remaining >= BatchHeader.size else { return .failure(.incomplete) }
+            let raw = UnsafeRawBufferPointer(rebasing: segment[offset...])
+            let header: BatchHeader
+            do { header = try BatchHeader.decode(raw) } catch { return .failure(.malformed(error.description)) }
+            guard header.recordLength <= remaining else { return .failure(.incomplete) }
+            let record = UnsafeRawBufferPointer(rebasing: segment[offset..<(offset + header.recordLength)])
+            guard BatchHeader.computeChecksum(record: record) == BatchHeader.storedChecksum(record) else {
+                return .failure(.badChecksum)
+            }
+            return .success((.batch(offset: offset, header: header), offset + header.recordLength))
+        case RecordMagic.dictionary:
+            guard remaining >= DictionaryRecord.headerSize else { return .failure(.incomplete) }
+            let length = Int(segment.loadUnaligned(fromByteOffset: offset + 4, as: UInt32.self).littleEndian)
+            guard length <= DictionaryRecord.maxSize else { return .failure(.malformed("dictionary too large")) }
+            guard DictionaryRecord.headerSize + length <= remaining else { return .failure(.incomplete) }
+            let stored = segment.loadUnaligned(fromByteOffset: offset + 8, as: UInt32.self).littleEndian
+            var crc = fabriek_crc32c(0, segment.baseAddress! + offset, 8)
+            crc = fabriek_crc32c(crc, segment.baseAddress! + offset + 12, length)
+            guard crc == stored else { return .failure(.badChecksum) }
+            return .success((.dictionary(offset: offset, length: length), offset + 12 + length))
+        default:
+            return .failure(.badMagic)
+        }
+    }
+
+    /// True when a valid batch record starts anywhere after `offset`: then a bad record at
+    /// `offset` is damage inside the log, not a torn tail.
+    static func hasValidBatch(in segment: UnsafeRawBufferPointer, after offset: Int) -> Bool {
+        var o = offset + 1
+        while o + BatchHeader.size <= segment.count {
+            if segment[o] == 0x42, segment.loadUnaligned(fromByteOffset: o, as: UInt32.self).littleEndian == RecordMagic.batch,
+               case .success = record(in: segment, at: o) {
+                return true
+            }
+            o += 1
+        }
+        return false
+    }
+
+    /// The block table of a batch record.
+    static func blockTable(in segment: UnsafeRawBufferPointer, batchOffset: Int, header: BatchHeader) -> [BlockEntry] {
+        var entries: [BlockEntry] = []
+        entries.reserveCapacity(Int(header.blockCount))
+        var o = batchOffset + BatchHeader.size
+        for _ in 0..<Int(header.blockCount) {
+            entries.append(BlockEntry(
+                eventCount: segment.loadUnaligned(fromByteOffset: o, as: UInt32.self).littleEndian,
+                storedLength: segment.loadUnaligned(fromByteOffset: o + 4, as: UInt32.self).littleEndian,
+                rawLength: segment.loadUnaligned(fromByteOffset: o + 8, as: UInt32.self).littleEndian))
+            o += BatchHeader.blockEntrySize
+        }
+        return entries
+    }
+}
+
+import CCRC32C

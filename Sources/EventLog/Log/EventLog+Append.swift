@@ -1,0 +1,54 @@
+import Foundation
+
+extension EventLog {
+    /// Appends events to one or more streams atomically: all of them are committed in one batch,
+    /// or none is. Each stream's expected version is checked against its version at commit time.
+    ///
+    /// Returns once the commit is durable (with `Durability.fsync`). Concurrent calls share one
+    /// write and one `fdatasync`. Re-appending events whose ids are all stored returns the
+    /// original result (`wasAlreadyStored`) and writes nothing.
+    ///
+    /// - Throws: `LogError.wrongExpectedVersion`, `.partiallyStored`, `.duplicateEventInAppend`,
+    ///   `.invalidAppend`, `.recordedAtGoesBackwards`, `.diskFull`, `.io`, `.writerFailed`,
+    ///   `.readOnly`, `.closed`.
+    public func append(_ appends: [StreamAppend]) async throws -> AppendResult {
+        guard let writer else { throw LogError.readOnly }
+        try state.withLock { s throws(LogError) in try s.checkOpen() }
+        return try await withCheckedThrowingContinuation { continuation in
+            writer.enqueue(AppendRequest(appends: appends, continuation: continuation))
+        }
+    }
+
+    /// Appends events to one stream. See `append(_:)`.
+    public func append(stream: String, expectedVersion: ExpectedVersion, events: [ProposedEvent]) async throws -> AppendResult {
+        try await append([StreamAppend(stream: stream, expectedVersion: expectedVersion, events: events)])
+    }
+
+    /// The result an append of these (already stored) events had.
+    func originalResult(of ids: [UUID]) throws -> AppendResult {
+        var positions: [UInt64] = []
+        var versions: [String: UInt64] = [:]
+        let (index, head) = state.withLock { ($0.index, $0.head) }
+        for id in ids {
+            guard let p = index.position(ofEvent: id) else { throw LogError.closed }
+            positions.append(p)
+            let e = try event(at: p)
+            versions[e.stream] = max(versions[e.stream] ?? 0, e.streamVersion)
+        }
+        _ = head
+        let commitHead = try commitHead(containing: positions.max() ?? 0)
+        return AppendResult(positions: positions, streamVersions: versions, head: commitHead, wasAlreadyStored: true)
+    }
+
+    /// The head right after the commit that holds `position`.
+    func commitHead(containing position: UInt64) throws -> LogHead {
+        try state.withLock { s throws(LogError) in
+            guard let i = s.batches.batchIndex(containing: position) else {
+                throw LogError.positionOutOfRange(position: position, head: s.head.position)
+            }
+            let last = s.batches[i].lastPosition
+            guard let hash = Recovery.hash(at: last, s) else { throw LogError.notACommitBoundary(position: last) }
+            return LogHead(position: last, hash: hash)
+        }
+    }
+}

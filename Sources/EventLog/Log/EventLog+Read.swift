@@ -1,0 +1,113 @@
+import Foundation
+
+extension EventLog {
+    /// The stream's version: its number of events, 0 when it does not exist.
+    public func streamVersion(_ stream: String) -> UInt64 {
+        state.withLock { $0.index.version(of: stream) }
+    }
+
+    /// The event at `position`.
+    /// - Throws: `LogError.positionOutOfRange`, `.corruptBatch`, `.closed`.
+    public func event(at position: UInt64) throws -> RecordedEvent {
+        var out: RecordedEvent?
+        try forEachEvent(from: position, through: position) { out = $0.materialize() }
+        guard let out else {
+            throw LogError.positionOutOfRange(position: position, head: head().position)
+        }
+        return out
+    }
+
+    /// Up to `maxCount` events from `position` (inclusive) forward.
+    public func read(from position: UInt64, maxCount: Int) throws -> [RecordedEvent] {
+        guard maxCount > 0 else { return [] }
+        let from = max(position, 1)
+        let (last, _) = from.addingReportingOverflow(UInt64(maxCount) - 1)
+        var out: [RecordedEvent] = []
+        out.reserveCapacity(min(maxCount, 4096))
+        try forEachEvent(from: from, through: last < from ? .max : last) { out.append($0.materialize()) }
+        return out
+    }
+
+    /// Calls `body` for every event from `position` through `last` (default: the head at the
+    /// time of the call), in order, without copying: the view is valid only inside `body`.
+    /// This is the fast path for replays (millions of events per second).
+    public func forEachEvent(from position: UInt64, through last: UInt64? = nil,
+                             _ body: (borrowing EventView) throws -> Void) throws {
+        var next = max(position, 1)
+        var reader = BatchReader()
+        let end: UInt64 = try state.withLock { s throws(LogError) in
+            try s.checkOpen()
+            return min(last ?? s.head.position, s.head.position)
+        }
+        while next <= end {
+            // Take a page of block references under the lock, then decompress without it.
+            let (page, segments) = state.withLock { s -> ([BlockRef], [MappedSegment]) in
+                guard let i = s.blocks.blockIndex(containing: next) else { return ([], []) }
+                return (Array(s.blocks[i..<min(i + 512, s.blocks.count)]), s.segments)
+            }
+            if page.isEmpty { break }
+            for block in page {
+                if block.firstPosition > end { return }
+                try reader.forEachEvent(in: block, segments: segments, range: next...end, body)
+                next = block.lastPosition + 1
+            }
+        }
+    }
+
+    /// Events of one stream. Forward from `version` (default 1) or backward from `version`
+    /// (default: the last), at most `maxCount`.
+    public func readStream(_ stream: String, from version: UInt64? = nil, direction: ReadDirection = .forward,
+                           maxCount: Int = .max) throws -> [RecordedEvent] {
+        guard maxCount > 0 else { return [] }
+        let (positions, refs, segments): ([UInt64], [BlockRef], [MappedSegment]) = try state.withLock { s throws(LogError) in
+            try s.checkOpen()
+            let current = s.index.version(of: stream)
+            guard current > 0 else { return ([], [], []) }
+            var ps: [UInt64]
+            switch direction {
+            case .forward:
+                let from = max(version ?? 1, 1)
+                let count = UInt64(min(maxCount, Int(min(current, UInt64(Int.max)))))
+                let (through, overflow) = from.addingReportingOverflow(count - 1)
+                ps = s.index.positions(of: stream, from: from, through: overflow ? current : min(through, current))
+            case .backward:
+                let from = min(version ?? current, current)
+                guard from >= 1 else { return ([], [], []) }
+                let count = UInt64(min(maxCount, Int(min(from, UInt64(Int.max)))))
+                ps = s.index.positions(of: stream, from: from - count + 1, through: from)
+                ps.reverse()
+            }
+            var refs: [BlockRef] = []
+            refs.reserveCapacity(ps.count)
+            for p in ps {
+                if let last = refs.last, p >= last.firstPosition, p <= last.lastPosition { refs.append(last); continue }
+                guard let i = s.blocks.blockIndex(containing: p) else { throw .positionOutOfRange(position: p, head: s.head.position) }
+                refs.append(s.blocks[i])
+            }
+            return (ps, refs, s.segments)
+        }
+        var reader = BatchReader()
+        var out: [RecordedEvent] = []
+        out.reserveCapacity(positions.count)
+        for (p, block) in zip(positions, refs) {
+            try reader.forEachEvent(in: block, segments: segments, range: p...p) { out.append($0.materialize()) }
+        }
+        return out
+    }
+
+    /// The position in force at `instant`: the last event recorded at or before it (0 if none).
+    public func position(at instant: Timestamp) -> UInt64 {
+        let t = instant.microsecondsSinceEpoch
+        let batch: BatchRef? = state.withLock { s in
+            s.batches.lastBatch(recordedAtOrBefore: t).map { s.batches[$0] }
+        }
+        guard let batch else { return 0 }
+        if batch.lastRecordedAt <= t { return batch.lastPosition }
+        // Imported batches carry their original, differing times: look inside.
+        var found = batch.firstPosition
+        try? forEachEvent(from: batch.firstPosition, through: batch.lastPosition) { e in
+            if e.recordedAt.microsecondsSinceEpoch <= t { found = e.position }
+        }
+        return found
+    }
+}

@@ -1,0 +1,492 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One append call waiting for its commit.
+struct AppendRequest: Sendable {
+    var appends: [StreamAppend]
+    var continuation: CheckedContinuation<AppendResult, any Error>
+}
+
+/// The single writer: a dedicated thread that takes every append queued since its last commit,
+/// checks expected versions and idempotency in order, encodes all accepted events into one
+/// batch, writes it with one `pwrite` and makes it durable with one `fdatasync` (group commit),
+/// then publishes it to readers and resumes the callers.
+///
+/// Everything below `// Writer-thread state` is touched only by that thread; the queue is
+/// guarded by `condition`. Hence `@unchecked Sendable`.
+final class LogWriter: @unchecked Sendable {
+    static let blockTarget = 4096
+    static let indexCheckpointEvents = 2_000_000
+
+    private let condition = NSCondition()
+    private var queue: [AppendRequest] = []
+    private var stopping = false
+    private var running = false
+    private let finished = DispatchSemaphore(value: 0)
+    private weak var log: EventLog?
+
+    // Writer-thread state
+    private let options: EventLog.Options
+    private var fd: Int32
+    private var segmentIndex: Int
+    private var segmentNumber: UInt32
+    private var segmentPath: String
+    private var writeOffset: Int
+    private var batchesInSegment: Int
+    private let compressor = BlockCompressor()
+    private var dictionary: [UInt8]
+    private var dictionaryOffset: UInt32
+    private var recent: [UInt8] = []
+    private var contentSinceDictionary = 0
+
+    init(recovered: Recovery.Result, options: EventLog.Options) throws {
+        self.options = options
+        let s = recovered.state
+        let segment = s.segments[s.segments.count - 1]
+        segmentIndex = s.segments.count - 1
+        segmentNumber = segment.number
+        segmentPath = segment.path
+        writeOffset = s.segmentLengths[segmentIndex]
+        let lastIndex = s.segments.count - 1
+        batchesInSegment = s.batches.last.map { Int($0.segmentIndex) == lastIndex ? 1 : 0 } ?? 0
+        fd = try FileIO.open(segment.path, O_RDWR)
+        dictionary = recovered.dictionary
+        dictionaryOffset = recovered.dictionaryOffset
+        recent = recovered.dictionary
+        dictionary.withUnsafeBytes { compressor.setDictionary($0) }
+    }
+
+    deinit { close(fd) }
+
+    func start(log: EventLog) {
+        self.log = log
+        running = true
+        let thread = Thread { [self] in self.run() }
+        thread.name = "fabriek-log-writer"
+        thread.start()
+    }
+
+    func enqueue(_ request: AppendRequest) {
+        condition.lock()
+        if stopping {
+            condition.unlock()
+            request.continuation.resume(throwing: LogError.closed)
+            return
+        }
+        queue.append(request)
+        condition.signal()
+        condition.unlock()
+    }
+
+    /// Commits what is queued, then ends the thread and waits for it.
+    func stop() {
+        condition.lock()
+        let wasRunning = running
+        stopping = true
+        running = false
+        condition.signal()
+        condition.unlock()
+        if wasRunning && Thread.current.name != "fabriek-log-writer" { finished.wait() }
+    }
+
+    private func run() {
+        while true {
+            condition.lock()
+            while queue.isEmpty && !stopping { condition.wait() }
+            let batch = queue
+            queue.removeAll(keepingCapacity: true)
+            let stop = stopping && batch.isEmpty
+            condition.unlock()
+            if stop { break }
+            guard let log else {
+                for r in batch { r.continuation.resume(throwing: LogError.closed) }
+                continue
+            }
+            commit(batch, log: log)
+        }
+        finished.signal()
+    }
+
+    // MARK: - One group commit
+
+    private struct PlannedEvent {
+        var event: ProposedEvent
+        var stream: String
+        var streamVersion: UInt64
+        var recordedAt: Int64
+    }
+
+    private enum Outcome {
+        case accepted(positions: [UInt64], versions: [String: UInt64])
+        case alreadyStored([UUID])
+        case refused(LogError)
+    }
+
+    private func commit(_ requests: [AppendRequest], log: EventLog) {
+        let now = options.clock().microsecondsSinceEpoch
+        var planned: [PlannedEvent] = []
+        var outcomes: [Outcome] = []
+        var head = LogHead.empty
+        var poisoned: LogError?
+
+        log.state.withLock { s in
+            head = s.head
+            if let f = s.failure { poisoned = f; return }
+            if s.closed { poisoned = .closed; return }
+            var pendingVersions: [String: UInt64] = [:]
+            var pendingIDs: Set<UUID> = []
+            var nextPosition = s.head.position + 1
+            var running = s.lastRecordedAt
+            for request in requests {
+                outcomes.append(Self.plan(request.appends, state: s, pendingVersions: &pendingVersions,
+                                          pendingIDs: &pendingIDs, nextPosition: &nextPosition,
+                                          running: &running, now: now, planned: &planned))
+            }
+        }
+        if let poisoned {
+            for r in requests { r.continuation.resume(throwing: poisoned) }
+            return
+        }
+
+        var commitError: LogError?
+        if !planned.isEmpty {
+            do {
+                head = try write(planned, after: head, log: log)
+            } catch {
+                commitError = error
+            }
+        }
+
+        for (request, outcome) in zip(requests, outcomes) {
+            switch outcome {
+            case .refused(let error):
+                request.continuation.resume(throwing: error)
+            case .accepted(let positions, let versions):
+                if let commitError {
+                    request.continuation.resume(throwing: commitError)
+                } else {
+                    request.continuation.resume(returning: AppendResult(
+                        positions: positions, streamVersions: versions, head: head, wasAlreadyStored: false))
+                }
+            case .alreadyStored(let ids):
+                request.continuation.resume(with: Result { try log.originalResult(of: ids) })
+            }
+        }
+        if commitError == nil { checkpointIndexIfLarge(log: log) }
+    }
+
+    /// Checks one append call against the committed state plus what this group already accepted;
+    /// on acceptance adds its events to `planned`.
+    private static func plan(_ appends: [StreamAppend], state s: LogState, pendingVersions: inout [String: UInt64],
+                             pendingIDs: inout Set<UUID>, nextPosition: inout UInt64, running: inout Int64,
+                             now: Int64, planned: inout [PlannedEvent]) -> Outcome {
+        var total = 0
+        var seen: Set<UUID> = []
+        for a in appends {
+            if a.stream.isEmpty || a.stream.utf8.count > 1024 {
+                return .refused(.invalidAppend(field: "stream", rule: "must be 1 to 1024 bytes of UTF-8"))
+            }
+            for e in a.events {
+                if e.type.isEmpty || e.type.utf8.count > 256 {
+                    return .refused(.invalidAppend(field: "type", rule: "must be 1 to 256 bytes of UTF-8"))
+                }
+                if !seen.insert(e.id).inserted { return .refused(.duplicateEventInAppend(eventID: e.id.uuidString)) }
+                total += 1
+            }
+        }
+        if total == 0 { return .refused(.invalidAppend(field: "events", rule: "must not be empty")) }
+
+        // Idempotency: all ids stored → the original result; some → refuse.
+        var stored: [UUID] = []
+        var firstStored: (UUID, UInt64)?
+        for a in appends {
+            for e in a.events {
+                if let p = s.index.position(ofEvent: e.id) {
+                    stored.append(e.id)
+                    if firstStored == nil { firstStored = (e.id, p) }
+                } else if pendingIDs.contains(e.id) {
+                    stored.append(e.id)
+                    if firstStored == nil { firstStored = (e.id, 0) }
+                }
+            }
+        }
+        if stored.count == total { return .alreadyStored(stored) }
+        if let (id, p) = firstStored { return .refused(.partiallyStored(eventID: id.uuidString, position: p)) }
+
+        // Expected versions, streams in order (a stream may appear twice in one call).
+        var local: [String: UInt64] = [:]
+        for a in appends {
+            let current = local[a.stream] ?? pendingVersions[a.stream] ?? s.index.version(of: a.stream)
+            guard a.expectedVersion.admits(current) else {
+                return .refused(.wrongExpectedVersion(stream: a.stream, expected: a.expectedVersion, actual: current))
+            }
+            local[a.stream] = current + UInt64(a.events.count)
+        }
+
+        // Recorded-at: never decreasing; imports keep their own time.
+        var time = running
+        var times: [Int64] = []
+        times.reserveCapacity(total)
+        for a in appends {
+            for e in a.events {
+                if let given = e.recordedAt?.microsecondsSinceEpoch {
+                    guard given >= time || (s.head.position == 0 && times.isEmpty && planned.isEmpty) else {
+                        return .refused(.recordedAtGoesBackwards(
+                            given: Timestamp(microsecondsSinceEpoch: given), last: Timestamp(microsecondsSinceEpoch: time)))
+                    }
+                    time = given
+                } else {
+                    time = max(time, now)
+                }
+                times.append(time)
+            }
+        }
+        running = time
+
+        var positions: [UInt64] = []
+        positions.reserveCapacity(total)
+        var versions: [String: UInt64] = [:]
+        var i = 0
+        var streamCursor: [String: UInt64] = [:]
+        for a in appends {
+            var v = streamCursor[a.stream] ?? pendingVersions[a.stream] ?? s.index.version(of: a.stream)
+            for e in a.events {
+                v += 1
+                planned.append(PlannedEvent(event: e, stream: a.stream, streamVersion: v, recordedAt: times[i]))
+                positions.append(nextPosition)
+                pendingIDs.insert(e.id)
+                nextPosition += 1
+                i += 1
+            }
+            streamCursor[a.stream] = v
+            versions[a.stream] = v
+        }
+        for (stream, v) in streamCursor { pendingVersions[stream] = v }
+        return .accepted(positions: positions, versions: versions)
+    }
+
+    // MARK: - Encoding, compression and the durable write
+
+    private struct Block {
+        var events: UInt32
+        var start: Int
+        var end: Int
+    }
+
+    /// Encodes, compresses, writes and syncs one batch; publishes it; returns the new head.
+    private func write(_ events: [PlannedEvent], after head: LogHead, log: EventLog) throws(LogError) -> LogHead {
+        let firstPosition = head.position + 1
+        let firstTime = events[0].recordedAt
+        let lastTime = events[events.count - 1].recordedAt
+
+        var content = ByteWriter(capacity: events.count * 256)
+        var blocks: [Block] = []
+        var blockStart = 0
+        var blockEvents: UInt32 = 0
+        for e in events {
+            EventCodec.encode(id: e.event.id, streamVersion: e.streamVersion,
+                              recordedAtDelta: UInt64(e.recordedAt - firstTime), schemaVersion: e.event.schemaVersion,
+                              stream: e.stream, type: e.event.type, metadata: e.event.metadata,
+                              payload: e.event.payload, into: &content)
+            blockEvents += 1
+            if content.count - blockStart >= Self.blockTarget {
+                blocks.append(Block(events: blockEvents, start: blockStart, end: content.count))
+                blockStart = content.count
+                blockEvents = 0
+            }
+        }
+        if blockEvents > 0 { blocks.append(Block(events: blockEvents, start: blockStart, end: content.count)) }
+        guard content.count <= Int(UInt32.max) / 2, blocks.count <= Int(UInt16.max) else {
+            throw .invalidAppend(field: "events", rule: "one commit must stay below 2 GiB and 65,535 blocks")
+        }
+
+        // Start a new segment when this one is full.
+        let estimate = BatchHeader.size + blocks.count * BatchHeader.blockEntrySize
+            + blocks.reduce(0) { $0 + BlockCompressor.bound($1.end - $1.start) }
+            + DictionaryRecord.headerSize + DictionaryRecord.maxSize
+        var newSegment = false
+        if batchesInSegment > 0 && writeOffset + estimate > options.segmentSize {
+            try roll(firstPosition: firstPosition, previousHash: head.hash, estimate: estimate, log: log)
+            newSegment = true
+        }
+
+        // Refresh the dictionary from recent content: at a segment start, and while it is small.
+        let previousDictionary = (dictionary, dictionaryOffset)
+        var record: [UInt8] = []
+        record.reserveCapacity(estimate)
+        if !recent.isEmpty && (newSegment || (dictionaryOffset == 0 && writeOffset == SegmentHeader.size)
+            || (dictionary.count < DictionaryRecord.maxSize && contentSinceDictionary >= max(4096, 2 * dictionary.count))) {
+            dictionary = Array(recent.suffix(DictionaryRecord.maxSize))
+            dictionaryOffset = UInt32(writeOffset)
+            dictionary.withUnsafeBytes { record.append(contentsOf: DictionaryRecord.encode($0)) }
+            dictionary.withUnsafeBytes { compressor.setDictionary($0) }
+            contentSinceDictionary = 0
+        }
+        let batchOffset = writeOffset + record.count
+
+        // Compress the blocks.
+        var table = ByteWriter(capacity: blocks.count * BatchHeader.blockEntrySize)
+        let capacity = blocks.reduce(0) { $0 + BlockCompressor.bound($1.end - $1.start) }
+        var compressed = [UInt8](repeating: 0, count: capacity)
+        var used = 0
+        content.bytes.withUnsafeBytes { src in
+            compressed.withUnsafeMutableBytes { dst in
+                for b in blocks {
+                    let n = compressor.compress(UnsafeRawBufferPointer(rebasing: src[b.start..<b.end]),
+                                                into: dst.baseAddress! + used, capacity: capacity - used)
+                    table.append(b.events)
+                    table.append(UInt32(n))
+                    table.append(UInt32(b.end - b.start))
+                    used += n
+                }
+            }
+        }
+
+        var hasher = ChainHasher(previous: head.hash, firstPosition: firstPosition,
+                                 eventCount: UInt32(events.count), firstRecordedAt: firstTime)
+        content.bytes.withUnsafeBytes { hasher.update($0) }
+        let hash = hasher.finalize()
+
+        let header = BatchHeader(blockCount: UInt16(blocks.count), firstPosition: firstPosition,
+                                 eventCount: UInt32(events.count), bodyLength: UInt32(table.count + used),
+                                 firstRecordedAt: firstTime, lastRecordedAt: lastTime,
+                                 dictionaryOffset: dictionaryOffset, uncompressedLength: UInt32(content.count),
+                                 previousHash: head.hash)
+        let headerBytes = header.encodedWithoutChecksum()
+        var crc = headerBytes.withUnsafeBytes { fabriek_crc32c(0, $0.baseAddress, $0.count) }
+        crc = table.bytes.withUnsafeBytes { fabriek_crc32c(crc, $0.baseAddress, $0.count) }
+        crc = compressed.withUnsafeBytes { fabriek_crc32c(crc, $0.baseAddress, used) }
+        record.append(contentsOf: headerBytes)
+        withUnsafeBytes(of: crc.littleEndian) { record.append(contentsOf: $0) }
+        record.append(contentsOf: table.bytes)
+        record.append(contentsOf: compressed[0..<used])
+
+        // The durable write.
+        do throws(LogError) {
+            try FileIO.pwriteAll(fd, record, offset: writeOffset, path: segmentPath)
+        } catch {
+            _ = ftruncate(fd, off_t(writeOffset))
+            dictionary = previousDictionary.0
+            dictionaryOffset = previousDictionary.1
+            dictionary.withUnsafeBytes { compressor.setDictionary($0) }
+            throw error
+        }
+        if options.durability == .fsync {
+            do throws(LogError) {
+                try FileIO.fdatasync(fd, path: segmentPath)
+            } catch {
+                let failure = LogError.writerFailed(reason: error.description)
+                log.state.withLock { $0.failure = failure }
+                throw failure
+            }
+        }
+
+        // Publish.
+        let newHead = LogHead(position: firstPosition + UInt64(events.count) - 1, hash: hash)
+        var blockRefs: [BlockRef] = []
+        blockRefs.reserveCapacity(blocks.count)
+        var p = firstPosition
+        var dataOffset = batchOffset + BatchHeader.size + table.count
+        for (b, i) in zip(blocks, 0...) {
+            let stored = Int(table.bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: i * 12 + 4, as: UInt32.self) })
+            blockRefs.append(BlockRef(firstPosition: p, batchFirstRecordedAt: firstTime, segmentIndex: UInt32(segmentIndex),
+                                      dataOffset: UInt32(dataOffset), storedLength: UInt32(stored),
+                                      rawLength: UInt32(b.end - b.start), dictionaryOffset: dictionaryOffset,
+                                      eventCount: b.events))
+            p += UInt64(b.events)
+            dataOffset += stored
+        }
+        writeOffset += record.count
+        batchesInSegment += 1
+        let endOffset = writeOffset
+        let waiters: [CheckedContinuation<Void, Never>] = log.state.withLock { s in
+            s.batches.append(BatchRef(firstPosition: firstPosition, eventCount: UInt32(events.count),
+                                      segmentIndex: UInt32(segmentIndex), recordOffset: UInt32(batchOffset),
+                                      firstBlock: UInt32(s.blocks.count), firstRecordedAt: firstTime,
+                                      lastRecordedAt: lastTime))
+            s.blocks.append(contentsOf: blockRefs)
+            var position = firstPosition
+            for e in events {
+                s.index.record(stream: e.stream, position: position, id: e.event.id)
+                position += 1
+            }
+            s.head = newHead
+            s.lastRecordedAt = lastTime
+            s.segmentLengths[segmentIndex] = endOffset
+            let w = Array(s.waiters.values)
+            s.waiters.removeAll()
+            return w
+        }
+        for w in waiters { w.resume() }
+
+        // Keep the last 64 KiB of content as the source of the next dictionary.
+        recent.append(contentsOf: content.bytes.suffix(DictionaryRecord.maxSize))
+        if recent.count > DictionaryRecord.maxSize { recent.removeFirst(recent.count - DictionaryRecord.maxSize) }
+        contentSinceDictionary += content.count
+        return newHead
+    }
+
+    /// Seals the current segment and starts the next one with a durable header.
+    private func roll(firstPosition: UInt64, previousHash: ChainHash, estimate: Int, log: EventLog) throws(LogError) {
+        let number = segmentNumber + 1
+        let name = MappedSegment.fileName(number)
+        let directory = log.segmentsDirectory
+        let path = directory + "/" + name
+        let newFD = try FileIO.open(path, O_RDWR | O_CREAT | O_TRUNC)
+        do throws(LogError) {
+            let header = SegmentHeader(number: number, firstPosition: firstPosition, previousHash: previousHash).encoded()
+            try FileIO.pwriteAll(newFD, header, offset: 0, path: path)
+            try FileIO.fdatasync(newFD, path: path)
+            try FileIO.fsyncDirectory(directory)
+        } catch {
+            close(newFD)
+            unlink(path)
+            throw error
+        }
+        let mapped: MappedSegment
+        do throws(LogError) {
+            mapped = try MappedSegment(number: number, path: path, name: name,
+                                       capacity: max(options.segmentSize, SegmentHeader.size + estimate) + (1 << 20))
+        } catch {
+            close(newFD)
+            throw error
+        }
+        close(fd)
+        fd = newFD
+        segmentNumber = number
+        segmentPath = path
+        writeOffset = SegmentHeader.size
+        batchesInSegment = 0
+        dictionary = []
+        dictionaryOffset = 0
+        compressor.clearDictionary()
+        segmentIndex = log.state.withLock { s in
+            s.segments.append(mapped)
+            s.segmentLengths.append(SegmentHeader.size)
+            return s.segments.count - 1
+        }
+    }
+
+    /// Persists the stream index when many events are indexed only in memory, so a later open
+    /// after a crash has little to rescan.
+    private func checkpointIndexIfLarge(log: EventLog) {
+        let snapshot: (StreamIndex, LogHead)? = log.state.withLock { s in
+            s.index.inMemoryEvents >= Self.indexCheckpointEvents ? (s.index, s.head) : nil
+        }
+        guard let (index, head) = snapshot else { return }
+        do {
+            try StreamIndexFile.write(index, covered: head, path: log.indexPath, directory: log.indexDirectory)
+            if let file = try StreamIndexFile.open(path: log.indexPath) {
+                log.state.withLock { s in
+                    if s.head == head { s.index = StreamIndex(file: file) }
+                }
+            }
+        } catch {
+            // The index is derived data: failing to persist it costs a longer open, nothing more.
+        }
+    }
+}
+
+import CCRC32C

@@ -1,0 +1,122 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Thin, throwing wrappers over POSIX file calls, each naming the operation and path on failure.
+enum FileIO {
+    static func open(_ path: String, _ flags: Int32, mode: mode_t = 0o644) throws(LogError) -> Int32 {
+        let fd = Glibc.open(path, flags | O_CLOEXEC, mode)
+        guard fd >= 0 else { throw .io(operation: "open", path: path, errno: errno) }
+        return fd
+    }
+
+    static func size(_ fd: Int32, path: String) throws(LogError) -> Int {
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw .io(operation: "fstat", path: path, errno: errno) }
+        return Int(st.st_size)
+    }
+
+    /// Writes all bytes at `offset`; a short write that cannot continue throws. Disk full and the
+    /// file-size limit become `.diskFull`.
+    static func pwriteAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, offset: Int, path: String) throws(LogError) {
+        var done = 0
+        while done < bytes.count {
+            let n = Glibc.pwrite(fd, bytes.baseAddress! + done, bytes.count - done, off_t(offset + done))
+            if n < 0 {
+                let e = errno
+                if e == EINTR { continue }
+                if e == ENOSPC || e == EFBIG || e == EDQUOT { throw .diskFull(path: path, errno: e) }
+                throw .io(operation: "pwrite", path: path, errno: e)
+            }
+            if n == 0 { throw .diskFull(path: path, errno: ENOSPC) }
+            done += n
+        }
+    }
+
+    /// `pwriteAll` for an array.
+    static func pwriteAll(_ fd: Int32, _ bytes: [UInt8], offset: Int, path: String) throws(LogError) {
+        let result: Result<Void, LogError> = bytes.withUnsafeBytes { raw in
+            do throws(LogError) {
+                try pwriteAll(fd, raw, offset: offset, path: path)
+                return .success(())
+            } catch {
+                return .failure(error)
+            }
+        }
+        try result.get()
+    }
+
+    static func fdatasync(_ fd: Int32, path: String) throws(LogError) {
+        while Glibc.fdatasync(fd) != 0 {
+            if errno == EINTR { continue }
+            throw .io(operation: "fdatasync", path: path, errno: errno)
+        }
+    }
+
+    static func fsyncDirectory(_ path: String) throws(LogError) {
+        let fd = try open(path, O_RDONLY | O_DIRECTORY)
+        defer { close(fd) }
+        if fsync(fd) != 0 { throw .io(operation: "fsync", path: path, errno: errno) }
+    }
+
+    static func truncate(_ fd: Int32, to length: Int, path: String) throws(LogError) {
+        guard ftruncate(fd, off_t(length)) == 0 else { throw .io(operation: "ftruncate", path: path, errno: errno) }
+    }
+
+    static func makeDirectory(_ path: String) throws(LogError) {
+        if mkdir(path, 0o755) != 0 && errno != EEXIST { throw .io(operation: "mkdir", path: path, errno: errno) }
+    }
+
+    static func exists(_ path: String) -> Bool {
+        var st = stat()
+        return stat(path, &st) == 0
+    }
+
+    static func listDirectory(_ path: String) -> [String] {
+        guard let dir = opendir(path) else { return [] }
+        defer { closedir(dir) }
+        var names: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafePointer(to: entry.pointee.d_name) {
+                $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names
+    }
+
+    /// Reads a whole (small) file.
+    static func readFile(_ path: String) throws(LogError) -> [UInt8] {
+        let fd = try open(path, O_RDONLY)
+        defer { close(fd) }
+        let n = try size(fd, path: path)
+        var out = [UInt8](repeating: 0, count: n)
+        var done = 0
+        while done < n {
+            let r = out.withUnsafeMutableBytes { Glibc.pread(fd, $0.baseAddress! + done, n - done, off_t(done)) }
+            if r < 0 { if errno == EINTR { continue }; throw .io(operation: "pread", path: path, errno: errno) }
+            if r == 0 { break }
+            done += r
+        }
+        return out
+    }
+
+    /// Writes a file atomically: temporary file, fsync, rename, fsync of the directory.
+    static func writeFileAtomically(_ path: String, directory: String, bytes: [UInt8]) throws(LogError) {
+        let tmp = path + ".tmp"
+        let fd = try open(tmp, O_WRONLY | O_CREAT | O_TRUNC)
+        do throws(LogError) {
+            try pwriteAll(fd, bytes, offset: 0, path: tmp)
+            try fdatasync(fd, path: tmp)
+        } catch {
+            close(fd)
+            unlink(tmp)
+            throw error
+        }
+        close(fd)
+        guard rename(tmp, path) == 0 else { throw .io(operation: "rename", path: tmp, errno: errno) }
+        try fsyncDirectory(directory)
+    }
+}

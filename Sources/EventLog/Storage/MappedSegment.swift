@@ -1,0 +1,46 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A segment file mapped read-only into memory. The mapping reserves `capacity` bytes so the
+/// active segment can grow by appends without remapping; only bytes below the committed length
+/// (tracked by the log) are ever read.
+///
+/// Immutable after init and unmapped on deinit; readers hold a reference while they read.
+final class MappedSegment: @unchecked Sendable {
+    let number: UInt32
+    let path: String
+    let name: String
+    let base: UnsafeRawPointer
+    let capacity: Int
+
+    init(number: UInt32, path: String, name: String, capacity: Int) throws(LogError) {
+        let fd = try FileIO.open(path, O_RDONLY)
+        defer { close(fd) }
+        let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let length = max(pageSize, (capacity + pageSize - 1) / pageSize * pageSize)
+        guard let p = mmap(nil, length, PROT_READ, MAP_SHARED, fd, 0), p != MAP_FAILED else {
+            throw .io(operation: "mmap", path: path, errno: errno)
+        }
+        self.number = number
+        self.path = path
+        self.name = name
+        self.base = UnsafeRawPointer(p)
+        self.capacity = length
+    }
+
+    deinit {
+        munmap(UnsafeMutableRawPointer(mutating: base), capacity)
+    }
+
+    func bytes(_ offset: Int, _ count: Int) -> UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(start: base + offset, count: count)
+    }
+
+    static func fileName(_ number: UInt32) -> String {
+        let digits = String(number)
+        return String(repeating: "0", count: max(0, 10 - digits.count)) + digits + ".seg"
+    }
+}

@@ -1,0 +1,50 @@
+import Foundation
+import Testing
+@testable import EventLog
+
+@Suite struct AppendAndReadSmokeTests {
+    static func tempDir() -> String {
+        let d = FileManager.default.temporaryDirectory.appendingPathComponent("smoke-\(UUID().uuidString)").path
+        return d
+    }
+
+    @Test func givenEmptyLog_whenAppendingAndReopening_thenEverythingReadsBack() async throws {
+        let dir = Self.tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let log = try EventLog.open(directory: dir, options: .init(segmentSize: 8192))
+        var heads: [LogHead] = []
+        for i in 0..<300 {
+            let r = try await log.append(stream: "s-\(i % 7)", expectedVersion: .any,
+                                         events: [ProposedEvent(type: "T\(i % 3)", metadata: ["actor": "a\(i)"],
+                                                                payload: Array("payload number \(i) with some text".utf8))])
+            heads.append(r.head)
+        }
+        #expect(log.head().position == 300)
+        let all = try log.read(from: 1, maxCount: 1000)
+        #expect(all.count == 300)
+        #expect(all.map(\.position) == Array(1...300))
+        #expect(String(decoding: all[41].payload, as: UTF8.self) == "payload number 41 with some text")
+        #expect(all[41].metadata == ["actor": "a41"])
+        let s3 = try log.readStream("s-3")
+        #expect(s3.count == 43)
+        #expect(s3.map(\.streamVersion) == Array(1...43))
+        let back = try log.readStream("s-3", direction: .backward, maxCount: 2)
+        #expect(back.map(\.streamVersion) == [43, 42])
+        let report = log.verify()
+        #expect(report.isIntact, "\(report)")
+        #expect(log.verify(upTo: heads[100]).isIntact)
+        try log.close()
+
+        let reopened = try EventLog.open(directory: dir, options: .init(segmentSize: 8192))
+        #expect(reopened.head() == heads.last)
+        #expect(try reopened.readStream("s-3").count == 43)
+        #expect(reopened.streamVersion("s-6") == 42)
+        let r = try await reopened.append(stream: "s-6", expectedVersion: .exact(42), events: [ProposedEvent(type: "X", payload: [1])])
+        #expect(r.positions == [301])
+        #expect(reopened.verify().isIntact)
+        await #expect(throws: LogError.self) {
+            try await reopened.append(stream: "s-6", expectedVersion: .exact(42), events: [ProposedEvent(type: "X", payload: [1])])
+        }
+        try reopened.close()
+    }
+}
