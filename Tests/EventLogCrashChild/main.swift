@@ -11,7 +11,9 @@
 //   diskfull [slack]       open DIR, limit the file size (RLIMIT_FSIZE) to the last segment's
 //                          size + slack bytes, ignore SIGXFSZ, append from 2 tasks until each
 //                          append throws; print ACK lines, `ERR diskFull <description>` (or
-//                          `ERR other <description>`) per failed task, then `DONE`; exit 0.
+//                          `ERR other <description>`) per failed task; then lift the limit,
+//                          append once more (`RETRY ok` or `RETRY failed <description>`),
+//                          print `DONE` and exit 0.
 //   hold                   open DIR for writing, append one event, print `READY`, then sleep
 //                          until killed (holds the writer lock).
 import EventLog
@@ -138,6 +140,16 @@ func runDiskFull(directory: String, slack: Int) async {
                 }
             }
         }
+    }
+    // "Free space and retry": lift the limit and append again in the same process.
+    limit.rlim_cur = limit.rlim_max
+    guard setrlimit(RLIMIT_FSIZE_VALUE, &limit) == 0 else { fail("setrlimit: errno \(errno)") }
+    let appends = randomAppend(worker: 9, sizes: 200...3000, compressible: false)
+    do {
+        acknowledge(appends, try await log.append(appends))
+        emit("RETRY ok\n")
+    } catch {
+        emit("RETRY failed \(error)\n")
     }
     emit("DONE\n")
     exit(0)

@@ -9,7 +9,8 @@ import Glibc
 /// line for each event once its append returned, when the child is killed with SIGKILL at a
 /// random moment, then the log opens, verifies intact, and holds every acknowledged event exactly
 /// once at its acknowledged position (and no event id twice). Repeated for 32 rounds on one
-/// growing log with small segments, so kills also land during segment rolls and recoveries.
+/// growing log, alternating tiny and larger segments, so kills also land during segment rolls
+/// and right after recoveries.
 @Suite("Crash safety")
 struct CrashSafetyTests {
     /// All event ids of the log in position order (index 0 is position 1).
@@ -45,7 +46,10 @@ struct CrashSafetyTests {
 
         for round in 0..<32 {
             let target = Int.random(in: 1...150, using: &random)
-            let run = try await ChildProcess.run(executable: executable, arguments: [directory, "append", "16384"],
+            // Alternate tiny segments (a roll at nearly every commit, so kills land in rolls too)
+            // and larger ones (many commits per segment).
+            let segmentSize = round % 2 == 0 ? 16 << 10 : 1 << 20
+            let run = try await ChildProcess.run(executable: executable, arguments: [directory, "append", "\(segmentSize)"],
                                                  stderrPath: tmp.sub("stderr-\(round).txt"), killAfterAcks: target,
                                                  delayMicroseconds: UInt32.random(in: 0...4_000, using: &random))
             let context = "round \(round) (kill after \(target) acks)"

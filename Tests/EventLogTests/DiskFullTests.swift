@@ -3,8 +3,9 @@ import Foundation
 import Testing
 
 /// Given a child process whose file-size limit (RLIMIT_FSIZE, SIGXFSZ ignored) is slightly above
-/// the log's size, when it appends until an append throws, then the error is LogError.diskFull;
-/// and after reopening without the limit, every acknowledged event is there, verify() is intact
+/// the log's size, when it appends until an append throws, then the error is LogError.diskFull,
+/// and once the limit is lifted the same process can append again ("free space and retry");
+/// after reopening without the limit, every acknowledged event is there, verify() is intact
 /// and appends work again. Three rounds on one log with different amounts of room.
 @Suite("Disk full")
 struct DiskFullTests {
@@ -36,6 +37,8 @@ struct DiskFullTests {
                 // The other task may be refused because the writer stopped after the failure.
                 #expect(error.contains("writer"), "\(context): unexpected error \(error)")
             }
+            #expect(run.lines.contains("RETRY ok"),
+                    "\(context): after the limit was lifted, appending in the same process failed: \(run.lines.filter { $0.hasPrefix("RETRY") })")
             for line in run.lines where line.hasPrefix("BAD") { Issue.record("\(context): \(line)") }
             for ack in run.acknowledgements {
                 #expect(acknowledged[ack.position] == nil, "\(context): position \(ack.position) acknowledged twice")

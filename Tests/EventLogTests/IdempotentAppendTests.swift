@@ -54,6 +54,32 @@ struct IdempotentAppendTests {
         #expect(log.head() == original.head)
     }
 
+    @Test("given 20 tasks sending the same new append at once (a retry storm), then it is stored once and every caller gets the same positions")
+    func concurrentIdenticalAppends() async throws {
+        let tmp = TemporaryDirectory("idem-storm")
+        defer { tmp.remove() }
+        let log = try EventLog.open(directory: tmp.path)
+        defer { try? log.close() }
+        for round in 0..<5 {
+            let appends = [StreamAppend(stream: "order-\(round)", expectedVersion: .noStream, events: Fixture.events(3, prefix: "o\(round)-")),
+                           StreamAppend(stream: "audit", expectedVersion: .any, events: [Fixture.event("a\(round)")])]
+            let head = log.head()
+            let results = try await withThrowingTaskGroup(of: AppendResult.self) { group in
+                for _ in 0..<20 { group.addTask { try await log.append(appends) } }
+                var all: [AppendResult] = []
+                for try await r in group { all.append(r) }
+                return all
+            }
+            #expect(results.filter { !$0.wasAlreadyStored }.count == 1, "round \(round): \(results.filter { !$0.wasAlreadyStored }.count) callers wrote")
+            #expect(Set(results.map(\.positions)) == [Array(head.position + 1...head.position + 4)], "round \(round)")
+            #expect(Set(results.map(\.head)).count == 1, "round \(round)")
+            #expect(log.head().position == head.position + 4, "round \(round)")
+        }
+        let ids = try Fixture.allEvents(log).map(\.id)
+        #expect(Set(ids).count == ids.count)
+        #expect(log.verify().isIntact)
+    }
+
     @Test("given stored events, when one append mixes stored and new ids, then partiallyStored and nothing is written")
     func partialOverlap() async throws {
         let tmp = TemporaryDirectory("idem-partial")

@@ -20,6 +20,9 @@ struct RoundTripTests {
             ("big", [Fixture.event("e", type: "Large", payload: rng.bytes(200_000))]),
             ("member-2", (0..<10).map { Fixture.event("f\($0)", type: "T\($0 % 3)", schemaVersion: UInt32($0)) }),
             ("member-1", [Fixture.event("g", payload: Array(repeating: 0x41, count: 70_000))]),
+            // One commit of many events: several LZ4 blocks in one batch.
+            ("bulk", (0..<30).map { Fixture.event("h\($0)", type: "Bulk", payload: rng.bytes(1_000 + $0)) }),
+            ("member-2", [Fixture.event("i")]),
         ]
     }
 
@@ -93,6 +96,12 @@ struct RoundTripTests {
         var window: [UInt64] = []
         try log.forEachEvent(from: 3, through: 6) { window.append($0.position) }
         #expect(window == [3, 4, 5, 6])
+        // A window inside the many-block commit, from and to the middle of blocks.
+        let bulk = expected.filter { $0.stream == "bulk" }.map(\.position)
+        window = []
+        try log.forEachEvent(from: bulk[5], through: bulk[22]) { window.append($0.position) }
+        #expect(window == Array(bulk[5...22]))
+        #expect(try log.read(from: bulk[7], maxCount: 13) == expected.filter { (bulk[7]...bulk[19]).contains($0.position) })
 
         // readStream forward and backward, from a version, with maxCount
         for stream in Set(expected.map(\.stream)) {

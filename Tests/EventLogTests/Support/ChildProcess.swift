@@ -35,7 +35,7 @@ final class ChildProcess {
 
     init(executable: URL, arguments: [String], stderrPath: String) throws {
         self.stderrPath = stderrPath
-        FileManager.default.createFile(atPath: stderrPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: stderrPath, contents: nil)
         process.executableURL = executable
         process.arguments = arguments
         process.standardOutput = output
