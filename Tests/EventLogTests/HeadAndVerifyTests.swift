@@ -75,4 +75,33 @@ struct HeadAndVerifyTests {
         #expect(reopened.verify(upTo: wrongHash).isIntact == false)
         try reopened.close()
     }
+
+    @Test("given appends in progress, when verify() runs meanwhile, then every report is intact and reaches at least the head at its start")
+    func verifyWhileAppending() async throws {
+        let tmp = TemporaryDirectory("verify-concurrent")
+        defer { tmp.remove() }
+        let log = try EventLog.open(directory: tmp.path, options: Fixture.options(segmentSize: 16 << 10))
+        defer { try? log.close() }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for t in 0..<4 {
+                group.addTask {
+                    for i in 0..<60 {
+                        _ = try await log.append(stream: "t\(t)", expectedVersion: .any, events: Fixture.events(1 + i % 2, prefix: "t\(t)-\(i)-"))
+                    }
+                }
+            }
+            group.addTask {
+                for _ in 0..<20 {
+                    let before = log.head()
+                    let report = log.verify()
+                    #expect(report.isIntact, "\(report)")
+                    #expect(report.verifiedHead.position >= before.position)
+                    #expect(log.verify(upTo: before).isIntact)
+                    await Task.yield()
+                }
+            }
+            try await group.waitForAll()
+        }
+        #expect(log.verify().verifiedHead == log.head())
+    }
 }

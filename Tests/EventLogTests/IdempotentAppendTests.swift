@@ -112,9 +112,15 @@ struct IdempotentAppendTests {
         #expect(log.head() == head)
     }
 
-    enum IndexState: String, CaseIterable { case persisted, deleted, stale }
+    enum IndexState: String, CaseIterable {
+        case persisted, deleted, stale
+        /// Cut in half, as by a crash while `close()` wrote it.
+        case truncated
+        /// Same length, some bytes overwritten.
+        case garbled
+    }
 
-    @Test("given stored events, when the log is reopened (index persisted, deleted or stale) and they are retried, then the original result", arguments: IndexState.allCases)
+    @Test("given stored events, when the log is reopened (index persisted, deleted, stale, truncated or garbled) and they are retried, then the original result", arguments: IndexState.allCases)
     func retryAfterReopen(index: IndexState) async throws {
         let tmp = TemporaryDirectory("idem-reopen")
         defer { tmp.remove() }
@@ -140,6 +146,13 @@ struct IdempotentAppendTests {
         case .stale:
             let stale = try #require(staleIndex, "the first close wrote no index file at \(indexPath)")
             try Files.write(stale, to: indexPath)
+        case .truncated:
+            let bytes = try Files.read(indexPath)
+            try Files.write(Array(bytes.prefix(bytes.count / 2)), to: indexPath)
+        case .garbled:
+            var bytes = try Files.read(indexPath)
+            for i in stride(from: bytes.count / 3, to: bytes.count, by: 97) { bytes[i] ^= 0xA5 }
+            try Files.write(bytes, to: indexPath)
         }
 
         let reopened = try EventLog.open(directory: tmp.path, options: Fixture.options(segmentSize: 4096))

@@ -127,4 +127,89 @@ struct TornTailTests {
             if failures > 20 { Issue.record("stopping after 20 failing offsets"); return }
         }
     }
+
+    enum Debris: String, CaseIterable, CustomTestStringConvertible {
+        /// The file grew but the data never reached the disk: zeros after the last commit.
+        case zeros
+        /// Random bytes after the last commit.
+        case garbage
+        /// The start of a batch header (magic and a few fields) with nothing after it.
+        case headerStart
+        var testDescription: String { rawValue }
+    }
+
+    @Test("given debris after the last commit (zeros, garbage, a lone header start), then the log opens at the last commit, cuts the debris and takes appends",
+          arguments: Debris.allCases)
+    func debrisAfterTheLastCommit(debris: Debris) async throws {
+        let tmp = TemporaryDirectory("torn-debris")
+        defer { tmp.remove() }
+        let built = try await Self.build(.lastBatchOfSegment, in: tmp.sub("original"))
+        let segmentName = URL(fileURLWithPath: built.lastSegment).lastPathComponent
+        let intact = try Files.read(built.lastSegment)
+        let head = try { () throws -> LogHead in
+            let log = try EventLog.open(directory: built.directory, options: Fixture.options(readOnly: true))
+            defer { try? log.close() }
+            return log.head()
+        }()
+        var rng = SeededRandom(seed: 77)
+        for length in [1, 3, 4, 20, 83, 84, 85, 500, 4096, 70_000] {
+            let extra: [UInt8]
+            switch debris {
+            case .zeros: extra = [UInt8](repeating: 0, count: length)
+            case .garbage: extra = rng.bytes(length)
+            case .headerStart: extra = Array((Array("BTCH".utf8) + [1, 0, 1, 0] + rng.bytes(length)).prefix(length))
+            }
+            let dir = tmp.sub("\(debris)-\(length)")
+            try Files.copyDirectory(built.directory, to: dir)
+            defer { try? FileManager.default.removeItem(atPath: dir) }
+            try Files.write(intact + extra, to: dir + "/segments/" + segmentName)
+            let context = "\(length) bytes of \(debris)"
+            do {
+                let readOnly = try EventLog.open(directory: dir, options: Fixture.options(readOnly: true))
+                #expect(readOnly.head() == head, "\(context) read-only")
+                try readOnly.close()
+                let log = try EventLog.open(directory: dir)
+                #expect(log.head() == head, "\(context)")
+                #expect(log.verify().isIntact, "\(context)")
+                let more = try await log.append(stream: "after-debris", expectedVersion: .noStream, events: Fixture.events(2))
+                #expect(more.positions == [head.position + 1, head.position + 2], "\(context)")
+                try log.close()
+                let reopened = try EventLog.open(directory: dir, options: Fixture.options(readOnly: true))
+                #expect(reopened.head() == more.head, "\(context) after reopen")
+                #expect(reopened.verify().isIntact, "\(context) after reopen")
+                try reopened.close()
+            } catch {
+                Issue.record("\(context): \(error)")
+            }
+        }
+    }
+
+    @Test("given the last commit's bytes zeroed from some offset on (size written, data lost), then the log opens at the previous commit")
+    func zeroFilledLastCommit() async throws {
+        let tmp = TemporaryDirectory("torn-zeroed")
+        defer { tmp.remove() }
+        let built = try await Self.build(.lastBatchOfSegment, in: tmp.sub("original"))
+        let segmentName = URL(fileURLWithPath: built.lastSegment).lastPathComponent
+        let intact = try Files.read(built.lastSegment)
+        for offset in stride(from: built.cut.lowerBound, to: built.cut.upperBound, by: 5) {
+            var zeroed = intact
+            for i in offset..<built.cut.upperBound { zeroed[i] = 0 }
+            if zeroed == intact { continue }  // the commit already ends in zero bytes there
+            let dir = tmp.sub("zeroed-\(offset)")
+            try Files.copyDirectory(built.directory, to: dir)
+            defer { try? FileManager.default.removeItem(atPath: dir) }
+            try Files.write(zeroed, to: dir + "/segments/" + segmentName)
+            let context = "zeros from byte \(offset) (last commit at \(built.cut))"
+            do {
+                let log = try EventLog.open(directory: dir, options: Fixture.options(durability: .none))
+                #expect(log.head() == built.previousHead, "\(context)")
+                #expect(log.verify().isIntact, "\(context)")
+                let again = try await log.append([built.lastCommit])
+                #expect(again.wasAlreadyStored == false && again.positions.first == built.previousHead.position + 1, "\(context)")
+                try log.close()
+            } catch {
+                Issue.record("\(context): \(error)")
+            }
+        }
+    }
 }
