@@ -4,8 +4,9 @@
 // it and then check what the log kept. Every line it prints is one `write(2)` to stdout:
 //
 //   append [segmentSize]   open DIR (durability .fsync) and append forever from 4 concurrent
-//                          tasks (single events, multi-event and multi-stream appends); after
-//                          each append returns print `ACK <position> <eventID>` per event.
+//                          tasks (single events, multi-event and multi-stream appends); before
+//                          each append print `SEND <eventID>...`, after it returns print
+//                          `ACK <position> <eventID>` per event.
 //                          Every 8th append is retried unchanged and must come back as the
 //                          original result; otherwise `BAD <why>` is printed.
 //   diskfull [slack]       open DIR, limit the file size (RLIMIT_FSIZE) to the last segment's
@@ -87,6 +88,7 @@ func runAppend(directory: String, segmentSize: Int) async {
                 while true {
                     count += 1
                     let appends = randomAppend(worker: worker, sizes: 8...700, compressible: Bool.random())
+                    emit("SEND " + appends.flatMap { $0.events.map(\.id.uuidString) }.joined(separator: " ") + "\n")
                     do {
                         let result = try await log.append(appends)
                         acknowledge(appends, result)

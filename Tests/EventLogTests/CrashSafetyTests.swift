@@ -8,7 +8,8 @@ import Glibc
 /// Given a child process appending with durability .fsync from several tasks and printing an ACK
 /// line for each event once its append returned, when the child is killed with SIGKILL at a
 /// random moment, then the log opens, verifies intact, and holds every acknowledged event exactly
-/// once at its acknowledged position (and no event id twice). Repeated for 32 rounds on one
+/// once at its acknowledged position (and no event id twice), and every append it started is
+/// stored whole or not at all. Repeated for 32 rounds on one
 /// growing log, alternating tiny and larger segments, so kills also land during segment rolls
 /// and right after recoveries.
 @Suite("Crash safety")
@@ -18,6 +19,19 @@ struct CrashSafetyTests {
         var ids: [UUID] = []
         try log.forEachEvent(from: 1) { ids.append($0.id) }
         return ids
+    }
+
+    /// Checks that each append the child started (`SEND` line) is in the log whole, at
+    /// consecutive positions, or not at all: a crash never leaves part of a commit.
+    static func checkAtomicity(_ log: EventLog, sent: [[UUID]], context: String) throws {
+        var positions: [UUID: UInt64] = [:]
+        try log.forEachEvent(from: 1) { positions[$0.id] = $0.position }
+        for ids in sent {
+            let found = ids.compactMap { positions[$0] }.sorted()
+            if found.isEmpty { continue }
+            #expect(found.count == ids.count, "\(context): only \(found.count) of the \(ids.count) events of one append are stored")
+            #expect(found.last! - found.first! == UInt64(found.count - 1), "\(context): one append's events are not consecutive: \(found)")
+        }
     }
 
     /// Checks a reopened log against every acknowledgement so far.
@@ -59,6 +73,7 @@ struct CrashSafetyTests {
             }
             #expect(run.killedBySignal, "\(context): the child exited on its own; stderr: \(run.standardError)")
             for line in run.lines where line.hasPrefix("BAD") { Issue.record("\(context): child reported \(line)") }
+            let sent = run.lines.filter { $0.hasPrefix("SEND ") }.map { $0.split(separator: " ").dropFirst().compactMap { UUID(uuidString: String($0)) } }
             for ack in run.acknowledgements {
                 if let earlier = acknowledged[ack.position], earlier != ack.id {
                     Issue.record("\(context): position \(ack.position) acknowledged for \(earlier) and again for \(ack.id)")
@@ -70,6 +85,7 @@ struct CrashSafetyTests {
             // round a writable open that recovers the tail before the child goes on.
             let readOnly = try EventLog.open(directory: directory, options: Fixture.options(readOnly: true))
             try Self.check(readOnly, acknowledged: acknowledged, context: "\(context) read-only")
+            try Self.checkAtomicity(readOnly, sent: sent, context: "\(context) read-only")
             try readOnly.close()
             if round % 2 == 1 {
                 let log = try EventLog.open(directory: directory, options: Fixture.options(segmentSize: 16384))
