@@ -48,3 +48,32 @@ import Testing
         try reopened.close()
     }
 }
+
+extension AppendAndReadSmokeTests {
+    @Test func givenStoredEvents_whenTheSameAppendIsRetried_thenTheOriginalResultComesBack() async throws {
+        let dir = Self.tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let log = try EventLog.open(directory: dir)
+        let a = ProposedEvent(type: "A", payload: [1])
+        let b = ProposedEvent(type: "B", payload: [2])
+        let first = try await log.append(stream: "m-1", expectedVersion: .noStream, events: [a, b])
+        _ = try await log.append(stream: "m-1", expectedVersion: .exact(2), events: [ProposedEvent(type: "C", payload: [3])])
+        let retry = try await log.append(stream: "m-1", expectedVersion: .noStream, events: [a, b])
+        #expect(retry.wasAlreadyStored)
+        #expect(retry.positions == first.positions)
+        #expect(retry.streamVersions == ["m-1": 2])
+        #expect(retry.head == first.head)
+        let anyRetry = try await log.append(stream: "m-1", expectedVersion: .any, events: [a, b])
+        #expect(anyRetry.wasAlreadyStored && anyRetry.positions == [1, 2])
+        await #expect(throws: LogError.self) {
+            try await log.append(stream: "m-1", expectedVersion: .noStream, events: [a, ProposedEvent(type: "D", payload: [])])
+        }
+        #expect(log.head().position == 3)
+        try log.close()
+        let reopened = try EventLog.open(directory: dir)
+        let afterReopen = try await reopened.append(stream: "m-1", expectedVersion: .noStream, events: [a, b])
+        #expect(afterReopen.wasAlreadyStored && afterReopen.positions == [1, 2])
+        #expect(reopened.head().position == 3)
+        try reopened.close()
+    }
+}

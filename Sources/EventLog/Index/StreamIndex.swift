@@ -1,7 +1,5 @@
-import Foundation
-
-/// Stream → positions and event id → position: the persisted file for the prefix it covers,
-/// plus in-memory entries for every commit after it.
+/// Stream → positions of its events: the persisted file for the prefix it covers, plus
+/// in-memory entries for every commit after it.
 struct StreamIndex: Sendable {
     struct DeltaStream: Sendable {
         /// Events the stream had in the file.
@@ -12,8 +10,8 @@ struct StreamIndex: Sendable {
 
     var file: StreamIndexFile?
     var delta: [String: DeltaStream] = [:]
-    var ids: [UUID: UInt64] = [:]
     private(set) var streamCount: UInt64
+    private(set) var inMemoryEvents = 0
 
     init(file: StreamIndexFile?) {
         self.file = file
@@ -28,52 +26,28 @@ struct StreamIndex: Sendable {
         return file?.record(of: stream)?.count ?? 0
     }
 
-    /// The position of the stream's event with `version` (1-based).
-    func position(of stream: String, version: UInt64) -> UInt64? {
-        guard version >= 1 else { return nil }
-        let d = delta[stream]
-        let record = file?.record(of: stream)
-        let baseCount = d?.baseCount ?? record?.count ?? 0
-        if version <= baseCount, let file, let record { return file.position(record, at: version - 1) }
-        let i = Int(version - baseCount - 1)
-        guard let d, i < d.positions.count else { return nil }
-        return d.positions[i]
-    }
-
     /// Positions of versions `from...through` (1-based, inclusive, clamped to the stream).
     func positions(of stream: String, from: UInt64, through: UInt64) -> [UInt64] {
+        guard from >= 1, from <= through else { return [] }
         let d = delta[stream]
-        let record = file?.record(of: stream)
-        let baseCount = d?.baseCount ?? record?.count ?? 0
-        let total = baseCount + UInt64(d?.positions.count ?? 0)
-        let last = Swift.min(through, total)
-        guard from >= 1, from <= last else { return [] }
-        var out: [UInt64] = []
-        out.reserveCapacity(Int(last - from + 1))
-        for v in from...last {
-            if v <= baseCount, let file, let record { out.append(file.position(record, at: v - 1)) }
-            else if let d { out.append(d.positions[Int(v - baseCount - 1)]) }
+        var all: [UInt64] = []
+        if d == nil || d!.baseCount > 0, let file, let record = file.record(of: stream) {
+            all = file.positions(record, limit: through)
         }
-        return out
-    }
-
-    func position(ofEvent id: UUID) -> UInt64? {
-        if let p = ids[id] { return p }
-        return file?.position(ofEvent: id)
+        if let d { all.append(contentsOf: d.positions.prefix(Int(min(through, UInt64(Int.max))) - all.count)) }
+        guard from <= UInt64(all.count) else { return [] }
+        return Array(all[Int(from - 1)..<min(all.count, Int(min(through, UInt64(Int.max))))])
     }
 
     /// Records one committed event (in position order).
-    mutating func record(stream: String, position: UInt64, id: UUID) {
-        ids[id] = position
-        if delta[stream] != nil {
-            delta[stream]!.positions.append(position)
+    mutating func record(stream: String, position: UInt64) {
+        inMemoryEvents += 1
+        if let i = delta.index(forKey: stream) {
+            delta.values[i].positions.append(position)
         } else {
             let baseCount = file?.record(of: stream)?.count ?? 0
             if baseCount == 0 { streamCount += 1 }
             delta[stream] = DeltaStream(baseCount: baseCount, positions: [position])
         }
     }
-
-    /// Number of events indexed in memory only (not yet in the file).
-    var inMemoryEvents: Int { ids.count }
 }

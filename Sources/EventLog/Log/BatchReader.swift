@@ -31,7 +31,7 @@ struct BatchReader: ~Copyable {
         let raw = Int(block.rawLength)
         if raw > scratchCapacity {
             scratch.deallocate()
-            scratchCapacity = raw.nextPowerOfTwo
+            scratchCapacity = max(raw, scratchCapacity * 2)
             scratch = .allocate(byteCount: scratchCapacity, alignment: 16)
         }
         let segment = segments[Int(block.segmentIndex)]

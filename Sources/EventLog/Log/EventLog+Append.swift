@@ -24,22 +24,6 @@ extension EventLog {
         try await append([StreamAppend(stream: stream, expectedVersion: expectedVersion, events: events)])
     }
 
-    /// The result an append of these (already stored) events had.
-    func originalResult(of ids: [UUID]) throws -> AppendResult {
-        var positions: [UInt64] = []
-        var versions: [String: UInt64] = [:]
-        let (index, head) = state.withLock { ($0.index, $0.head) }
-        for id in ids {
-            guard let p = index.position(ofEvent: id) else { throw LogError.closed }
-            positions.append(p)
-            let e = try event(at: p)
-            versions[e.stream] = max(versions[e.stream] ?? 0, e.streamVersion)
-        }
-        _ = head
-        let commitHead = try commitHead(containing: positions.max() ?? 0)
-        return AppendResult(positions: positions, streamVersions: versions, head: commitHead, wasAlreadyStored: true)
-    }
-
     /// The head right after the commit that holds `position`.
     func commitHead(containing position: UInt64) throws -> LogHead {
         try state.withLock { s throws(LogError) in

@@ -115,12 +115,13 @@ final class LogWriter: @unchecked Sendable {
         var event: ProposedEvent
         var stream: String
         var streamVersion: UInt64
+        var position: UInt64
         var recordedAt: Int64
     }
 
     private enum Outcome {
         case accepted(positions: [UInt64], versions: [String: UInt64])
-        case alreadyStored([UUID])
+        case alreadyStored(positions: [UInt64], versions: [String: UInt64])
         case refused(LogError)
     }
 
@@ -136,12 +137,11 @@ final class LogWriter: @unchecked Sendable {
             if let f = s.failure { poisoned = f; return }
             if s.closed { poisoned = .closed; return }
             var pendingVersions: [String: UInt64] = [:]
-            var pendingIDs: Set<UUID> = []
             var nextPosition = s.head.position + 1
             var running = s.lastRecordedAt
             for request in requests {
                 outcomes.append(Self.plan(request.appends, state: s, pendingVersions: &pendingVersions,
-                                          pendingIDs: &pendingIDs, nextPosition: &nextPosition,
+                                          nextPosition: &nextPosition,
                                           running: &running, now: now, planned: &planned))
             }
         }
@@ -170,59 +170,96 @@ final class LogWriter: @unchecked Sendable {
                     request.continuation.resume(returning: AppendResult(
                         positions: positions, streamVersions: versions, head: head, wasAlreadyStored: false))
                 }
-            case .alreadyStored(let ids):
-                request.continuation.resume(with: Result { try log.originalResult(of: ids) })
+            case .alreadyStored(let positions, let versions):
+                request.continuation.resume(with: Result {
+                    AppendResult(positions: positions, streamVersions: versions,
+                                 head: try log.commitHead(containing: positions.max() ?? 0), wasAlreadyStored: true)
+                })
             }
         }
         if commitError == nil { checkpointIndexIfLarge(log: log) }
     }
 
+    /// How many of a stream's latest events an append with `ExpectedVersion.any` is compared
+    /// with to recognise a retry (exact expected versions compare exactly the events after it).
+    static let anyRetryWindow: UInt64 = 64
+
     /// Checks one append call against the committed state plus what this group already accepted;
-    /// on acceptance adds its events to `planned`.
+    /// on acceptance adds its events to `planned`. Kept to a few hash lookups per event: this is
+    /// on the path of every append.
+    ///
+    /// Idempotency is per stream, as in EventStoreDB: a retry is recognised when the events
+    /// right after the expected version (for `.any`: among the stream's latest events) carry the
+    /// same ids.
     private static func plan(_ appends: [StreamAppend], state s: LogState, pendingVersions: inout [String: UInt64],
-                             pendingIDs: inout Set<UUID>, nextPosition: inout UInt64, running: inout Int64,
-                             now: Int64, planned: inout [PlannedEvent]) -> Outcome {
+                             nextPosition: inout UInt64, running: inout Int64, now: Int64,
+                             planned: inout [PlannedEvent]) -> Outcome {
         var total = 0
-        var seen: Set<UUID> = []
         for a in appends {
             if a.stream.isEmpty || a.stream.utf8.count > 1024 {
                 return .refused(.invalidAppend(field: "stream", rule: "must be 1 to 1024 bytes of UTF-8"))
             }
-            for e in a.events {
-                if e.type.isEmpty || e.type.utf8.count > 256 {
-                    return .refused(.invalidAppend(field: "type", rule: "must be 1 to 256 bytes of UTF-8"))
-                }
-                if !seen.insert(e.id).inserted { return .refused(.duplicateEventInAppend(eventID: e.id.uuidString)) }
-                total += 1
+            for e in a.events where e.type.isEmpty || e.type.utf8.count > 256 {
+                return .refused(.invalidAppend(field: "type", rule: "must be 1 to 256 bytes of UTF-8"))
             }
+            total += a.events.count
         }
         if total == 0 { return .refused(.invalidAppend(field: "events", rule: "must not be empty")) }
-
-        // Idempotency: all ids stored → the original result; some → refuse.
-        var stored: [UUID] = []
-        var firstStored: (UUID, UInt64)?
-        for a in appends {
-            for e in a.events {
-                if let p = s.index.position(ofEvent: e.id) {
-                    stored.append(e.id)
-                    if firstStored == nil { firstStored = (e.id, p) }
-                } else if pendingIDs.contains(e.id) {
-                    stored.append(e.id)
-                    if firstStored == nil { firstStored = (e.id, 0) }
+        if total > 1 {
+            var seen = Set<UUID>(minimumCapacity: total)
+            for a in appends {
+                for e in a.events where !seen.insert(e.id).inserted {
+                    return .refused(.duplicateEventInAppend(eventID: e.id.uuidString))
                 }
             }
         }
-        if stored.count == total { return .alreadyStored(stored) }
-        if let (id, p) = firstStored { return .refused(.partiallyStored(eventID: id.uuidString, position: p)) }
 
-        // Expected versions, streams in order (a stream may appear twice in one call).
+        // Expected versions (a stream may appear twice in one call) and retries.
         var local: [String: UInt64] = [:]
-        for a in appends {
+        local.reserveCapacity(appends.count)
+        var currents: [UInt64] = []
+        currents.reserveCapacity(appends.count)
+        var storedPositions: [UInt64] = []
+        var storedVersions: [String: UInt64] = [:]
+        var storedAppends = 0
+        var firstStoredID: UUID?
+        for a in appends where !a.events.isEmpty {
             let current = local[a.stream] ?? pendingVersions[a.stream] ?? s.index.version(of: a.stream)
-            guard a.expectedVersion.admits(current) else {
-                return .refused(.wrongExpectedVersion(stream: a.stream, expected: a.expectedVersion, actual: current))
+            var match = Match.none
+            switch a.expectedVersion {
+            case .any:
+                let from = current > anyRetryWindow ? current - anyRetryWindow + 1 : 1
+                if current > 0 { match = findStored(a, versions: from...current, state: s, planned: planned, anchored: false) }
+            case .noStream, .exact:
+                let n: UInt64
+                if case .exact(let v) = a.expectedVersion { n = v } else { n = 0 }
+                if current != n {
+                    if current > n {
+                        match = findStored(a, versions: (n + 1)...current, state: s, planned: planned, anchored: true)
+                    }
+                    if case .none = match {
+                        return .refused(.wrongExpectedVersion(stream: a.stream, expected: a.expectedVersion, actual: current))
+                    }
+                }
             }
-            local[a.stream] = current + UInt64(a.events.count)
+            switch match {
+            case .partial(let id, let position):
+                return .refused(.partiallyStored(eventID: id.uuidString, position: position))
+            case .all(let positions, let lastVersion):
+                storedAppends += 1
+                if firstStoredID == nil { firstStoredID = a.events[0].id }
+                storedPositions.append(contentsOf: positions)
+                storedVersions[a.stream] = max(storedVersions[a.stream] ?? 0, lastVersion)
+                currents.append(current)
+            case .none:
+                currents.append(current)
+                local[a.stream] = current + UInt64(a.events.count)
+            }
+        }
+        let nonEmpty = appends.filter { !$0.events.isEmpty }.count
+        if storedAppends == nonEmpty { return .alreadyStored(positions: storedPositions, versions: storedVersions) }
+        if storedAppends > 0, let id = firstStoredID, let p = storedPositions.first {
+            return .refused(.partiallyStored(eventID: id.uuidString, position: p))
         }
 
         // Recorded-at: never decreasing; imports keep their own time.
@@ -232,7 +269,7 @@ final class LogWriter: @unchecked Sendable {
         for a in appends {
             for e in a.events {
                 if let given = e.recordedAt?.microsecondsSinceEpoch {
-                    guard given >= time || (s.head.position == 0 && times.isEmpty && planned.isEmpty) else {
+                    guard given >= time || (s.head.position == 0 && planned.isEmpty && times.isEmpty) else {
                         return .refused(.recordedAtGoesBackwards(
                             given: Timestamp(microsecondsSinceEpoch: given), last: Timestamp(microsecondsSinceEpoch: time)))
                     }
@@ -247,24 +284,59 @@ final class LogWriter: @unchecked Sendable {
 
         var positions: [UInt64] = []
         positions.reserveCapacity(total)
-        var versions: [String: UInt64] = [:]
         var i = 0
-        var streamCursor: [String: UInt64] = [:]
-        for a in appends {
-            var v = streamCursor[a.stream] ?? pendingVersions[a.stream] ?? s.index.version(of: a.stream)
+        for (a, current) in zip(appends.lazy.filter { !$0.events.isEmpty }, currents) {
+            var v = current
             for e in a.events {
                 v += 1
-                planned.append(PlannedEvent(event: e, stream: a.stream, streamVersion: v, recordedAt: times[i]))
+                planned.append(PlannedEvent(event: e, stream: a.stream, streamVersion: v, position: nextPosition,
+                                            recordedAt: times[i]))
                 positions.append(nextPosition)
-                pendingIDs.insert(e.id)
                 nextPosition += 1
                 i += 1
             }
-            streamCursor[a.stream] = v
-            versions[a.stream] = v
         }
-        for (stream, v) in streamCursor { pendingVersions[stream] = v }
-        return .accepted(positions: positions, versions: versions)
+        for (stream, v) in local { pendingVersions[stream] = v }
+        return .accepted(positions: positions, versions: local)
+    }
+
+    private enum Match {
+        case none
+        case partial(UUID, UInt64)
+        case all(positions: [UInt64], lastVersion: UInt64)
+    }
+
+    /// Looks for the events of `a` among the stream's events at `versions` (committed or
+    /// accepted earlier in this group). Anchored: they must start at the first of `versions`.
+    private static func findStored(_ a: StreamAppend, versions: ClosedRange<UInt64>, state s: LogState,
+                                   planned: [PlannedEvent], anchored: Bool) -> Match {
+        var existing: [(id: UUID, position: UInt64, version: UInt64)] = []
+        let committed = s.index.version(of: a.stream)
+        if versions.lowerBound <= committed {
+            let positions = s.index.positions(of: a.stream, from: versions.lowerBound,
+                                              through: min(versions.upperBound, committed))
+            var v = versions.lowerBound
+            for p in positions {
+                try? BatchReader.forEachEvent(in: s, from: p, through: p) { existing.append(($0.id, p, v)) }
+                v += 1
+            }
+        }
+        if versions.upperBound > committed {
+            for e in planned where e.stream == a.stream && versions.contains(e.streamVersion) {
+                existing.append((e.event.id, e.position, e.streamVersion))
+            }
+        }
+        guard let first = a.events.first,
+              let start = anchored ? (existing.first?.id == first.id ? 0 : nil)
+                                   : existing.firstIndex(where: { $0.id == first.id }) else { return .none }
+        var positions: [UInt64] = []
+        for (k, e) in a.events.enumerated() {
+            guard start + k < existing.count, existing[start + k].id == e.id else {
+                return .partial(first.id, existing[start].position)
+            }
+            positions.append(existing[start + k].position)
+        }
+        return .all(positions: positions, lastVersion: existing[start + a.events.count - 1].version)
     }
 
     // MARK: - Encoding, compression and the durable write
@@ -409,7 +481,7 @@ final class LogWriter: @unchecked Sendable {
             s.blocks.append(contentsOf: blockRefs)
             var position = firstPosition
             for e in events {
-                s.index.record(stream: e.stream, position: position, id: e.event.id)
+                s.index.record(stream: e.stream, position: position)
                 position += 1
             }
             s.head = newHead
