@@ -4,8 +4,8 @@ import Testing
 
 /// Given events already in the log, when the same event ids are appended again, then the log
 /// returns the original result (positions, versions, commit head) with `wasAlreadyStored` and
-/// writes nothing, also after reopen and with a missing or stale index; when only some of the
-/// ids are stored, the append is refused.
+/// writes nothing, also late, after reopen and with a missing, stale or damaged index; when only
+/// some of the ids are stored, the append is refused. An event id is stored at most once.
 @Suite("Idempotent re-append")
 struct IdempotentAppendTests {
     @Test("given a stored append, when retried unchanged (even with its now-stale .noStream), then the original result with wasAlreadyStored and the head does not move")
@@ -30,12 +30,95 @@ struct IdempotentAppendTests {
         #expect(log.head() == head)
         #expect(log.streamVersion("member-1") == 3)
 
-        // Same ids under .any and in a different order: positions follow the given order.
-        let reordered = try await log.append(stream: "member-1", expectedVersion: .any, events: events.reversed())
-        #expect(reordered.wasAlreadyStored)
-        #expect(reordered.positions == [5, 4])
-        #expect(log.head() == head)
-        #expect(try Fixture.allEvents(log).count == 6)
+        // An append made with .any, retried unchanged.
+        let anyEvents = Fixture.events(2, prefix: "any")
+        let anyOriginal = try await log.append(stream: "member-1", expectedVersion: .any, events: anyEvents)
+        let anyRetry = try await log.append(stream: "member-1", expectedVersion: .any, events: anyEvents)
+        #expect(anyRetry.wasAlreadyStored)
+        #expect(anyRetry.positions == anyOriginal.positions)
+        #expect(anyRetry.head == anyOriginal.head)
+        #expect(log.head() == anyOriginal.head)
+        #expect(try Fixture.allEvents(log).count == 8)
+    }
+
+    /// Appends `event` to "ledger" with `expected`, then `later` more events to the same stream,
+    /// then retries the first call unchanged; returns the original result, the retry's result,
+    /// the head before the retry and how often the id is stored afterwards.
+    static func lateRetry(_ expected: ExpectedVersion, later: Int) async throws -> (AppendResult, AppendResult, LogHead, LogHead, Int) {
+        let tmp = TemporaryDirectory("idem-late")
+        defer { tmp.remove() }
+        let log = try EventLog.open(directory: tmp.path, options: Fixture.options(durability: .none))
+        defer { try? log.close() }
+        let event = Fixture.event("payment-received")
+        let original = try await log.append(stream: "ledger", expectedVersion: expected, events: [event])
+        for i in 0..<later {
+            _ = try await log.append(stream: "ledger", expectedVersion: .any, events: [Fixture.event("entry-\(i)")])
+        }
+        let head = log.head()
+        // The client never saw the first answer (a timeout) and retries the same call.
+        let retry = try await log.append(stream: "ledger", expectedVersion: expected, events: [event])
+        let copies = try Fixture.allEvents(log).filter { $0.id == event.id }.count
+        return (original, retry, head, log.head(), copies)
+    }
+
+    @Test("given an append with .noStream or .exact, when retried unchanged after 100 more events in its stream, then the original result (any age)",
+          arguments: [ExpectedVersion.noStream, .exact(0)])
+    func lateRetryWithExactVersion(expected: ExpectedVersion) async throws {
+        let (original, retry, headBefore, headAfter, copies) = try await Self.lateRetry(expected, later: 100)
+        #expect(retry.wasAlreadyStored)
+        #expect(retry.positions == original.positions)
+        #expect(retry.head == original.head)
+        #expect(headAfter == headBefore)
+        #expect(copies == 1)
+    }
+
+    @Test("given an append with .any, when retried unchanged after 50 more events in its stream, then the original result")
+    func retryWithAnyInsideTheWindow() async throws {
+        let (original, retry, headBefore, headAfter, copies) = try await Self.lateRetry(.any, later: 50)
+        #expect(retry.wasAlreadyStored)
+        #expect(retry.positions == original.positions)
+        #expect(headAfter == headBefore)
+        #expect(copies == 1)
+    }
+
+    // The two tests below state DESIGN.md ("re-appending an event id that is already in the log
+    // returns the original result instead of writing twice") and the doc comments of
+    // `ProposedEvent.id` and `append(_:)`. Since main f8651ab, idempotency is per stream
+    // (EVENTLOG_API.md, "Update"): an .any retry is only recognised among the stream's last 64
+    // events, and an id re-appended to another stream is not detected. Known issues until the
+    // design and the engine agree; `withKnownIssue` fails the test once the engine catches these.
+
+    @Test("given an event appended with .any, when the unchanged append is retried after 100 more events in its stream, then nothing is written twice")
+    func lateRetryWithAnyInABusyStream() async throws {
+        let (original, retry, headBefore, headAfter, copies) = try await Self.lateRetry(.any, later: 100)
+        withKnownIssue("per-stream idempotency: an .any retry older than the stream's last 64 events is written again") {
+            #expect(retry.wasAlreadyStored, "the retry was written again at \(retry.positions)")
+            #expect(retry.positions == original.positions)
+            #expect(headAfter == headBefore)
+            #expect(copies == 1)
+        }
+    }
+
+    @Test("given an event id stored in one stream, when the same id is appended to another stream, then the log does not hold it twice")
+    func sameIDInAnotherStream() async throws {
+        let tmp = TemporaryDirectory("idem-cross")
+        defer { tmp.remove() }
+        let log = try EventLog.open(directory: tmp.path)
+        defer { try? log.close() }
+        let event = Fixture.event("member-registered")
+        let original = try await log.append(stream: "member-1", expectedVersion: .noStream, events: [event])
+        let head = log.head()
+        // Either the original result or a refusal would do; a second copy does not.
+        let again = try? await log.append(stream: "member-2", expectedVersion: .noStream, events: [event])
+        let copies = try Fixture.allEvents(log).filter { $0.id == event.id }.count
+        withKnownIssue("per-stream idempotency: the same event id in another stream is stored again") {
+            if let again {
+                #expect(again.wasAlreadyStored && again.positions == original.positions,
+                        "event id \(event.id) was stored a second time at \(again.positions)")
+            }
+            #expect(log.head() == head)
+            #expect(copies == 1)
+        }
     }
 
     @Test("given a stored multi-stream append, when retried, then the original result")
@@ -126,18 +209,19 @@ struct IdempotentAppendTests {
         defer { tmp.remove() }
         let indexPath = tmp.path + "/index/streams.idx"
         var log = try EventLog.open(directory: tmp.path, options: Fixture.options(segmentSize: 4096))
-        var results: [([ProposedEvent], AppendResult)] = []
-        for i in 0..<30 {
-            let events = Fixture.events(1 + i % 3, prefix: "r\(i)-")
-            results.append((events, try await log.append(stream: "s\(i % 4)", expectedVersion: .any, events: events)))
+        // Half the appends with .any, half with the exact version; each is retried unchanged.
+        var results: [(StreamAppend, AppendResult)] = []
+        func appendOne(_ i: Int) async throws {
+            let stream = "s\(i % 4)"
+            let expected: ExpectedVersion = i % 2 == 0 ? .any : .exact(log.streamVersion(stream))
+            let a = StreamAppend(stream: stream, expectedVersion: expected, events: Fixture.events(1 + i % 3, prefix: "r\(i)-"))
+            results.append((a, try await log.append([a])))
         }
+        for i in 0..<30 { try await appendOne(i) }
         try log.close()
         let staleIndex = try? Files.read(indexPath)
         log = try EventLog.open(directory: tmp.path, options: Fixture.options(segmentSize: 4096))
-        for i in 30..<60 {
-            let events = Fixture.events(1 + i % 3, prefix: "r\(i)-")
-            results.append((events, try await log.append(stream: "s\(i % 4)", expectedVersion: .any, events: events)))
-        }
+        for i in 30..<60 { try await appendOne(i) }
         let head = log.head()
         try log.close()
         switch index {
@@ -158,8 +242,8 @@ struct IdempotentAppendTests {
         let reopened = try EventLog.open(directory: tmp.path, options: Fixture.options(segmentSize: 4096))
         defer { try? reopened.close() }
         #expect(reopened.head() == head)
-        for (i, (events, original)) in results.enumerated() {
-            let retry = try await reopened.append(stream: "s\(i % 4)", expectedVersion: .noStream, events: events)
+        for (append, original) in results {
+            let retry = try await reopened.append([append])
             #expect(retry.wasAlreadyStored, "\(original.positions)")
             #expect(retry.positions == original.positions)
             #expect(retry.streamVersions == original.streamVersions)
