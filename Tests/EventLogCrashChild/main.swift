@@ -15,6 +15,11 @@
 //                          `ERR other <description>`) per failed task; then lift the limit,
 //                          append once more (`RETRY ok` or `RETRY failed <description>`),
 //                          print `DONE` and exit 0.
+//   continue [segmentSize] open DIR, append 12 events (ACK lines), read each back (`READ ok
+//                          <position>` or `READ failed <position> <error>`), retry the last
+//                          append (`RETRY recognised` or `RETRY written-again <positions>`),
+//                          verify (`VERIFY intact` or `VERIFY failed <report>`), close, `DONE`.
+//                          Runs engine paths that could trap outside the test process.
 //   hold                   open DIR for writing, append one event, print `READY`, then sleep
 //                          until killed (holds the writer lock).
 import EventLog
@@ -157,6 +162,40 @@ func runDiskFull(directory: String, slack: Int) async {
     exit(0)
 }
 
+func runContinue(directory: String, segmentSize: Int) async {
+    do {
+        let log = try EventLog.open(directory: directory, options: .init(segmentSize: segmentSize, durability: .fsync))
+        emit("READY \(log.head().position)\n")
+        var appends: [([StreamAppend], AppendResult)] = []
+        for i in 0..<12 {
+            let a = [StreamAppend(stream: "continued", expectedVersion: .any,
+                                  events: [ProposedEvent(type: "Continued", metadata: ["n": "\(i)"], payload: payload(1_500, compressible: false))])]
+            let r = try await log.append(a)
+            acknowledge(a, r)
+            appends.append((a, r))
+        }
+        for (a, r) in appends {
+            do {
+                let e = try log.event(at: r.positions[0])
+                emit(e.id == a[0].events[0].id ? "READ ok \(r.positions[0])\n" : "READ wrong \(r.positions[0])\n")
+            } catch {
+                emit("READ failed \(r.positions[0]) \(error)\n")
+            }
+        }
+        let (lastAppend, lastResult) = appends[appends.count - 1]
+        let retry = try await log.append(lastAppend)
+        emit(retry.wasAlreadyStored && retry.positions == lastResult.positions
+             ? "RETRY recognised\n" : "RETRY written-again \(retry.positions)\n")
+        let report = log.verify()
+        emit(report.isIntact ? "VERIFY intact\n" : "VERIFY failed \(report)\n")
+        try log.close()
+        emit("DONE\n")
+        exit(0)
+    } catch {
+        fail("continue: \(error)")
+    }
+}
+
 func runHold(directory: String) async {
     do {
         let log = try EventLog.open(directory: directory, options: .init(durability: .fsync))
@@ -182,6 +221,8 @@ case "append":
     await runAppend(directory: arguments[1], segmentSize: arguments.count > 3 ? Int(arguments[3]) ?? (128 << 20) : 128 << 20)
 case "diskfull":
     await runDiskFull(directory: arguments[1], slack: arguments.count > 3 ? Int(arguments[3]) ?? 20_000 : 20_000)
+case "continue":
+    await runContinue(directory: arguments[1], segmentSize: arguments.count > 3 ? Int(arguments[3]) ?? (128 << 20) : 128 << 20)
 case "hold":
     await runHold(directory: arguments[1])
 default:

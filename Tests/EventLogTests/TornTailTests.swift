@@ -212,4 +212,53 @@ struct TornTailTests {
             }
         }
     }
+
+    enum TornRoll: String, CaseIterable, CustomTestStringConvertible {
+        /// The new segment file was created but nothing reached it.
+        case emptyFile
+        /// Part of the new segment's header reached it.
+        case partialHeader
+        var testDescription: String { rawValue }
+    }
+
+    @Test("given a crash right after a segment roll (the new segment torn), when reopened and appended to, then the new events read back, a retry is recognised and verify is intact",
+          arguments: TornRoll.allCases)
+    func crashRightAfterARoll(torn: TornRoll) async throws {
+        let executable = try #require(ChildProcess.executable(), "eventlog-crash-child not found next to the test bundle; build with `swift build --build-tests`")
+        let tmp = TemporaryDirectory("torn-roll")
+        defer { tmp.remove() }
+        let directory = tmp.sub("log")
+        let segmentSize = 1 << 20
+        do {
+            let log = try EventLog.open(directory: directory, options: Fixture.options(segmentSize: segmentSize))
+            for i in 0..<5 { _ = try await log.append(stream: "s", expectedVersion: .any, events: [Fixture.event("before-\(i)")]) }
+            try log.close()
+        }
+        // The roll had created segment 2 when the process died.
+        let next = directory + "/segments/" + String(format: "%010d.seg", 2)
+        switch torn {
+        case .emptyFile: try Files.write([], to: next)
+        case .partialHeader: try Files.write(Array("FABRIEKS".utf8) + [1, 0, 64, 0, 2, 0, 0, 0], to: next)
+        }
+
+        // The reopening writer runs in the child, so that an engine trap fails this test only.
+        let run = try await ChildProcess.run(executable: executable, arguments: [directory, "continue", "\(segmentSize)"],
+                                             stderrPath: tmp.sub("stderr.txt"))
+        #expect(run.lines.first == "READY 5")
+        #expect(!run.killedBySignal && run.exitStatus == 0 && run.lines.last == "DONE",
+                "the reopened writer did not finish (status \(run.exitStatus)): \(run.standardError.suffix(600))")
+        let failedReads = run.lines.filter { $0.hasPrefix("READ ") && !$0.hasPrefix("READ ok") }
+        #expect(failedReads.isEmpty, "\(failedReads.count) of 12 events written after the recovery cannot be read, e.g. \(failedReads.first ?? "")")
+        for line in run.lines where line.hasPrefix("RETRY") || line.hasPrefix("VERIFY") {
+            #expect(line == "RETRY recognised" || line == "VERIFY intact", "\(line)")
+        }
+
+        // On disk: every acknowledged event, each id once, the chain intact.
+        let reopened = try EventLog.open(directory: directory, options: Fixture.options(readOnly: true))
+        defer { try? reopened.close() }
+        var acknowledged: [UInt64: UUID] = [:]
+        for ack in run.acknowledgements { acknowledged[ack.position] = ack.id }
+        #expect(acknowledged.count == 12 || run.killedBySignal)
+        try CrashSafetyTests.check(reopened, acknowledged: acknowledged, context: "after the torn roll")
+    }
 }
