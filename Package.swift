@@ -41,12 +41,13 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             path: "Events",
-            exclude: ["CATALOGUE.md"]
+            exclude: ["CATALOGUE.md", "events.proto"]
         ),
         .target(
             name: "Fabriek",
             dependencies: ["EventLog", "Events"],
-            path: "Sources/Fabriek"
+            path: "Sources/Fabriek",
+            resources: [.copy("Reference")]
         ),
         .executableTarget(
             name: "fabriek-bench",

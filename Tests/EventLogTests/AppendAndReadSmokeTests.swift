@@ -77,3 +77,31 @@ extension AppendAndReadSmokeTests {
         try reopened.close()
     }
 }
+
+extension AppendAndReadSmokeTests {
+    @Test func givenALongLog_whenScanningWithTheParallelReplay_thenEveryEventComesOnceInOrder() async throws {
+        let dir = Self.tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let log = try EventLog.open(directory: dir, options: .init(segmentSize: 256 * 1024, durability: .none))
+        for b in 0..<60 {
+            let appends = (0..<1000).map { i in
+                StreamAppend(stream: "s-\((b * 1000 + i) % 977)", expectedVersion: .any,
+                             events: [ProposedEvent(type: "T", payload: Array("event \(b * 1000 + i)".utf8))])
+            }
+            _ = try await log.append(appends)
+        }
+        for from: UInt64 in [1, 12_345] {
+            var expected = from
+            try log.forEachEvent(from: from) { e in
+                #expect(e.position == expected)
+                #expect(String(decoding: e.payload, as: UTF8.self) == "event \(e.position - 1)")
+                expected += 1
+            }
+            #expect(expected == 60_001)
+        }
+        var count = 0
+        try log.forEachEvent(from: 100, through: 40_000) { _ in count += 1 }
+        #expect(count == 39_901)
+        try log.close()
+    }
+}

@@ -28,6 +28,9 @@ extension EventLog {
         return out
     }
 
+    /// Scans longer than this many events decompress ahead on a second thread.
+    static let pipelineThreshold: UInt64 = 20_000
+
     /// Calls `body` for every event from `position` through `last` (default: the head at the
     /// time of the call), in order, without copying: the view is valid only inside `body`.
     /// This is the fast path for replays (millions of events per second).
@@ -38,6 +41,10 @@ extension EventLog {
         let end: UInt64 = try state.withLock { s throws(LogError) in
             try s.checkOpen()
             return min(last ?? s.head.position, s.head.position)
+        }
+        if end >= next && end - next >= Self.pipelineThreshold && ProcessInfo.processInfo.activeProcessorCount > 1 {
+            try ReplayPipeline().run(log: self, from: next, end: end, body)
+            return
         }
         while next <= end {
             // Take a page of block references under the lock, then decompress without it.

@@ -40,6 +40,7 @@ final class LogWriter: @unchecked Sendable {
     private var dictionaryOffset: UInt32
     private var recent: [UInt8] = []
     private var contentSinceDictionary = 0
+    private var recentIDs = RecentEventIDs()
 
     init(recovered: Recovery.Result, options: EventLog.Options) throws {
         self.options = options
@@ -139,9 +140,12 @@ final class LogWriter: @unchecked Sendable {
             var pendingVersions: [String: UInt64] = [:]
             var nextPosition = s.head.position + 1
             var running = s.lastRecordedAt
+            if !recentIDs.isLoaded && requests.contains(where: { $0.appends.contains { $0.expectedVersion == .any } }) {
+                recentIDs.load(from: s)
+            }
             for request in requests {
                 outcomes.append(Self.plan(request.appends, state: s, pendingVersions: &pendingVersions,
-                                          nextPosition: &nextPosition,
+                                          recentIDs: recentIDs, nextPosition: &nextPosition,
                                           running: &running, now: now, planned: &planned))
             }
         }
@@ -181,7 +185,8 @@ final class LogWriter: @unchecked Sendable {
     }
 
     /// How many of a stream's latest events an append with `ExpectedVersion.any` is compared
-    /// with to recognise a retry (exact expected versions compare exactly the events after it).
+    /// with to recognise a retry, when its first id is among the log's last 65,536 events
+    /// (exact expected versions compare exactly the events after it, at any age).
     static let anyRetryWindow: UInt64 = 64
 
     /// Checks one append call against the committed state plus what this group already accepted;
@@ -192,7 +197,7 @@ final class LogWriter: @unchecked Sendable {
     /// right after the expected version (for `.any`: among the stream's latest events) carry the
     /// same ids.
     private static func plan(_ appends: [StreamAppend], state s: LogState, pendingVersions: inout [String: UInt64],
-                             nextPosition: inout UInt64, running: inout Int64, now: Int64,
+                             recentIDs: RecentEventIDs, nextPosition: inout UInt64, running: inout Int64, now: Int64,
                              planned: inout [PlannedEvent]) -> Outcome {
         var total = 0
         for a in appends {
@@ -229,7 +234,11 @@ final class LogWriter: @unchecked Sendable {
             switch a.expectedVersion {
             case .any:
                 let from = current > anyRetryWindow ? current - anyRetryWindow + 1 : 1
-                if current > 0 { match = findStored(a, versions: from...current, state: s, planned: planned, anchored: false) }
+                let maybeStored = recentIDs.contains(a.events[0].id)
+                    || planned.contains { $0.stream == a.stream && $0.event.id == a.events[0].id }
+                if current > 0 && maybeStored {
+                    match = findStored(a, versions: from...current, state: s, planned: planned, anchored: false)
+                }
             case .noStream, .exact:
                 let n: UInt64
                 if case .exact(let v) = a.expectedVersion { n = v } else { n = 0 }
@@ -492,6 +501,7 @@ final class LogWriter: @unchecked Sendable {
             return w
         }
         for w in waiters { w.resume() }
+        if recentIDs.isLoaded { for e in events { recentIDs.insert(e.event.id) } }
 
         // Keep the last 64 KiB of content as the source of the next dictionary.
         recent.append(contentsOf: content.bytes.suffix(DictionaryRecord.maxSize))

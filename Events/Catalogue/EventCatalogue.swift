@@ -1,0 +1,138 @@
+import EventLog
+import Foundation
+
+/// The one place that lists every event type (`entries`, generated from the catalogue) with its
+/// current schema version, aggregate and decoder, and turns stored payloads into typed events.
+///
+///     log.forEachEvent(from: 1) { view in
+///         let event = try EventCatalogue.decode(typeBytes: view.typeBytes,
+///                                               schemaVersion: view.schemaVersion, payload: view.payload)
+///         ...
+///     }
+///
+/// Decoding a current-version payload allocates only what the event holds (its Strings and
+/// arrays); an older version is first upcast (`UpcasterRegistry.standard`), a newer one or an
+/// unknown type throws `EventDecodingError`.
+public enum EventCatalogue {
+    /// One event type.
+    public struct Entry: Sendable {
+        public let typeName: String
+        /// The version this build writes and decodes directly.
+        public let schemaVersion: UInt32
+        public let aggregate: AggregateKind
+        /// Decodes a payload of exactly `schemaVersion`.
+        public let decode: @Sendable (UnsafeRawBufferPointer) throws -> DomainEvent
+        /// Parses the canonical JSON form (`JSONSerialization` output).
+        public let fromJSON: @Sendable (Any, JSONContext) throws -> DomainEvent
+
+        public init<E: DomainEventPayload>(_ type: E.Type) {
+            typeName = E.typeName
+            schemaVersion = E.schemaVersion
+            aggregate = E.aggregate
+            decode = { try E(payload: $0).domainEvent }
+            fromJSON = { try E.fromJSON($0, path: "$", context: $1).domainEvent }
+        }
+    }
+
+    static let index = TypeNameIndex(entries.map(\.typeName))
+
+    /// The entry of a type name.
+    public static func entry(named name: String) -> Entry? {
+        var n = name
+        return n.withUTF8 { entry(typeBytes: UnsafeRawBufferPointer($0)) }
+    }
+
+    /// The entry of a type name given as UTF-8 bytes (no String is created).
+    public static func entry(typeBytes: UnsafeRawBufferPointer) -> Entry? {
+        index.find(typeBytes).map { entries[$0] }
+    }
+
+    /// Decodes a payload of `type` written with `schemaVersion`.
+    public static func decode(type: String, schemaVersion: UInt32, payload: UnsafeRawBufferPointer) throws -> DomainEvent {
+        guard let e = entry(named: type) else { throw EventDecodingError.unknownType(type) }
+        return try decode(e, schemaVersion: schemaVersion, payload: payload)
+    }
+
+    /// Decodes a payload whose type name is given as UTF-8 bytes (e.g. `EventView.typeBytes`).
+    public static func decode(typeBytes: UnsafeRawBufferPointer, schemaVersion: UInt32,
+                              payload: UnsafeRawBufferPointer) throws -> DomainEvent {
+        guard let e = entry(typeBytes: typeBytes) else {
+            throw EventDecodingError.unknownType(String(decoding: typeBytes, as: UTF8.self))
+        }
+        return try decode(e, schemaVersion: schemaVersion, payload: payload)
+    }
+
+    /// Decodes a recorded event's payload.
+    public static func decode(_ event: RecordedEvent) throws -> DomainEvent {
+        try event.payload.withUnsafeBytes {
+            try decode(type: event.type, schemaVersion: event.schemaVersion, payload: $0)
+        }
+    }
+
+    static func decode(_ e: Entry, schemaVersion: UInt32, payload: UnsafeRawBufferPointer) throws -> DomainEvent {
+        if schemaVersion == e.schemaVersion { return try e.decode(payload) }
+        guard schemaVersion < e.schemaVersion else {
+            throw EventDecodingError.newerSchemaVersion(type: e.typeName, version: schemaVersion, known: e.schemaVersion)
+        }
+        let current = try UpcasterRegistry.standard.upcast(type: e.typeName, payload: Array(payload),
+                                                           from: schemaVersion, to: e.schemaVersion)
+        return try current.withUnsafeBytes { try e.decode($0) }
+    }
+
+    /// Parses an event's canonical JSON payload (see `DomainEvent.canonicalJSON`), always of the
+    /// current schema version.
+    public static func parseJSON(type: String, json: [UInt8], context: JSONContext = .sealed) throws -> DomainEvent {
+        guard let e = entry(named: type) else { throw EventDecodingError.unknownType(type) }
+        let object: Any
+        do {
+            object = try JSONSerialization.jsonObject(with: Data(json), options: [.fragmentsAllowed])
+        } catch {
+            throw JSONImportError.invalidJSON(reason: "\(error)")
+        }
+        return try e.fromJSON(object, context)
+    }
+}
+
+/// Finds a type name's entry index from its UTF-8 bytes: open addressing on FNV-1a, no
+/// allocation per lookup.
+struct TypeNameIndex: Sendable {
+    private let names: [[UInt8]]
+    private let slots: [Int32]
+    private let mask: Int
+
+    init(_ typeNames: [String]) {
+        names = typeNames.map { Array($0.utf8) }
+        var size = 16
+        while size < names.count * 4 { size <<= 1 }
+        mask = size - 1
+        var slots = [Int32](repeating: -1, count: size)
+        for (i, n) in names.enumerated() {
+            var s = Int(truncatingIfNeeded: n.withUnsafeBytes { Self.hash($0) }) & mask
+            while slots[s] >= 0 {
+                precondition(names[Int(slots[s])] != n, "type name \(typeNames[i]) listed twice")
+                s = (s + 1) & mask
+            }
+            slots[s] = Int32(i)
+        }
+        self.slots = slots
+    }
+
+    static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in bytes { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+        return h
+    }
+
+    func find(_ bytes: UnsafeRawBufferPointer) -> Int? {
+        var s = Int(truncatingIfNeeded: Self.hash(bytes)) & mask
+        while true {
+            let i = Int(slots[s])
+            if i < 0 { return nil }
+            if names[i].count == bytes.count,
+               names[i].withUnsafeBytes({ bytes.count == 0 || memcmp($0.baseAddress!, bytes.baseAddress!, bytes.count) == 0 }) {
+                return i
+            }
+            s = (s + 1) & mask
+        }
+    }
+}

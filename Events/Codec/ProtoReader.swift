@@ -1,0 +1,160 @@
+import EventLog
+import Foundation
+
+/// A cursor over one protobuf message in borrowed memory.
+///
+/// Reads field keys with `nextField()` and then exactly one value of the announced wire type
+/// (or `skip`). Nothing is copied except what a value needs (Strings, byte arrays). The buffer
+/// must outlive the reader. Every read is bounds-checked and throws `ProtoDecodingError` on
+/// damaged input; it never traps.
+public struct ProtoReader {
+    @usableFromInline let base: UnsafeRawPointer
+    @usableFromInline var index: Int
+    @usableFromInline let end: Int
+
+    /// A reader over `buffer` (the whole buffer is one message).
+    @inlinable public init(_ buffer: UnsafeRawBufferPointer) {
+        // An empty buffer may have no base address; it is never dereferenced then.
+        self.base = buffer.baseAddress ?? UnsafeRawPointer(bitPattern: 0x10)!
+        self.index = 0
+        self.end = buffer.count
+    }
+
+    /// True when every byte was consumed.
+    @inlinable public var isAtEnd: Bool { index >= end }
+
+    /// The next field's number and wire type; nil at the end of the message.
+    @inlinable public mutating func nextField() throws -> (UInt32, WireType)? {
+        if index >= end { return nil }
+        let key = try readVarint()
+        guard key >> 3 != 0, key >> 3 <= UInt64(UInt32.max) >> 3,
+              let wire = WireType(rawValue: UInt8(key & 7)), wire != .startGroup, wire != .endGroup
+        else { throw ProtoDecodingError.malformedKey(key) }
+        return (UInt32(truncatingIfNeeded: key >> 3), wire)
+    }
+
+    /// Skips the value of a field of wire type `wire` (used for unknown fields).
+    @inlinable public mutating func skip(_ wire: WireType) throws {
+        switch wire {
+        case .varint: _ = try readVarint()
+        case .fixed64: try advance(8)
+        case .fixed32: try advance(4)
+        case .lengthDelimited: _ = try readLengthDelimited()
+        case .startGroup, .endGroup: throw ProtoDecodingError.malformedKey(UInt64(wire.rawValue))
+        }
+    }
+
+    // MARK: primitives
+
+    @inlinable mutating func advance(_ n: Int) throws {
+        guard end - index >= n else { throw ProtoDecodingError.truncated }
+        index += n
+    }
+
+    /// Reads a base-128 varint.
+    @inlinable public mutating func readVarint() throws -> UInt64 {
+        guard index < end else { throw ProtoDecodingError.truncated }
+        var byte = base.load(fromByteOffset: index, as: UInt8.self)
+        index &+= 1
+        if byte < 0x80 { return UInt64(byte) }
+        var result = UInt64(byte & 0x7F)
+        var shift: UInt64 = 7
+        while true {
+            guard index < end else { throw ProtoDecodingError.truncated }
+            byte = base.load(fromByteOffset: index, as: UInt8.self)
+            index &+= 1
+            if shift == 63 && byte > 1 { throw ProtoDecodingError.malformedVarint }
+            result |= UInt64(byte & 0x7F) << shift
+            if byte < 0x80 { return result }
+            shift += 7
+            if shift > 63 { throw ProtoDecodingError.malformedVarint }
+        }
+    }
+
+    /// Reads a length prefix and returns the bytes it covers (borrowed from the buffer).
+    @inlinable public mutating func readLengthDelimited() throws -> UnsafeRawBufferPointer {
+        let length = try readVarint()
+        guard length <= UInt64(end - index) else { throw ProtoDecodingError.truncated }
+        let start = index
+        index += Int(length)
+        return UnsafeRawBufferPointer(start: base + start, count: Int(length))
+    }
+
+    @inlinable func check(_ wire: WireType, _ expected: WireType) throws {
+        if wire != expected {
+            throw ProtoDecodingError.wrongWireType(expected: expected.rawValue, actual: wire.rawValue)
+        }
+    }
+
+    // MARK: typed values (each checks the wire type)
+
+    @inlinable public mutating func varintValue(_ wire: WireType) throws -> UInt64 {
+        try check(wire, .varint)
+        return try readVarint()
+    }
+
+    @inlinable public mutating func bool(_ wire: WireType) throws -> Bool { try varintValue(wire) != 0 }
+    @inlinable public mutating func int64(_ wire: WireType) throws -> Int64 {
+        Int64(bitPattern: try varintValue(wire))
+    }
+    @inlinable public mutating func uint64(_ wire: WireType) throws -> UInt64 { try varintValue(wire) }
+    @inlinable public mutating func uint32(_ wire: WireType) throws -> UInt32 {
+        UInt32(truncatingIfNeeded: try varintValue(wire))
+    }
+    @inlinable public mutating func day(_ wire: WireType) throws -> Day {
+        Day(daysSinceEpoch: Int32(truncatingIfNeeded: try varintValue(wire)))
+    }
+    @inlinable public mutating func timestamp(_ wire: WireType) throws -> Timestamp {
+        Timestamp(microsecondsSinceEpoch: Int64(bitPattern: try varintValue(wire)))
+    }
+
+    /// A length-delimited field's bytes, borrowed.
+    @inlinable public mutating func bytesBuffer(_ wire: WireType) throws -> UnsafeRawBufferPointer {
+        try check(wire, .lengthDelimited)
+        return try readLengthDelimited()
+    }
+    @inlinable public mutating func bytes(_ wire: WireType) throws -> [UInt8] { Array(try bytesBuffer(wire)) }
+    @inlinable public mutating func string(_ wire: WireType) throws -> String {
+        String(decoding: try bytesBuffer(wire), as: UTF8.self)
+    }
+    @inlinable public mutating func country(_ wire: WireType) throws -> CountryCode {
+        CountryCode(rawValue: try string(wire))
+    }
+    /// A UUID as 16 raw bytes (RFC 4122 byte order); no text parsing.
+    @inlinable public mutating func uuid(_ wire: WireType) throws -> UUID {
+        let b = try bytesBuffer(wire)
+        guard b.count == 16 else { throw ProtoDecodingError.invalidUUID(length: b.count) }
+        return UUID(uuid: b.loadUnaligned(as: uuid_t.self))
+    }
+    @inlinable public mutating func enumValue<E: ProtoEnum>(_ wire: WireType, as: E.Type) throws -> E {
+        let n = Int32(truncatingIfNeeded: try varintValue(wire))
+        guard let e = E(protoNumber: n) else {
+            throw ProtoDecodingError.unknownEnumValue(enum: String(describing: E.self), number: n)
+        }
+        return e
+    }
+    @inlinable public mutating func message<M: ProtoMessage>(_ wire: WireType, as: M.Type) throws -> M {
+        var sub = ProtoReader(try bytesBuffer(wire))
+        return try M(from: &sub)
+    }
+
+    // MARK: repeated varints (packed or not, both accepted)
+
+    @inlinable public mutating func appendUint32s(_ wire: WireType, to array: inout [UInt32]) throws {
+        if wire == .lengthDelimited {
+            var sub = ProtoReader(try readLengthDelimited())
+            while !sub.isAtEnd { array.append(UInt32(truncatingIfNeeded: try sub.readVarint())) }
+        } else {
+            array.append(try uint32(wire))
+        }
+    }
+
+    @inlinable public mutating func appendEnums<E: ProtoEnum>(_ wire: WireType, to array: inout [E]) throws {
+        if wire == .lengthDelimited {
+            var sub = ProtoReader(try readLengthDelimited())
+            while !sub.isAtEnd { array.append(try sub.enumValue(.varint, as: E.self)) }
+        } else {
+            array.append(try enumValue(wire, as: E.self))
+        }
+    }
+}

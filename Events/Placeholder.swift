@@ -1,2 +1,0 @@
-// Placeholder until the catalogue lands.
-enum EventsPlaceholder {}

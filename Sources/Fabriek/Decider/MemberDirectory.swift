@@ -1,0 +1,29 @@
+import Events
+import Foundation
+
+/// Where a member stands, as far as other aggregates need to know.
+public enum MemberStatus: String, Hashable, Sendable, CaseIterable {
+    /// In the register and allowed to take part in bids and consortia.
+    case active
+    /// Suspended by the cooperative (reserved: no event sets it yet).
+    case suspended
+    /// Membership ended (`MembershipEnded`); the entry stays.
+    case ended
+    /// Erased (`MemberErased`); only the pseudonymous id remains.
+    case erased
+}
+
+/// Read-only view of the member register that deciders consult for cross-aggregate rules.
+///
+/// Implementations answer from a read model or an in-memory index; they must not block for
+/// long (deciders are called inside the append retry loop). A slightly stale answer is
+/// acceptable only where the doc of the rule says so.
+public protocol MemberDirectory: Sendable {
+    /// The member's status, or `nil` when no such member exists.
+    func status(of member: UUID) -> MemberStatus?
+
+    /// The member that holds `registryId` among members not erased (invariant 10), if any.
+    /// Two registrations racing with the same number both see `nil`; a service that needs a
+    /// hard guarantee also appends to a claim stream per number with expected version "no stream".
+    func member(holding registryId: RegistryId) -> UUID?
+}

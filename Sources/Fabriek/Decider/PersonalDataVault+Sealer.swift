@@ -1,0 +1,15 @@
+import Events
+import Foundation
+
+/// The vault of the Events module seals personal data for the deciders: personal details bound to
+/// `MemberRegistered`, target groups bound to `MemberTargetGroupsDeclared`. Throws
+/// `VaultError.subjectErased` for an erased member.
+extension PersonalDataVault: PersonalDataSealer {
+    public func seal(_ details: PersonalDetails, subject: UUID) throws -> SealedData {
+        try MemberRegistered.seal(details, memberId: subject, in: self)
+    }
+
+    public func seal(_ details: TargetGroupDetails, subject: UUID) throws -> SealedData {
+        try MemberTargetGroupsDeclared.seal(details, memberId: subject, in: self)
+    }
+}

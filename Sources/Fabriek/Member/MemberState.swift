@@ -1,0 +1,18 @@
+import Events
+import Foundation
+
+/// What the member decider needs to know of a member's history.
+public struct MemberState: Sendable, Hashable {
+    /// `nil` until `MemberRegistered`.
+    public var memberId: UUID?
+    public var status: MemberStatus
+    public var registryIds: [RegistryId]
+    public var verifiedRegistryIds: [RegistryId]
+    /// Consent ids of target-group declarations in force.
+    public var activeConsents: Set<UUID>
+
+    public static let initial = MemberState(memberId: nil, status: .active, registryIds: [],
+                                            verifiedRegistryIds: [], activeConsents: [])
+
+    public var exists: Bool { memberId != nil }
+}

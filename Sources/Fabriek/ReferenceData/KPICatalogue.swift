@@ -1,0 +1,16 @@
+/// The programme's KPI codes and the focus area each belongs to. Loaded from `kpis.json`.
+public struct KPICatalogue: Hashable, Sendable, Codable {
+    public struct KPI: Hashable, Sendable, Codable {
+        /// E.g. `OPD-4`.
+        public var code: String
+        /// A code from `FocusAreas`.
+        public var focusArea: String
+        public var name: String
+    }
+
+    public var version: String
+    public var validFrom: CalendarDay
+    public var kpis: [KPI]
+
+    public func kpi(_ code: String) -> KPI? { kpis.first { $0.code == code } }
+}

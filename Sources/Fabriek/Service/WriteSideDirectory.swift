@@ -1,0 +1,113 @@
+import EventLog
+import Events
+import Foundation
+import Synchronization
+
+/// The cross-aggregate facts deciders consult (member status, registry numbers, consortium
+/// composition, live bids), kept by the application service from the log itself: built by one
+/// replay at start, then updated with every event the service appends. The service is the
+/// log's only writer (the log's writer lock), so this view is never behind its own commits.
+public final class WriteSideDirectory: MemberDirectory, ConsortiumDirectory, Sendable {
+    private struct Model {
+        var directory = InMemoryDirectory()
+        /// Live bids by id: the consortium that placed it and its tender.
+        var bidOwners: [UUID: (consortium: UUID, tender: UUID)] = [:]
+    }
+
+    private let model = Mutex(Model())
+
+    public init() {}
+
+    /// Folds every member, consortium and tender event of `log`; returns the member ids whose
+    /// erasure is recorded (so their keys can be checked destroyed).
+    @discardableResult
+    public func rebuild(from log: EventLog) throws -> [UUID] {
+        var erased: [UUID] = []
+        try log.forEachEvent(from: 1) { view in
+            guard let entry = EventCatalogue.entry(typeBytes: view.typeBytes), entry.aggregate != .crossBorderAssignment,
+                  entry.aggregate != .programme else { return }
+            let event = try EventCatalogue.decode(typeBytes: view.typeBytes, schemaVersion: view.schemaVersion,
+                                                  payload: view.payload)
+            if case .member(.erased(let e)) = event { erased.append(e.memberId) }
+            apply(event)
+        }
+        return erased
+    }
+
+    /// Applies one appended event.
+    public func apply(_ event: DomainEvent) {
+        model.withLock { m in
+            switch event {
+            case .member(let e):
+                switch e {
+                case .registered(let r):
+                    m.directory.memberStatuses[r.memberId] = .active
+                    for id in r.registryIds { m.directory.registryHolders[id] = r.memberId }
+                case .registryVerified(let v):
+                    m.directory.registryHolders[v.registryId] = v.memberId
+                case .membershipEnded(let x):
+                    m.directory.memberStatuses[x.memberId] = .ended
+                case .erased(let x):
+                    m.directory.memberStatuses[x.memberId] = .erased
+                    m.directory.registryHolders = m.directory.registryHolders.filter { $0.value != x.memberId }
+                default:
+                    break
+                }
+            case .consortium(let e):
+                switch e {
+                case .formed(let f):
+                    m.directory.consortia[f.consortiumId] = ConsortiumSnapshot(
+                        consortiumId: f.consortiumId, leadMemberId: f.leadMemberId, memberIds: f.members.map(\.memberId),
+                        scope: f.scope, tenderId: f.tenderId)
+                case .memberAdded(let a):
+                    m.directory.consortia[a.consortiumId]?.memberIds.append(a.member.memberId)
+                case .memberRemoved(let r):
+                    m.directory.consortia[r.consortiumId]?.memberIds.removeAll { $0 == r.memberId }
+                case .leadChanged(let l):
+                    m.directory.consortia[l.consortiumId]?.leadMemberId = l.leadMemberId
+                case .dissolved(let d):
+                    m.directory.consortia[d.consortiumId]?.isDissolved = true
+                }
+            case .tender(let e):
+                func end(bid: UUID) {
+                    if let owner = m.bidOwners.removeValue(forKey: bid), m.directory.liveBids[owner.consortium] == bid {
+                        m.directory.liveBids[owner.consortium] = nil
+                    }
+                }
+                switch e {
+                case .bidSubmitted(let b) where b.bidder.kind == .consortium:
+                    m.directory.liveBids[b.bidder.id] = b.bidId
+                    m.bidOwners[b.bidId] = (b.bidder.id, b.tenderId)
+                case .bidWithdrawn(let w):
+                    end(bid: w.bidId)
+                case .bidEvaluated(let v) where v.outcome != .valid:
+                    end(bid: v.bidId)
+                case .awardFinalised(let a):
+                    for (bid, owner) in m.bidOwners where owner.tender == a.tenderId { end(bid: bid) }
+                case .cancelled(let c):
+                    for (bid, owner) in m.bidOwners where owner.tender == c.tenderId { end(bid: bid) }
+                default:
+                    break
+                }
+            case .crossBorder, .programme:
+                break
+            }
+        }
+    }
+
+    public func status(of member: UUID) -> MemberStatus? {
+        model.withLock { $0.directory.status(of: member) }
+    }
+
+    public func member(holding registryId: RegistryId) -> UUID? {
+        model.withLock { $0.directory.member(holding: registryId) }
+    }
+
+    public func consortium(_ id: UUID) -> ConsortiumSnapshot? {
+        model.withLock { $0.directory.consortium(id) }
+    }
+
+    public func liveBid(of consortium: UUID) -> UUID? {
+        model.withLock { $0.directory.liveBid(of: consortium) }
+    }
+}
