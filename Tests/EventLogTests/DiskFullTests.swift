@@ -47,7 +47,7 @@ struct DiskFullTests {
 
             // Reopen without the limit.
             let log = try EventLog.open(directory: directory)
-            try CrashSafetyTests.check(log, acknowledged: acknowledged, context: context)
+            try LogChecks.check(log, acknowledged: acknowledged, context: context)
             #expect(log.head().position >= acknowledged.keys.max() ?? 0)
             let head = log.head()
             let more = try await log.append(stream: "after-full-\(round)", expectedVersion: .noStream, events: Fixture.events(3))

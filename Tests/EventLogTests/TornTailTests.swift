@@ -259,6 +259,6 @@ struct TornTailTests {
         var acknowledged: [UInt64: UUID] = [:]
         for ack in run.acknowledgements { acknowledged[ack.position] = ack.id }
         #expect(acknowledged.count == 12 || run.killedBySignal)
-        try CrashSafetyTests.check(reopened, acknowledged: acknowledged, context: "after the torn roll")
+        try LogChecks.check(reopened, acknowledged: acknowledged, context: "after the torn roll")
     }
 }
