@@ -61,7 +61,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EventLogTests",
-            dependencies: ["EventLog", "eventlog-crash-child"],
+            dependencies: ["EventLog", "eventlog-crash-child", "CLZ4", "CCRC32C"],
             path: "Tests/EventLogTests"
         ),
         .testTarget(
