@@ -52,16 +52,23 @@ public struct ProtoReader {
     }
 
     /// Reads a base-128 varint.
-    @inlinable public mutating func readVarint() throws -> UInt64 {
-        guard index < end else { throw ProtoDecodingError.truncated }
-        var byte = base.load(fromByteOffset: index, as: UInt8.self)
-        index &+= 1
-        if byte < 0x80 { return UInt64(byte) }
-        var result = UInt64(byte & 0x7F)
-        var shift: UInt64 = 7
+    @inlinable @inline(__always) public mutating func readVarint() throws -> UInt64 {
+        if index < end {
+            let byte = base.load(fromByteOffset: index, as: UInt8.self)
+            if byte < 0x80 {
+                index &+= 1
+                return UInt64(byte)
+            }
+        }
+        return try readMultiByteVarint()
+    }
+
+    @inline(never) @usableFromInline mutating func readMultiByteVarint() throws -> UInt64 {
+        var result: UInt64 = 0
+        var shift: UInt64 = 0
         while true {
             guard index < end else { throw ProtoDecodingError.truncated }
-            byte = base.load(fromByteOffset: index, as: UInt8.self)
+            let byte = base.load(fromByteOffset: index, as: UInt8.self)
             index &+= 1
             if shift == 63 && byte > 1 { throw ProtoDecodingError.malformedVarint }
             result |= UInt64(byte & 0x7F) << shift
@@ -140,9 +147,21 @@ public struct ProtoReader {
 
     // MARK: repeated varints (packed or not, both accepted)
 
+    /// The number of varints in the rest of a packed field (bytes without the continuation bit).
+    @inlinable var varintCount: Int {
+        var n = 0
+        var i = index
+        while i < end {
+            if base.load(fromByteOffset: i, as: UInt8.self) < 0x80 { n += 1 }
+            i += 1
+        }
+        return n
+    }
+
     @inlinable public mutating func appendUint32s(_ wire: WireType, to array: inout [UInt32]) throws {
         if wire == .lengthDelimited {
             var sub = ProtoReader(try readLengthDelimited())
+            array.reserveCapacity(array.count + sub.varintCount)
             while !sub.isAtEnd { array.append(UInt32(truncatingIfNeeded: try sub.readVarint())) }
         } else {
             array.append(try uint32(wire))
@@ -152,6 +171,7 @@ public struct ProtoReader {
     @inlinable public mutating func appendEnums<E: ProtoEnum>(_ wire: WireType, to array: inout [E]) throws {
         if wire == .lengthDelimited {
             var sub = ProtoReader(try readLengthDelimited())
+            array.reserveCapacity(array.count + sub.varintCount)
             while !sub.isAtEnd { array.append(try sub.enumValue(.varint, as: E.self)) }
         } else {
             array.append(try enumValue(wire, as: E.self))

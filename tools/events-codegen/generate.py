@@ -221,7 +221,8 @@ def gen_codec(name, fs, event):
             fn = "Enum" if t.kind == "enum" else t.kind.capitalize()
             s += f"            case {n}: try r.append{fn}s(wire, to: &{v})\n"
         elif t.repeated:
-            s += f"            case {n}: {v}.append({t.reader_call()})\n"
+            s += (f"            case {n}:\n                if {v}.isEmpty {{ {v}.reserveCapacity(4) }}\n"
+                  f"                {v}.append({t.reader_call()})\n")
         else:
             s += f"            case {n}: {v} = {t.reader_call()}\n"
     s += "            default: try r.skip(wire)\n            }\n        }\n"
@@ -351,13 +352,21 @@ def gen_domain_event(stage):
 
 
 def gen_entries():
+    allev = [(enum, e) for (agg, enum, folder, stream, doc, events) in AGGREGATES for e in events]
     s = HEADER + "\nimport EventLog\n\nextension EventCatalogue {\n"
-    s += "    /// Every event type this build can read, current versions.\n"
+    s += "    /// Every event type this build can read, current versions; the index is the type's catalogue index.\n"
     s += "    public static let entries: [Entry] = [\n"
-    for (agg, enum, folder, stream, doc, events) in AGGREGATES:
-        for e in events:
-            s += f"        Entry({e['name']}.self),\n"
-    s += "    ]\n}\n"
+    for enum, e in allev:
+        s += f"        Entry({e['name']}.self),\n"
+    s += "    ]\n\n"
+    s += "    /// `entries[i].schemaVersion`, without copying entries on the hot path.\n"
+    s += "    static let currentVersions: [UInt32] = [" + ", ".join(str(e["version"]) for _, e in allev) + "]\n\n"
+    s += "    /// Decodes a current-version payload of the type with catalogue index `index`.\n"
+    s += "    static func decodeCurrent(index: Int, payload: UnsafeRawBufferPointer) throws -> DomainEvent {\n"
+    s += "        var r = ProtoReader(payload)\n        switch index {\n"
+    for i, (enum, e) in enumerate(allev):
+        s += f"        case {i}: return .{DOMAIN_CASE[enum]}(.{e['case']}(try {e['name']}(from: &r)))\n"
+    s += "        default: preconditionFailure(\"catalogue index \\(index) out of range\")\n        }\n    }\n}\n"
     write("Catalogue/EventCatalogue+Entries.swift", s)
 
 
