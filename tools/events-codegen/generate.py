@@ -283,8 +283,10 @@ DOMAIN_CASE = {"MemberEvent": "member", "ConsortiumEvent": "consortium", "Tender
 
 def gen_aggregate_enum(agg, enum, folder, stream, doc, events, stage):
     s = HEADER + "\nimport EventLog\n\n"
-    s += doc_lines(f"Every event of the {agg} aggregate ({doc.rstrip('.')}; stream `{stream}`).")
-    s += f"public enum {enum}: Sendable, Hashable {{\n"
+    s += doc_lines(f"Every event of the {agg} aggregate ({doc.rstrip('.')}; stream `{stream}`).\n\n"
+                   "Indirect: each event is boxed once, so `DomainEvent` values are pointer-sized and cheap to "
+                   "move through decoding, arrays and folds.")
+    s += f"public indirect enum {enum}: Sendable, Hashable {{\n"
     for e in events:
         s += f"    /// {e['doc']}\n    case {e['case']}({e['name']})\n"
     s += "\n    /// The stable type name written in the log envelope.\n"
