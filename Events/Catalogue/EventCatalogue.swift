@@ -10,8 +10,8 @@ import Foundation
 ///         ...
 ///     }
 ///
-/// Decoding a current-version payload allocates only what the event holds (its Strings and
-/// arrays); an older version is first upcast (`UpcasterRegistry.standard`), a newer one or an
+/// Decoding a current-version payload allocates only what the event holds (one box for the
+/// event, its Strings longer than 15 bytes and its arrays); an older version is first upcast (`UpcasterRegistry.standard`), a newer one or an
 /// unknown type throws `EventDecodingError`.
 public enum EventCatalogue {
     /// One event type.
@@ -20,8 +20,6 @@ public enum EventCatalogue {
         /// The version this build writes and decodes directly.
         public let schemaVersion: UInt32
         public let aggregate: AggregateKind
-        /// Decodes a payload of exactly `schemaVersion`.
-        public let decode: @Sendable (UnsafeRawBufferPointer) throws -> DomainEvent
         /// Parses the canonical JSON form (`JSONSerialization` output).
         public let fromJSON: @Sendable (Any, JSONContext) throws -> DomainEvent
 
@@ -29,7 +27,6 @@ public enum EventCatalogue {
             typeName = E.typeName
             schemaVersion = E.schemaVersion
             aggregate = E.aggregate
-            decode = { try E(payload: $0).domainEvent }
             fromJSON = { try E.fromJSON($0, path: "$", context: $1).domainEvent }
         }
     }

@@ -6,7 +6,8 @@ import Foundation
 /// Reads field keys with `nextField()` and then exactly one value of the announced wire type
 /// (or `skip`). Nothing is copied except what a value needs (Strings, byte arrays). The buffer
 /// must outlive the reader. Every read is bounds-checked and throws `ProtoDecodingError` on
-/// damaged input; it never traps.
+/// damaged input; it never traps. Invalid UTF-8 in a string field is repaired (U+FFFD), not
+/// refused.
 public struct ProtoReader {
     @usableFromInline let base: UnsafeRawPointer
     @usableFromInline var index: Int

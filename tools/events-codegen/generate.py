@@ -2,6 +2,7 @@
 """Generates the event types of Fabriek from catalogue.py.
 
     python3 tools/events-codegen/generate.py          # writes Events/**, events.proto, CATALOGUE.md
+    python3 tools/events-codegen/generate.py --check  # exits 1 and lists files that are not up to date
 
 Outputs (all marked "generated — do not edit"):
   Events/<Folder>/<Type>.swift          one event or value message: struct, protobuf codec, JSON
@@ -117,8 +118,21 @@ def doc_lines(text, indent=""):
     return "".join(f"{indent}/// {line}\n" if line else f"{indent}///\n" for line in text.split("\n"))
 
 
+CHECK = "--check" in sys.argv
+STALE = []
+
+
 def write(path, text):
     full = os.path.join(OUT, path)
+    if CHECK:
+        try:
+            with open(full) as f:
+                if f.read() == text:
+                    return
+        except FileNotFoundError:
+            pass
+        STALE.append(os.path.relpath(full, ROOT))
+        return
     os.makedirs(os.path.dirname(full), exist_ok=True)
     with open(full, "w") as f:
         f.write(text)
@@ -425,8 +439,7 @@ def gen_proto():
     s += "// ---- retired schema versions (read only, upcast on read)\n\n"
     for (name, version, folder, fields) in LEGACY:
         s += proto_message(f"{name}V{version}", f"{name} schema version {version}.", fields)
-    with open(os.path.join(OUT, "events.proto"), "w") as f:
-        f.write(s)
+    write("events.proto", s)
 
 
 # ----------------------------------------------------------------------------- catalogue
@@ -483,8 +496,7 @@ def gen_catalogue_md():
     s += "\n## Retired schema versions\n\n"
     for (name, version, folder, fields) in LEGACY:
         s += f"### {name} v{version}\n\nRead only; upcast on read to the current version.\n\n" + md_fields(fields)
-    with open(os.path.join(OUT, "CATALOGUE.md"), "w") as f:
-        f.write(s)
+    write("CATALOGUE.md", s)
 
 
 # ----------------------------------------------------------------------------------- main
@@ -511,6 +523,9 @@ def main():
         gen_entries()
         gen_proto()
         gen_catalogue_md()
+    if CHECK and STALE:
+        print("not up to date (run tools/events-codegen/generate.py):\n  " + "\n  ".join(STALE))
+        sys.exit(1)
 
 
 if __name__ == "__main__":
