@@ -125,8 +125,18 @@ public struct ProtoReader {
     @inlinable public mutating func string(_ wire: WireType) throws -> String {
         String(decoding: try bytesBuffer(wire), as: UTF8.self)
     }
+    /// NL, BE and DE are the common case: they reuse constant strings (no UTF-8 validation).
     @inlinable public mutating func country(_ wire: WireType) throws -> CountryCode {
-        CountryCode(rawValue: try string(wire))
+        let b = try bytesBuffer(wire)
+        if b.count == 2 {
+            switch b.loadUnaligned(as: UInt16.self).littleEndian {
+            case 0x4C4E: return .nl  // "NL"
+            case 0x4542: return .be  // "BE"
+            case 0x4544: return .de  // "DE"
+            default: break
+            }
+        }
+        return CountryCode(rawValue: String(decoding: b, as: UTF8.self))
     }
     /// A UUID as 16 raw bytes (RFC 4122 byte order); no text parsing.
     @inlinable public mutating func uuid(_ wire: WireType) throws -> UUID {
