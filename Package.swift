@@ -32,7 +32,8 @@ let package = Package(
                 "CLZ4", "CCRC32C",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
-            path: "Sources/EventLog"
+            path: "Sources/EventLog",
+            exclude: ["FORMAT.md"]
         ),
         .target(
             name: "Events",
