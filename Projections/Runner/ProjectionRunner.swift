@@ -28,14 +28,17 @@ public final class ProjectionRunner: Sendable {
     public struct Options: Sendable {
         /// Events per transaction (the last batch before the head may be smaller).
         public var batchSize: Int
+        /// A batch that takes longer than this is committed early, at an event boundary.
+        public var maxBatchDuration: Duration
         /// Maximum concurrent read connections per projection.
         public var readers: Int
         /// "Now" for lag and rate figures (injected in tests).
         public var clock: @Sendable () -> Timestamp
 
-        public init(batchSize: Int = 1000, readers: Int = 4,
+        public init(batchSize: Int = 1000, maxBatchDuration: Duration = .seconds(1), readers: Int = 4,
                     clock: @escaping @Sendable () -> Timestamp = Timestamp.now) {
             self.batchSize = batchSize
+            self.maxBatchDuration = maxBatchDuration
             self.readers = readers
             self.clock = clock
         }

@@ -149,9 +149,10 @@ final class ProjectionWorker: Sendable {
                     s.rebuild.map { ($0, s.rebuildPosition, true) } ?? (s.main!, s.mainPosition, false)
                 }
                 if position < head {
-                    let through = min(head, position + UInt64(max(1, options.batchSize)))
-                    try await target.apply(log: log, from: position + 1, through: through,
-                                           projector: projector, filter: filter)
+                    let upTo = min(head, position + UInt64(max(1, options.batchSize)))
+                    let through = try await target.apply(log: log, from: position + 1, through: upTo,
+                                                         timeLimit: options.maxBatchDuration,
+                                                         projector: projector, filter: filter)
                     committed(through: through, head: head, rebuilding: rebuilding)
                     continue
                 }

@@ -20,7 +20,7 @@ guard args.count == 5, let version = Int(args[3]), let batchSize = Int(args[4]) 
 do {
     let log = try EventLog.open(directory: args[1], options: .init(readOnly: true))
     let runner = try ProjectionRunner(log: log, directory: args[2], projectors: [StreamCountProjector(version: version)],
-                                      options: .init(batchSize: batchSize))
+                                      options: .init(batchSize: batchSize, maxBatchDuration: .seconds(3600)))
     runner.start()
     var last: UInt64 = .max
     while true {

@@ -11,7 +11,7 @@ import Testing
         let head = try await appendEvents(log, count: 1000)
 
         let runner = try ProjectionRunner(log: log, directory: store.projections,
-                                          projectors: [FailingProjector(failAt: 250)], options: .init(batchSize: 100))
+                                          projectors: [FailingProjector(failAt: 250)], options: .init(batchSize: 100, maxBatchDuration: .seconds(3600)))
         runner.start()
         await #expect(throws: ProjectionError.self) {
             try await runner.waitUntil("stream-counts", reached: head, timeout: .seconds(60))
@@ -30,7 +30,7 @@ import Testing
 
         // A fixed projector resumes from the checkpoint and applies every event exactly once.
         let fixed = try ProjectionRunner(log: log, directory: store.projections,
-                                         projectors: [StreamCountProjector()], options: .init(batchSize: 100))
+                                         projectors: [StreamCountProjector()], options: .init(batchSize: 100, maxBatchDuration: .seconds(3600)))
         fixed.start()
         let after = try await snapshot(fixed, atLeast: head)
         #expect(after.applied == Int(head))
@@ -45,7 +45,7 @@ import Testing
         let log = try store.openLog()
         let head = try await appendEvents(log, count: 3000)
         let runner = try ProjectionRunner(log: log, directory: store.projections,
-                                          projectors: [StreamCountProjector()], options: .init(batchSize: 37))
+                                          projectors: [StreamCountProjector()], options: .init(batchSize: 37, maxBatchDuration: .seconds(3600)))
         runner.start()
         var observed = 0
         while true {
@@ -57,6 +57,25 @@ import Testing
             if s.checkpoint == head { break }
         }
         #expect(observed >= 1)
+        await runner.stop()
+        try log.close()
+    }
+
+    @Test func givenATimeBound_thenBatchesAreCutAtEventBoundariesAndStillCommitWhole() async throws {
+        let store = TestStore()
+        defer { store.remove() }
+        let log = try store.openLog()
+        let head = try await appendEvents(log, count: 500)
+        // A zero time bound cuts every batch at its first check (every 64 events).
+        let runner = try ProjectionRunner(log: log, directory: store.projections, projectors: [StreamCountProjector()],
+                                          options: .init(batchSize: 1000, maxBatchDuration: .zero))
+        runner.start()
+        while true {
+            let s = try await snapshot(runner)
+            #expect(UInt64(s.applied) == s.checkpoint)
+            #expect((s.checkpoint + 1) % 64 == 0 || s.checkpoint == head || s.checkpoint == 0)
+            if s.checkpoint == head { break }
+        }
         await runner.stop()
         try log.close()
     }

@@ -19,7 +19,7 @@ import Testing
 
         log = try store.openLog(readOnly: true)
         let runner = try ProjectionRunner(log: log, directory: store.projections,
-                                          projectors: [StreamCountProjector()], options: .init(batchSize: 100))
+                                          projectors: [StreamCountProjector()], options: .init(batchSize: 100, maxBatchDuration: .seconds(3600)))
         let status = try runner.status(of: "stream-counts")
         #expect(status.position >= second)
         #expect(status.position < head, "the child was killed before it finished")
@@ -50,7 +50,7 @@ import Testing
 
         log = try store.openLog()
         let runner = try ProjectionRunner(log: log, directory: store.projections,
-                                          projectors: [StreamCountProjector(version: 2)], options: .init(batchSize: 100))
+                                          projectors: [StreamCountProjector(version: 2)], options: .init(batchSize: 100, maxBatchDuration: .seconds(3600)))
         let status = try runner.status(of: "stream-counts")
         #expect(status.state == .rebuilding)
         #expect(status.position == head)  // the old file, still serving

@@ -17,7 +17,7 @@ import Testing
         // Version 2 fails in the batch 501...600 of its rebuild.
         let failing = try ProjectionRunner(log: log, directory: store.projections,
                                            projectors: [FailingProjector(version: 2, failAt: 550)],
-                                           options: .init(batchSize: 100))
+                                           options: .init(batchSize: 100, maxBatchDuration: .seconds(3600)))
         failing.start()
         let newHead = try await appendEvents(log, count: 1)
         await #expect(throws: ProjectionError.self) {
@@ -31,7 +31,7 @@ import Testing
 
         let resumed = try ProjectionRunner(log: log, directory: store.projections,
                                            projectors: [StreamCountProjector(version: 2)],
-                                           options: .init(batchSize: 100))
+                                           options: .init(batchSize: 100, maxBatchDuration: .seconds(3600)))
         let status = try resumed.status(of: "stream-counts")
         #expect(status.state == .rebuilding)
         #expect(status.rebuild?.position == 500)

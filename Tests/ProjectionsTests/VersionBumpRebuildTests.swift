@@ -19,7 +19,7 @@ import Testing
         let gate = Gate()
         let runner = try ProjectionRunner(log: log, directory: store.projections,
                                           projectors: [GatedProjector(version: 2, gate: gate, at: 550)],
-                                          options: .init(batchSize: 100))
+                                          options: .init(batchSize: 100, maxBatchDuration: .seconds(3600)))
         var status = try runner.status(of: "stream-counts")
         #expect(status.state == .rebuilding)
         #expect(status.version == 2)
