@@ -1,10 +1,12 @@
 import Glibc
+import Synchronization
 
-/// Exclusive ownership of one projection: an `flock` on `NAME.lock`, held until `release()` or
-/// until the process dies (the kernel drops it, so a crash never leaves a stale lock).
-/// A second owner, in this process or another, is refused with `ProjectionError.locked`.
+/// Exclusive ownership of one projection: an `flock` on `NAME.lock`, held until `release()`
+/// (idempotent) or deinit, or until the process dies (the kernel drops it, so a crash never
+/// leaves a stale lock). A second owner, in this process or another, is refused with
+/// `ProjectionError.locked`.
 final class ProjectionLock: Sendable {
-    private let fd: Int32
+    private let fd: Atomic<Int32>
     let path: String
 
     init(path: String, projection: String) throws {
@@ -16,12 +18,15 @@ final class ProjectionLock: Sendable {
             if e == EWOULDBLOCK { throw ProjectionError.locked(projection: projection, lockFile: path) }
             throw ProjectionError.io(operation: "flock", path: path, errno: e)
         }
-        self.fd = fd
+        self.fd = Atomic(fd)
         self.path = path
     }
 
-    /// Releases the lock (closing the descriptor drops the `flock`).
+    deinit { release() }
+
+    /// Releases the lock (closing the descriptor drops the `flock`). Later calls do nothing.
     func release() {
-        close(fd)
+        let fd = fd.exchange(-1, ordering: .acquiringAndReleasing)
+        if fd >= 0 { close(fd) }
     }
 }
