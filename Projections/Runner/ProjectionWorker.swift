@@ -42,7 +42,7 @@ final class ProjectionWorker: Sendable {
         self.filter = TypeFilter(projector.handledTypes)
         lock = try ProjectionLock(path: files.lock, projection: projector.name)
         do {
-            state = Mutex(try Self.openFiles(projector: projector, files: files, options: options))
+            state = Mutex(try Self.openFiles(projector: projector, files: files, head: log.head().position, options: options))
         } catch {
             lock.release()
             throw error
@@ -53,7 +53,12 @@ final class ProjectionWorker: Sendable {
         }
     }
 
-    private static func openFiles(projector: any Projector, files: ProjectionFiles,
+    /// Decides what to serve and what to build:
+    /// - a rebuild file of the projector's version resumes from its own checkpoint;
+    /// - a main file of another version is served while a rebuild runs beside it;
+    /// - a file whose checkpoint is beyond the log's head was built from another log: it is
+    ///   rebuilt the same way (a rebuild file beyond the head is discarded).
+    private static func openFiles(projector: any Projector, files: ProjectionFiles, head: UInt64,
                                   options: ProjectionRunner.Options) throws -> State {
         let version = projector.version
         var rebuild: (ProjectionDatabase, ProjectionMetadata)?
@@ -64,7 +69,7 @@ final class ProjectionWorker: Sendable {
                 try ProjectionFiles.replace(files.main, with: files.rebuild, directory: files.directory)
             } else {
                 let (db, meta) = try ProjectionDatabase.open(path: files.rebuild, projector: projector, readers: 1)
-                if meta.version == version {
+                if meta.version == version && meta.position <= head {
                     try db.migrate(projector)
                     rebuild = (db, meta)
                 } else {
@@ -76,10 +81,12 @@ final class ProjectionWorker: Sendable {
         let (main, meta) = try ProjectionDatabase.open(path: files.main, projector: projector, readers: options.readers)
         if meta.version == version {
             try main.migrate(projector)
-        } else if rebuild == nil {
+        }
+        if (meta.version != version || meta.position > head) && rebuild == nil {
             rebuild = try ProjectionDatabase.create(path: files.rebuild, projector: projector, readers: 1)
         }
-        return State(main: main, mainPosition: meta.position, mainVersion: meta.version,
+        // A file from another log has applied nothing of this one: waits go to the rebuild.
+        return State(main: main, mainPosition: meta.position <= head ? meta.position : 0, mainVersion: meta.version,
                      rebuild: rebuild?.0, rebuildPosition: rebuild?.1.position ?? 0,
                      phase: rebuild == nil ? .catchingUp : .rebuilding)
     }
