@@ -37,11 +37,9 @@ extension ProjectionWorker {
     func swap() async throws {
         guard let fresh = state.withLock({ $0.rebuild }) else { return }
         try await offload { try fresh.closeForRename() }
+        // `rebuild` stays set until the new file is installed: status keeps saying rebuilding.
         let old = state.withLock { s in
-            defer {
-                s.main = nil
-                s.rebuild = nil
-            }
+            defer { s.main = nil }
             return s.main
         }
         old?.retired.store(true, ordering: .releasing)
@@ -56,6 +54,7 @@ extension ProjectionWorker {
         let head = log.head().position
         let (waiters, readersWaiting) = state.withLock { s in
             s.main = db
+            s.rebuild = nil
             s.mainPosition = meta.position
             s.mainVersion = meta.version
             s.rebuildPosition = 0

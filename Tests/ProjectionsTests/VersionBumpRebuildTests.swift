@@ -99,6 +99,52 @@ import Testing
         try log.close()
     }
 
+    @Test func givenAReadInFlightOnTheOldFile_thenTheSwapWaitsForIt_andTheReadFinishesOnTheOldFile() async throws {
+        let store = TestStore()
+        defer { store.remove() }
+        let log = try store.openLog()
+        let head = try await appendEvents(log, count: 600)
+        let v1 = try ProjectionRunner(log: log, directory: store.projections, projectors: [StreamCountProjector()])
+        v1.start()
+        try await v1.waitUntil("stream-counts", reached: head)
+        await v1.stop()
+
+        let rebuildGate = Gate()
+        let runner = try ProjectionRunner(log: log, directory: store.projections,
+                                          projectors: [GatedProjector(version: 2, gate: rebuildGate, at: 300)],
+                                          options: .init(batchSize: 100))
+        runner.start()
+        await rebuildGate.waitUntilReached()
+
+        let readGate = Gate()
+        let longRead = Task {
+            try await runner.read("stream-counts") { db in
+                readGate.arrive()
+                return try Int.fetchOne(db, sql: "SELECT version FROM projection_meta")!
+            }
+        }
+        await readGate.waitUntilReached()
+        let newHead = try await appendEvents(log, count: 1)
+        rebuildGate.open()
+        try await eventually { try runner.status(of: "stream-counts").rebuild?.position == newHead }
+        // The rebuild is done, but the swap cannot close the old file under the read.
+        #expect(store.exists("stream-counts.rebuild.sqlite"))
+        readGate.open()
+        #expect(try await longRead.value == 1)
+        let s = try await snapshot(runner, atLeast: newHead)
+        #expect(s.version == 2)
+        #expect(!store.exists("stream-counts.rebuild.sqlite"))
+        await runner.stop()
+        try log.close()
+    }
+
+    private func eventually(_ condition: () throws -> Bool) async throws {
+        for _ in 0..<12_000 where try !condition() {
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        #expect(try condition())
+    }
+
     private func inode(_ path: String) throws -> UInt64 {
         let attrs = try FileManager.default.attributesOfItem(atPath: path)
         return (attrs[.systemFileNumber] as! NSNumber).uint64Value
