@@ -169,6 +169,8 @@ final class ProjectionWorker: Sendable {
                 }
                 state.withLock { s in if s.phase == .catchingUp { s.phase = .live } }
                 await waitForCommit(after: position)
+                // A closed log also ends the wait; reading it then throws `.closed`.
+                try log.forEachEvent(from: position + 1, through: position) { _ in }
             } catch {
                 if Task.isCancelled { return }
                 fail(error)

@@ -33,22 +33,4 @@ import Testing
         await again.stop()
         try log.close()
     }
-
-    @Test func liveRunnerFollowsNewCommitsWithoutRestart() async throws {
-        let store = TestStore()
-        defer { store.remove() }
-        let log = try store.openLog()
-        let runner = try ProjectionRunner(log: log, directory: store.projections, projectors: [StreamCountProjector()])
-        runner.start()
-        for round in 1...5 {
-            let head = try await appendEvents(log, count: 20 * round)
-            let s = try await snapshot(runner, atLeast: head)
-            #expect(s.checkpoint >= head)
-            #expect(try runner.status(of: "stream-counts").state == .live)
-        }
-        let s = try await snapshot(runner, atLeast: log.head().position)
-        #expect(s.streams == (try countsInLog(log)).streams)
-        await runner.stop()
-        try log.close()
-    }
 }
