@@ -39,7 +39,8 @@ public enum ProjectionConformance {
         return Report(differences: differences, position: head, tables: first)
     }
 
-    /// Every user table of the projection file at `path`, each as its rows in sorted order.
+    /// Every table of a projection (the runner's and GRDB's own excepted), each as its rows in
+    /// sorted order.
     public static func dumpTables(_ db: Database) throws -> [String: [String]] {
         var out: [String: [String]] = [:]
         let tables = try String.fetchAll(db, sql: """

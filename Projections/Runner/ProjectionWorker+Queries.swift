@@ -79,9 +79,9 @@ extension ProjectionWorker {
 
     func status() -> ProjectionStatus {
         let s = state.withLock { s in
-            (s.mainPosition, s.phase, s.failure, s.rebuild != nil, s.rebuildPosition, s.rate)
+            (s.mainPosition, s.phase, s.failure, s.rebuild != nil, s.rebuildPosition, s.rate, s.mainVersion)
         }
-        let (position, phase, failure, rebuilding, rebuildPosition, rate) = s
+        let (position, phase, failure, rebuilding, rebuildPosition, rate, servedVersion) = s
         let head = log.head().position
         let lag = head > position ? head - position : 0
         var lagSeconds = 0.0
@@ -97,7 +97,8 @@ extension ProjectionWorker {
             ? RebuildProgress(position: rebuildPosition, eventsPerSecond: rate.eventsPerSecond,
                               etaSeconds: rate.eta(from: rebuildPosition, to: head))
             : nil
-        return ProjectionStatus(name: name, version: projector.version, state: phase, position: position,
+        return ProjectionStatus(name: name, version: projector.version, servedVersion: servedVersion,
+                                state: phase, position: position,
                                 head: head, lagEvents: lag, lagSeconds: lagSeconds, rebuild: progress,
                                 error: failure)
     }

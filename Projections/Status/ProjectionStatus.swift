@@ -33,8 +33,11 @@ public struct RebuildProgress: Sendable, Hashable {
 /// recorded-at of event `position + 1`), 0 when at the head.
 public struct ProjectionStatus: Sendable, Hashable {
     public var name: String
-    /// The projector's version (the served file may be older while rebuilding).
+    /// The projector's version.
     public var version: Int
+    /// The version of the file that answers queries (older than `version` while rebuilding
+    /// after a version change).
+    public var servedVersion: Int
     public var state: ProjectionState
     public var position: UInt64
     public var head: UInt64

@@ -2,16 +2,11 @@ import EventLog
 
 /// Events per second over a sliding window of the last few (time, position) samples, and the
 /// time left to reach a target at that rate. A value type fed by its single owner.
-struct RateMeter: Sendable, Hashable {
+struct RateMeter: Sendable {
     private var samples: [(time: Int64, position: UInt64)] = []
     let window: Int
 
     init(window: Int = 16) { self.window = max(2, window) }
-
-    static func == (a: RateMeter, b: RateMeter) -> Bool {
-        a.samples.map(\.time) == b.samples.map(\.time) && a.samples.map(\.position) == b.samples.map(\.position)
-    }
-    func hash(into h: inout Hasher) { h.combine(samples.count) }
 
     mutating func record(position: UInt64, at time: Timestamp) {
         samples.append((time.microsecondsSinceEpoch, position))

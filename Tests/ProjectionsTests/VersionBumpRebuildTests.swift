@@ -23,6 +23,7 @@ import Testing
         var status = try runner.status(of: "stream-counts")
         #expect(status.state == .rebuilding)
         #expect(status.version == 2)
+        #expect(status.servedVersion == 1)
         #expect(status.position == head)
         #expect(status.rebuild?.position == 0)
         #expect(store.exists("stream-counts.rebuild.sqlite"))
@@ -65,6 +66,7 @@ import Testing
         status = try runner.status(of: "stream-counts")
         #expect(status.rebuild == nil)
         #expect(status.state == .live)
+        #expect(status.servedVersion == 2)
         await runner.stop()
 
         // The swapped file is the projection now: reopening with version 2 does not rebuild.
