@@ -15,9 +15,9 @@ import GRDB
 /// let runner = try ProjectionRunner(log: log, directory: "data/projections",
 ///                                   projectors: [MembersByNeighbourhood()])
 /// runner.start()
-/// let result = try await app.handle(command)              // appends, returns the position
-/// let members = try await runner.read("members-by-neighbourhood", atLeast: result.position) { db in
-///     try Row.fetchAll(db, sql: "SELECT * FROM members")
+/// let result = try await log.append(stream: "member-42", expectedVersion: .noStream, events: events)
+/// let members = try await runner.read("members-by-neighbourhood", atLeast: result.head.position) { db in
+///     try String.fetchAll(db, sql: "SELECT id FROM members WHERE neighbourhood = ?", arguments: ["Wyck"])
 /// }
 /// await runner.stop()
 /// ```
