@@ -7,6 +7,7 @@ import Testing
 /// set; use a release build: `PROJECTIONS_BENCH_EVENTS=1000000 swift test -c release --filter ThroughputBenchmark`.
 @Suite struct ThroughputBenchmark {
     static let events = Int(ProcessInfo.processInfo.environment["PROJECTIONS_BENCH_EVENTS"] ?? "") ?? 0
+    static let batchSize = Int(ProcessInfo.processInfo.environment["PROJECTIONS_BENCH_BATCH"] ?? "") ?? 1000
 
     @Test(.enabled(if: events > 0)) func catchUpThroughput() async throws {
         let store = TestStore()
@@ -31,13 +32,14 @@ import Testing
             ("3 statements per event", StreamCountProjector()),
         ]
         for (label, projector) in projectors {
-            let runner = try ProjectionRunner(log: log, directory: store.projections, projectors: [projector])
+            let runner = try ProjectionRunner(log: log, directory: store.projections, projectors: [projector],
+                                              options: .init(batchSize: Self.batchSize))
             let start = ContinuousClock.now
             runner.start()
             try await runner.waitUntil(projector.name, reached: head, timeout: .seconds(3600))
             let elapsed = ContinuousClock.now - start
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-            print("catch-up \(label): \(head) events in \(String(format: "%.2f", seconds)) s = \(Int(Double(head) / seconds)) events/s")
+            print("catch-up \(label), batches of \(Self.batchSize): \(head) events in \(String(format: "%.2f", seconds)) s = \(Int(Double(head) / seconds)) events/s")
             await runner.stop()
         }
         try log.close()
