@@ -79,9 +79,9 @@ extension ProjectionWorker {
 
     func status() -> ProjectionStatus {
         let s = state.withLock { s in
-            (s.mainPosition, s.phase, s.failure, s.rebuild != nil, s.rebuildPosition, s.rate, s.mainVersion)
+            (s.mainPosition, s.phase, s.failure, s.rebuild != nil, s.rebuildPosition, s.rate, s.mainVersion, s.catchUpRate)
         }
-        let (position, phase, failure, rebuilding, rebuildPosition, rate, servedVersion) = s
+        let (position, phase, failure, rebuilding, rebuildPosition, rate, servedVersion, catchUpRate) = s
         let head = log.head().position
         let lag = head > position ? head - position : 0
         var lagSeconds = 0.0
@@ -97,9 +97,12 @@ extension ProjectionWorker {
             ? RebuildProgress(position: rebuildPosition, eventsPerSecond: rate.eventsPerSecond,
                               etaSeconds: rate.eta(from: rebuildPosition, to: head))
             : nil
+        let catchingUp = phase == .catchingUp
         return ProjectionStatus(name: name, version: projector.version, servedVersion: servedVersion,
                                 state: phase, position: position,
-                                head: head, lagEvents: lag, lagSeconds: lagSeconds, rebuild: progress,
-                                error: failure)
+                                head: head, lagEvents: lag, lagSeconds: lagSeconds,
+                                eventsPerSecond: catchingUp ? catchUpRate.eventsPerSecond : nil,
+                                etaSeconds: catchingUp ? catchUpRate.eta(from: position, to: head) : nil,
+                                rebuild: progress, error: failure)
     }
 }

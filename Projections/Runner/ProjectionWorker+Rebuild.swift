@@ -52,6 +52,7 @@ extension ProjectionWorker {
             return try ProjectionDatabase.open(path: files.main, projector: projector, readers: readers)
         }
         let head = log.head().position
+        let now = options.clock()
         let (waiters, readersWaiting) = state.withLock { s in
             s.main = db
             s.rebuild = nil
@@ -59,6 +60,8 @@ extension ProjectionWorker {
             s.mainVersion = meta.version
             s.rebuildPosition = 0
             s.rate.reset()
+            s.catchUpRate.reset()
+            s.catchUpRate.record(position: meta.position, at: now)
             s.phase = meta.position >= head ? .live : .catchingUp
             defer { s.readersWaitingForSwap = [] }
             return (s.waiters.reached(meta.position), s.readersWaitingForSwap)

@@ -23,7 +23,10 @@ final class ProjectionWorker: Sendable {
         var rebuildRequested = false
         var phase: ProjectionState
         var failure: String?
+        /// Progress of the rebuild file.
         var rate = RateMeter()
+        /// Progress of the serving file while it catches up.
+        var catchUpRate = RateMeter()
         var waiters = PositionWaiters()
         var readersWaitingForSwap: [CheckedContinuation<Void, Never>] = []
         var task: Task<Void, Never>?
@@ -47,9 +50,10 @@ final class ProjectionWorker: Sendable {
             lock.release()
             throw error
         }
-        if state.withLock({ $0.rebuild != nil }) {
-            let now = options.clock()
-            state.withLock { $0.rate.record(position: $0.rebuildPosition, at: now) }
+        let now = options.clock()
+        state.withLock { s in
+            s.catchUpRate.record(position: s.mainPosition, at: now)
+            if s.rebuild != nil { s.rate.record(position: s.rebuildPosition, at: now) }
         }
     }
 
@@ -188,6 +192,7 @@ final class ProjectionWorker: Sendable {
                 return []
             }
             s.mainPosition = through
+            s.catchUpRate.record(position: through, at: now)
             if through >= head, s.phase == .catchingUp { s.phase = .live }
             return s.waiters.reached(through)
         }

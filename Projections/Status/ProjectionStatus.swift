@@ -43,6 +43,10 @@ public struct ProjectionStatus: Sendable, Hashable {
     public var head: UInt64
     public var lagEvents: UInt64
     public var lagSeconds: Double
+    /// While catching up: events applied per second over the last few batches (nil until two
+    /// batches are done), and seconds until the head at that rate.
+    public var eventsPerSecond: Double?
+    public var etaSeconds: Double?
     /// Present while rebuilding.
     public var rebuild: RebuildProgress?
     /// Why the projection failed, when `state == .failed`.

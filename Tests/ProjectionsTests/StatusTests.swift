@@ -1,4 +1,5 @@
 import EventLog
+import Synchronization
 import Testing
 @testable import Projections
 
@@ -47,6 +48,33 @@ import Testing
         try log.close()
     }
 
+    @Test func catchingUpReportsARateAndAnETA() async throws {
+        let store = TestStore()
+        defer { store.remove() }
+        let log = try store.openLog()
+        let head = try await appendEvents(log, count: 1000)
+        // Each reading of the runner's clock is one second later than the previous one.
+        let ticks = TickingClock()
+        let gate = Gate()
+        let runner = try ProjectionRunner(log: log, directory: store.projections,
+                                          projectors: [GatedProjector(version: 1, gate: gate, at: 250)],
+                                          options: .init(batchSize: 100, maxBatchDuration: .seconds(3600),
+                                                         clock: { ticks.now() }))
+        runner.start()
+        await gate.waitUntilReached()
+        // Clock readings: open (position 0), batch to 100, batch to 200: 200 events in 2 s.
+        let status = try runner.status(of: "stream-counts")
+        gate.open()
+        #expect(status.state == .catchingUp)
+        #expect(status.position == 200)
+        #expect(status.eventsPerSecond == 100)
+        #expect(status.etaSeconds == Double(head - 200) / 100)
+        try await runner.waitUntil("stream-counts", reached: head)
+        #expect(try runner.status(of: "stream-counts").eventsPerSecond == nil)  // live
+        await runner.stop()
+        try log.close()
+    }
+
     @Test func rebuildReportsItsOwnPositionRateAndETA() throws {
         var meter = RateMeter()
         #expect(meter.eventsPerSecond == nil)
@@ -76,5 +104,16 @@ import Testing
                                      projectors: [StreamCountProjector(name: "../escape")])
         }
         try log.close()
+    }
+}
+
+/// A clock that moves one second forward at every reading.
+final class TickingClock: Sendable {
+    private let seconds = Mutex<Int64>(1_800_000_000)
+    func now() -> Timestamp {
+        Timestamp(microsecondsSinceEpoch: seconds.withLock { s in
+            s += 1
+            return s * 1_000_000
+        })
     }
 }
