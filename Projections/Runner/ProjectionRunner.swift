@@ -110,6 +110,14 @@ public final class ProjectionRunner: Sendable {
         try worker(name).requestRebuild()
     }
 
+    /// Resumes a `failed` projection from its last checkpoint (after fixing a transient cause
+    /// such as a full disk). A projector that throws again fails again at the same event.
+    /// - Throws: `.failed` when it failed mid-swap (restart the runner), `.stopped`,
+    ///   `.unknownProjection`.
+    public func retry(_ name: String) throws {
+        try worker(name).retry()
+    }
+
     /// A snapshot of every projection, in the order the projectors were given.
     public func status() -> [ProjectionStatus] {
         names.map { workers[$0]!.status() }

@@ -36,6 +36,7 @@ extension ProjectionWorker {
     /// 4. the new file is opened and waiting reads proceed on it.
     func swap() async throws {
         guard let fresh = state.withLock({ $0.rebuild }) else { return }
+        fresh.retired.store(true, ordering: .releasing)
         try await offload { try fresh.closeForRename() }
         // `rebuild` stays set until the new file is installed: status keeps saying rebuilding.
         let old = state.withLock { s in

@@ -142,6 +142,23 @@ final class ProjectionWorker: Sendable {
         t?.cancel()
     }
 
+    /// Restarts the loop of a failed projection from its last checkpoint. Nothing happens
+    /// unless the state is `failed`.
+    /// - Throws: `.failed` when the failure came in the middle of a swap (restart the runner:
+    ///   opening the files finishes the swap), `.stopped`.
+    func retry() throws {
+        try state.withLock { s throws(ProjectionError) in
+            if s.stopped { throw .stopped(projection: name) }
+            guard s.phase == .failed else { return }
+            if s.main == nil || s.rebuild?.retired.load(ordering: .acquiring) == true {
+                throw .failed(projection: name, reason: "it failed while swapping in a rebuild; restart the runner to finish the swap")
+            }
+            s.failure = nil
+            s.phase = s.rebuild == nil ? .catchingUp : .rebuilding
+            s.task = Task { [self] in await run() }
+        }
+    }
+
     func requestRebuild() {
         state.withLock { $0.rebuildRequested = true }
         poke()

@@ -79,4 +79,24 @@ import Testing
         await runner.stop()
         try log.close()
     }
+
+    @Test func givenATransientFailure_whenRetried_thenTheProjectionResumesFromItsCheckpoint() async throws {
+        let store = TestStore()
+        defer { store.remove() }
+        let log = try store.openLog()
+        let head = try await appendEvents(log, count: 400)
+        let runner = try ProjectionRunner(log: log, directory: store.projections, projectors: [FlakyProjector(failAt: 150)],
+                                          options: .init(batchSize: 100, maxBatchDuration: .seconds(3600)))
+        try runner.retry("stream-counts")  // not failed: nothing happens
+        runner.start()
+        await #expect(throws: ProjectionError.self) { try await runner.waitUntil("stream-counts", reached: head) }
+        #expect(try runner.status(of: "stream-counts").position == 100)
+        try runner.retry("stream-counts")
+        let s = try await snapshot(runner, atLeast: head)
+        #expect(s.applied == Int(head))
+        #expect(s.streams == (try countsInLog(log)).streams)
+        #expect(try runner.status(of: "stream-counts").error == nil)
+        await runner.stop()
+        try log.close()
+    }
 }

@@ -1,6 +1,7 @@
 import Dispatch
 import EventLog
 import Foundation
+import Synchronization
 @testable import Projections
 
 struct Boom: Error, CustomStringConvertible {
@@ -82,4 +83,24 @@ struct OnlyBProjector: Projector {
         insert.setUncheckedArguments([Int64(event.position), event.stream])
         try insert.execute()
     }
+}
+
+/// A `StreamCountProjector` that throws the first time it meets `failAt` only.
+struct FlakyProjector: Projector {
+    let base = StreamCountProjector()
+    let failAt: UInt64
+    let failed = OnceFlag()
+    var name: String { base.name }
+    var version: Int { base.version }
+    func registerMigrations(in migrator: inout DatabaseMigrator) { base.registerMigrations(in: &migrator) }
+    func apply(_ event: borrowing EventView, _ db: Database) throws {
+        if event.position == failAt, failed.setFirstTime() { throw Boom(position: failAt) }
+        try base.apply(event, db)
+    }
+}
+
+/// True the first time only.
+final class OnceFlag: Sendable {
+    private let set = Atomic<Bool>(false)
+    func setFirstTime() -> Bool { !set.exchange(true, ordering: .relaxed) }
 }
