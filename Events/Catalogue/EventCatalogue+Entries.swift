@@ -3,7 +3,7 @@
 import EventLog
 
 extension EventCatalogue {
-    /// Every event type this build can read, current versions.
+    /// Every event type this build can read, current versions; the index is the type's catalogue index.
     public static let entries: [Entry] = [
         Entry(MemberRegistered.self),
         Entry(MemberRegistryVerified.self),
@@ -38,4 +38,47 @@ extension EventCatalogue {
         Entry(TrainingHoursRecorded.self),
         Entry(ProgrammeReportIssued.self),
     ]
+
+    /// `entries[i].schemaVersion`, without copying entries on the hot path.
+    static let currentVersions: [UInt32] = [1, 1, 1, 1, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]
+
+    /// Decodes a current-version payload of the type with catalogue index `index`.
+    static func decodeCurrent(index: Int, payload: UnsafeRawBufferPointer) throws -> DomainEvent {
+        var r = ProtoReader(payload)
+        switch index {
+        case 0: return .member(.registered(try MemberRegistered(from: &r)))
+        case 1: return .member(.registryVerified(try MemberRegistryVerified(from: &r)))
+        case 2: return .member(.profileUpdated(try MemberProfileUpdated(from: &r)))
+        case 3: return .member(.skillsDeclared(try MemberSkillsDeclared(from: &r)))
+        case 4: return .member(.rateSet(try MemberRateSet(from: &r)))
+        case 5: return .member(.availabilityChanged(try MemberAvailabilityChanged(from: &r)))
+        case 6: return .member(.targetGroupsDeclared(try MemberTargetGroupsDeclared(from: &r)))
+        case 7: return .member(.targetGroupsWithdrawn(try MemberTargetGroupsWithdrawn(from: &r)))
+        case 8: return .member(.membershipEnded(try MembershipEnded(from: &r)))
+        case 9: return .member(.erased(try MemberErased(from: &r)))
+        case 10: return .consortium(.formed(try ConsortiumFormed(from: &r)))
+        case 11: return .consortium(.memberAdded(try ConsortiumMemberAdded(from: &r)))
+        case 12: return .consortium(.memberRemoved(try ConsortiumMemberRemoved(from: &r)))
+        case 13: return .consortium(.leadChanged(try ConsortiumLeadChanged(from: &r)))
+        case 14: return .consortium(.dissolved(try ConsortiumDissolved(from: &r)))
+        case 15: return .tender(.published(try TenderPublished(from: &r)))
+        case 16: return .tender(.amended(try TenderAmended(from: &r)))
+        case 17: return .tender(.participantInvited(try ParticipantInvited(from: &r)))
+        case 18: return .tender(.bidSubmitted(try BidSubmitted(from: &r)))
+        case 19: return .tender(.bidWithdrawn(try BidWithdrawn(from: &r)))
+        case 20: return .tender(.submissionClosed(try SubmissionClosed(from: &r)))
+        case 21: return .tender(.bidEvaluated(try BidEvaluated(from: &r)))
+        case 22: return .tender(.awardIntended(try AwardIntended(from: &r)))
+        case 23: return .tender(.awardFinalised(try AwardFinalised(from: &r)))
+        case 24: return .tender(.cancelled(try TenderCancelled(from: &r)))
+        case 25: return .crossBorder(.workRegistered(try CrossBorderWorkRegistered(from: &r)))
+        case 26: return .crossBorder(.a1CertificateRecorded(try A1CertificateRecorded(from: &r)))
+        case 27: return .crossBorder(.workEnded(try CrossBorderWorkEnded(from: &r)))
+        case 28: return .programme(.goalSet(try ProgrammeGoalSet(from: &r)))
+        case 29: return .programme(.activityHeld(try ProgrammeActivityHeld(from: &r)))
+        case 30: return .programme(.trainingHoursRecorded(try TrainingHoursRecorded(from: &r)))
+        case 31: return .programme(.reportIssued(try ProgrammeReportIssued(from: &r)))
+        default: preconditionFailure("catalogue index \(index) out of range")
+        }
+    }
 }

@@ -10,8 +10,8 @@ import Foundation
 ///         ...
 ///     }
 ///
-/// Decoding a current-version payload allocates only what the event holds (its Strings and
-/// arrays); an older version is first upcast (`UpcasterRegistry.standard`), a newer one or an
+/// Decoding a current-version payload allocates only what the event holds (one box for the
+/// event, its Strings longer than 15 bytes and its arrays); an older version is first upcast (`UpcasterRegistry.standard`), a newer one or an
 /// unknown type throws `EventDecodingError`.
 public enum EventCatalogue {
     /// One event type.
@@ -20,8 +20,6 @@ public enum EventCatalogue {
         /// The version this build writes and decodes directly.
         public let schemaVersion: UInt32
         public let aggregate: AggregateKind
-        /// Decodes a payload of exactly `schemaVersion`.
-        public let decode: @Sendable (UnsafeRawBufferPointer) throws -> DomainEvent
         /// Parses the canonical JSON form (`JSONSerialization` output).
         public let fromJSON: @Sendable (Any, JSONContext) throws -> DomainEvent
 
@@ -29,7 +27,6 @@ public enum EventCatalogue {
             typeName = E.typeName
             schemaVersion = E.schemaVersion
             aggregate = E.aggregate
-            decode = { try E(payload: $0).domainEvent }
             fromJSON = { try E.fromJSON($0, path: "$", context: $1).domainEvent }
         }
     }
@@ -49,17 +46,20 @@ public enum EventCatalogue {
 
     /// Decodes a payload of `type` written with `schemaVersion`.
     public static func decode(type: String, schemaVersion: UInt32, payload: UnsafeRawBufferPointer) throws -> DomainEvent {
-        guard let e = entry(named: type) else { throw EventDecodingError.unknownType(type) }
-        return try decode(e, schemaVersion: schemaVersion, payload: payload)
+        var name = type
+        guard let i = name.withUTF8({ index.find(UnsafeRawBufferPointer($0)) }) else {
+            throw EventDecodingError.unknownType(type)
+        }
+        return try decode(index: i, schemaVersion: schemaVersion, payload: payload)
     }
 
     /// Decodes a payload whose type name is given as UTF-8 bytes (e.g. `EventView.typeBytes`).
     public static func decode(typeBytes: UnsafeRawBufferPointer, schemaVersion: UInt32,
                               payload: UnsafeRawBufferPointer) throws -> DomainEvent {
-        guard let e = entry(typeBytes: typeBytes) else {
+        guard let i = index.find(typeBytes) else {
             throw EventDecodingError.unknownType(String(decoding: typeBytes, as: UTF8.self))
         }
-        return try decode(e, schemaVersion: schemaVersion, payload: payload)
+        return try decode(index: i, schemaVersion: schemaVersion, payload: payload)
     }
 
     /// Decodes a recorded event's payload.
@@ -69,14 +69,17 @@ public enum EventCatalogue {
         }
     }
 
-    static func decode(_ e: Entry, schemaVersion: UInt32, payload: UnsafeRawBufferPointer) throws -> DomainEvent {
-        if schemaVersion == e.schemaVersion { return try e.decode(payload) }
-        guard schemaVersion < e.schemaVersion else {
-            throw EventDecodingError.newerSchemaVersion(type: e.typeName, version: schemaVersion, known: e.schemaVersion)
+    @inline(__always)
+    static func decode(index i: Int, schemaVersion: UInt32, payload: UnsafeRawBufferPointer) throws -> DomainEvent {
+        let current = currentVersions[i]
+        if schemaVersion == current { return try decodeCurrent(index: i, payload: payload) }
+        let e = entries[i]
+        guard schemaVersion < current else {
+            throw EventDecodingError.newerSchemaVersion(type: e.typeName, version: schemaVersion, known: current)
         }
-        let current = try UpcasterRegistry.standard.upcast(type: e.typeName, payload: Array(payload),
-                                                           from: schemaVersion, to: e.schemaVersion)
-        return try current.withUnsafeBytes { try e.decode($0) }
+        let upcast = try UpcasterRegistry.standard.upcast(type: e.typeName, payload: Array(payload),
+                                                          from: schemaVersion, to: current)
+        return try upcast.withUnsafeBytes { try decodeCurrent(index: i, payload: $0) }
     }
 
     /// Parses an event's canonical JSON payload (see `DomainEvent.canonicalJSON`), always of the
@@ -93,7 +96,7 @@ public enum EventCatalogue {
     }
 }
 
-/// Finds a type name's entry index from its UTF-8 bytes: open addressing on FNV-1a, no
+/// Finds a type name's entry index from its UTF-8 bytes: open addressing on a cheap hash, no
 /// allocation per lookup.
 struct TypeNameIndex: Sendable {
     private let names: [[UInt8]]
@@ -117,10 +120,19 @@ struct TypeNameIndex: Sendable {
         self.slots = slots
     }
 
+    /// Length, first and last 8 bytes mixed; collisions are resolved by comparing the bytes.
     static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in bytes { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
-        return h
+        let n = bytes.count
+        var h = UInt64(n) &* 0x9E37_79B9_7F4A_7C15
+        if n >= 8 {
+            h ^= bytes.loadUnaligned(fromByteOffset: 0, as: UInt64.self)
+            h = (h ^ (h >> 29)) &* 0xBF58_476D_1CE4_E5B9
+            h ^= bytes.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+        } else {
+            for b in bytes { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+        }
+        h = (h ^ (h >> 31)) &* 0x94D0_49BB_1331_11EB
+        return h ^ (h >> 32)
     }
 
     func find(_ bytes: UnsafeRawBufferPointer) -> Int? {

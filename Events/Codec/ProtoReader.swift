@@ -6,7 +6,8 @@ import Foundation
 /// Reads field keys with `nextField()` and then exactly one value of the announced wire type
 /// (or `skip`). Nothing is copied except what a value needs (Strings, byte arrays). The buffer
 /// must outlive the reader. Every read is bounds-checked and throws `ProtoDecodingError` on
-/// damaged input; it never traps.
+/// damaged input; it never traps. Invalid UTF-8 in a string field is repaired (U+FFFD), not
+/// refused.
 public struct ProtoReader {
     @usableFromInline let base: UnsafeRawPointer
     @usableFromInline var index: Int
@@ -52,16 +53,23 @@ public struct ProtoReader {
     }
 
     /// Reads a base-128 varint.
-    @inlinable public mutating func readVarint() throws -> UInt64 {
-        guard index < end else { throw ProtoDecodingError.truncated }
-        var byte = base.load(fromByteOffset: index, as: UInt8.self)
-        index &+= 1
-        if byte < 0x80 { return UInt64(byte) }
-        var result = UInt64(byte & 0x7F)
-        var shift: UInt64 = 7
+    @inlinable @inline(__always) public mutating func readVarint() throws -> UInt64 {
+        if index < end {
+            let byte = base.load(fromByteOffset: index, as: UInt8.self)
+            if byte < 0x80 {
+                index &+= 1
+                return UInt64(byte)
+            }
+        }
+        return try readMultiByteVarint()
+    }
+
+    @inline(never) @usableFromInline mutating func readMultiByteVarint() throws -> UInt64 {
+        var result: UInt64 = 0
+        var shift: UInt64 = 0
         while true {
             guard index < end else { throw ProtoDecodingError.truncated }
-            byte = base.load(fromByteOffset: index, as: UInt8.self)
+            let byte = base.load(fromByteOffset: index, as: UInt8.self)
             index &+= 1
             if shift == 63 && byte > 1 { throw ProtoDecodingError.malformedVarint }
             result |= UInt64(byte & 0x7F) << shift
@@ -117,8 +125,18 @@ public struct ProtoReader {
     @inlinable public mutating func string(_ wire: WireType) throws -> String {
         String(decoding: try bytesBuffer(wire), as: UTF8.self)
     }
+    /// NL, BE and DE are the common case: they reuse constant strings (no UTF-8 validation).
     @inlinable public mutating func country(_ wire: WireType) throws -> CountryCode {
-        CountryCode(rawValue: try string(wire))
+        let b = try bytesBuffer(wire)
+        if b.count == 2 {
+            switch b.loadUnaligned(as: UInt16.self).littleEndian {
+            case 0x4C4E: return .nl  // "NL"
+            case 0x4542: return .be  // "BE"
+            case 0x4544: return .de  // "DE"
+            default: break
+            }
+        }
+        return CountryCode(rawValue: String(decoding: b, as: UTF8.self))
     }
     /// A UUID as 16 raw bytes (RFC 4122 byte order); no text parsing.
     @inlinable public mutating func uuid(_ wire: WireType) throws -> UUID {
@@ -140,9 +158,21 @@ public struct ProtoReader {
 
     // MARK: repeated varints (packed or not, both accepted)
 
+    /// The number of varints in the rest of a packed field (bytes without the continuation bit).
+    @inlinable var varintCount: Int {
+        var n = 0
+        var i = index
+        while i < end {
+            if base.load(fromByteOffset: i, as: UInt8.self) < 0x80 { n += 1 }
+            i += 1
+        }
+        return n
+    }
+
     @inlinable public mutating func appendUint32s(_ wire: WireType, to array: inout [UInt32]) throws {
         if wire == .lengthDelimited {
             var sub = ProtoReader(try readLengthDelimited())
+            array.reserveCapacity(array.count + sub.varintCount)
             while !sub.isAtEnd { array.append(UInt32(truncatingIfNeeded: try sub.readVarint())) }
         } else {
             array.append(try uint32(wire))
@@ -152,6 +182,7 @@ public struct ProtoReader {
     @inlinable public mutating func appendEnums<E: ProtoEnum>(_ wire: WireType, to array: inout [E]) throws {
         if wire == .lengthDelimited {
             var sub = ProtoReader(try readLengthDelimited())
+            array.reserveCapacity(array.count + sub.varintCount)
             while !sub.isAtEnd { array.append(try sub.enumValue(.varint, as: E.self)) }
         } else {
             array.append(try enumValue(wire, as: E.self))

@@ -3,7 +3,9 @@
 import EventLog
 
 /// Every event of the Consortium aggregate (Members bidding together; stream `consortium-{consortiumId}`).
-public enum ConsortiumEvent: Sendable, Hashable {
+///
+/// Indirect: each event is boxed once, so `DomainEvent` values are pointer-sized and cheap to move through decoding, arrays and folds.
+public indirect enum ConsortiumEvent: Sendable, Hashable {
     /// Members formed a consortium (combinatie) with one lead (penvoerder).
     case formed(ConsortiumFormed)
     /// A member joined the consortium.

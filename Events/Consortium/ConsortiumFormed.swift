@@ -60,7 +60,9 @@ extension ConsortiumFormed {
             case 3: scope = try r.enumValue(wire, as: ConsortiumScope.self)
             case 4: tenderId = try r.uuid(wire)
             case 5: leadMemberId = try r.uuid(wire)
-            case 6: members.append(try r.message(wire, as: ConsortiumMembership.self))
+            case 6:
+                if members.isEmpty { members.reserveCapacity(4) }
+                members.append(try r.message(wire, as: ConsortiumMembership.self))
             default: try r.skip(wire)
             }
         }

@@ -3,7 +3,9 @@
 import EventLog
 
 /// Every event of the CrossBorderAssignment aggregate (A YouRegion registration of work across a border; stream `xborder-{assignmentId}`).
-public enum CrossBorderEvent: Sendable, Hashable {
+///
+/// Indirect: each event is boxed once, so `DomainEvent` values are pointer-sized and cheap to move through decoding, arrays and folds.
+public indirect enum CrossBorderEvent: Sendable, Hashable {
     /// A member registered work across a border.
     case workRegistered(CrossBorderWorkRegistered)
     /// The state of the A1 certificate (applicable social security) was recorded.

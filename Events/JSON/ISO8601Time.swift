@@ -1,7 +1,8 @@
 import EventLog
 
 /// The canonical text form of a `Timestamp`: `YYYY-MM-DDTHH:MM:SS.ffffffZ` (UTC, always six
-/// fractional digits). Parsing also accepts no or fewer fractional digits.
+/// fractional digits), the same text as `Timestamp.description` but without Foundation or
+/// `gmtime`. Parsing also accepts no or fewer fractional digits.
 public enum ISO8601Time {
     public static func format(_ t: Timestamp) -> [UInt8] {
         let us = t.microsecondsSinceEpoch

@@ -3,7 +3,9 @@
 import EventLog
 
 /// Every event of the Member aggregate (A freelancer in the register; stream `member-{memberId}`).
-public enum MemberEvent: Sendable, Hashable {
+///
+/// Indirect: each event is boxed once, so `DomainEvent` values are pointer-sized and cheap to move through decoding, arrays and folds.
+public indirect enum MemberEvent: Sendable, Hashable {
     /// A freelancer joined the register.
     case registered(MemberRegistered)
     /// A registry id of the member was checked against its register.

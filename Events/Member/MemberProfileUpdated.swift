@@ -63,10 +63,16 @@ extension MemberProfileUpdated {
             case 1: memberId = try r.uuid(wire)
             case 2: headline = try r.string(wire)
             case 3: description = try r.string(wire)
-            case 4: languages.append(try r.string(wire))
-            case 5: serviceBuurten.append(try r.string(wire))
+            case 4:
+                if languages.isEmpty { languages.reserveCapacity(4) }
+                languages.append(try r.string(wire))
+            case 5:
+                if serviceBuurten.isEmpty { serviceBuurten.reserveCapacity(4) }
+                serviceBuurten.append(try r.string(wire))
             case 6: serviceRadiusKm = try r.uint32(wire)
-            case 7: serviceCountries.append(try r.country(wire))
+            case 7:
+                if serviceCountries.isEmpty { serviceCountries.reserveCapacity(4) }
+                serviceCountries.append(try r.country(wire))
             default: try r.skip(wire)
             }
         }

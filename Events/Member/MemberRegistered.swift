@@ -86,11 +86,15 @@ extension MemberRegistered {
             case 3: residenceCountry = try r.country(wire)
             case 4: personal = SealedData(bytes: try r.bytes(wire))
             case 5: tradeName = try r.string(wire)
-            case 6: registryIds.append(try r.message(wire, as: RegistryId.self))
+            case 6:
+                if registryIds.isEmpty { registryIds.reserveCapacity(4) }
+                registryIds.append(try r.message(wire, as: RegistryId.self))
             case 7: vatId = try r.string(wire)
             case 8: postcodeArea = try r.string(wire)
             case 9: buurt = try r.string(wire)
-            case 10: sbiCodes.append(try r.string(wire))
+            case 10:
+                if sbiCodes.isEmpty { sbiCodes.reserveCapacity(4) }
+                sbiCodes.append(try r.string(wire))
             case 11: joinedOn = try r.day(wire)
             default: try r.skip(wire)
             }

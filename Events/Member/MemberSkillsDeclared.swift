@@ -41,8 +41,12 @@ extension MemberSkillsDeclared {
         while let (field, wire) = try r.nextField() {
             switch field {
             case 1: memberId = try r.uuid(wire)
-            case 2: skills.append(try r.string(wire))
-            case 3: cpvInterests.append(try r.string(wire))
+            case 2:
+                if skills.isEmpty { skills.reserveCapacity(4) }
+                skills.append(try r.string(wire))
+            case 3:
+                if cpvInterests.isEmpty { cpvInterests.reserveCapacity(4) }
+                cpvInterests.append(try r.string(wire))
             default: try r.skip(wire)
             }
         }

@@ -15,8 +15,9 @@ import Foundation
 ///     let sealed = try vault.seal(details.encodePayload(), subject: memberId, eventType: "MemberRegistered")
 ///     let plain = try vault.open(sealed, subject: memberId, eventType: "MemberRegistered")  // nil once erased
 ///
-/// Thread-safe; unwrapped keys are cached in memory. Costs: `seal`/`open` ~1-2 µs with a cached
-/// key, the first use of a subject one SQLite lookup, `erase` a VACUUM of the key file.
+/// Thread-safe; unwrapped keys are cached in memory. Costs: `seal`/`open` one AES-GCM operation
+/// once the subject's key is cached, the first use of a subject one SQLite lookup (the first
+/// `seal` also one durable insert), `erase` a VACUUM of the key file.
 public final class PersonalDataVault: @unchecked Sendable {
     // @unchecked: `store` and `cache` are only touched while holding `lock`.
     private let lock = NSLock()

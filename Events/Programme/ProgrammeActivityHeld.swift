@@ -87,9 +87,13 @@ extension ProgrammeActivityHeld {
             case 5: heldOn = try r.day(wire)
             case 6: durationMinutes = try r.uint32(wire)
             case 7: buurt = try r.string(wire)
-            case 8: attendingMemberIds.append(try r.uuid(wire))
+            case 8:
+                if attendingMemberIds.isEmpty { attendingMemberIds.reserveCapacity(4) }
+                attendingMemberIds.append(try r.uuid(wire))
             case 9: externalAttendeeCount = try r.uint32(wire)
-            case 10: partners.append(try r.string(wire))
+            case 10:
+                if partners.isEmpty { partners.reserveCapacity(4) }
+                partners.append(try r.string(wire))
             case 11: crossBorder = try r.bool(wire)
             default: try r.skip(wire)
             }

@@ -3,7 +3,9 @@
 import EventLog
 
 /// Every event of the Programme aggregate (The Maastricht goals programme: goals, activities and reports; stream `goal-{kpiCode}-{period} / activity-{activityId} / report-{reportId}`).
-public enum ProgrammeEvent: Sendable, Hashable {
+///
+/// Indirect: each event is boxed once, so `DomainEvent` values are pointer-sized and cheap to move through decoding, arrays and folds.
+public indirect enum ProgrammeEvent: Sendable, Hashable {
     /// A target was set for one KPI in one period (stream `goal-{kpi}-{period}`).
     case goalSet(ProgrammeGoalSet)
     /// A meetup, training, workshop, advice or matchmaking session took place.

@@ -59,7 +59,9 @@ extension ProgrammeReportIssued {
             case 2: period = try r.string(wire)
             case 3: asOfPosition = try r.uint64(wire)
             case 4: headHash = try r.bytes(wire)
-            case 5: kpiValues.append(try r.message(wire, as: KpiValue.self))
+            case 5:
+                if kpiValues.isEmpty { kpiValues.reserveCapacity(4) }
+                kpiValues.append(try r.message(wire, as: KpiValue.self))
             case 6: contentHash = try r.bytes(wire)
             default: try r.skip(wire)
             }

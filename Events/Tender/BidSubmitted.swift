@@ -64,7 +64,9 @@ extension BidSubmitted {
             case 2: bidId = try r.uuid(wire)
             case 3: try r.appendUint32s(wire, to: &lots)
             case 4: bidder = try r.message(wire, as: PartyRef.self)
-            case 5: participatingMemberIds.append(try r.uuid(wire))
+            case 5:
+                if participatingMemberIds.isEmpty { participatingMemberIds.reserveCapacity(4) }
+                participatingMemberIds.append(try r.uuid(wire))
             case 6: priceCents = try r.int64(wire)
             case 7: priceBasis = try r.enumValue(wire, as: PriceBasis.self)
             default: try r.skip(wire)

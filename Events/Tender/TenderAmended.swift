@@ -65,7 +65,9 @@ extension TenderAmended {
             case 3: description = try r.string(wire)
             case 4: submissionDeadline = try r.timestamp(wire)
             case 5: estimatedValueCents = try r.int64(wire)
-            case 6: lots.append(try r.message(wire, as: Lot.self))
+            case 6:
+                if lots.isEmpty { lots.reserveCapacity(4) }
+                lots.append(try r.message(wire, as: Lot.self))
             case 7: reason = try r.string(wire)
             default: try r.skip(wire)
             }

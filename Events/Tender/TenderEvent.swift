@@ -3,7 +3,9 @@
 import EventLog
 
 /// Every event of the Tender aggregate (A job with its lots, invitations, bids, evaluation and award; stream `tender-{tenderId}`).
-public enum TenderEvent: Sendable, Hashable {
+///
+/// Indirect: each event is boxed once, so `DomainEvent` values are pointer-sized and cheap to move through decoding, arrays and folds.
+public indirect enum TenderEvent: Sendable, Hashable {
     /// A buyer published a job.
     case published(TenderPublished)
     /// The buyer amended an open tender; absent fields are unchanged.

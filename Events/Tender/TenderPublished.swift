@@ -103,7 +103,9 @@ extension TenderPublished {
             case 6: procedure = try r.enumValue(wire, as: ProcedureType.self)
             case 7: estimatedValueCents = try r.int64(wire)
             case 8: mainCpv = try r.string(wire)
-            case 9: lots.append(try r.message(wire, as: Lot.self))
+            case 9:
+                if lots.isEmpty { lots.reserveCapacity(4) }
+                lots.append(try r.message(wire, as: Lot.self))
             case 10: submissionDeadline = try r.timestamp(wire)
             case 11: awardCriterion = try r.enumValue(wire, as: AwardCriterion.self)
             case 12: participationRule = try r.enumValue(wire, as: ParticipationRule.self)

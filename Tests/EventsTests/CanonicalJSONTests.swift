@@ -76,6 +76,7 @@ import Testing
             let t = Timestamp(microsecondsSinceEpoch: us)
             let text = String(decoding: ISO8601Time.format(t), as: UTF8.self)
             #expect(ISO8601Time.parse(text) == t, "\(text)")
+            #expect(text == t.description, "the same text as the log's own Timestamp.description")
         }
         #expect(String(decoding: ISO8601Time.format(Timestamp(microsecondsSinceEpoch: -1)), as: UTF8.self) == "1969-12-31T23:59:59.999999Z")
         #expect(ISO8601Time.parse("2026-04-29T10:00:00Z") == Timestamp(microsecondsSinceEpoch: 1_777_456_800_000_000))

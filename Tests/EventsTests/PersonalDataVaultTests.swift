@@ -128,6 +128,10 @@ import Testing
         #expect(closed.contains(#""personal":{"sealed":""# + Data(sealed.bytes).base64EncodedString() + #""}"#))
         #expect(try EventCatalogue.parseJSON(type: "MemberRegistered", json: Array(closed.utf8)) == event)
 
+        let (otherVault, _) = try Fixtures.vault()
+        let foreign = try event.canonicalJSON(context: JSONContext(vault: otherVault))
+        #expect(String(decoding: foreign, as: UTF8.self) == closed, "a vault without the subject's key leaves it sealed")
+
         try vault.erase(subject: Fixtures.member)
         let erased = String(decoding: try event.canonicalJSON(context: withVault), as: UTF8.self)
         #expect(erased.contains(#""personal":"erased""#))

@@ -2,6 +2,7 @@
 """Generates the event types of Fabriek from catalogue.py.
 
     python3 tools/events-codegen/generate.py          # writes Events/**, events.proto, CATALOGUE.md
+    python3 tools/events-codegen/generate.py --check  # exits 1 and lists files that are not up to date
 
 Outputs (all marked "generated — do not edit"):
   Events/<Folder>/<Type>.swift          one event or value message: struct, protobuf codec, JSON
@@ -117,8 +118,21 @@ def doc_lines(text, indent=""):
     return "".join(f"{indent}/// {line}\n" if line else f"{indent}///\n" for line in text.split("\n"))
 
 
+CHECK = "--check" in sys.argv
+STALE = []
+
+
 def write(path, text):
     full = os.path.join(OUT, path)
+    if CHECK:
+        try:
+            with open(full) as f:
+                if f.read() == text:
+                    return
+        except FileNotFoundError:
+            pass
+        STALE.append(os.path.relpath(full, ROOT))
+        return
     os.makedirs(os.path.dirname(full), exist_ok=True)
     with open(full, "w") as f:
         f.write(text)
@@ -221,7 +235,8 @@ def gen_codec(name, fs, event):
             fn = "Enum" if t.kind == "enum" else t.kind.capitalize()
             s += f"            case {n}: try r.append{fn}s(wire, to: &{v})\n"
         elif t.repeated:
-            s += f"            case {n}: {v}.append({t.reader_call()})\n"
+            s += (f"            case {n}:\n                if {v}.isEmpty {{ {v}.reserveCapacity(4) }}\n"
+                  f"                {v}.append({t.reader_call()})\n")
         else:
             s += f"            case {n}: {v} = {t.reader_call()}\n"
     s += "            default: try r.skip(wire)\n            }\n        }\n"
@@ -282,8 +297,10 @@ DOMAIN_CASE = {"MemberEvent": "member", "ConsortiumEvent": "consortium", "Tender
 
 def gen_aggregate_enum(agg, enum, folder, stream, doc, events, stage):
     s = HEADER + "\nimport EventLog\n\n"
-    s += doc_lines(f"Every event of the {agg} aggregate ({doc.rstrip('.')}; stream `{stream}`).")
-    s += f"public enum {enum}: Sendable, Hashable {{\n"
+    s += doc_lines(f"Every event of the {agg} aggregate ({doc.rstrip('.')}; stream `{stream}`).\n\n"
+                   "Indirect: each event is boxed once, so `DomainEvent` values are pointer-sized and cheap to "
+                   "move through decoding, arrays and folds.")
+    s += f"public indirect enum {enum}: Sendable, Hashable {{\n"
     for e in events:
         s += f"    /// {e['doc']}\n    case {e['case']}({e['name']})\n"
     s += "\n    /// The stable type name written in the log envelope.\n"
@@ -351,13 +368,21 @@ def gen_domain_event(stage):
 
 
 def gen_entries():
+    allev = [(enum, e) for (agg, enum, folder, stream, doc, events) in AGGREGATES for e in events]
     s = HEADER + "\nimport EventLog\n\nextension EventCatalogue {\n"
-    s += "    /// Every event type this build can read, current versions.\n"
+    s += "    /// Every event type this build can read, current versions; the index is the type's catalogue index.\n"
     s += "    public static let entries: [Entry] = [\n"
-    for (agg, enum, folder, stream, doc, events) in AGGREGATES:
-        for e in events:
-            s += f"        Entry({e['name']}.self),\n"
-    s += "    ]\n}\n"
+    for enum, e in allev:
+        s += f"        Entry({e['name']}.self),\n"
+    s += "    ]\n\n"
+    s += "    /// `entries[i].schemaVersion`, without copying entries on the hot path.\n"
+    s += "    static let currentVersions: [UInt32] = [" + ", ".join(str(e["version"]) for _, e in allev) + "]\n\n"
+    s += "    /// Decodes a current-version payload of the type with catalogue index `index`.\n"
+    s += "    static func decodeCurrent(index: Int, payload: UnsafeRawBufferPointer) throws -> DomainEvent {\n"
+    s += "        var r = ProtoReader(payload)\n        switch index {\n"
+    for i, (enum, e) in enumerate(allev):
+        s += f"        case {i}: return .{DOMAIN_CASE[enum]}(.{e['case']}(try {e['name']}(from: &r)))\n"
+    s += "        default: preconditionFailure(\"catalogue index \\(index) out of range\")\n        }\n    }\n}\n"
     write("Catalogue/EventCatalogue+Entries.swift", s)
 
 
@@ -414,8 +439,7 @@ def gen_proto():
     s += "// ---- retired schema versions (read only, upcast on read)\n\n"
     for (name, version, folder, fields) in LEGACY:
         s += proto_message(f"{name}V{version}", f"{name} schema version {version}.", fields)
-    with open(os.path.join(OUT, "events.proto"), "w") as f:
-        f.write(s)
+    write("events.proto", s)
 
 
 # ----------------------------------------------------------------------------- catalogue
@@ -472,8 +496,7 @@ def gen_catalogue_md():
     s += "\n## Retired schema versions\n\n"
     for (name, version, folder, fields) in LEGACY:
         s += f"### {name} v{version}\n\nRead only; upcast on read to the current version.\n\n" + md_fields(fields)
-    with open(os.path.join(OUT, "CATALOGUE.md"), "w") as f:
-        f.write(s)
+    write("CATALOGUE.md", s)
 
 
 # ----------------------------------------------------------------------------------- main
@@ -500,6 +523,9 @@ def main():
         gen_entries()
         gen_proto()
         gen_catalogue_md()
+    if CHECK and STALE:
+        print("not up to date (run tools/events-codegen/generate.py):\n  " + "\n  ".join(STALE))
+        sys.exit(1)
 
 
 if __name__ == "__main__":

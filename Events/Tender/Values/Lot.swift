@@ -41,7 +41,9 @@ extension Lot {
             switch field {
             case 1: number = try r.uint32(wire)
             case 2: title = try r.string(wire)
-            case 3: buurten.append(try r.string(wire))
+            case 3:
+                if buurten.isEmpty { buurten.reserveCapacity(4) }
+                buurten.append(try r.string(wire))
             case 4: estimatedValueCents = try r.int64(wire)
             default: try r.skip(wire)
             }

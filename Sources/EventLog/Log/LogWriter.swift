@@ -18,6 +18,8 @@ struct AppendRequest: Sendable {
 /// guarded by `condition`. Hence `@unchecked Sendable`.
 final class LogWriter: @unchecked Sendable {
     static let blockTarget = 4096
+    /// Room mapped beyond the segment size, so a commit that overshoots it needs no remap.
+    static let mappingSlack = 4 << 20
     static let indexCheckpointEvents = 2_000_000
 
     private let condition = NSCondition()
@@ -237,14 +239,22 @@ final class LogWriter: @unchecked Sendable {
                 let maybeStored = recentIDs.contains(a.events[0].id)
                     || planned.contains { $0.stream == a.stream && $0.event.id == a.events[0].id }
                 if current > 0 && maybeStored {
-                    match = findStored(a, versions: from...current, state: s, planned: planned, anchored: false)
+                    do {
+                        match = try findStored(a, versions: from...current, state: s, planned: planned, anchored: false)
+                    } catch {
+                        return .refused(error as? LogError ?? .writerFailed(reason: "\(error)"))
+                    }
                 }
             case .noStream, .exact:
                 let n: UInt64
                 if case .exact(let v) = a.expectedVersion { n = v } else { n = 0 }
                 if current != n {
                     if current > n {
-                        match = findStored(a, versions: (n + 1)...current, state: s, planned: planned, anchored: true)
+                        do {
+                            match = try findStored(a, versions: (n + 1)...current, state: s, planned: planned, anchored: true)
+                        } catch {
+                            return .refused(error as? LogError ?? .writerFailed(reason: "\(error)"))
+                        }
                     }
                     if case .none = match {
                         return .refused(.wrongExpectedVersion(stream: a.stream, expected: a.expectedVersion, actual: current))
@@ -318,7 +328,7 @@ final class LogWriter: @unchecked Sendable {
     /// Looks for the events of `a` among the stream's events at `versions` (committed or
     /// accepted earlier in this group). Anchored: they must start at the first of `versions`.
     private static func findStored(_ a: StreamAppend, versions: ClosedRange<UInt64>, state s: LogState,
-                                   planned: [PlannedEvent], anchored: Bool) -> Match {
+                                   planned: [PlannedEvent], anchored: Bool) throws -> Match {
         var existing: [(id: UUID, position: UInt64, version: UInt64)] = []
         let committed = s.index.version(of: a.stream)
         if versions.lowerBound <= committed {
@@ -326,7 +336,7 @@ final class LogWriter: @unchecked Sendable {
                                               through: min(versions.upperBound, committed))
             var v = versions.lowerBound
             for p in positions {
-                try? BatchReader.forEachEvent(in: s, from: p, through: p) { existing.append(($0.id, p, v)) }
+                try BatchReader.forEachEvent(in: s, from: p, through: p) { existing.append(($0.id, p, v)) }
                 v += 1
             }
         }
@@ -383,15 +393,16 @@ final class LogWriter: @unchecked Sendable {
             throw .invalidAppend(field: "events", rule: "one commit must stay below 2 GiB and 65,535 blocks")
         }
 
-        // Start a new segment when this one is full.
+        // Start a new segment when this one is full (the size is a target: a commit is never split).
         let estimate = BatchHeader.size + blocks.count * BatchHeader.blockEntrySize
             + blocks.reduce(0) { $0 + BlockCompressor.bound($1.end - $1.start) }
-            + DictionaryRecord.headerSize + DictionaryRecord.maxSize
+        let worstCase = estimate + DictionaryRecord.headerSize + DictionaryRecord.maxSize
         var newSegment = false
         if batchesInSegment > 0 && writeOffset + estimate > options.segmentSize {
-            try roll(firstPosition: firstPosition, previousHash: head.hash, estimate: estimate, log: log)
+            try roll(firstPosition: firstPosition, previousHash: head.hash, estimate: worstCase, log: log)
             newSegment = true
         }
+        try ensureMapped(upTo: writeOffset + worstCase, log: log)
 
         // Refresh the dictionary from recent content: at a segment start, and while it is small.
         let previousDictionary = (dictionary, dictionaryOffset)
@@ -510,6 +521,16 @@ final class LogWriter: @unchecked Sendable {
         return newHead
     }
 
+    /// Remaps the active segment when a commit would go beyond its mapping (a commit larger than
+    /// the segment size). Readers holding the old mapping keep using it for the bytes they know.
+    private func ensureMapped(upTo end: Int, log: EventLog) throws(LogError) {
+        let current = log.state.withLock { $0.segments[segmentIndex] }
+        guard end > current.capacity else { return }
+        let bigger = try MappedSegment(number: current.number, path: current.path, name: current.name,
+                                       capacity: end + Self.mappingSlack)
+        log.state.withLock { $0.segments[segmentIndex] = bigger }
+    }
+
     /// Seals the current segment and starts the next one with a durable header.
     private func roll(firstPosition: UInt64, previousHash: ChainHash, estimate: Int, log: EventLog) throws(LogError) {
         let number = segmentNumber + 1
@@ -530,7 +551,7 @@ final class LogWriter: @unchecked Sendable {
         let mapped: MappedSegment
         do throws(LogError) {
             mapped = try MappedSegment(number: number, path: path, name: name,
-                                       capacity: max(options.segmentSize, SegmentHeader.size + estimate) + (1 << 20))
+                                       capacity: max(options.segmentSize, SegmentHeader.size + estimate) + Self.mappingSlack)
         } catch {
             close(newFD)
             throw error

@@ -57,7 +57,7 @@ enum Recovery {
                 }
                 break
             }
-            let capacity = isLast ? max(fileLength, options.segmentSize) + (1 << 20) : fileLength
+            let capacity = fileLength
             let segment = try MappedSegment(number: number, path: path, name: name, capacity: capacity)
             let header: SegmentHeader
             do {
@@ -155,13 +155,20 @@ enum Recovery {
             dictionaryLength = segmentDictionary.1
         }
 
+        // The segment appends go to is mapped with room to grow (the last file may have been a
+        // torn roll that was removed above, so this is decided only now).
+        if let last = segments.last, !options.readOnly {
+            segments[segments.count - 1] = try MappedSegment(
+                number: last.number, path: last.path, name: last.name,
+                capacity: max(lengths[lengths.count - 1], options.segmentSize) + LogWriter.mappingSlack)
+        }
         if segments.isEmpty && !options.readOnly {
             let name = MappedSegment.fileName(1)
             let path = segDir + "/" + name
             let header = SegmentHeader(number: 1, firstPosition: 1, previousHash: .zero).encoded()
             try FileIO.writeFileAtomically(path, directory: segDir, bytes: header)
             segments.append(try MappedSegment(number: 1, path: path, name: name,
-                                              capacity: options.segmentSize + (1 << 20)))
+                                              capacity: options.segmentSize + LogWriter.mappingSlack))
             lengths.append(SegmentHeader.size)
         }
 
