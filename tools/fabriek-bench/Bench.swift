@@ -58,8 +58,9 @@ enum Bench {
         let runBaseline = options.stores.contains(SQLiteBaseline.name)
         var fabriek = StoreFigures(), baseline = StoreFigures()
 
-        // Phase groups in turn, both stores in each, so that both meet similar disk conditions;
-        // the fdatasync probe right before the single appends it is compared with.
+        // Phase groups in turn, both stores in each, so that both meet similar disk conditions.
+        // The durable small commits come first and back to back, as their targets compare them
+        // with each other (single with the fdatasync probe, concurrent with single).
         if options.phases.contains(.fsync) {
             Files.settle()
             figures.fdatasyncEPS = try FsyncProbe.appendsPerSecond(directory: directory)
@@ -67,8 +68,6 @@ enum Bench {
         }
         if runFabriek { try await runner.appendSingle(FabriekStore.self, into: &fabriek) }
         if runBaseline { try await runner.appendSingle(SQLiteBaseline.self, into: &baseline) }
-        if runFabriek { try await runner.batchAndReads(FabriekStore.self, into: &fabriek) }
-        if runBaseline { try await runner.batchAndReads(SQLiteBaseline.self, into: &baseline) }
         if runFabriek { try await runner.appendConcurrent(FabriekStore.self, into: &fabriek) }
         if runBaseline { try await runner.appendConcurrent(SQLiteBaseline.self, into: &baseline) }
         if options.phases.contains(.fsync) {
@@ -76,6 +75,8 @@ enum Bench {
             figures.fdatasyncPrezeroedEPS = try FsyncProbe.overwritesPerSecond(directory: directory)
             progress("fdatasync probe, pre-zeroed file: \(Report.format(figures.fdatasyncPrezeroedEPS!, 0)) writes/s (4 KiB each)")
         }
+        if runFabriek { try await runner.batchAndReads(FabriekStore.self, into: &fabriek) }
+        if runBaseline { try await runner.batchAndReads(SQLiteBaseline.self, into: &baseline) }
         figures.fabriek = runFabriek ? fabriek : nil
         figures.baseline = runBaseline ? baseline : nil
 
