@@ -1,13 +1,15 @@
 /// The benchmark's phases, selectable with `--phases`.
 enum Phase: String, CaseIterable, Sendable {
-    /// Raw 4 KiB write + fdatasync loop (top-level `fdatasync_eps`).
+    /// Raw 4 KiB append + fdatasync loop (top-level `fdatasync_eps`), and the same into a
+    /// pre-zeroed file (`fdatasync_prezeroed_eps`, informational).
     case fsync
     /// The first 2,000 events, one durable commit each.
     case single
     /// All events, 1,000 per durable commit. Replay, load, size and open run on this store, so
     /// selecting any of them loads it too.
     case batch
-    /// Raw and typed replay of all events (median of 3 each, or one run when it takes over 5 s).
+    /// Raw and typed replay of all events (median of `--replay-runs`, default 3; a single run
+    /// when it takes over 5 s).
     case replay
     /// 2,000 streams spread over all, p50/p99; the longest stream 20 times.
     case load

@@ -151,9 +151,7 @@ final class SQLiteBaseline: BenchStore {
             guard let kind = WorkloadEventKind(utf8: select.text(3)) else {
                 throw BenchCheckError(description: "baseline: unknown event type '\(select.string(3))' at position \(select.int64(0))")
             }
-            let text = select.text(6)
-            let data = Data(bytes: text.baseAddress!, count: text.count)
-            tally.add(try json.decode(kind, from: data).foldValue)
+            tally.add(try json.decode(kind, from: Data(select.text(6))).foldValue)
         }
         return tally
     }
@@ -164,10 +162,9 @@ final class SQLiteBaseline: BenchStore {
         select.bind(1, stream)
         var rows: [StoredEvent] = []
         while try select.step() {
-            let text = select.text(6)
             rows.append(StoredEvent(position: select.int64(0), stream: select.string(1), version: select.int64(2),
                                     type: select.string(3), eventID: select.string(4), recordedAt: select.int64(5),
-                                    data: Data(bytes: text.baseAddress!, count: text.count)))
+                                    data: Data(select.text(6))))
         }
         var tally = Tally()
         for row in rows {
