@@ -59,7 +59,8 @@ let package = Package(
         .executableTarget(
             name: "fabriek-bench",
             dependencies: ["EventLog", "Events", "CSQLite"],
-            path: "tools/fabriek-bench"
+            path: "tools/fabriek-bench",
+            exclude: ["RESULTS-1M.md"]
         ),
         .executableTarget(
             name: "eventlog-crash-child",

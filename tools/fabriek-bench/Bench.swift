@@ -1,3 +1,4 @@
+import EventLog
 import Foundation
 
 /// The benchmark run: workload, fdatasync probe, the phases for both stores, the report.
@@ -80,6 +81,28 @@ enum Bench {
         figures.fabriek = runFabriek ? fabriek : nil
         figures.baseline = runBaseline ? baseline : nil
 
+        if options.phases.contains(.domain) {
+            let count = figures.workloadEvents
+            progress("domain: writing \(count) domain events")
+            let dir = directory + "/fabriek-domain"
+            try? FileManager.default.removeItem(atPath: dir)
+            let log = try EventLog.open(directory: dir, options: .init(durability: .none))
+            try await DomainWorkload(count: count, seed: 2019).write(to: log)
+            try log.close()
+            let reopened = try EventLog.open(directory: dir, options: .init(readOnly: true))
+            var best = 0.0
+            for _ in 0..<3 {
+                let start = DispatchTime.now().uptimeNanoseconds
+                let (n, _) = try DomainWorkload.replayTyped(reopened)
+                let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+                best = max(best, Double(n) / seconds)
+            }
+            figures.domainReplayTypedEPS = best
+            figures.domainBytesPerEvent = Double(EventLog.bytesOnDisk(dir)) / Double(count)
+            try reopened.close()
+            if !options.keepStores { try? FileManager.default.removeItem(atPath: dir) }
+            progress("domain: typed replay \(Report.format(best, 0)) ev/s")
+        }
         print(Report.markdown(figures))
         if let jsonFile = options.jsonFile {
             try figures.json().write(to: URL(fileURLWithPath: jsonFile))

@@ -39,6 +39,9 @@ struct BenchFigures: Sendable {
     var fdatasyncPrezeroedEPS: Double?
     var fabriek: StoreFigures?
     var baseline: StoreFigures?
+    /// Typed replay of a log of Fabriek's own domain events (goal ≥ 2M events/s).
+    var domainReplayTypedEPS: Double?
+    var domainBytesPerEvent: Double?
 
     /// `{"workload_events": N, "fdatasync_eps": x, "fdatasync_prezeroed_eps": y, "fabriek": {...},
     /// "baseline": {...}}`; a figure that was not measured is `null`.
@@ -55,6 +58,8 @@ struct BenchFigures: Sendable {
             "fdatasync_prezeroed_eps": fdatasyncPrezeroedEPS.map { $0.rounded() } ?? NSNull(),
             "fabriek": object(fabriek),
             "baseline": object(baseline),
+            "domain_replay_typed_eps": domainReplayTypedEPS.map { $0.rounded() } ?? NSNull(),
+            "domain_bytes_per_event": domainBytesPerEvent.map { rounded($0, 1) } ?? NSNull(),
         ]
         return try JSONSerialization.data(withJSONObject: root, options: [.prettyPrinted, .sortedKeys])
     }

@@ -19,6 +19,9 @@ enum Phase: String, CaseIterable, Sendable {
     case open
     /// 64 concurrent appenders, one durable commit per event.
     case concurrent
+    /// A log of Fabriek's own domain events (as many as the workload), replayed into typed
+    /// `DomainEvent`s (top-level `domain_replay_typed_eps`, `domain_bytes_per_event`).
+    case domain
 }
 
 /// Drives a store through the selected phases, each from an empty store, and checks what the

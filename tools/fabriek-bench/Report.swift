@@ -66,6 +66,10 @@ enum Report {
             lines.append("| \(row.label) | \(a.map { format($0, row.decimals) } ?? "—") | \(b.map { format($0, row.decimals) } ?? "—") | \(ratio) | \(row.target) | \(met) |")
         }
         lines.append("")
+        if let d = f.domainReplayTypedEPS {
+            lines.append("Domain log (\(format(Double(f.workloadEvents), 0)) of Fabriek's own events): typed replay \(format(d, 0)) events/s (target ≥ 2,000,000: \(d >= 2_000_000 ? "yes" : "**no**")), \(f.domainBytesPerEvent.map { format($0, 1) } ?? "—") bytes per event on disk.")
+            lines.append("")
+        }
         lines.append("Raw 4 KiB append + fdatasync in the same run (`fdatasync_eps`): \(f.fdatasyncEPS.map { format($0, 0) } ?? "—") appends/s; into a pre-zeroed file: \(f.fdatasyncPrezeroedEPS.map { format($0, 0) } ?? "—") writes/s. Ratio = fabriek ÷ baseline.")
         return lines.joined(separator: "\n")
     }
