@@ -79,6 +79,19 @@ struct ByteReader {
 
     @inline(__always)
     mutating func readVarint() throws(FormatError) -> UInt64 {
+        // Fast path: most varints of the event encoding are one byte.
+        if offset < end {
+            let first = base.load(fromByteOffset: offset, as: UInt8.self)
+            if first < 0x80 {
+                offset += 1
+                return UInt64(first)
+            }
+        }
+        return try readVarintSlow()
+    }
+
+    @inline(never)
+    mutating func readVarintSlow() throws(FormatError) -> UInt64 {
         var result: UInt64 = 0
         var shift: UInt64 = 0
         while true {
