@@ -37,7 +37,7 @@ public struct ProgrammeReportBuilder: Sendable {
             throw ReportError.notACommitEnd(position: position, head: log.head().position)
         }
         let queue = try InMemoryFold.run(ProgrammeKPIProjector(geography: geography, vault: vault), log: log, through: position)
-        var (cells, goals, periods) = try queue.write { db -> ([KPICell], [ProgrammeKPIs.Goal], [KPIPeriod]) in
+        let (computed, goals, computedPeriods) = try queue.write { db -> ([KPICell], [ProgrammeKPIs.Goal], [KPIPeriod]) in
             let goals = try ProgrammeKPIs.goals(db)
             var periods = try KPIDefinitions.periods(db)
             for goal in goals where !periods.contains(where: { $0.label == goal.period }) {
@@ -47,8 +47,8 @@ public struct ProgrammeReportBuilder: Sendable {
             try ProgrammeKPIs.materialize(cells, in: db)
             return (cells, goals, periods)
         }
-        periods.sort { ($0.label == "programme" ? 1 : 0, $0.label) < ($1.label == "programme" ? 1 : 0, $1.label) }
-        cells.sort { ($0.kpi, $0.period, $0.breakdown) < ($1.kpi, $1.period, $1.breakdown) }
+        let periods = computedPeriods.sorted { ($0.label == "programme" ? 1 : 0, $0.label) < ($1.label == "programme" ? 1 : 0, $1.label) }
+        let cells = computed.sorted { ($0.kpi, $0.period, $0.breakdown) < ($1.kpi, $1.period, $1.breakdown) }
         let progress = goals.map { g in
             Report.GoalProgress(kpi: g.kpi, focusArea: g.focusArea, period: g.period,
                                 target: KPICell(kpi: g.kpi, period: g.period, value: g.target, scale: g.scale),

@@ -2,7 +2,8 @@ import EventLog
 import GRDB
 
 /// Computes the YouRegion report as of a position or instant: registrations per quarter of
-/// their start by direction, work country, EMR region and A1 status, plus VER-3. Folds
+/// their start by direction, work country, EMR region and A1 status (VER-3 is in the
+/// programme report). Folds
 /// `YouRegionProjector` over the log prefix in memory; cells under 5 are suppressed.
 public struct YouRegionReportBuilder: Sendable {
     let log: EventLog

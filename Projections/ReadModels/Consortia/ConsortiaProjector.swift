@@ -33,30 +33,30 @@ public struct ConsortiaProjector: Projector {
         switch try event.domainEvent() {
         case .consortium(.formed(let e)):
             let id = String(id: e.consortiumId)
-            try run(db, "INSERT OR IGNORE INTO consortia (consortium_id, name, scope, tender_id, lead_member_id, formed_at) VALUES (?,?,?,?,?,?)",
+            try db.execute(cached: "INSERT OR IGNORE INTO consortia (consortium_id, name, scope, tender_id, lead_member_id, formed_at) VALUES (?,?,?,?,?,?)",
                     [id, e.name, e.scope.rawValue, e.tenderId.map { String(id: $0) }, String(id: e.leadMemberId), event.recordedAt.description])
-            for m in e.members { try run(db, "INSERT OR IGNORE INTO consortium_members VALUES (?,?)", [id, String(id: m.memberId)]) }
+            for m in e.members { try db.execute(cached: "INSERT OR IGNORE INTO consortium_members VALUES (?,?)", [id, String(id: m.memberId)]) }
         case .consortium(.memberAdded(let e)):
-            try run(db, "INSERT OR IGNORE INTO consortium_members VALUES (?,?)", [String(id: e.consortiumId), String(id: e.member.memberId)])
+            try db.execute(cached: "INSERT OR IGNORE INTO consortium_members VALUES (?,?)", [String(id: e.consortiumId), String(id: e.member.memberId)])
         case .consortium(.memberRemoved(let e)):
-            try run(db, "DELETE FROM consortium_members WHERE consortium_id = ? AND member_id = ?", [String(id: e.consortiumId), String(id: e.memberId)])
+            try db.execute(cached: "DELETE FROM consortium_members WHERE consortium_id = ? AND member_id = ?", [String(id: e.consortiumId), String(id: e.memberId)])
         case .consortium(.leadChanged(let e)):
-            try run(db, "UPDATE consortia SET lead_member_id = ? WHERE consortium_id = ?", [String(id: e.leadMemberId), String(id: e.consortiumId)])
+            try db.execute(cached: "UPDATE consortia SET lead_member_id = ? WHERE consortium_id = ?", [String(id: e.leadMemberId), String(id: e.consortiumId)])
         case .consortium(.dissolved(let e)):
-            try run(db, "UPDATE consortia SET status = 'dissolved' WHERE consortium_id = ?", [String(id: e.consortiumId)])
+            try db.execute(cached: "UPDATE consortia SET status = 'dissolved' WHERE consortium_id = ?", [String(id: e.consortiumId)])
         case .tender(.bidSubmitted(let e)):
             let consortium: String? = e.bidder.kind == .consortium ? String(id: e.bidder.id) : nil
             for m in e.participatingMemberIds {
-                try run(db, "INSERT OR IGNORE INTO member_bids (bid_id, member_id, tender_id, consortium_id, lots, price_cents, submitted_at) VALUES (?,?,?,?,?,?,?)",
+                try db.execute(cached: "INSERT OR IGNORE INTO member_bids (bid_id, member_id, tender_id, consortium_id, lots, price_cents, submitted_at) VALUES (?,?,?,?,?,?,?)",
                         [String(id: e.bidId), String(id: m), String(id: e.tenderId), consortium, e.lots.map { String($0) }.joined(separator: ","),
                          e.priceCents, event.recordedAt.description])
             }
         case .tender(.bidWithdrawn(let e)):
-            try run(db, "UPDATE member_bids SET status = 'withdrawn' WHERE bid_id = ?", [String(id: e.bidId)])
+            try db.execute(cached: "UPDATE member_bids SET status = 'withdrawn' WHERE bid_id = ?", [String(id: e.bidId)])
         case .tender(.bidEvaluated(let e)):
-            try run(db, "UPDATE member_bids SET status = ? WHERE bid_id = ? AND status <> 'awarded'", [e.outcome.rawValue, String(id: e.bidId)])
+            try db.execute(cached: "UPDATE member_bids SET status = ? WHERE bid_id = ? AND status <> 'awarded'", [e.outcome.rawValue, String(id: e.bidId)])
         case .tender(.awardIntended(let e)):
-            try run(db, """
+            try db.execute(cached: """
                 UPDATE member_bids SET status = 'awarded',
                     awarded_lots = CASE awarded_lots WHEN '' THEN ?1 ELSE awarded_lots || ',' || ?1 END WHERE bid_id = ?2
                 """, [String(e.lot), String(id: e.bidId)])

@@ -71,66 +71,66 @@ public struct ProgrammeKPIProjector: Projector {
         let q = Quarter.label(event.recordedAt)
         switch try event.domainEvent() {
         case .member(.registered(let e)):
-            try run(db, "INSERT OR REPLACE INTO members (member_id, event_id, joined_q, country, buurt, wijk) VALUES (?,?,?,?,?,?)",
+            try db.execute(cached: "INSERT OR REPLACE INTO members (member_id, event_id, joined_q, country, buurt, wijk) VALUES (?,?,?,?,?,?)",
                     [String(id: e.memberId), id, Quarter.label(e.joinedOn), e.residenceCountry.rawValue, e.buurt,
                      e.buurt.flatMap { geography.wijk(ofBuurt: $0)?.code }])
         case .member(.registryVerified(let e)):
-            try run(db, "UPDATE members SET verified_q = coalesce(verified_q, ?) WHERE member_id = ?", [q, String(id: e.memberId)])
+            try db.execute(cached: "UPDATE members SET verified_q = coalesce(verified_q, ?) WHERE member_id = ?", [q, String(id: e.memberId)])
         case .member(.membershipEnded(let e)):
-            try run(db, "UPDATE members SET ended_q = coalesce(ended_q, ?) WHERE member_id = ?", [Quarter.label(e.endedOn), String(id: e.memberId)])
+            try db.execute(cached: "UPDATE members SET ended_q = coalesce(ended_q, ?) WHERE member_id = ?", [Quarter.label(e.endedOn), String(id: e.memberId)])
             try withdrawTargetGroups(of: e.memberId, in: q, db)
         case .member(.erased(let e)):
-            try run(db, "UPDATE members SET ended_q = coalesce(ended_q, ?) WHERE member_id = ?", [q, String(id: e.memberId)])
+            try db.execute(cached: "UPDATE members SET ended_q = coalesce(ended_q, ?) WHERE member_id = ?", [q, String(id: e.memberId)])
             try withdrawTargetGroups(of: e.memberId, in: q, db)
-            try run(db, "DELETE FROM tg_sealed WHERE member_id = ?", [String(id: e.memberId)])
+            try db.execute(cached: "DELETE FROM tg_sealed WHERE member_id = ?", [String(id: e.memberId)])
         case .member(.targetGroupsDeclared(let e)):
             try withdrawTargetGroups(of: e.memberId, in: q, db)
             guard let details = try open(e.details, of: e.memberId) else { return }
-            for g in Set(details.groups) { try run(db, "INSERT INTO tg_deltas VALUES (?,?,1)", [q, g.rawValue]) }
+            for g in Set(details.groups) { try db.execute(cached: "INSERT INTO tg_deltas VALUES (?,?,1)", [q, g.rawValue]) }
             if details.ageBand == .from55, !details.groups.contains(.age55Plus) {
-                try run(db, "INSERT INTO tg_deltas VALUES (?,?,1)", [q, TargetGroup.age55Plus.rawValue])
+                try db.execute(cached: "INSERT INTO tg_deltas VALUES (?,?,1)", [q, TargetGroup.age55Plus.rawValue])
             }
-            try run(db, "INSERT OR REPLACE INTO tg_sealed VALUES (?,?)", [String(id: e.memberId), Data(e.details.bytes)])
+            try db.execute(cached: "INSERT OR REPLACE INTO tg_sealed VALUES (?,?)", [String(id: e.memberId), Data(e.details.bytes)])
         case .member(.targetGroupsWithdrawn(let e)):
             try withdrawTargetGroups(of: e.memberId, in: q, db)
-            try run(db, "DELETE FROM tg_sealed WHERE member_id = ?", [String(id: e.memberId)])
+            try db.execute(cached: "DELETE FROM tg_sealed WHERE member_id = ?", [String(id: e.memberId)])
         case .tender(.published(let e)):
             let tender = String(id: e.tenderId)
-            try run(db, "INSERT OR IGNORE INTO tenders (tender_id, event_id, q, procedure, buyer_kind, buyer_key) VALUES (?,?,?,?,?,?)",
+            try db.execute(cached: "INSERT OR IGNORE INTO tenders (tender_id, event_id, q, procedure, buyer_kind, buyer_key) VALUES (?,?,?,?,?,?)",
                     [tender, id, q, e.procedure.rawValue, e.buyer.kind.rawValue, e.buyer.organisationId ?? e.buyer.name])
-            for lot in e.lots { for b in lot.buurten { try run(db, "INSERT INTO lot_buurten VALUES (?,?,?)", [tender, Int64(lot.number), b]) } }
+            for lot in e.lots { for b in lot.buurten { try db.execute(cached: "INSERT INTO lot_buurten VALUES (?,?,?)", [tender, Int64(lot.number), b]) } }
         case .tender(.cancelled(let e)):
-            try run(db, "UPDATE tenders SET cancelled = 1 WHERE tender_id = ?", [String(id: e.tenderId)])
+            try db.execute(cached: "UPDATE tenders SET cancelled = 1 WHERE tender_id = ?", [String(id: e.tenderId)])
         case .tender(.bidSubmitted(let e)):
             let bid = String(id: e.bidId)
-            try run(db, "INSERT OR IGNORE INTO bids (bid_id, event_id, tender_id, q, bidder_kind, bidder_id) VALUES (?,?,?,?,?,?)",
+            try db.execute(cached: "INSERT OR IGNORE INTO bids (bid_id, event_id, tender_id, q, bidder_kind, bidder_id) VALUES (?,?,?,?,?,?)",
                     [bid, id, String(id: e.tenderId), q, e.bidder.kind.rawValue, String(id: e.bidder.id)])
-            for m in e.participatingMemberIds { try run(db, "INSERT INTO bid_members VALUES (?,?)", [bid, String(id: m)]) }
+            for m in e.participatingMemberIds { try db.execute(cached: "INSERT INTO bid_members VALUES (?,?)", [bid, String(id: m)]) }
         case .tender(.bidWithdrawn(let e)):
-            try run(db, "UPDATE bids SET withdrawn = 1 WHERE bid_id = ?", [String(id: e.bidId)])
+            try db.execute(cached: "UPDATE bids SET withdrawn = 1 WHERE bid_id = ?", [String(id: e.bidId)])
         case .tender(.awardIntended(let e)):
-            try run(db, "INSERT INTO awards VALUES (?,?,?,?,?,?)",
+            try db.execute(cached: "INSERT INTO awards VALUES (?,?,?,?,?,?)",
                     [id, String(id: e.tenderId), Int64(e.lot), String(id: e.bidId), q, e.valueCents])
         case .consortium(.formed(let e)):
-            try run(db, "INSERT OR IGNORE INTO consortia VALUES (?,?,?)", [String(id: e.consortiumId), id, q])
+            try db.execute(cached: "INSERT OR IGNORE INTO consortia VALUES (?,?,?)", [String(id: e.consortiumId), id, q])
         case .crossBorder(.workRegistered(let e)):
-            try run(db, "INSERT OR IGNORE INTO xborder (assignment_id, event_id, q, residence, work, region, starts_on) VALUES (?,?,?,?,?,?,?)",
+            try db.execute(cached: "INSERT OR IGNORE INTO xborder (assignment_id, event_id, q, residence, work, region, starts_on) VALUES (?,?,?,?,?,?,?)",
                     [String(id: e.assignmentId), id, Quarter.label(e.startsOn), e.residenceCountry.rawValue,
                      e.workCountry.rawValue, e.emrRegion.rawValue, Int64(e.startsOn.daysSinceEpoch)])
         case .crossBorder(.a1CertificateRecorded(let e)):
             guard e.status != .refused else { return }
-            try run(db, "UPDATE xborder SET a1_before_start = 1 WHERE assignment_id = ? AND starts_on >= ?",
+            try db.execute(cached: "UPDATE xborder SET a1_before_start = 1 WHERE assignment_id = ? AND starts_on >= ?",
                     [String(id: e.assignmentId), Int64(Quarter.dayOf(event.recordedAt).daysSinceEpoch)])
         case .programme(.activityHeld(let e)):
             let activity = String(id: e.activityId)
-            try run(db, "INSERT OR IGNORE INTO activities VALUES (?,?,?,?,?,?,?)",
+            try db.execute(cached: "INSERT OR IGNORE INTO activities VALUES (?,?,?,?,?,?,?)",
                     [activity, id, Quarter.label(e.heldOn), e.activityType.rawValue,
                      e.buurt.flatMap { geography.wijk(ofBuurt: $0)?.code }, Int64(e.durationMinutes), Int64(e.externalAttendeeCount)])
-            for m in Set(e.attendingMemberIds) { try run(db, "INSERT INTO attendees VALUES (?,?)", [activity, String(id: m)]) }
+            for m in Set(e.attendingMemberIds) { try db.execute(cached: "INSERT INTO attendees VALUES (?,?)", [activity, String(id: m)]) }
         case .programme(.trainingHoursRecorded(let e)):
-            try run(db, "INSERT OR IGNORE INTO training_hours VALUES (?,?,?,?)", [id, q, String(id: e.memberId), Int64(e.durationMinutes)])
+            try db.execute(cached: "INSERT OR IGNORE INTO training_hours VALUES (?,?,?,?)", [id, q, String(id: e.memberId), Int64(e.durationMinutes)])
         case .programme(.goalSet(let e)):
-            try run(db, "INSERT OR REPLACE INTO goals VALUES (?,?,?,?,?,?)",
+            try db.execute(cached: "INSERT OR REPLACE INTO goals VALUES (?,?,?,?,?,?)",
                     [e.kpiCode, e.period, e.focusArea.rawValue, e.targetValue, Int64(e.scale), id])
         default:
             return
@@ -141,11 +141,11 @@ public struct ProgrammeKPIProjector: Projector {
     private func withdrawTargetGroups(of member: UUID, in q: String, _ db: Database) throws {
         guard let sealed = try Data.fetchOne(db, sql: "SELECT sealed FROM tg_sealed WHERE member_id = ?", arguments: [String(id: member)]),
               let details = try open(SealedData(bytes: Array(sealed)), of: member) else { return }
-        for g in Set(details.groups) { try run(db, "INSERT INTO tg_deltas VALUES (?,?,-1)", [q, g.rawValue]) }
+        for g in Set(details.groups) { try db.execute(cached: "INSERT INTO tg_deltas VALUES (?,?,-1)", [q, g.rawValue]) }
         if details.ageBand == .from55, !details.groups.contains(.age55Plus) {
-            try run(db, "INSERT INTO tg_deltas VALUES (?,?,-1)", [q, TargetGroup.age55Plus.rawValue])
+            try db.execute(cached: "INSERT INTO tg_deltas VALUES (?,?,-1)", [q, TargetGroup.age55Plus.rawValue])
         }
-        try run(db, "DELETE FROM tg_sealed WHERE member_id = ?", [String(id: member)])
+        try db.execute(cached: "DELETE FROM tg_sealed WHERE member_id = ?", [String(id: member)])
     }
 
     private func open(_ sealed: SealedData, of member: UUID) throws -> TargetGroupDetails? {
@@ -154,9 +154,3 @@ public struct ProgrammeKPIProjector: Projector {
     }
 }
 
-/// Runs a cached statement with the given arguments.
-func run(_ db: Database, _ sql: String, _ arguments: StatementArguments) throws {
-    let statement = try db.cachedStatement(sql: sql)
-    statement.setUncheckedArguments(arguments)
-    try statement.execute()
-}

@@ -27,8 +27,8 @@ public enum ProgrammeKPIs {
             DELETE FROM kpi_values; DELETE FROM kpi_evidence;
             """)
         for c in cells {
-            try run(db, "INSERT INTO kpi_values VALUES (?,?,?,?,?,?)", [c.kpi, c.period, c.breakdown, c.value, Int64(c.scale), c.suppressed])
-            for id in c.evidence { try run(db, "INSERT INTO kpi_evidence VALUES (?,?,?,?)", [c.kpi, c.period, c.breakdown, id]) }
+            try db.execute(cached: "INSERT INTO kpi_values VALUES (?,?,?,?,?,?)", [c.kpi, c.period, c.breakdown, c.value, Int64(c.scale), c.suppressed])
+            for id in c.evidence { try db.execute(cached: "INSERT INTO kpi_evidence VALUES (?,?,?,?)", [c.kpi, c.period, c.breakdown, id]) }
         }
     }
 

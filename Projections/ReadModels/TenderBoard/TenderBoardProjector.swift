@@ -40,49 +40,49 @@ public struct TenderBoardProjector: Projector {
         switch tender {
         case .published(let e):
             let id = String(id: e.tenderId)
-            try run(db, "INSERT OR IGNORE INTO tenders (tender_id, title, buyer_kind, buyer_name, buyer_org, category, procedure, estimated_cents, main_cpv, deadline_us, deadline, published_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            try db.execute(cached: "INSERT OR IGNORE INTO tenders (tender_id, title, buyer_kind, buyer_name, buyer_org, category, procedure, estimated_cents, main_cpv, deadline_us, deadline, published_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
                     [id, e.title, e.buyer.kind.rawValue, e.buyer.name, e.buyer.organisationId, e.category.rawValue, e.procedure.rawValue,
                      e.estimatedValueCents, e.mainCpv, e.submissionDeadline.microsecondsSinceEpoch, e.submissionDeadline.description,
                      event.recordedAt.description])
             try replaceLots(e.lots, of: id, db)
         case .amended(let e):
             let id = String(id: e.tenderId)
-            try run(db, """
+            try db.execute(cached: """
                 UPDATE tenders SET title = coalesce(?, title), estimated_cents = coalesce(?, estimated_cents),
                     deadline_us = coalesce(?, deadline_us), deadline = coalesce(?, deadline) WHERE tender_id = ?
                 """, [e.title, e.estimatedValueCents, e.submissionDeadline?.microsecondsSinceEpoch, e.submissionDeadline?.description, id])
             if !e.lots.isEmpty { try replaceLots(e.lots, of: id, db) }
         case .bidSubmitted(let e):
             let bid = String(id: e.bidId)
-            try run(db, "INSERT OR IGNORE INTO bids (bid_id, tender_id, bidder_kind, bidder_id, lots, price_cents, price_basis) VALUES (?,?,?,?,?,?,?)",
+            try db.execute(cached: "INSERT OR IGNORE INTO bids (bid_id, tender_id, bidder_kind, bidder_id, lots, price_cents, price_basis) VALUES (?,?,?,?,?,?,?)",
                     [bid, String(id: e.tenderId), e.bidder.kind.rawValue, String(id: e.bidder.id),
                      e.lots.map { String($0) }.joined(separator: ","), e.priceCents, e.priceBasis.rawValue])
-            for m in e.participatingMemberIds { try run(db, "INSERT OR IGNORE INTO bid_members VALUES (?,?)", [bid, String(id: m)]) }
+            for m in e.participatingMemberIds { try db.execute(cached: "INSERT OR IGNORE INTO bid_members VALUES (?,?)", [bid, String(id: m)]) }
         case .bidWithdrawn(let e):
-            try run(db, "UPDATE bids SET status = 'withdrawn' WHERE bid_id = ?", [String(id: e.bidId)])
+            try db.execute(cached: "UPDATE bids SET status = 'withdrawn' WHERE bid_id = ?", [String(id: e.bidId)])
         case .submissionClosed(let e):
-            try run(db, "UPDATE tenders SET status = 'closed' WHERE tender_id = ? AND status = 'open'", [String(id: e.tenderId)])
+            try db.execute(cached: "UPDATE tenders SET status = 'closed' WHERE tender_id = ? AND status = 'open'", [String(id: e.tenderId)])
         case .bidEvaluated(let e):
-            try run(db, "UPDATE bids SET status = ?, score_hundredths = ?, rank = ? WHERE bid_id = ?",
+            try db.execute(cached: "UPDATE bids SET status = ?, score_hundredths = ?, rank = ? WHERE bid_id = ?",
                     [e.outcome.rawValue, e.scoreHundredths, e.rank.map { Int64($0) }, String(id: e.bidId)])
         case .awardIntended(let e):
-            try run(db, "INSERT OR REPLACE INTO awards (tender_id, lot, bid_id, value_cents, standstill_ends) VALUES (?,?,?,?,?)",
+            try db.execute(cached: "INSERT OR REPLACE INTO awards (tender_id, lot, bid_id, value_cents, standstill_ends) VALUES (?,?,?,?,?)",
                     [String(id: e.tenderId), Int64(e.lot), String(id: e.bidId), e.valueCents, e.standstillEndsAt.description])
-            try run(db, "UPDATE tenders SET status = 'awarding' WHERE tender_id = ? AND status <> 'cancelled'", [String(id: e.tenderId)])
+            try db.execute(cached: "UPDATE tenders SET status = 'awarding' WHERE tender_id = ? AND status <> 'cancelled'", [String(id: e.tenderId)])
         case .awardFinalised(let e):
-            try run(db, "UPDATE awards SET finalised = 1 WHERE tender_id = ? AND lot = ?", [String(id: e.tenderId), Int64(e.lot)])
-            try run(db, "UPDATE tenders SET status = 'awarded' WHERE tender_id = ? AND status <> 'cancelled'", [String(id: e.tenderId)])
+            try db.execute(cached: "UPDATE awards SET finalised = 1 WHERE tender_id = ? AND lot = ?", [String(id: e.tenderId), Int64(e.lot)])
+            try db.execute(cached: "UPDATE tenders SET status = 'awarded' WHERE tender_id = ? AND status <> 'cancelled'", [String(id: e.tenderId)])
         case .cancelled(let e):
-            try run(db, "UPDATE tenders SET status = 'cancelled' WHERE tender_id = ?", [String(id: e.tenderId)])
+            try db.execute(cached: "UPDATE tenders SET status = 'cancelled' WHERE tender_id = ?", [String(id: e.tenderId)])
         case .participantInvited:
             return
         }
     }
 
     private func replaceLots(_ lots: [Lot], of tender: String, _ db: Database) throws {
-        try run(db, "DELETE FROM lots WHERE tender_id = ?", [tender])
+        try db.execute(cached: "DELETE FROM lots WHERE tender_id = ?", [tender])
         for lot in lots {
-            try run(db, "INSERT INTO lots VALUES (?,?,?,?,?)",
+            try db.execute(cached: "INSERT INTO lots VALUES (?,?,?,?,?)",
                     [tender, Int64(lot.number), lot.title, lot.buurten.joined(separator: ","), lot.estimatedValueCents])
         }
     }

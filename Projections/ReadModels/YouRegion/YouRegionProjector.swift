@@ -29,20 +29,20 @@ public struct YouRegionProjector: Projector {
     public func apply(_ event: borrowing EventView, _ db: Database) throws {
         switch try event.domainEvent() {
         case .crossBorder(.workRegistered(let e)):
-            try run(db, "INSERT OR IGNORE INTO registrations (assignment_id, member_id, residence, work, direction, region, client_kind, starts_on, ends_on, period, basis, event_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            try db.execute(cached: "INSERT OR IGNORE INTO registrations (assignment_id, member_id, residence, work, direction, region, client_kind, starts_on, ends_on, period, basis, event_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
                     [String(id: e.assignmentId), String(id: e.memberId), e.residenceCountry.rawValue, e.workCountry.rawValue,
                      YouRegionDirection.of(residence: e.residenceCountry.rawValue, work: e.workCountry.rawValue), e.emrRegion.rawValue,
                      e.clientKind.rawValue, e.startsOn.description, e.endsOn.description, Quarter.label(e.startsOn),
                      e.socialSecurityBasis.rawValue, event.idText])
         case .crossBorder(.a1CertificateRecorded(let e)):
             let recorded = Quarter.dayOf(event.recordedAt).description
-            try run(db, """
+            try db.execute(cached: """
                 UPDATE registrations SET a1_status = ?,
                     a1_before_start = CASE WHEN ? <> 'refused' AND ? <= starts_on THEN 1 ELSE a1_before_start END
                 WHERE assignment_id = ?
                 """, [e.status.rawValue, e.status.rawValue, recorded, String(id: e.assignmentId)])
         case .crossBorder(.workEnded(let e)):
-            try run(db, "UPDATE registrations SET ended_on = ? WHERE assignment_id = ?", [e.endedOn.description, String(id: e.assignmentId)])
+            try db.execute(cached: "UPDATE registrations SET ended_on = ? WHERE assignment_id = ?", [e.endedOn.description, String(id: e.assignmentId)])
         default:
             return
         }

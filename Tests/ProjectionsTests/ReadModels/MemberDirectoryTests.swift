@@ -53,7 +53,7 @@ import Testing
         let erased = try db.now { try MemberDirectory.member($0, id: T.member(7)) }
         // Then the directory keeps only the id and the status.
         #expect(erased?.status == "erased")
-        #expect(erased?.tradeName == nil && erased?.buurt == nil && erased?.skills == "")
+        #expect(erased?.tradeName == nil && erased?.buurt == nil && erased?.skills == "" && erased?.country == "")
         let all = try db.now { try MemberDirectory.search($0, .init(includeInactive: true, limit: 100)) }
         #expect(all.total == 8)
         #expect(try db.now { try Int.fetchOne($0, sql: "SELECT count(*) FROM member_search WHERE member_search MATCH 'klussen'") } == 0)

@@ -34,7 +34,9 @@ import Testing
         #expect(csv.hasSuffix("\r\n") && !csv.replacingOccurrences(of: "\r\n", with: "").contains("\n"))
         let html = ReportHTML.render(report)
         #expect(html.contains("<svg") && html.contains("@media print") && !html.contains("<script"))
-        // The JSON's content hash is the SHA-256 of the content without it.
+        // The JSON parses, and its content hash is the SHA-256 of the content without it.
+        let parsed = try JSONSerialization.jsonObject(with: Data(ReportJSON.render(report).utf8)) as? [String: Any]
+        #expect((parsed?["asOf"] as? [String: Any])?["position"] as? Int == Int(report.asOf.position))
         #expect(ReportJSON.render(report).contains("\"contentHash\":\"\(report.contentHash)\""))
         for text in [csv, html, ReportMarkdown.render(report), ReportJSON.render(report)] {
             #expect(text.contains(report.asOf.hash.hex) && text.contains(report.contentHash))
