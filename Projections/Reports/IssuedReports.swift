@@ -9,7 +9,8 @@ import Foundation
 /// position may count fewer people in target-group cells. The issued values stay the record;
 /// the annex of the recomputed report names the differing cells.
 public enum IssuedReports {
-    /// Every `ProgrammeReportIssued` in the log, in log order.
+    /// Every `ProgrammeReportIssued` in the log, in log order. Costs one pass over the log
+    /// (a type check per event; only report events are decoded).
     public static func all(in log: EventLog) throws -> [ProgrammeReportIssued] {
         var found: [ProgrammeReportIssued] = []
         try log.forEachEvent(from: 1) { e in

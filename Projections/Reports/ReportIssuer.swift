@@ -11,19 +11,13 @@ public enum ReportIssuer {
     @discardableResult
     public static func issue(_ report: Report, reportId: UUID, eventId: UUID, to log: EventLog,
                              metadata: [String: String] = [:]) async throws -> AppendResult {
-        let contentHash = Array(report.contentHash.utf8).chunked2().compactMap { UInt8($0, radix: 16) }
+        // A SHA-256 in hex parses like a chain hash: 32 bytes.
+        let contentHash = ChainHash(hex: report.contentHash)?.bytes ?? []
         let event = ProgrammeReportIssued(reportId: reportId, period: report.kind.rawValue, asOfPosition: report.asOf.position,
                                           headHash: report.asOf.hash.bytes, kpiValues: IssuedReports.kpiValues(of: report),
                                           contentHash: contentHash)
         let proposed = ProposedEvent(id: eventId, type: ProgrammeReportIssued.typeName, schemaVersion: ProgrammeReportIssued.schemaVersion,
                                      metadata: metadata, payload: event.encodePayload())
         return try await log.append(stream: "report-\(String(id: reportId))", expectedVersion: .noStream, events: [proposed])
-    }
-}
-
-extension Array where Element == UInt8 {
-    /// Pairs of characters as strings (for hex decoding).
-    fileprivate func chunked2() -> [String] {
-        stride(from: 0, to: count - 1, by: 2).map { String(decoding: self[$0...$0 + 1], as: UTF8.self) }
     }
 }

@@ -16,8 +16,10 @@ import GRDB
 /// whose groups they are. The sealed bytes are kept (`tg_sealed`, ciphertext as in the log) to
 /// subtract the groups again on withdrawal or end of membership. An erased member's
 /// declaration can no longer be opened: a recomputation then leaves it out, which is why an
-/// issued report keeps its own values (`ProgrammeReportIssued`). Without a vault, target-group
-/// figures stay zero.
+/// issued report keeps its own values (`ProgrammeReportIssued`). The live file cannot subtract
+/// the groups of a member whose key is already destroyed when `MemberErased` is applied; it
+/// keeps that contribution until rebuilt (`ProjectionRunner.rebuild`), after which it matches
+/// a fresh fold. Without a vault, target-group figures stay zero.
 public struct ProgrammeKPIProjector: Projector {
     public let name = "programme-kpis"
     public let version = 1

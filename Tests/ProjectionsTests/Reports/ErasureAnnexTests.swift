@@ -65,6 +65,7 @@ import Testing
         #expect(try builder.report(asOf: position).notes.isEmpty)
         let recorded = try #require(try IssuedReports.all(in: log).first)
         #expect(recorded.asOfPosition == position && recorded.headHash == issued.asOf.hash.bytes)
+        #expect(ChainHash(bytes: recorded.contentHash)?.hex == issued.contentHash)
         #expect(recorded.kpiValues.contains { $0.kpiCode == "SOC-1" && $0.breakdown == "period=programme;targetGroup=armoede" && $0.value == 6 })
         // When member 1 is erased (key destroyed, MemberErased recorded)
         try vault.erase(subject: T.member(1), at: T.at(2026, 3, 1))
