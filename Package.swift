@@ -11,6 +11,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         .systemLibrary(
@@ -50,6 +51,11 @@ let package = Package(
             path: "Sources/Fabriek",
             resources: [.copy("Reference")]
         ),
+        .target(
+            name: "Projections",
+            dependencies: ["EventLog", .product(name: "GRDB", package: "GRDB.swift")],
+            path: "Projections"
+        ),
         .executableTarget(
             name: "fabriek-bench",
             dependencies: ["EventLog", "Events", "CSQLite"],
@@ -64,6 +70,16 @@ let package = Package(
             name: "EventLogTests",
             dependencies: ["EventLog", "eventlog-crash-child", "CLZ4", "CCRC32C"],
             path: "Tests/EventLogTests"
+        ),
+        .executableTarget(
+            name: "projection-crash-child",
+            dependencies: ["Projections", "EventLog"],
+            path: "Tests/ProjectionCrashChild"
+        ),
+        .testTarget(
+            name: "ProjectionsTests",
+            dependencies: ["Projections", "EventLog", "projection-crash-child"],
+            path: "Tests/ProjectionsTests"
         ),
         .testTarget(
             name: "EventsTests",

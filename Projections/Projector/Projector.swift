@@ -1,0 +1,62 @@
+import EventLog
+import GRDB
+
+/// A read model folded from the log into its own SQLite file.
+///
+/// A projector declares its identity (`name`, `version`), its schema (named, ordered GRDB
+/// migrations) and how each event changes its rows. It knows the event types it handles and
+/// decodes their payloads itself; the runner knows nothing of the domain.
+///
+/// ```swift
+/// struct MembersByNeighbourhood: Projector {
+///     let name = "members-by-neighbourhood"
+///     let version = 1
+///     var handledTypes: Set<String>? { ["MemberRegistered", "MemberMoved"] }
+///
+///     func registerMigrations(in migrator: inout DatabaseMigrator) {
+///         migrator.registerMigration("v1: members") { db in
+///             try db.execute(sql: "CREATE TABLE members (id TEXT PRIMARY KEY, neighbourhood TEXT NOT NULL)")
+///         }
+///     }
+///
+///     func apply(_ event: borrowing EventView, _ db: Database) throws {
+///         if event.hasType("MemberRegistered") {
+///             let e = try JSONDecoder().decode(MemberRegistered.self, from: Data(event.payload))
+///             let insert = try db.cachedStatement(sql: "INSERT INTO members VALUES (?, ?)")
+///             insert.setUncheckedArguments([e.id, e.neighbourhood])
+///             try insert.execute()
+///         } // other types: nothing
+///     }
+/// }
+/// ```
+///
+/// Requirements:
+/// - `apply` is deterministic: the same events give the same rows (rebuilds rely on it; check
+///   with `ProjectionConformance`). It must not read the clock, random numbers or other files.
+/// - `apply` runs inside the runner's batch transaction: never begin or commit a transaction,
+///   never touch the `projection_meta` table. Throwing rolls the whole batch back and puts the
+///   projection in the `failed` state; nothing of the batch is kept.
+/// - Change `version` whenever the meaning of the rows changes (new tables, new handling of an
+///   event): the runner then rebuilds the projection side by side and swaps it in.
+/// - For speed, use `db.cachedStatement(sql:)` with `setUncheckedArguments` and `execute()`;
+///   avoid Codable records in `apply`.
+public protocol Projector: Sendable {
+    /// Unique among the runner's projectors and stable forever: it names the SQLite file.
+    /// Letters, digits, `-`, `_` and `.` only.
+    var name: String { get }
+    /// The schema-and-semantics version; a change triggers a rebuild.
+    var version: Int { get }
+    /// The event types `apply` cares about, used as a fast filter before `apply` is called.
+    /// `nil` (the default) passes every event to `apply`, which then ignores what it does not
+    /// handle.
+    var handledTypes: Set<String>? { get }
+    /// Registers the schema's migrations, named and in order. They run on a fresh file before
+    /// the first event, and on an existing file of the same `version` when new ones appear.
+    func registerMigrations(in migrator: inout DatabaseMigrator)
+    /// Changes rows for one event. The view is valid only during the call.
+    func apply(_ event: borrowing EventView, _ db: Database) throws
+}
+
+extension Projector {
+    public var handledTypes: Set<String>? { nil }
+}

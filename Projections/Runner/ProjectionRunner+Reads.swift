@@ -1,0 +1,33 @@
+import EventLog
+import GRDB
+
+extension ProjectionRunner {
+    /// Suspends until projection `name` answers queries from a checkpoint at or beyond
+    /// `position` (read-your-writes: pass the position an append returned). While a rebuild is
+    /// in progress, the served file stands still, so a new position is reached after the swap.
+    ///
+    /// - Throws: `ProjectionError.timeout` (naming the position reached) when `timeout` passes
+    ///   first; `.failed`, `.stopped`, `.unknownProjection`; `CancellationError`.
+    public func waitUntil(_ name: String, reached position: UInt64, timeout: Duration = .seconds(10)) async throws {
+        try await worker(name).waitUntil(position, timeout: timeout)
+    }
+
+    /// Reads projection `name`, first waiting (bounded by `timeout`) until it has reached
+    /// `position` when one is given. The closure runs on a read-only connection of the serving
+    /// file and sees one consistent snapshot (a whole number of batches).
+    ///
+    /// - Throws: what `waitUntil` throws, and what `body` or SQLite throws.
+    public func read<T: Sendable>(_ name: String, atLeast position: UInt64? = nil, timeout: Duration = .seconds(10),
+                                  _ body: @Sendable (Database) throws -> T) async throws -> T {
+        let w = try worker(name)
+        if let position { try await w.waitUntil(position, timeout: timeout) }
+        return try await w.read(body)
+    }
+
+    /// The pool of the file that serves `name` now, for callers that want GRDB directly.
+    /// It is closed when a rebuild is swapped in; prefer `read(_:atLeast:timeout:_:)`, which
+    /// always reads the current file.
+    public func databasePool(_ name: String) async throws -> DatabasePool {
+        try await worker(name).currentDatabase().pool
+    }
+}

@@ -1,0 +1,258 @@
+import EventLog
+import GRDB
+import Synchronization
+
+/// Runs one projection: owns its lock, its serving file and its rebuild file, applies batches
+/// in a loop, and answers status, waits and reads. Its loop is the only writer of its files.
+final class ProjectionWorker: Sendable {
+    let projector: any Projector
+    let files: ProjectionFiles
+    let log: EventLog
+    let options: ProjectionRunner.Options
+    let filter: TypeFilter
+    let lock: ProjectionLock
+    let state: Mutex<State>
+
+    struct State: Sendable {
+        /// The file answering queries; nil only during a swap.
+        var main: ProjectionDatabase?
+        var mainPosition: UInt64
+        var mainVersion: Int
+        var rebuild: ProjectionDatabase?
+        var rebuildPosition: UInt64 = 0
+        var rebuildRequested = false
+        var phase: ProjectionState
+        var failure: String?
+        /// Progress of the rebuild file.
+        var rate = RateMeter()
+        /// Progress of the serving file while it catches up.
+        var catchUpRate = RateMeter()
+        var waiters = PositionWaiters()
+        var readersWaitingForSwap: [CheckedContinuation<Void, Never>] = []
+        var task: Task<Void, Never>?
+        var wakeTask: Task<Void, Never>?
+        var poked = false
+        var stopped = false
+    }
+
+    /// Takes the lock and opens the files, deciding from the stored versions whether a
+    /// rebuild is due or in progress. Applies no event.
+    init(projector: any Projector, directory: String, log: EventLog, options: ProjectionRunner.Options) throws {
+        self.projector = projector
+        self.files = ProjectionFiles(directory: directory, name: projector.name)
+        self.log = log
+        self.options = options
+        self.filter = TypeFilter(projector.handledTypes)
+        lock = try ProjectionLock(path: files.lock, projection: projector.name)
+        do {
+            state = Mutex(try Self.openFiles(projector: projector, files: files, head: log.head().position, options: options))
+        } catch {
+            lock.release()
+            throw error
+        }
+        let now = options.clock()
+        state.withLock { s in
+            s.catchUpRate.record(position: s.mainPosition, at: now)
+            if s.rebuild != nil { s.rate.record(position: s.rebuildPosition, at: now) }
+        }
+    }
+
+    /// Decides what to serve and what to build:
+    /// - a rebuild file of the projector's version resumes from its own checkpoint;
+    /// - a main file of another version is served while a rebuild runs beside it;
+    /// - a file whose checkpoint is beyond the log's head was built from another log: it is
+    ///   rebuilt the same way (a rebuild file beyond the head is discarded).
+    private static func openFiles(projector: any Projector, files: ProjectionFiles, head: UInt64,
+                                  options: ProjectionRunner.Options) throws -> State {
+        let version = projector.version
+        var rebuild: (ProjectionDatabase, ProjectionMetadata)?
+        if ProjectionFiles.exists(files.rebuild) {
+            if !ProjectionFiles.exists(files.main) {
+                // Only a swap renames the rebuild file onto the main one; finish it.
+                try ProjectionFiles.removeDatabase(files.main)
+                try ProjectionFiles.replace(files.main, with: files.rebuild, directory: files.directory)
+            } else {
+                let (db, meta) = try ProjectionDatabase.open(path: files.rebuild, projector: projector, readers: 1)
+                if meta.version == version && meta.position <= head {
+                    try db.migrate(projector)
+                    rebuild = (db, meta)
+                } else {
+                    try db.pool.close()
+                    try ProjectionFiles.removeDatabase(files.rebuild)
+                }
+            }
+        }
+        let (main, meta) = try ProjectionDatabase.open(path: files.main, projector: projector, readers: options.readers)
+        if meta.version == version {
+            try main.migrate(projector)
+        }
+        if (meta.version != version || meta.position > head) && rebuild == nil {
+            rebuild = try ProjectionDatabase.create(path: files.rebuild, projector: projector, readers: 1)
+        }
+        // A file from another log has applied nothing of this one: waits go to the rebuild.
+        return State(main: main, mainPosition: meta.position <= head ? meta.position : 0, mainVersion: meta.version,
+                     rebuild: rebuild?.0, rebuildPosition: rebuild?.1.position ?? 0,
+                     phase: rebuild == nil ? .catchingUp : .rebuilding)
+    }
+
+    var name: String { projector.name }
+
+    // MARK: - Lifecycle
+
+    func start() {
+        state.withLock { s in
+            guard s.task == nil, !s.stopped else { return }
+            s.task = Task { [self] in await run() }
+        }
+    }
+
+    /// Stops the loop after the batch in flight (which commits or rolls back as a whole), fails
+    /// pending waits with `.stopped`, closes the files and releases the lock.
+    func stop() async {
+        let task = state.withLock { s in
+            s.stopped = true
+            return s.task
+        }
+        task?.cancel()
+        poke()
+        await task?.value
+        let (main, rebuild, waiters, readers) = state.withLock { s in
+            defer {
+                s.main = nil
+                s.rebuild = nil
+                s.readersWaitingForSwap = []
+            }
+            return (s.main, s.rebuild, s.waiters.removeAll(), s.readersWaitingForSwap)
+        }
+        for w in waiters { w.resume(throwing: ProjectionError.stopped(projection: name)) }
+        for r in readers { r.resume() }
+        _ = try? await offload {
+            try main?.pool.close()
+            try rebuild?.pool.close()
+        }
+        lock.release()
+    }
+
+    /// Wakes the loop if it is waiting for commits (to look at a rebuild request or stop).
+    func poke() {
+        let t = state.withLock { s in
+            s.poked = true
+            return s.wakeTask
+        }
+        t?.cancel()
+    }
+
+    /// Restarts the loop of a failed projection from its last checkpoint. Nothing happens
+    /// unless the state is `failed`.
+    /// - Throws: `.failed` when the failure came in the middle of a swap (restart the runner:
+    ///   opening the files finishes the swap), `.stopped`.
+    func retry() throws {
+        try state.withLock { s throws(ProjectionError) in
+            if s.stopped { throw .stopped(projection: name) }
+            guard s.phase == .failed else { return }
+            if s.main == nil || s.rebuild?.retired.load(ordering: .acquiring) == true {
+                throw .failed(projection: name, reason: "it failed while swapping in a rebuild; restart the runner to finish the swap")
+            }
+            s.failure = nil
+            s.phase = s.rebuild == nil ? .catchingUp : .rebuilding
+            s.task = Task { [self] in await run() }
+        }
+    }
+
+    func requestRebuild() {
+        state.withLock { $0.rebuildRequested = true }
+        poke()
+    }
+
+    // MARK: - The loop
+
+    private func run() async {
+        while !Task.isCancelled {
+            do {
+                if state.withLock({ s in defer { s.rebuildRequested = false }; return s.rebuildRequested }) {
+                    try await beginRebuild()
+                }
+                let head = log.head().position
+                let (target, position, rebuilding) = state.withLock { s in
+                    s.rebuild.map { ($0, s.rebuildPosition, true) } ?? (s.main!, s.mainPosition, false)
+                }
+                if position < head {
+                    let upTo = min(head, position + UInt64(max(1, options.batchSize)))
+                    let through = try await target.apply(log: log, from: position + 1, through: upTo,
+                                                         timeLimit: options.maxBatchDuration,
+                                                         projector: projector, filter: filter)
+                    committed(through: through, head: head, rebuilding: rebuilding)
+                    continue
+                }
+                if rebuilding {
+                    try await swap()
+                    continue
+                }
+                state.withLock { s in if s.phase == .catchingUp { s.phase = .live } }
+                await waitForCommit(after: position)
+                // A closed log also ends the wait; reading it then throws `.closed`.
+                try log.forEachEvent(from: position + 1, through: position) { _ in }
+            } catch {
+                if Task.isCancelled { return }
+                fail(error)
+                return
+            }
+        }
+    }
+
+    private func committed(through: UInt64, head: UInt64, rebuilding: Bool) {
+        let now = options.clock()
+        let resumed = state.withLock { s -> [CheckedContinuation<Void, any Error>] in
+            if rebuilding {
+                s.rebuildPosition = through
+                s.rate.record(position: through, at: now)
+                return []
+            }
+            s.mainPosition = through
+            s.catchUpRate.record(position: through, at: now)
+            if through >= head, s.phase == .catchingUp { s.phase = .live }
+            return s.waiters.reached(through)
+        }
+        for c in resumed { c.resume() }
+    }
+
+    /// Suspends until the log holds an event after `position`, the worker is poked, or the
+    /// task is cancelled. No polling: the log's writer wakes the subscription.
+    private func waitForCommit(after position: UInt64) async {
+        let log = self.log
+        let waiter = Task {
+            var events = log.subscribe(after: position, pageSize: 1).makeAsyncIterator()
+            _ = try? await events.next()
+        }
+        let alreadyPoked = state.withLock { s in
+            if s.poked || s.stopped {
+                s.poked = false
+                return true
+            }
+            s.wakeTask = waiter
+            return false
+        }
+        if alreadyPoked { waiter.cancel() }
+        await withTaskCancellationHandler {
+            await waiter.value
+        } onCancel: {
+            waiter.cancel()
+        }
+        state.withLock { s in
+            s.wakeTask = nil
+            s.poked = false
+        }
+    }
+
+    private func fail(_ error: any Error) {
+        let reason = (error as? ProjectionError).map { "\($0)" } ?? String(describing: error)
+        let (waiters, readers) = state.withLock { s in
+            s.phase = .failed
+            s.failure = reason
+            defer { s.readersWaitingForSwap = [] }
+            return (s.waiters.removeAll(), s.readersWaitingForSwap)
+        }
+        for w in waiters { w.resume(throwing: ProjectionError.failed(projection: name, reason: reason)) }
+        for r in readers { r.resume() }
+    }
+}

@@ -1,0 +1,87 @@
+import EventLog
+import Foundation
+import GRDB
+import Synchronization
+
+/// One projection SQLite file, opened as a GRDB `DatabasePool` (WAL, `synchronous=NORMAL`):
+/// the runner writes through it, queries read through it concurrently.
+///
+/// A process crash never loses a committed batch (WAL + NORMAL is durable against process
+/// death; only a power loss may drop the last batches, and then rows and checkpoint roll back
+/// together, so the runner simply re-applies them).
+final class ProjectionDatabase: Sendable {
+    let path: String
+    let pool: DatabasePool
+    /// Set before the pool is closed by a swap: a read that fails on a retired pool is retried
+    /// on the new one.
+    let retired = Atomic<Bool>(false)
+
+    private init(path: String, pool: DatabasePool) {
+        self.path = path
+        self.pool = pool
+    }
+
+    /// Opens `path` and returns its metadata, or nil when the file is new or was never
+    /// initialised (it is then wiped and initialised for `projector`; its schema migrated).
+    /// An existing, initialised file is returned unmigrated: the caller decides from its version.
+    static func open(path: String, projector: any Projector, readers: Int) throws -> (ProjectionDatabase, ProjectionMetadata) {
+        if ProjectionFiles.exists(path) {
+            let db = try ProjectionDatabase(path: path, pool: makePool(path, readers: readers))
+            if let meta = try db.pool.read({ try ProjectionMetadata.read($0) }) {
+                guard meta.name == projector.name else {
+                    try? db.pool.close()
+                    throw ProjectionError.foreignFile(path: path, reason: "it belongs to projection '\(meta.name)'")
+                }
+                return (db, meta)
+            }
+            try db.pool.close()
+            try ProjectionFiles.removeDatabase(path)
+        }
+        return try create(path: path, projector: projector, readers: readers)
+    }
+
+    /// Creates a fresh file for `projector` (removing any file at `path`), with its schema.
+    static func create(path: String, projector: any Projector, readers: Int) throws -> (ProjectionDatabase, ProjectionMetadata) {
+        try ProjectionFiles.removeDatabase(path)
+        let db = try ProjectionDatabase(path: path, pool: makePool(path, readers: readers))
+        do {
+            try db.pool.write { try ProjectionMetadata.create($0, name: projector.name, version: projector.version) }
+            try db.migrate(projector)
+            return (db, ProjectionMetadata(name: projector.name, version: projector.version, position: 0))
+        } catch {
+            try? db.pool.close()
+            throw error
+        }
+    }
+
+    /// Runs the projector's migrations that this file has not seen yet.
+    func migrate(_ projector: any Projector) throws {
+        var migrator = DatabaseMigrator()
+        projector.registerMigrations(in: &migrator)
+        try migrator.migrate(pool)
+    }
+
+    func metadata() throws -> ProjectionMetadata? {
+        try pool.read { try ProjectionMetadata.read($0) }
+    }
+
+    /// Folds the WAL into the file and closes every connection, waiting for reads in flight.
+    /// Afterwards the file stands alone (no `-wal`/`-shm`) and may be renamed.
+    func closeForRename() throws {
+        _ = try pool.barrierWriteWithoutTransaction { try $0.checkpoint(.truncate) }
+        try pool.close()
+        for p in [path + "-wal", path + "-shm"] where unlink(p) != 0 && errno != ENOENT {
+            throw ProjectionError.io(operation: "unlink", path: p, errno: errno)
+        }
+    }
+
+    private static func makePool(_ path: String, readers: Int) throws -> DatabasePool {
+        var config = Configuration()
+        config.maximumReaderCount = max(1, readers)
+        config.label = (path as NSString).lastPathComponent
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        return try DatabasePool(path: path, configuration: config)
+    }
+}
