@@ -10,8 +10,12 @@ import Synchronization
 public final class WriteSideDirectory: MemberDirectory, ConsortiumDirectory, Sendable {
     private struct Model {
         var directory = InMemoryDirectory()
-        /// Live bids by id: the consortium that placed it and its tender.
-        var bidOwners: [UUID: (consortium: UUID, tender: UUID)] = [:]
+        /// Live consortium bids by id: the consortium that placed it, its tender and its lots.
+        var bidOwners: [UUID: (consortium: UUID, tender: UUID, lots: [UInt32])] = [:]
+        /// Live bids of each consortium in submission order; `directory.liveBids` shows the first.
+        var liveBidsOfConsortium: [UUID: [UUID]] = [:]
+        /// Lots with a finalised award, per tender.
+        var finalisedLots: [UUID: Set<UInt32>] = [:]
     }
 
     private let model = Mutex(Model())
@@ -69,23 +73,37 @@ public final class WriteSideDirectory: MemberDirectory, ConsortiumDirectory, Sen
                     m.directory.consortia[d.consortiumId]?.isDissolved = true
                 }
             case .tender(let e):
+                // A consortium may have live bids on several tenders at once; its composition
+                // stays locked until the last of them ends.
                 func end(bid: UUID) {
-                    if let owner = m.bidOwners.removeValue(forKey: bid), m.directory.liveBids[owner.consortium] == bid {
-                        m.directory.liveBids[owner.consortium] = nil
-                    }
+                    guard let owner = m.bidOwners.removeValue(forKey: bid) else { return }
+                    var live = m.liveBidsOfConsortium[owner.consortium] ?? []
+                    live.removeAll { $0 == bid }
+                    m.liveBidsOfConsortium[owner.consortium] = live.isEmpty ? nil : live
+                    m.directory.liveBids[owner.consortium] = live.first
+                }
+                func bids(of tender: UUID) -> [UUID] {
+                    m.bidOwners.filter { $0.value.tender == tender }.map(\.key)
                 }
                 switch e {
                 case .bidSubmitted(let b) where b.bidder.kind == .consortium:
-                    m.directory.liveBids[b.bidder.id] = b.bidId
-                    m.bidOwners[b.bidId] = (b.bidder.id, b.tenderId)
+                    m.bidOwners[b.bidId] = (b.bidder.id, b.tenderId, b.lots)
+                    m.liveBidsOfConsortium[b.bidder.id, default: []].append(b.bidId)
+                    m.directory.liveBids[b.bidder.id] = m.liveBidsOfConsortium[b.bidder.id]?.first
                 case .bidWithdrawn(let w):
                     end(bid: w.bidId)
                 case .bidEvaluated(let v) where v.outcome != .valid:
                     end(bid: v.bidId)
                 case .awardFinalised(let a):
-                    for (bid, owner) in m.bidOwners where owner.tender == a.tenderId { end(bid: bid) }
+                    // A bid stays live until every lot it covers has a final award.
+                    m.finalisedLots[a.tenderId, default: []].insert(a.lot)
+                    let finalised = m.finalisedLots[a.tenderId] ?? []
+                    for bid in bids(of: a.tenderId) where m.bidOwners[bid]!.lots.allSatisfy(finalised.contains) {
+                        end(bid: bid)
+                    }
                 case .cancelled(let c):
-                    for (bid, owner) in m.bidOwners where owner.tender == c.tenderId { end(bid: bid) }
+                    for bid in bids(of: c.tenderId) { end(bid: bid) }
+                    m.finalisedLots[c.tenderId] = nil
                 default:
                     break
                 }
