@@ -9,7 +9,7 @@ struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
         abstract: "Generate a realistic, deterministic Maastricht 2019-2021 history into an empty data directory.",
-        discussion: "About 2,500 members, 40 consortia, 400 jobs with bids and awards, YouRegion work and programme activities, issued as commands through the application service. The same seed gives the same events and the same 'log head'.")
+        discussion: "About 2,500 members, 40 consortia, 400 jobs with bids and awards, YouRegion work and programme activities, issued as commands through the application service. The same seed gives the same commands, times and ids (sealed personal fields differ: fresh keys and nonces).")
 
     enum Scale: String, ExpressibleByArgument, CaseIterable {
         case demo, small

@@ -83,7 +83,7 @@ struct ImportFile {
         }
         var expected = ExpectedVersion.any
         if let v = o["version"] {
-            guard let n = (v as? NSNumber)?.int64Value, n >= 1, !(v is Bool) else {
+            guard let n = (v as? NSNumber)?.int64Value, n >= 1 else {
                 throw AdminError.failure("\"version\" must be a stream version >= 1")
             }
             expected = n == 1 ? .noStream : .exact(UInt64(n - 1))

@@ -17,6 +17,7 @@ struct Progress {
     init(label: String, total: UInt64) {
         self.label = label
         self.total = total
+        if !terminal { lastDraw = started }
     }
 
     /// Reports `done` of `total` units; redraws at most 10 times a second (plain: every 2 s).
