@@ -43,10 +43,10 @@ struct MemberEraseCommand: AsyncParsableCommand {
         let log = try dir.openWriter()
         defer { try? log.close() }
         guard log.streamVersion(stream) > 0 else {
-            throw AdminError.failure("no member \(member) in \(dir.path) (stream \(stream) is empty)")
+            throw AdminError.failure("no member \(member.uuidString.lowercased()) in \(dir.path) (stream \(stream) is empty)")
         }
         if !yes {
-            FileHandle.standardError.write(Data("Erase member \(member)? Their personal data becomes unreadable for good. Type 'yes' to continue: ".utf8))
+            FileHandle.standardError.write(Data("Erase member \(member.uuidString.lowercased())? Their personal data becomes unreadable for good. Type 'yes' to continue: ".utf8))
             guard readLine()?.trimmingCharacters(in: .whitespaces).lowercased() == "yes" else {
                 throw AdminError.failure("not confirmed; nothing was changed")
             }
@@ -54,6 +54,6 @@ struct MemberEraseCommand: AsyncParsableCommand {
         let service = try ApplicationService(log: log, vault: try dir.vault(), reference: try ReferenceData.load())
         let outcome = try await service.execute(MemberDecider.self, stream: stream, command: .erase(reason: reason),
                                                 metadata: CommandMetadata(actor: "fabriek-admin", role: "admin"))
-        print("member \(member) erased at position \(outcome.positions.last ?? 0); head \(outcome.head)")
+        print("member \(member.uuidString.lowercased()) erased at position \(outcome.positions.last ?? 0); head \(outcome.head)")
     }
 }

@@ -163,6 +163,8 @@ struct ProjectionsRebuildCommand: AsyncParsableCommand {
         let log = try dir.openReadOnly()
         defer { try? log.close() }
         let projectors = all ? AdminProjectors.all : [AdminProjectors.named(name!)!]
+        var preexisting: [String: UInt64?] = [:]
+        for p in projectors { preexisting[p.name] = Self.inode("\(dir.projectionsPath)/\(p.name).sqlite") }
         let runner = try ProjectionRunner(log: log, directory: dir.projectionsPath, projectors: projectors,
                                           options: .init(batchSize: 5000))
         let head = log.head().position
@@ -170,14 +172,20 @@ struct ProjectionsRebuildCommand: AsyncParsableCommand {
         runner.start()
         do {
             for p in projectors {
-                try runner.rebuild(p.name)
+                // A projection without a file is built from scratch by the runner's catch-up; one
+                // with a file is rebuilt side by side, which ends when the rebuilt file is renamed
+                // over the old one (its inode changes).
+                let main = "\(dir.projectionsPath)/\(p.name).sqlite"
+                let original = preexisting[p.name] ?? nil
+                if original != nil { try runner.rebuild(p.name) }
                 var progress = Progress(label: p.name, total: head)
                 while true {
                     let s = try runner.status(of: p.name)
                     if s.state == .failed {
                         throw AdminError.failure("projection '\(p.name)' failed: \(s.error ?? "unknown error"); the previous file still serves; fix the cause and rebuild again")
                     }
-                    if s.state == .live && s.rebuild == nil && s.position >= head && s.servedVersion == p.version { break }
+                    if s.state == .live && s.rebuild == nil && s.position >= head && s.servedVersion == p.version
+                        && (original == nil || Self.inode(main) != original) { break }
                     let done = s.rebuild?.position ?? s.position
                     progress.update(done, rate: s.rebuild?.eventsPerSecond ?? s.eventsPerSecond, eta: s.rebuild?.etaSeconds ?? s.etaSeconds)
                     try await Task.sleep(for: .milliseconds(100))
@@ -191,5 +199,11 @@ struct ProjectionsRebuildCommand: AsyncParsableCommand {
             throw error
         }
         await runner.stop()
+    }
+
+    /// The file's inode number, nil when absent.
+    static func inode(_ path: String) -> UInt64? {
+        var st = stat()
+        return stat(path, &st) == 0 ? UInt64(st.st_ino) : nil
     }
 }
