@@ -54,7 +54,8 @@ let package = Package(
         ),
         .target(
             name: "Projections",
-            dependencies: ["EventLog", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["EventLog", "Events", "Fabriek", .product(name: "GRDB", package: "GRDB.swift"),
+                           .product(name: "Crypto", package: "swift-crypto")],
             path: "Projections"
         ),
         .executableTarget(
@@ -93,8 +94,9 @@ let package = Package(
         ),
         .testTarget(
             name: "ProjectionsTests",
-            dependencies: ["Projections", "EventLog", "projection-crash-child"],
-            path: "Tests/ProjectionsTests"
+            dependencies: ["Projections", "EventLog", "Events", "Fabriek", "projection-crash-child"],
+            path: "Tests/ProjectionsTests",
+            exclude: ["Golden"]
         ),
         .testTarget(
             name: "EventsTests",

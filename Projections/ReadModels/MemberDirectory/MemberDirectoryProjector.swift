@@ -1,0 +1,87 @@
+import EventLog
+import Events
+import Fabriek
+import GRDB
+
+/// The member directory: non-personal profile fields for search by skill (FTS5), buurt, wijk,
+/// country, availability and rate band.
+///
+/// Never stores personal data: legal name, e-mail, phone and address stay sealed in the
+/// events, and a caller allowed to see them opens them at query time
+/// (`MemberDirectory.personalDetails`). On `MemberErased` every descriptive field (trade name
+/// included, which may be a person's name) is cleared and the member remains only as its
+/// pseudonymous id with status `erased` (kind, country and join date cleared too).
+public struct MemberDirectoryProjector: Projector {
+    public let name = "member-directory"
+    public let version = 1
+    let geography: MaastrichtGeography
+
+    public init(geography: MaastrichtGeography) { self.geography = geography }
+
+    public var handledTypes: Set<String>? {
+        ["MemberRegistered", "MemberRegistryVerified", "MemberProfileUpdated", "MemberSkillsDeclared", "MemberRateSet",
+         "MemberAvailabilityChanged", "MembershipEnded", "MemberErased"]
+    }
+
+    public func registerMigrations(in migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("v1: members") { db in
+            try db.execute(sql: """
+                CREATE TABLE members (member_id TEXT PRIMARY KEY, kind TEXT NOT NULL, country TEXT NOT NULL,
+                    trade_name TEXT, headline TEXT, postcode_area TEXT, buurt TEXT, wijk TEXT, languages TEXT NOT NULL DEFAULT '',
+                    service_countries TEXT NOT NULL DEFAULT '', skills TEXT NOT NULL DEFAULT '', availability TEXT NOT NULL DEFAULT 'available',
+                    rate_unit TEXT, rate_cents INTEGER, rate_band TEXT, verified INTEGER NOT NULL DEFAULT 0,
+                    status TEXT NOT NULL DEFAULT 'active', joined_on TEXT NOT NULL);
+                CREATE INDEX members_by_buurt ON members (buurt);
+                CREATE INDEX members_by_wijk ON members (wijk);
+                CREATE VIRTUAL TABLE member_search USING fts5(member_id UNINDEXED, skills, headline, trade_name,
+                    tokenize = 'unicode61 remove_diacritics 2');
+                """)
+        }
+    }
+
+    public func apply(_ event: borrowing EventView, _ db: Database) throws {
+        switch try event.domainEvent() {
+        case .member(.registered(let e)):
+            let id = String(id: e.memberId)
+            try db.execute(cached: "INSERT OR REPLACE INTO members (member_id, kind, country, trade_name, postcode_area, buurt, wijk, joined_on) VALUES (?,?,?,?,?,?,?,?)",
+                    [id, e.kind.rawValue, e.residenceCountry.rawValue, e.tradeName, e.postcodeArea, e.buurt,
+                     e.buurt.flatMap { geography.wijk(ofBuurt: $0)?.code }, e.joinedOn.description])
+            try reindex(id, db)
+        case .member(.registryVerified(let e)):
+            try db.execute(cached: "UPDATE members SET verified = 1 WHERE member_id = ? AND status <> 'erased'", [String(id: e.memberId)])
+        case .member(.profileUpdated(let e)):
+            let id = String(id: e.memberId)
+            try db.execute(cached: "UPDATE members SET headline = ?, languages = ?, service_countries = ? WHERE member_id = ? AND status <> 'erased'",
+                    [e.headline, e.languages.joined(separator: ","), e.serviceCountries.map(\.rawValue).joined(separator: ","), id])
+            try reindex(id, db)
+        case .member(.skillsDeclared(let e)):
+            let id = String(id: e.memberId)
+            try db.execute(cached: "UPDATE members SET skills = ? WHERE member_id = ? AND status <> 'erased'", [e.skills.joined(separator: ", "), id])
+            try reindex(id, db)
+        case .member(.rateSet(let e)):
+            try db.execute(cached: "UPDATE members SET rate_unit = ?, rate_cents = ?, rate_band = ? WHERE member_id = ? AND status <> 'erased'",
+                    [e.unit.rawValue, e.amountCents, RateBand(unit: e.unit, amountCents: e.amountCents).rawValue, String(id: e.memberId)])
+        case .member(.availabilityChanged(let e)):
+            try db.execute(cached: "UPDATE members SET availability = ? WHERE member_id = ? AND status <> 'erased'",
+                    [e.availability.rawValue, String(id: e.memberId)])
+        case .member(.membershipEnded(let e)):
+            try db.execute(cached: "UPDATE members SET status = 'ended' WHERE member_id = ? AND status = 'active'", [String(id: e.memberId)])
+        case .member(.erased(let e)):
+            let id = String(id: e.memberId)
+            try db.execute(cached: """
+                UPDATE members SET status = 'erased', kind = '', country = '', joined_on = '', verified = 0, trade_name = NULL, headline = NULL, postcode_area = NULL, buurt = NULL,
+                    wijk = NULL, languages = '', service_countries = '', skills = '', rate_unit = NULL, rate_cents = NULL,
+                    rate_band = NULL WHERE member_id = ?
+                """, [id])
+            try db.execute(cached: "DELETE FROM member_search WHERE member_id = ?", [id])
+        default:
+            return
+        }
+    }
+
+    /// Replaces the member's full-text row with the current skills, headline and trade name.
+    private func reindex(_ id: String, _ db: Database) throws {
+        try db.execute(cached: "DELETE FROM member_search WHERE member_id = ?", [id])
+        try db.execute(cached: "INSERT INTO member_search SELECT member_id, skills, coalesce(headline, ''), coalesce(trade_name, '') FROM members WHERE member_id = ? AND status <> 'erased'", [id])
+    }
+}

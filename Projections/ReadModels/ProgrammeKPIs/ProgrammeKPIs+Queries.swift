@@ -1,0 +1,43 @@
+import GRDB
+
+/// Queries on a `ProgrammeKPIProjector` database (the live file or an in-memory fold).
+/// KPI values are computed on read from the facts by `KPIDefinitions`; nothing is cached, so
+/// the values always match the definitions. Costs a few indexed scans of the fact tables.
+public enum ProgrammeKPIs {
+    /// Every KPI cell for every quarter with facts and for the whole programme.
+    public static func cells(_ db: Database) throws -> [KPICell] {
+        try KPIDefinitions.compute(db, periods: try KPIDefinitions.periods(db))
+    }
+
+    /// The goals set (`ProgrammeGoalSet`), by KPI and period.
+    public static func goals(_ db: Database) throws -> [Goal] {
+        try Row.fetchAll(db, sql: "SELECT kpi, period, focus_area, target, scale FROM goals ORDER BY kpi, period").map {
+            Goal(kpi: $0[0], period: $0[1], focusArea: $0[2], target: $0[3], scale: UInt32($0[4] as Int64))
+        }
+    }
+
+    /// Writes the audit trail `kpi_evidence(kpi, period, breakdown, event_id)` (and
+    /// `kpi_values`) for `cells`, replacing what was there. Reports call it on their in-memory
+    /// fold; an auditor queries the table to trace a value to the events it counts.
+    public static func materialize(_ cells: [KPICell], in db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE IF NOT EXISTS kpi_values (kpi TEXT NOT NULL, period TEXT NOT NULL, breakdown TEXT NOT NULL,
+                value INTEGER NOT NULL, scale INTEGER NOT NULL, suppressed INTEGER NOT NULL, PRIMARY KEY (kpi, period, breakdown));
+            CREATE TABLE IF NOT EXISTS kpi_evidence (kpi TEXT NOT NULL, period TEXT NOT NULL, breakdown TEXT NOT NULL, event_id TEXT NOT NULL);
+            DELETE FROM kpi_values; DELETE FROM kpi_evidence;
+            """)
+        for c in cells {
+            try db.execute(cached: "INSERT INTO kpi_values VALUES (?,?,?,?,?,?)", [c.kpi, c.period, c.breakdown, c.value, Int64(c.scale), c.suppressed])
+            for id in c.evidence { try db.execute(cached: "INSERT INTO kpi_evidence VALUES (?,?,?,?)", [c.kpi, c.period, c.breakdown, id]) }
+        }
+    }
+
+    /// A target for one KPI in one period.
+    public struct Goal: Sendable, Hashable {
+        public var kpi: String
+        public var period: String
+        public var focusArea: String
+        public var target: Int64
+        public var scale: UInt32
+    }
+}

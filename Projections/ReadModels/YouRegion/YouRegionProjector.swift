@@ -1,0 +1,62 @@
+import EventLog
+import Events
+import GRDB
+
+/// The YouRegion register: every cross-border registration with its direction, countries,
+/// EMR region, period (quarter of the start day) and A1 status. No personal data: the member
+/// appears by id only.
+public struct YouRegionProjector: Projector {
+    public let name = "youregion-register"
+    public let version = 1
+    public init() {}
+
+    public var handledTypes: Set<String>? { ["CrossBorderWorkRegistered", "A1CertificateRecorded", "CrossBorderWorkEnded"] }
+
+    public func registerMigrations(in migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("v1: registrations") { db in
+            try db.execute(sql: """
+                CREATE TABLE registrations (assignment_id TEXT PRIMARY KEY, member_id TEXT NOT NULL,
+                    residence TEXT NOT NULL, work TEXT NOT NULL, direction TEXT NOT NULL, region TEXT NOT NULL,
+                    client_kind TEXT NOT NULL, starts_on TEXT NOT NULL, ends_on TEXT NOT NULL, period TEXT NOT NULL,
+                    basis TEXT NOT NULL, a1_status TEXT NOT NULL DEFAULT 'none', a1_before_start INTEGER NOT NULL DEFAULT 0,
+                    ended_on TEXT, event_id TEXT NOT NULL);
+                CREATE INDEX registrations_by_period ON registrations (period);
+                CREATE INDEX registrations_by_member ON registrations (member_id);
+                """)
+        }
+    }
+
+    public func apply(_ event: borrowing EventView, _ db: Database) throws {
+        switch try event.domainEvent() {
+        case .crossBorder(.workRegistered(let e)):
+            try db.execute(cached: "INSERT OR IGNORE INTO registrations (assignment_id, member_id, residence, work, direction, region, client_kind, starts_on, ends_on, period, basis, event_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                    [String(id: e.assignmentId), String(id: e.memberId), e.residenceCountry.rawValue, e.workCountry.rawValue,
+                     YouRegionDirection.of(residence: e.residenceCountry.rawValue, work: e.workCountry.rawValue), e.emrRegion.rawValue,
+                     e.clientKind.rawValue, e.startsOn.description, e.endsOn.description, Quarter.label(e.startsOn),
+                     e.socialSecurityBasis.rawValue, event.idText])
+        case .crossBorder(.a1CertificateRecorded(let e)):
+            let recorded = Quarter.dayOf(event.recordedAt).description
+            try db.execute(cached: """
+                UPDATE registrations SET a1_status = ?,
+                    a1_before_start = CASE WHEN ? <> 'refused' AND ? <= starts_on THEN 1 ELSE a1_before_start END
+                WHERE assignment_id = ?
+                """, [e.status.rawValue, e.status.rawValue, recorded, String(id: e.assignmentId)])
+        case .crossBorder(.workEnded(let e)):
+            try db.execute(cached: "UPDATE registrations SET ended_on = ? WHERE assignment_id = ?", [e.endedOn.description, String(id: e.assignmentId)])
+        default:
+            return
+        }
+    }
+}
+
+/// The directions YouRegion reports on (DOMAIN.md): NL→BE, NL→DE, BE/DE→NL, other.
+public enum YouRegionDirection {
+    public static func of(residence: String, work: String) -> String {
+        switch (residence, work) {
+        case ("NL", "BE"): return "NL→BE"
+        case ("NL", "DE"): return "NL→DE"
+        case ("BE", "NL"), ("DE", "NL"): return "BE/DE→NL"
+        default: return "other"
+        }
+    }
+}
