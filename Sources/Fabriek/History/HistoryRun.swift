@@ -136,7 +136,9 @@ final class HistoryRun {
 
     func run() async throws -> HistorySummary {
         planProgramme()
-        while let (time, step) = schedule.next() {
+        // The history ends with the programme: work still under way then stays open.
+        let end = at(HistoryGenerator.programmeEnd, hour: 23, minute: 59)
+        while let (time, step) = schedule.next(), time <= end {
             clock.set(Timestamp(microsecondsSinceEpoch: time))
             if summary.firstInstant == nil { summary.firstInstant = clock.now() }
             try await perform(step)

@@ -12,7 +12,7 @@ enum ServiceScenario {
                        personal: PersonalDetails(legalName: name, email: "sanne@example.nl", phone: "+31 6 12345678",
                                                  address: PostalAddress(street: "Rechtstraat", houseNumber: "12",
                                                                         postcode: "6221 EG", city: "Maastricht", country: .nl)),
-                       tradeName: "\(name) Groen", registryIds: [RegistryId(scheme: .kvk, value: kvk)],
+                       tradeName: "Groen aan de Maas", registryIds: [RegistryId(scheme: .kvk, value: kvk)],
                        vatId: "NL000099998B57", buurt: "Wyck", sbiCodes: ["81300"], joinedOn: Day(year: 2026, month: 3, day: 1)!)
     }
 
