@@ -20,7 +20,7 @@ struct ProjectionsListCommand: ParsableCommand {
 
     func run() throws {
         let dir = dataOptions.directory
-        let rows = AdminProjectors.all.map { p -> (String, Int, Bool) in
+        let rows = try AdminProjectors(directory: dir).all.map { p -> (String, Int, Bool) in
             (p.name, p.version, FileManager.default.fileExists(atPath: "\(dir.projectionsPath)/\(p.name).sqlite"))
         }
         if output.json {
@@ -63,7 +63,7 @@ struct ProjectionsStatusCommand: ParsableCommand {
         let head = log.head().position
         let now = Timestamp.now()
         var rows: [Row] = []
-        for p in AdminProjectors.all {
+        for p in try AdminProjectors(directory: dir).all {
             let main = "\(dir.projectionsPath)/\(p.name).sqlite"
             let rebuild = "\(dir.projectionsPath)/\(p.name).rebuild.sqlite"
             let meta = try Self.checkpoint(main)
@@ -153,8 +153,8 @@ struct ProjectionsRebuildCommand: AsyncParsableCommand {
 
     func validate() throws {
         if all == (name != nil) { throw ValidationError("give a projection NAME or --all (not both)") }
-        if let name, AdminProjectors.named(name) == nil {
-            throw ValidationError("no projection named '\(name)'; known: \(AdminProjectors.all.map(\.name).joined(separator: ", "))")
+        if let name, let known = try? AdminProjectors(directory: dataOptions.directory), known.named(name) == nil {
+            throw ValidationError("no projection named '\(name)'; known: \(known.names.joined(separator: ", "))")
         }
     }
 
@@ -162,7 +162,8 @@ struct ProjectionsRebuildCommand: AsyncParsableCommand {
         let dir = dataOptions.directory
         let log = try dir.openReadOnly()
         defer { try? log.close() }
-        let projectors = all ? AdminProjectors.all : [AdminProjectors.named(name!)!]
+        let registered = try AdminProjectors(directory: dir)
+        let projectors = all ? registered.all : [registered.named(name!)!]
         var preexisting: [String: UInt64?] = [:]
         for p in projectors { preexisting[p.name] = Self.inode("\(dir.projectionsPath)/\(p.name).sqlite") }
         let runner = try ProjectionRunner(log: log, directory: dir.projectionsPath, projectors: projectors,
