@@ -179,7 +179,7 @@ struct ProjectionsRebuildCommand: AsyncParsableCommand {
                 let main = "\(dir.projectionsPath)/\(p.name).sqlite"
                 let original = preexisting[p.name] ?? nil
                 if original != nil { try runner.rebuild(p.name) }
-                var progress = Progress(label: p.name, total: head)
+                var progress = Progress(label: p.name, total: head, started: started)
                 while true {
                     let s = try runner.status(of: p.name)
                     if s.state == .failed {

@@ -127,13 +127,13 @@ struct ImportFile {
             if let sv = o["schemaVersion"] as? NSNumber, sv.uint32Value != EventCatalogue.entry(named: type)!.schemaVersion {
                 throw AdminError.failure("\"data\" of \(type) must be schema version \(EventCatalogue.entry(named: type)!.schemaVersion), the current one (give the old version's bytes as \"payload\")")
             }
-            let json = [UInt8](try JSONSerialization.data(withJSONObject: d, options: [.sortedKeys]))
+            let entry = EventCatalogue.entry(named: type)!
             let event: DomainEvent
             do {
-                event = try EventCatalogue.parseJSON(type: type, json: json, context: context)
+                event = try entry.fromJSON(d, context)
             } catch JSONImportError.vaultRequired where context.vault == nil {
                 context = JSONContext(vault: try vault())
-                event = try EventCatalogue.parseJSON(type: type, json: json, context: context)
+                event = try entry.fromJSON(d, context)
             }
             payload = event.encodePayload()
             schemaVersion = event.schemaVersion

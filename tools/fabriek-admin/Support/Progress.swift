@@ -8,13 +8,15 @@ import Glibc
 struct Progress {
     let label: String
     var total: UInt64
-    private let started = Date()
+    private let started: Date
+    private var lastRate: Double?
     private var lastDraw = Date.distantPast
     private var drawn = false
     private let terminal = isatty(STDERR_FILENO) != 0
     private var lastDone: UInt64 = 0
 
-    init(label: String, total: UInt64) {
+    init(label: String, total: UInt64, started: Date = Date()) {
+        self.started = started
         self.label = label
         self.total = total
         if !terminal { lastDraw = started }
@@ -23,6 +25,7 @@ struct Progress {
     /// Reports `done` of `total` units; redraws at most 10 times a second (plain: every 2 s).
     mutating func update(_ done: UInt64, rate: Double? = nil, eta: Double? = nil) {
         lastDone = done
+        if let rate { lastRate = rate }
         let now = Date()
         guard now.timeIntervalSince(lastDraw) >= (terminal ? 0.1 : 2) else { return }
         lastDraw = now
@@ -33,7 +36,7 @@ struct Progress {
     mutating func finish() {
         guard drawn || lastDone > 0 else { return }
         if terminal {
-            draw(lastDone, rate: nil, eta: nil)
+            draw(lastDone, rate: lastRate, eta: 0)
             FileHandle.standardError.write(Data("\n".utf8))
         }
     }
