@@ -38,7 +38,7 @@ public enum ReportHTML {
         }
         h += "<section><h2>Annex</h2><h3>Definitions</h3><ul>\n"
         for d in report.definitions { h += "<li><strong>\(d.code)</strong> (\(esc(d.focusArea))): \(esc(d.summary))</li>\n" }
-        h += "</ul><p>Percentages have one decimal; &lt;5 marks a cell resting on fewer than \(KPISuppression.threshold) people or things, not shown.</p>\n"
+        h += "</ul><p>Percentages have one decimal; x marks a suppressed cell: it rests on fewer than \(KPISuppression.threshold) people or things, or would let one be recovered from the total.</p>\n"
         h += "<h3>Provenance</h3><ul><li>As-of position: \(report.asOf.position)</li><li>Head hash: <code>\(report.asOf.hash.hex)</code></li>"
         h += "<li>Content hash (SHA-256 of the canonical JSON content): <code>\(report.contentHash)</code></li></ul>\n"
         h += "<h3>Suppressed cells</h3>"

@@ -28,7 +28,7 @@ public enum ReportMarkdown {
         }
         md += "## Annex\n\n### Definitions\n\n"
         for d in report.definitions { md += "- **\(d.code)** (\(d.focusArea)): \(d.summary)\n" }
-        md += "\nPercentages have one decimal; `<5` marks a cell resting on fewer than \(KPISuppression.threshold) people or things, not shown.\n"
+        md += "\nPercentages have one decimal; `x` marks a suppressed cell: it rests on fewer than \(KPISuppression.threshold) people or things, or would let one be recovered from the total.\n"
         md += "\n### Provenance\n\n- As-of position: \(report.asOf.position)\n- Head hash: `\(report.asOf.hash.hex)`\n"
         md += "- Content hash (SHA-256 of the canonical JSON content): `\(report.contentHash)`\n"
         md += "\n### Suppressed cells\n\n"

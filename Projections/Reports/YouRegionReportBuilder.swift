@@ -30,11 +30,11 @@ public struct YouRegionReportBuilder: Sendable {
                 cells.append(KPICell(kpi: "YR-1", period: period, value: Int64(total)))
                 for dimension in [YouRegionRegister.Dimension.direction, .workCountry, .region, .a1Status] {
                     for (value, n) in try YouRegionRegister.counts(db, by: dimension, period: p) {
-                        cells.append(KPISuppression.apply(KPICell(kpi: "YR-1", period: period, breakdown: "\(dimension)=\(value)", value: Int64(n))))
+                        cells.append(KPICell(kpi: "YR-1", period: period, breakdown: "\(dimension)=\(value)", value: Int64(n)))
                     }
                 }
             }
-            return (cells.sorted { ($0.kpi, $0.period, $0.breakdown) < ($1.kpi, $1.period, $1.breakdown) }, quarters + ["programme"])
+            return (KPISuppression.apply(cells).sorted { ($0.kpi, $0.period, $0.breakdown) < ($1.kpi, $1.period, $1.breakdown) }, quarters + ["programme"])
         }
         var report = Report(kind: .youRegion, title: "YouRegion — cross-border work register", asOf: head, periods: periods,
                             cells: cells, goals: [],

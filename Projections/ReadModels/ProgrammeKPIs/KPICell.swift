@@ -31,9 +31,9 @@ public struct KPICell: Sendable, Hashable {
         self.evidence = evidence.sorted()
     }
 
-    /// The figure as decimal text, e.g. `12.5` for value 125 and scale 1; `<5` when suppressed.
+    /// The figure as decimal text, e.g. `12.5` for value 125 and scale 1; `x` when suppressed.
     public var displayValue: String {
-        if suppressed { return "<5" }
+        if suppressed { return "x" }
         guard scale > 0 else { return String(value) }
         var divisor: Int64 = 1
         for _ in 0..<scale { divisor *= 10 }

@@ -68,7 +68,7 @@ public enum KPIDefinitions {
     public static func compute(_ db: Database, periods: [KPIPeriod]) throws -> [KPICell] {
         var cells: [KPICell] = []
         for definition in all {
-            for period in periods { cells += try definition.compute(db, period).map(KPISuppression.apply) }
+            for period in periods { cells += KPISuppression.apply(try definition.compute(db, period)) }
         }
         return cells.sorted { ($0.kpi, $0.period, $0.breakdown) < ($1.kpi, $1.period, $1.breakdown) }
     }

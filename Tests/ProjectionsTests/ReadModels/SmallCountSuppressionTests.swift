@@ -10,7 +10,7 @@ import Testing
         // Then 1 and 4 are suppressed with value 0; 0 and 5 are shown.
         #expect(shown.map(\.suppressed) == [false, true, true, false])
         #expect(shown.map(\.value) == [0, 0, 0, 5])
-        #expect(shown[1].displayValue == "<5")
+        #expect(shown[1].displayValue == "x")
     }
 
     @Test func headlineTotalsAndShareBasesFollowTheRule() {
@@ -29,5 +29,26 @@ import Testing
         #expect(report.cell("ONT-1", breakdown: "measure=uniqueAttendees")?.value == 6)
         #expect(report.suppressedCells.allSatisfy { c in c.value == 0 && !c.breakdown.isEmpty })
         #expect(ReportMarkdown.render(report).contains("### Suppressed cells\n\n- "))
+    }
+}
+
+@Suite struct SecondarySuppressionTests {
+    @Test func aLoneSuppressedCellTakesTheSmallestShownOneWithIt() {
+        // Given a total of 16 by country: NL 9, DE 5, BE 2
+        let cells = [KPICell(kpi: "SOC-1", period: "programme", value: 16)] + [("NL", 9), ("DE", 5), ("BE", 2)].map {
+            KPICell(kpi: "SOC-1", period: "programme", breakdown: "country=\($0.0)", value: $0.1)
+        }
+        // When suppression is applied
+        let out = KPISuppression.apply(cells)
+        // Then BE (2) is suppressed, and DE (5) too, so BE cannot be recovered as 16 − 9 − 5.
+        #expect(out.map(\.suppressed) == [false, false, true, true])
+        #expect(out[1].value == 9)
+    }
+
+    @Test func twoSuppressedCellsNeedNoMore() {
+        let cells = [("NL", 9), ("DE", 3), ("BE", 2)].map {
+            KPICell(kpi: "SOC-1", period: "programme", breakdown: "country=\($0.0)", value: $0.1)
+        }
+        #expect(KPISuppression.apply(cells).map(\.suppressed) == [false, true, true])
     }
 }
