@@ -38,4 +38,34 @@ import Testing
         #expect(r.stderr.contains("not empty"))
         #expect(try Admin.run(["backup", temp.sub("b"), "--data", data]).status == 1)
     }
+
+    @Test func backupIsConsistentWhileAnImportWrites() throws {
+        let temp = TemporaryDirectory()
+        let data = try DemoFixture.copy(into: temp)
+        var lines: [String] = []
+        for i in 0..<3000 {
+            lines.append(#"{"stream":"goal-LER-1-\#(3000 + i)","type":"ProgrammeGoalSet","version":1,"data":{"endsOn":"2030-12-31","focusArea":"lerend","kpiCode":"LER-1","period":"\#(3000 + i)","scale":0,"startsOn":"2030-01-01","targetValue":\#(i)}}"#)
+        }
+        let file = temp.sub("many.jsonl")
+        try lines.joined(separator: "\n").write(toFile: file, atomically: true, encoding: .utf8)
+        let writer = Process()
+        writer.executableURL = try #require(Admin.executable)
+        writer.arguments = ["import", file, "--data", data]
+        writer.standardOutput = FileHandle.nullDevice
+        writer.standardError = FileHandle.nullDevice
+        try writer.run()
+        var heads: [String] = []
+        for k in 0..<3 {
+            let r = try Admin.run(["backup", temp.sub("b\(k)"), "--data", data])
+            #expect(r.status == 0, "\(r.stderr)")
+            heads.append(try Admin.run(["log", "head", "--data", temp.sub("b\(k)")]).stdout)
+        }
+        writer.waitUntilExit()
+        #expect(writer.terminationStatus == 0)
+        // Every backup is a verified prefix of the final log.
+        for head in heads {
+            let digest = head.trimmingCharacters(in: .newlines)
+            #expect(try Admin.run(["log", "verify", "--digest", digest, "--data", data]).status == 0, "\(digest)")
+        }
+    }
 }

@@ -32,4 +32,17 @@ import Testing
         #expect(try Admin.run(["projections", "rebuild", "nope", "--data", data]).status == 2)
         #expect(try Admin.run(["projections", "rebuild", "--data", data]).status == 2)
     }
+
+    @Test func rebuildRefusesWhileAnotherRunnerOwnsTheProjection() throws {
+        let temp = TemporaryDirectory()
+        let data = try DemoFixture.copy(into: temp)
+        try FileManager.default.createDirectory(atPath: data + "/projections", withIntermediateDirectories: true)
+        let lock = try FileLockHolder(path: data + "/projections/tender-board.lock")
+        let r = try Admin.run(["projections", "rebuild", "tender-board", "--data", data])
+        #expect(r.status == 3)
+        #expect(r.stderr.contains("owned by another runner"), "\(r.stderr)")
+        let status = try Admin.run(["projections", "status", "--data", data])
+        #expect(status.status == 0)
+        withExtendedLifetime(lock) {}
+    }
 }

@@ -115,11 +115,20 @@ enum DemoFixture {
 
 /// Holds `DIR/log/LOCK` like a writing server would.
 final class WriterLockHolder {
-    private let fd: Int32
+    private let holder: FileLockHolder
 
     init(dataDirectory: String) throws {
-        fd = open(dataDirectory + "/log/LOCK", O_RDWR | O_CREAT, 0o644)
-        guard fd >= 0, flock(fd, LOCK_EX | LOCK_NB) == 0 else { throw AdminTestError.failed("cannot take the writer lock") }
+        holder = try FileLockHolder(path: dataDirectory + "/log/LOCK")
+    }
+}
+
+/// An exclusive `flock` on a file, held until deinit (as the log writer and the projection runner do).
+final class FileLockHolder {
+    private let fd: Int32
+
+    init(path: String) throws {
+        fd = open(path, O_RDWR | O_CREAT, 0o644)
+        guard fd >= 0, flock(fd, LOCK_EX | LOCK_NB) == 0 else { throw AdminTestError.failed("cannot lock \(path)") }
     }
 
     deinit {
