@@ -49,7 +49,8 @@ import Testing
         let file = temp.sub("many.jsonl")
         try lines.joined(separator: "\n").write(toFile: file, atomically: true, encoding: .utf8)
         let writer = Process()
-        writer.executableURL = try #require(Admin.executable)
+        guard let executable = Admin.executable else { throw AdminTestError.binaryMissing }
+        writer.executableURL = executable
         writer.arguments = ["import", file, "--data", data]
         writer.standardOutput = FileHandle.nullDevice
         writer.standardError = FileHandle.nullDevice

@@ -91,8 +91,9 @@ final class TemporaryDirectory: @unchecked Sendable {
 /// One small demo history, generated once and copied for tests that change it.
 enum DemoFixture {
     private static let shared: Swift.Result<String, AdminTestError> = {
-        let dir = NSTemporaryDirectory() + "fabriek-admin-demo-\(getpid())"
+        let dir = directory
         try? FileManager.default.removeItem(atPath: dir)
+        atexit { try? FileManager.default.removeItem(atPath: DemoFixture.directory) }
         do {
             let r = try Admin.run(["demo", "--scale", "small", "--seed", "7", "--data", dir])
             guard r.status == 0 else { return .failure(.failed("demo failed (\(r.status)): \(r.stderr)")) }
@@ -101,6 +102,8 @@ enum DemoFixture {
             return .failure(.failed("\(error)"))
         }
     }()
+
+    private static var directory: String { NSTemporaryDirectory() + "fabriek-admin-demo-\(getpid())" }
 
     /// The shared data directory: read-only use only.
     static func path() throws -> String { try shared.get() }
