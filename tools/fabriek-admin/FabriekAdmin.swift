@@ -21,7 +21,7 @@ struct FabriekAdmin: AsyncParsableCommand {
               1  failure (verification failed, bad input line, refused command)
               2  usage error (unknown command or option, invalid argument)
               3  locked: another process writes to the log or owns the projection
-              4  corrupt: the log refuses to open because of damage (position in the message)
+              4  corrupt: the log is damaged and refuses to open (the message names the position)
             """,
         subcommands: [
             ProjectionsCommand.self, LogCommand.self, HistoryCommand.self, ReportCommand.self,
