@@ -12,6 +12,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     ],
     targets: [
         .systemLibrary(
@@ -62,6 +63,20 @@ let package = Package(
             dependencies: ["EventLog", "Events", "CSQLite"],
             path: "tools/fabriek-bench",
             exclude: ["RESULTS-1M.md"]
+        ),
+        .executableTarget(
+            name: "fabriek-admin",
+            dependencies: [
+                "EventLog", "Events", "Fabriek", "Projections",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "tools/fabriek-admin",
+            exclude: ["README-section.md"]
+        ),
+        .testTarget(
+            name: "FabriekAdminTests",
+            dependencies: ["fabriek-admin"],
+            path: "Tests/FabriekAdminTests"
         ),
         .executableTarget(
             name: "eventlog-crash-child",

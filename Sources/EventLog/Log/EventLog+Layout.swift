@@ -1,0 +1,47 @@
+/// The commits and files of a log, for tools that copy or reproduce it byte for byte
+/// (`fabriek-admin export`, `backup`).
+public struct CommittedFiles: Sendable, Hashable {
+    /// One segment file and the number of its bytes that hold committed batches.
+    public struct Segment: Sendable, Hashable {
+        public var name: String
+        public var path: String
+        public var committedLength: Int
+    }
+
+    /// The head the lengths belong to.
+    public var head: LogHead
+    /// Every segment, oldest first. Copying the first `committedLength` bytes of each gives a
+    /// log whose head is `head`.
+    public var segments: [Segment]
+}
+
+extension EventLog {
+    /// The position ranges of the commits (batches) that hold `from...through`, in order.
+    /// Appending each range's events in one call reproduces the original batches, hence the same
+    /// chain hashes. Cost: a binary search, then one range per commit.
+    public func commitRanges(from: UInt64, through: UInt64) -> [ClosedRange<UInt64>] {
+        state.withLock { s in
+            let last = min(through, s.head.position)
+            guard from <= last, var i = s.batches.batchIndex(containing: max(from, 1)) else { return [] }
+            var out: [ClosedRange<UInt64>] = []
+            while i < s.batches.count, s.batches[i].firstPosition <= last {
+                out.append(s.batches[i].firstPosition...s.batches[i].lastPosition)
+                i += 1
+            }
+            return out
+        }
+    }
+
+    /// The segment files and their committed lengths at this instant, consistent with `head`.
+    /// Segments are append-only, so those bytes never change afterwards.
+    /// - Throws: `LogError.closed`.
+    public func committedFiles() throws -> CommittedFiles {
+        try state.withLock { s throws(LogError) in
+            try s.checkOpen()
+            let segments = zip(s.segments, s.segmentLengths).map {
+                CommittedFiles.Segment(name: $0.name, path: $0.path, committedLength: $1)
+            }
+            return CommittedFiles(head: s.head, segments: segments)
+        }
+    }
+}

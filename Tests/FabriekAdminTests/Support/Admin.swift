@@ -1,0 +1,141 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Runs the built `fabriek-admin` binary (found next to the test bundle) as a child process.
+enum Admin {
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+        var lines: [String] { stdout.split(separator: "\n").map(String.init) }
+    }
+
+    static let executable: URL? = {
+        var candidates: [URL] = []
+        if let exe = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
+            candidates.append(URL(fileURLWithPath: exe).deletingLastPathComponent())
+        }
+        candidates.append(URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent())
+        candidates.append(Bundle.main.bundleURL)
+        for start in candidates {
+            var dir = start
+            for _ in 0..<4 {
+                let candidate = dir.appendingPathComponent("fabriek-admin")
+                if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+                dir = dir.deletingLastPathComponent()
+            }
+        }
+        return nil
+    }()
+
+    /// Runs `fabriek-admin ARGS` with `FABRIEK_DATA` unset (tests pass --data), feeding `input`.
+    @discardableResult
+    static func run(_ arguments: [String], input: String? = nil) throws -> Result {
+        guard let executable else { throw AdminTestError.binaryMissing }
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        var env = ProcessInfo.processInfo.environment
+        env["FABRIEK_DATA"] = nil
+        env["FABRIEK_MASTER_KEY"] = nil
+        process.environment = env
+        let out = Pipe(), err = Pipe(), inp = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = inp
+        try process.run()
+        if let input { inp.fileHandleForWriting.write(Data(input.utf8)) }
+        try inp.fileHandleForWriting.close()
+        // Read both pipes concurrently so a full pipe never blocks the child.
+        nonisolated(unsafe) var errData = Data()
+        let done = DispatchSemaphore(value: 0)
+        let errThread = Thread { errData = err.fileHandleForReading.readDataToEndOfFile(); done.signal() }
+        errThread.start()
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        done.wait()
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+                      stderr: String(decoding: errData, as: UTF8.self))
+    }
+}
+
+enum AdminTestError: Error, CustomStringConvertible {
+    case binaryMissing
+    case failed(String)
+
+    var description: String {
+        switch self {
+        case .binaryMissing: return "fabriek-admin not found next to the test bundle; run 'swift build --build-tests' first"
+        case .failed(let s): return s
+        }
+    }
+}
+
+/// A fresh temporary directory, removed on deinit.
+final class TemporaryDirectory: @unchecked Sendable {
+    let path: String
+
+    init() {
+        let template = NSTemporaryDirectory() + "fabriek-admin-tests-XXXXXX"
+        var bytes = Array(template.utf8CString)
+        path = bytes.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)!) }
+    }
+
+    deinit { try? FileManager.default.removeItem(atPath: path) }
+
+    func sub(_ name: String) -> String { path + "/" + name }
+}
+
+/// One small demo history, generated once and copied for tests that change it.
+enum DemoFixture {
+    private static let shared: Swift.Result<String, AdminTestError> = {
+        let dir = directory
+        try? FileManager.default.removeItem(atPath: dir)
+        atexit { try? FileManager.default.removeItem(atPath: DemoFixture.directory) }
+        do {
+            let r = try Admin.run(["demo", "--scale", "small", "--seed", "7", "--data", dir])
+            guard r.status == 0 else { return .failure(.failed("demo failed (\(r.status)): \(r.stderr)")) }
+            return .success(dir)
+        } catch {
+            return .failure(.failed("\(error)"))
+        }
+    }()
+
+    private static var directory: String { NSTemporaryDirectory() + "fabriek-admin-demo-\(getpid())" }
+
+    /// The shared data directory: read-only use only.
+    static func path() throws -> String { try shared.get() }
+
+    /// A private copy of the demo data directory inside `temp`.
+    static func copy(into temp: TemporaryDirectory, name: String = "data") throws -> String {
+        let target = temp.sub(name)
+        try FileManager.default.copyItem(atPath: try path(), toPath: target)
+        return target
+    }
+}
+
+/// Holds `DIR/log/LOCK` like a writing server would.
+final class WriterLockHolder {
+    private let holder: FileLockHolder
+
+    init(dataDirectory: String) throws {
+        holder = try FileLockHolder(path: dataDirectory + "/log/LOCK")
+    }
+}
+
+/// An exclusive `flock` on a file, held until deinit (as the log writer and the projection runner do).
+final class FileLockHolder {
+    private let fd: Int32
+
+    init(path: String) throws {
+        fd = open(path, O_RDWR | O_CREAT, 0o644)
+        guard fd >= 0, flock(fd, LOCK_EX | LOCK_NB) == 0 else { throw AdminTestError.failed("cannot lock \(path)") }
+    }
+
+    deinit {
+        flock(fd, LOCK_UN)
+        close(fd)
+    }
+}

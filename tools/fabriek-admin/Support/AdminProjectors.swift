@@ -1,0 +1,27 @@
+import Events
+import Fabriek
+import Projections
+
+/// The read models this build registers with the projection runner.
+struct AdminProjectors {
+    let all: [any Projector]
+
+    /// Reference data from the bundle (or `FABRIEK_REFERENCE_DIR`); the vault when the data
+    /// directory has one (the KPI projector reads self-declared target groups).
+    init(directory: DataDirectory) throws {
+        let reference = try ReferenceData.load()
+        all = [
+            MemberDirectoryProjector(geography: reference.maastricht),
+            ConsortiaProjector(),
+            TenderBoardProjector(),
+            YouRegionProjector(),
+            ProgrammeKPIProjector(geography: reference.maastricht, vault: directory.existingVault()),
+        ]
+    }
+
+    var names: [String] { all.map(\.name) }
+
+    func named(_ name: String) -> (any Projector)? {
+        all.first { $0.name == name }
+    }
+}

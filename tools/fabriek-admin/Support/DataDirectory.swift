@@ -1,0 +1,58 @@
+import EventLog
+import Events
+import Foundation
+
+/// The layout of a data directory: `log/`, `projections/`, `keys.sqlite`, `master.key`.
+struct DataDirectory {
+    let path: String
+
+    var logPath: String { path + "/log" }
+    var projectionsPath: String { path + "/projections" }
+    var keysPath: String { path + "/" + PersonalDataVault.fileName }
+    var masterKeyPath: String { path + "/" + MasterKey.fileName }
+
+    var hasLog: Bool { FileManager.default.fileExists(atPath: logPath + "/segments") }
+
+    /// Opens the log without the writer lock; works while another process writes.
+    func openReadOnly() throws -> EventLog {
+        guard hasLog else {
+            throw AdminError.failure("no event log in \(logPath); check --data (or FABRIEK_DATA), or create one with 'fabriek-admin demo' or 'fabriek-admin import'")
+        }
+        return try EventLog.open(directory: logPath, options: .init(readOnly: true))
+    }
+
+    /// Opens the log for writing; `LogError.locked` (exit 3) when another process writes.
+    func openWriter(durability: EventLog.Durability = .fsync,
+                    clock: (@Sendable () -> Timestamp)? = nil) throws -> EventLog {
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        var options = EventLog.Options(durability: durability)
+        if let clock { options.clock = clock }
+        return try EventLog.open(directory: logPath, options: options)
+    }
+
+    /// The vault when this directory has one (for decrypting); nil otherwise. Never creates keys.
+    func existingVault() -> PersonalDataVault? {
+        guard FileManager.default.fileExists(atPath: keysPath) else { return nil }
+        let env = ProcessInfo.processInfo.environment[MasterKey.environmentVariable] ?? ""
+        guard !env.isEmpty || FileManager.default.fileExists(atPath: masterKeyPath) else { return nil }
+        return try? PersonalDataVault.open(directory: path)
+    }
+
+    /// Opens (creating when absent) the vault, for commands that seal or erase.
+    func vault() throws -> PersonalDataVault {
+        try PersonalDataVault.open(directory: path)
+    }
+
+    /// True when the directory is absent or holds no files (hidden ones included).
+    var isEmpty: Bool {
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: path) else { return true }
+        return entries.isEmpty
+    }
+
+    /// Refuses unless the directory is absent or empty (for demo and restore).
+    func requireEmpty(for command: String) throws {
+        guard isEmpty else {
+            throw AdminError.failure("\(path) is not empty; '\(command)' only writes into an empty or absent data directory (choose another --data)")
+        }
+    }
+}
