@@ -70,8 +70,7 @@ let package = Package(
                 "EventLog", "Events", "Fabriek", "Projections",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
-            path: "tools/fabriek-admin",
-            exclude: ["README-section.md"]
+            path: "tools/fabriek-admin"
         ),
         .testTarget(
             name: "FabriekAdminTests",

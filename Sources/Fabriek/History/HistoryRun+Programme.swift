@@ -5,25 +5,25 @@ import Foundation
 /// The "Maastricht goals": a target per KPI per year, and the activities (meetups, trainings,
 /// workshops, advice, matchmaking) with their attendees and training hours.
 extension HistoryRun {
-    /// Targets per KPI for one programme year, scaled to the register's size.
+    /// Targets per KPI for one programme year, in the unit of the KPI's headline figure for that
+    /// year (see Projections' KPIDefinitions): stocks (register size, active members) at year
+    /// end, flows (jobs, bids, hours, meetups, euros) within the year. Scaled to the register.
     private func target(_ kpi: String, year: Int) -> (value: Int64, scale: UInt32) {
         let size = Double(scale.members) / 2_500
-        let growth = Double(year - 2018)  // 1, 2, 3
-        func n(_ base: Double) -> Int64 { Int64((base * size * growth).rounded()) }
+        let y = min(max(year - 2019, 0), 2)  // 0, 1, 2
+        func n(_ base: Double) -> Int64 { max(1, Int64((base * size).rounded())) }
         switch kpi {
-        case "SOC-1": return (2_500 + Int64(growth) * 250, 2)  // share of active members in a target group, %
-        case "COM-1": return (n(600_000) * 100, 0)              // euro cents awarded
-        case "COM-2": return (n(25), 0)
-        case "OPD-1": return (n(130), 0)
-        case "OPD-2": return (3_000, 2)                          // win rate %
-        case "OPD-4": return (5_000 + Int64(growth) * 500, 2)    // neighbourhood match %
-        case "LER-1": return (n(900), 0)                         // hours
-        case "LER-2": return (n(20), 0)
-        case "ONT-1": return (n(30), 0)
-        case "ONT-3": return (7, 0)                              // wijken with a meetup
-        case "VER-1": return (n(14), 0)
-        case "VER-3": return (n(40), 0)
-        case "FAC-1": return (n(900), 0)
+        case "SOC-1", "FAC-1": return (n([1_000, 1_700, 2_400][y]), 0)  // active members at year end
+        case "COM-1": return (n(5_000_000) * 100, 2)                     // euros awarded in the year (cents)
+        case "COM-2": return (n(60), 0)                                   // distinct business clients
+        case "OPD-1": return (n(130), 0)                                  // jobs published
+        case "OPD-2": return (n(300), 0)                                  // bids submitted
+        case "OPD-4": return (5_500 + Int64(y) * 500, 2)                  // neighbourhood match, %
+        case "LER-1": return (n(900), 0)                                  // training hours
+        case "LER-2": return (n(15), 0)                                   // trainings
+        case "ONT-1", "ONT-3": return (n(30), 0)                          // meetups (ONT-3: across the wijken)
+        case "VER-1": return (n(15), 0)                                   // consortia formed
+        case "VER-3": return (n(40), 0)                                   // YouRegion registrations
         default: return (n(10), 0)
         }
     }
