@@ -60,7 +60,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "fabriek-bench",
-            dependencies: ["EventLog", "Events", "CSQLite"],
+            dependencies: ["EventLog", "Events", "Fabriek", "Projections", "CSQLite"],
             path: "tools/fabriek-bench",
             exclude: ["RESULTS-1M.md"]
         ),

@@ -54,7 +54,8 @@ enum Bench {
         var figures = BenchFigures(workloadEvents: workload.count, workloadStreams: workload.streams.count,
                                    longestStream: workload.streamLengths[workload.longestStream] ?? 0)
         let runner = PhaseRunner(workload: workload, phases: options.phases, directory: directory,
-                                 keepStores: options.keepStores, replayRuns: options.replayRuns)
+                                 generator: options.generator, keepStores: options.keepStores,
+                                 replayRuns: options.replayRuns)
         let runFabriek = options.stores.contains(FabriekStore.name)
         let runBaseline = options.stores.contains(SQLiteBaseline.name)
         var fabriek = StoreFigures(), baseline = StoreFigures()
@@ -100,8 +101,10 @@ enum Bench {
             figures.domainReplayTypedEPS = best
             figures.domainBytesPerEvent = Double(EventLog.bytesOnDisk(dir)) / Double(count)
             try reopened.close()
-            if !options.keepStores { try? FileManager.default.removeItem(atPath: dir) }
             progress("domain: typed replay \(Report.format(best, 0)) ev/s")
+            try await domainRebuild(logDirectory: dir, scratch: directory + "/fabriek-domain-rebuild",
+                                    keep: options.keepStores, into: &figures)
+            if !options.keepStores { try? FileManager.default.removeItem(atPath: dir) }
         }
         print(Report.markdown(figures))
         if let jsonFile = options.jsonFile {

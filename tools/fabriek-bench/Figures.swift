@@ -7,6 +7,10 @@ struct StoreFigures: Sendable {
     var appendConcurrentEPS: Double?
     var replayRawEPS: Double?
     var replayTypedEPS: Double?
+    /// Rebuild of the workload read model, from creating the file to the last commit.
+    var rebuildEPS: Double?
+    /// `readmodel_digest.py` of the rebuilt read model.
+    var readModelDigest: String?
     var loadP50Microseconds: Double?
     var loadP99Microseconds: Double?
     /// Mean time to read and fold the workload's longest stream (20 reads).
@@ -21,6 +25,7 @@ struct StoreFigures: Sendable {
          ("append_concurrent_eps", appendConcurrentEPS.map { $0.rounded() }),
          ("replay_raw_eps", replayRawEPS.map { $0.rounded() }),
          ("replay_typed_eps", replayTypedEPS.map { $0.rounded() }),
+         ("rebuild_eps", rebuildEPS.map { $0.rounded() }),
          ("load_p50_us", loadP50Microseconds.map { rounded($0, 1) }),
          ("load_p99_us", loadP99Microseconds.map { rounded($0, 1) }),
          ("load_longest_mean_us", loadLongestMeanMicroseconds.map { rounded($0, 1) }),
@@ -42,6 +47,14 @@ struct BenchFigures: Sendable {
     /// Typed replay of a log of Fabriek's own domain events (goal ≥ 2M events/s).
     var domainReplayTypedEPS: Double?
     var domainBytesPerEvent: Double?
+    /// Every Fabriek read-model projector rebuilt over the domain log through one runner.
+    var domainRebuildEPS: Double?
+    var domainRebuildSeconds: Double?
+    /// Projections that failed during the domain rebuild: "name: reason".
+    var domainRebuildFailures: [String] = []
+
+    /// The read model digest a correct rebuild of this workload gives (WORKLOAD.md), if known.
+    var referenceDigest: String? { ReadModelDigest.references[workloadEvents] }
 
     /// `{"workload_events": N, "fdatasync_eps": x, "fdatasync_prezeroed_eps": y, "fabriek": {...},
     /// "baseline": {...}}`; a figure that was not measured is `null`.
@@ -60,6 +73,12 @@ struct BenchFigures: Sendable {
             "baseline": object(baseline),
             "domain_replay_typed_eps": domainReplayTypedEPS.map { $0.rounded() } ?? NSNull(),
             "domain_bytes_per_event": domainBytesPerEvent.map { rounded($0, 1) } ?? NSNull(),
+            "domain_rebuild_eps": domainRebuildEPS.map { $0.rounded() } ?? NSNull(),
+            "domain_rebuild_seconds": domainRebuildSeconds.map { rounded($0, 2) } ?? NSNull(),
+            "domain_rebuild_failures": domainRebuildEPS == nil ? NSNull() : domainRebuildFailures,
+            "readmodel_digest": fabriek?.readModelDigest ?? NSNull(),
+            "readmodel_digest_baseline": baseline?.readModelDigest ?? NSNull(),
+            "readmodel_digest_reference": referenceDigest ?? NSNull(),
         ]
         return try JSONSerialization.data(withJSONObject: root, options: [.prettyPrinted, .sortedKeys])
     }

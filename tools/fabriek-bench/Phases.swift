@@ -5,12 +5,15 @@ enum Phase: String, CaseIterable, Sendable {
     case fsync
     /// The first 2,000 events, one durable commit each.
     case single
-    /// All events, 1,000 per durable commit. Replay, load, size and open run on this store, so
+    /// All events, 1,000 per durable commit. Replay, rebuild, load, size and open run on this store, so
     /// selecting any of them loads it too.
     case batch
     /// Raw and typed replay of all events (median of `--replay-runs`, default 3; a single run
     /// when it takes over 5 s).
     case replay
+    /// The workload read model rebuilt from the batch-loaded store into a new SQLite file, 1,000
+    /// events per transaction with the checkpoint (`rebuild_eps`, top-level `readmodel_digest`).
+    case rebuild
     /// 2,000 streams spread over all, p50/p99; the longest stream 20 times.
     case load
     /// Bytes on disk per event after the batch load.
@@ -32,6 +35,8 @@ struct PhaseRunner {
     var phases: Set<Phase>
     /// Scratch directory; each phase's store lives in `<directory>/<store>-<phase>`.
     var directory: String
+    /// `gen_workload.py`; `readmodel_digest.py` is next to it.
+    var generator = "../shared/bench/gen_workload.py"
     /// Leave the stores on disk after their phases.
     var keepStores = false
     /// Full replays per replay phase.
@@ -64,7 +69,7 @@ struct PhaseRunner {
     /// Append batch into an empty store, then on that store: replay, load, size, open (each when
     /// selected; selecting any of them runs the batch load).
     func batchAndReads<Store: BenchStore>(_: Store.Type, into figures: inout StoreFigures) async throws {
-        guard !phases.isDisjoint(with: [.batch, .replay, .load, .size, .open]) else { return }
+        guard !phases.isDisjoint(with: [.batch, .replay, .rebuild, .load, .size, .open]) else { return }
         let name = Store.name
         let count = workload.count
         let dir = try freshDirectory(name, "batch")
@@ -84,6 +89,9 @@ struct PhaseRunner {
         if phases.contains(.replay) {
             figures.replayRawEPS = try replay(name, "replay raw") { try store.replayRaw() }
             figures.replayTypedEPS = try replay(name, "replay typed") { try store.replayTyped() }
+        }
+        if phases.contains(.rebuild) {
+            try await rebuild(store, into: &figures)
         }
         if phases.contains(.load) {
             try load(store, into: &figures)
@@ -185,22 +193,22 @@ struct PhaseRunner {
         }
     }
 
-    private func removeStore(_ dir: String) {
+    func removeStore(_ dir: String) {
         if !keepStores { Files.remove(dir) }
     }
 
     /// An empty directory for a store, after flushing what earlier phases left to write back.
-    private func freshDirectory(_ store: String, _ phase: String) throws -> String {
+    func freshDirectory(_ store: String, _ phase: String) throws -> String {
         let dir = "\(directory)/\(store)-\(phase)"
         try Files.freshDirectory(dir)
         Files.settle()
         return dir
     }
 
-    private func report(_ name: String, _ phase: String, _ detail: String, _ rate: Double?, unit: String = "") {
+    func report(_ name: String, _ phase: String, _ detail: String, _ rate: Double?, unit: String = "") {
         let figure = rate.map { "\(Report.format($0, 0)) ev/s" } ?? ""
         progress("  \(name) \(phase): \(detail) \(unit.isEmpty ? "" : unit + " ")\(figure)")
     }
 
-    private func ms(_ seconds: Double) -> String { Report.format(seconds * 1000, 0) }
+    func ms(_ seconds: Double) -> String { Report.format(seconds * 1000, 0) }
 }

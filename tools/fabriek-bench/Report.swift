@@ -34,6 +34,9 @@ enum Report {
                 met: { _ in fab?.replayRawEPS.map { $0 >= 10_000_000 } }),
             Row(label: "replay typed (ev/s)", value: { $0.replayTypedEPS }, decimals: 0,
                 target: "—", met: { _ in nil }),
+            Row(label: "rebuild read model, 1,000/commit (ev/s)", value: { $0.rebuildEPS }, decimals: 0,
+                target: "≥ 2 × baseline",
+                met: { _ in both(fab?.rebuildEPS, base?.rebuildEPS) { $0 >= 2 * $1 } }),
             Row(label: "load 2,000 streams, p50 (µs)", value: { $0.loadP50Microseconds }, decimals: 1,
                 target: "≤ baseline",
                 met: { _ in both(fab?.loadP50Microseconds, base?.loadP50Microseconds) { $0 <= $1 } }),
@@ -68,6 +71,21 @@ enum Report {
         lines.append("")
         if let d = f.domainReplayTypedEPS {
             lines.append("Domain log (\(format(Double(f.workloadEvents), 0)) of Fabriek's own events): typed replay \(format(d, 0)) events/s (target ≥ 2,000,000: \(d >= 2_000_000 ? "yes" : "**no**")), \(f.domainBytesPerEvent.map { format($0, 1) } ?? "—") bytes per event on disk.")
+            lines.append("")
+        }
+        if f.fabriek?.readModelDigest != nil || f.baseline?.readModelDigest != nil {
+            func judged(_ digest: String?) -> String {
+                guard let digest else { return "—" }
+                guard let reference = f.referenceDigest else { return "`\(digest)` (no reference for this size)" }
+                return "`\(digest)` (\(digest == reference ? "matches" : "**does not match**"))"
+            }
+            lines.append("Read model digest: fabriek \(judged(f.fabriek?.readModelDigest)), baseline \(judged(f.baseline?.readModelDigest)); reference `\(f.referenceDigest ?? "—")`.")
+            lines.append("")
+        }
+        if let eps = f.domainRebuildEPS {
+            let failures = f.domainRebuildFailures.isEmpty ? "no projection failed"
+                : "**failed**: " + f.domainRebuildFailures.joined(separator: "; ")
+            lines.append("Domain rebuild (every Fabriek read model over the domain log, one runner): \(format(eps, 0)) events/s, \(f.domainRebuildSeconds.map { format($0, 2) } ?? "—") s; \(failures).")
             lines.append("")
         }
         lines.append("Raw 4 KiB append + fdatasync in the same run (`fdatasync_eps`): \(f.fdatasyncEPS.map { format($0, 0) } ?? "—") appends/s; into a pre-zeroed file: \(f.fdatasyncPrezeroedEPS.map { format($0, 0) } ?? "—") writes/s. Ratio = fabriek ÷ baseline.")

@@ -39,6 +39,12 @@ protocol BenchStore: AnyObject {
     /// Reads one stream in full, decodes every event and folds them.
     func loadStream(_ stream: String) throws -> Tally
 
+    /// Rebuilds the workload read model (`ReadModelSQL`) from every event in the store into a new
+    /// SQLite file in the empty `directory`, in transactions of 1,000 events that also store the
+    /// position reached. Returns the seconds from creating the file to the last commit and the
+    /// file's path (closed).
+    func rebuildReadModel(into directory: String) async throws -> (seconds: Double, file: String)
+
     /// Closes the store and returns the bytes it occupies on disk.
     func closeAndMeasureSize() throws -> StoreSize
 }

@@ -8,7 +8,7 @@ final class FabriekStore: BenchStore {
     static let name = "fabriek"
     static let concurrentEventsPerTask = 100
 
-    private let log: EventLog
+    let log: EventLog
     private let directory: String
     private let records: [WorkloadRecord]
     private let ids: [UUID]

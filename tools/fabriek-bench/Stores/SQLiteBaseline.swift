@@ -55,7 +55,7 @@ final class SQLiteBaseline: BenchStore {
         var data: Data
     }
 
-    private let path: String
+    let path: String
     private let db: SQLiteConnection
     private let statements: Statements
     private let records: [WorkloadRecord]
