@@ -13,7 +13,7 @@ import GRDB
 /// pseudonymous id with status `erased` (kind, country and join date cleared too).
 public struct MemberDirectoryProjector: Projector {
     public let name = "member-directory"
-    public let version = 1
+    public let version = 2  // 2: full-text rows keyed by the member row's rowid
     let geography: MaastrichtGeography
 
     public init(geography: MaastrichtGeography) { self.geography = geography }
@@ -43,6 +43,7 @@ public struct MemberDirectoryProjector: Projector {
         switch try event.domainEvent() {
         case .member(.registered(let e)):
             let id = String(id: e.memberId)
+            try db.execute(cached: "DELETE FROM member_search WHERE rowid IN (SELECT rowid FROM members WHERE member_id = ?)", [id])
             try db.execute(cached: "INSERT OR REPLACE INTO members (member_id, kind, country, trade_name, postcode_area, buurt, wijk, joined_on) VALUES (?,?,?,?,?,?,?,?)",
                     [id, e.kind.rawValue, e.residenceCountry.rawValue, e.tradeName, e.postcodeArea, e.buurt,
                      e.buurt.flatMap { geography.wijk(ofBuurt: $0)?.code }, e.joinedOn.description])
@@ -73,15 +74,16 @@ public struct MemberDirectoryProjector: Projector {
                     wijk = NULL, languages = '', service_countries = '', skills = '', rate_unit = NULL, rate_cents = NULL,
                     rate_band = NULL WHERE member_id = ?
                 """, [id])
-            try db.execute(cached: "DELETE FROM member_search WHERE member_id = ?", [id])
+            try db.execute(cached: "DELETE FROM member_search WHERE rowid = (SELECT rowid FROM members WHERE member_id = ?)", [id])
         default:
             return
         }
     }
 
-    /// Replaces the member's full-text row with the current skills, headline and trade name.
+    /// Replaces the member's full-text row with the current skills, headline and trade name. The
+    /// full-text row shares the member row's rowid, so replacing it is a keyed delete, not a scan.
     private func reindex(_ id: String, _ db: Database) throws {
-        try db.execute(cached: "DELETE FROM member_search WHERE member_id = ?", [id])
-        try db.execute(cached: "INSERT INTO member_search SELECT member_id, skills, coalesce(headline, ''), coalesce(trade_name, '') FROM members WHERE member_id = ? AND status <> 'erased'", [id])
+        try db.execute(cached: "DELETE FROM member_search WHERE rowid = (SELECT rowid FROM members WHERE member_id = ?)", [id])
+        try db.execute(cached: "INSERT INTO member_search (rowid, member_id, skills, headline, trade_name) SELECT rowid, member_id, skills, coalesce(headline, ''), coalesce(trade_name, '') FROM members WHERE member_id = ? AND status <> 'erased'", [id])
     }
 }

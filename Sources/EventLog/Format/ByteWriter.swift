@@ -117,8 +117,10 @@ struct ByteReader {
     @inline(__always)
     mutating func readLengthPrefixed() throws(FormatError) -> UnsafeRawBufferPointer {
         let n = try readVarint()
-        guard n <= UInt64(remaining) else { throw .truncated }
-        return try readBytes(Int(n))
+        guard n <= UInt64(end - offset) else { throw .truncated }
+        let slice = UnsafeRawBufferPointer(start: base + offset, count: Int(n))
+        offset += Int(n)
+        return slice
     }
 }
 
