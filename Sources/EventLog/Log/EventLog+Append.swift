@@ -5,8 +5,11 @@ extension EventLog {
     /// or none is. Each stream's expected version is checked against its version at commit time.
     ///
     /// Returns once the commit is durable (with `Durability.fsync`). Concurrent calls share one
-    /// write and one `fdatasync`. Re-appending events whose ids are all stored returns the
-    /// original result (`wasAlreadyStored`) and writes nothing.
+    /// write and one `fdatasync`. Retrying an append whose events are already stored returns
+    /// the original result (`wasAlreadyStored`) and writes nothing: with an exact expected
+    /// version (or `.noStream`) when the events right after it carry the same ids, at any age;
+    /// with `.any` when the first id is among the log's last 65,536 events and the ids are among
+    /// the stream's latest 64.
     ///
     /// - Throws: `LogError.wrongExpectedVersion`, `.partiallyStored`, `.duplicateEventInAppend`,
     ///   `.invalidAppend`, `.recordedAtGoesBackwards`, `.diskFull`, `.io`, `.writerFailed`,

@@ -3,8 +3,9 @@ import Foundation
 /// An event to append: identity, type, schema version, metadata and opaque payload bytes.
 /// The log assigns position, stream version and recorded-at.
 public struct ProposedEvent: Sendable, Hashable {
-    /// The idempotency key: appending an event id that is already stored returns the original
-    /// result instead of writing again.
+    /// The idempotency key: retrying an append whose events are already stored in the stream
+    /// (right after the expected version, or for `.any` among its latest events) returns the
+    /// original result instead of writing again. Ids are not checked across streams.
     public var id: UUID
     /// The event type name, e.g. `MemberRegistered`. Never changes once written.
     public var type: String
