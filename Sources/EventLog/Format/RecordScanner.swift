@@ -4,12 +4,6 @@ enum RecordScanner {
     enum Record {
         case dictionary(offset: Int, length: Int)
         case batch(offset: Int, header: BatchHeader)
-
-        var offset: Int {
-            switch self {
-            case .dictionary(let o, _), .batch(let o, _): return o
-            }
-        }
     }
 
     enum Problem: Error, CustomStringConvertible {

@@ -5,7 +5,6 @@ struct BatchRef: Sendable {
     var eventCount: UInt32
     var segmentIndex: UInt32
     var recordOffset: UInt32
-    var firstBlock: UInt32
     var firstRecordedAt: Int64
     var lastRecordedAt: Int64
 

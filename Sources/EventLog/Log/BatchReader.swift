@@ -50,6 +50,13 @@ struct BatchReader: ~Copyable {
     mutating func forEachEvent(in block: BlockRef, segments: [MappedSegment], range: ClosedRange<UInt64>,
                                _ body: (borrowing EventView) throws -> Void) throws {
         let content = try load(block, segments: segments)
+        try Self.walk(content, of: block, segmentName: segments[Int(block.segmentIndex)].name, range: range, body)
+    }
+
+    /// Decodes the events of one decompressed block and calls `body` for those in `range`.
+    @inline(__always)
+    static func walk(_ content: UnsafeRawBufferPointer, of block: BlockRef, segmentName: @autoclosure () -> String,
+                     range: ClosedRange<UInt64>, _ body: (borrowing EventView) throws -> Void) throws {
         var r = ByteReader(content)
         var position = block.firstPosition
         let last = Swift.min(block.lastPosition, range.upperBound)
@@ -58,8 +65,7 @@ struct BatchReader: ~Copyable {
             do {
                 view = try EventCodec.decode(&r, position: position, batchFirstRecordedAt: block.batchFirstRecordedAt)
             } catch {
-                let segment = segments[Int(block.segmentIndex)]
-                throw LogError.corruptBatch(segment: segment.name, offset: UInt64(block.dataOffset),
+                throw LogError.corruptBatch(segment: segmentName(), offset: UInt64(block.dataOffset),
                                             position: position, reason: "event encoding: \(error)")
             }
             if position >= range.lowerBound { try body(view) }

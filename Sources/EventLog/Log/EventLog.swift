@@ -109,19 +109,17 @@ public final class EventLog: Sendable {
     /// releases the writer lock. Reads after `close` throw `.closed`.
     public func close() throws {
         writer?.stop()
-        let snapshot: (StreamIndex, LogHead, Bool)? = state.withLock { s in
-            if s.closed { return nil }
-            s.closed = true
-            return (s.index, s.head, s.index.inMemoryEvents > 0 || s.index.file == nil)
-        }
-        let waiters = state.withLock { s in
-            let w = s.waiters
+        let (snapshot, waiters) = state.withLock { s -> ((StreamIndex, LogHead, Bool)?, [CheckedContinuation<Void, Never>]) in
+            let waiters = Array(s.waiters.values)
             s.waiters = [:]
-            return w
+            if s.closed { return (nil, waiters) }
+            s.closed = true
+            let persist = (s.index.inMemoryEvents > 0 || s.index.file == nil) && s.failure == nil
+            return ((s.index, s.head, persist), waiters)
         }
-        for (_, w) in waiters { w.resume() }
-        guard let (index, head, dirty) = snapshot else { return }
-        if !options.readOnly && dirty && head.position > 0 && state.withLock({ $0.failure == nil }) {
+        for w in waiters { w.resume() }
+        guard let (index, head, persist) = snapshot else { return }
+        if !options.readOnly && persist && head.position > 0 {
             try StreamIndexFile.write(index, covered: head, path: indexPath, directory: indexDirectory)
         }
         if lockFD >= 0 { flock(lockFD, LOCK_UN) }

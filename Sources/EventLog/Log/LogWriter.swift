@@ -422,6 +422,8 @@ final class LogWriter: @unchecked Sendable {
         var table = ByteWriter(capacity: blocks.count * BatchHeader.blockEntrySize)
         let capacity = blocks.reduce(0) { $0 + BlockCompressor.bound($1.end - $1.start) }
         var compressed = [UInt8](repeating: 0, count: capacity)
+        var storedLengths: [Int] = []
+        storedLengths.reserveCapacity(blocks.count)
         var used = 0
         content.bytes.withUnsafeBytes { src in
             compressed.withUnsafeMutableBytes { dst in
@@ -431,6 +433,7 @@ final class LogWriter: @unchecked Sendable {
                     table.append(b.events)
                     table.append(UInt32(n))
                     table.append(UInt32(b.end - b.start))
+                    storedLengths.append(n)
                     used += n
                 }
             }
@@ -481,8 +484,7 @@ final class LogWriter: @unchecked Sendable {
         blockRefs.reserveCapacity(blocks.count)
         var p = firstPosition
         var dataOffset = batchOffset + BatchHeader.size + table.count
-        for (b, i) in zip(blocks, 0...) {
-            let stored = Int(table.bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: i * 12 + 4, as: UInt32.self) })
+        for (b, stored) in zip(blocks, storedLengths) {
             blockRefs.append(BlockRef(firstPosition: p, batchFirstRecordedAt: firstTime, segmentIndex: UInt32(segmentIndex),
                                       dataOffset: UInt32(dataOffset), storedLength: UInt32(stored),
                                       rawLength: UInt32(b.end - b.start), dictionaryOffset: dictionaryOffset,
@@ -496,7 +498,7 @@ final class LogWriter: @unchecked Sendable {
         let waiters: [CheckedContinuation<Void, Never>] = log.state.withLock { s in
             s.batches.append(BatchRef(firstPosition: firstPosition, eventCount: UInt32(events.count),
                                       segmentIndex: UInt32(segmentIndex), recordOffset: UInt32(batchOffset),
-                                      firstBlock: UInt32(s.blocks.count), firstRecordedAt: firstTime,
+                                      firstRecordedAt: firstTime,
                                       lastRecordedAt: lastTime))
             s.blocks.append(contentsOf: blockRefs)
             var position = firstPosition

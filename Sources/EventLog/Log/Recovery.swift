@@ -111,7 +111,6 @@ enum Recovery {
                         var dataOffset = o + BatchHeader.size + Int(h.blockCount) * BatchHeader.blockEntrySize
                         var p = h.firstPosition
                         var sum: UInt64 = 0
-                        let firstBlock = UInt32(blocks.count)
                         for e in entries {
                             blocks.append(BlockRef(firstPosition: p, batchFirstRecordedAt: h.firstRecordedAt,
                                                    segmentIndex: UInt32(i), dataOffset: UInt32(dataOffset),
@@ -127,7 +126,7 @@ enum Recovery {
                                                         reason: "block table does not match the batch")
                         }
                         batches.append(BatchRef(firstPosition: h.firstPosition, eventCount: h.eventCount,
-                                                segmentIndex: UInt32(i), recordOffset: UInt32(o), firstBlock: firstBlock,
+                                                segmentIndex: UInt32(i), recordOffset: UInt32(o),
                                                 firstRecordedAt: h.firstRecordedAt, lastRecordedAt: h.lastRecordedAt))
                         nextPosition = h.lastPosition + 1
                         lastRecordedAt = h.lastRecordedAt

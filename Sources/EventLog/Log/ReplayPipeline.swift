@@ -57,21 +57,9 @@ final class ReplayPipeline: @unchecked Sendable {
             if let error = slots[i].error { throw error }
             let slot = slots[i]
             for (block, offset) in zip(slot.blocks, slot.offsets) {
-                var r = ByteReader(UnsafeRawBufferPointer(start: slot.buffer + offset, count: Int(block.rawLength)))
-                var position = block.firstPosition
-                let last = min(block.lastPosition, end)
-                while position <= last {
-                    let view: EventView
-                    do {
-                        view = try EventCodec.decode(&r, position: position, batchFirstRecordedAt: block.batchFirstRecordedAt)
-                    } catch {
-                        throw LogError.corruptBatch(segment: slot.segments[Int(block.segmentIndex)].name,
-                                                    offset: UInt64(block.dataOffset), position: position,
-                                                    reason: "event encoding: \(error)")
-                    }
-                    if position >= from { try body(view) }
-                    position += 1
-                }
+                try BatchReader.walk(UnsafeRawBufferPointer(start: slot.buffer + offset, count: Int(block.rawLength)),
+                                     of: block, segmentName: slot.segments[Int(block.segmentIndex)].name,
+                                     range: from...end, body)
                 if block.lastPosition >= end { return }
             }
             free.signal()
