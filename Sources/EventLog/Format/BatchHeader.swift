@@ -9,7 +9,7 @@ enum RecordMagic {
 /// The fixed, uncompressed header of a batch record: one commit (see FORMAT.md).
 struct BatchHeader {
     static let size = 84
-    static let formatVersion: UInt16 = 1
+    static let formatVersion: UInt16 = 2
     static let blockEntrySize = 12
 
     var blockCount: UInt16

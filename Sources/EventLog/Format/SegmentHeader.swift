@@ -4,7 +4,7 @@ import CCRC32C
 struct SegmentHeader: Equatable {
     static let size = 64
     static let magic: [UInt8] = Array("FABRIEKS".utf8)
-    static let formatVersion: UInt16 = 1
+    static let formatVersion: UInt16 = 2
 
     var number: UInt32
     var firstPosition: UInt64

@@ -57,20 +57,16 @@ struct BatchReader: ~Copyable {
     @inline(__always)
     static func walk(_ content: UnsafeRawBufferPointer, of block: BlockRef, segmentName: @autoclosure () -> String,
                      range: ClosedRange<UInt64>, _ body: (borrowing EventView) throws -> Void) throws {
-        var r = ByteReader(content)
-        var position = block.firstPosition
-        let last = Swift.min(block.lastPosition, range.upperBound)
-        while position <= last {
-            let view: EventView
-            do {
-                view = try EventCodec.decode(&r, position: position, batchFirstRecordedAt: block.batchFirstRecordedAt)
-            } catch {
-                throw LogError.corruptBatch(segment: segmentName(), offset: UInt64(block.dataOffset),
-                                            position: position, reason: "event encoding: \(error)")
-            }
-            if position >= range.lowerBound { try body(view) }
-            position += 1
-        }
+        guard range.upperBound >= block.firstPosition, range.lowerBound <= block.lastPosition else { return }
+        let skip = range.lowerBound > block.firstPosition ? Int(range.lowerBound - block.firstPosition) : 0
+        let limit = Int(Swift.min(block.lastPosition, range.upperBound) - block.firstPosition) + 1
+        try BlockDecoder.forEachEvent(
+            in: content, eventCount: Int(block.eventCount), firstPosition: block.firstPosition,
+            batchFirstRecordedAt: block.batchFirstRecordedAt, skip: skip, limit: limit,
+            malformed: { error, position in
+                LogError.corruptBatch(segment: segmentName(), offset: UInt64(block.dataOffset),
+                                      position: position, reason: "event encoding: \(error)")
+            }, body)
     }
 
     /// Walks events `from...through` of a state snapshot (used while opening).

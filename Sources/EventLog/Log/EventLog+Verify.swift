@@ -82,15 +82,24 @@ extension EventLog {
                         } catch {
                             return fail(next, segment.name, o, "\(error)")
                         }
-                        // Structure of every event.
+                        // Structure of every event, block by block.
+                        let entries = RecordScanner.blockTable(in: image, batchOffset: o, header: h)
                         let structureOK: Bool = content.withUnsafeBytes { raw in
-                            var r = ByteReader(raw)
-                            for i in 0..<UInt64(h.eventCount) {
-                                guard let e = try? EventCodec.decode(&r, position: next + i,
-                                                                     batchFirstRecordedAt: h.firstRecordedAt),
-                                      e.recordedAt.microsecondsSinceEpoch <= h.lastRecordedAt else { return false }
+                            var start = 0
+                            var position = next
+                            for entry in entries {
+                                let block = UnsafeRawBufferPointer(rebasing: raw[start..<(start + Int(entry.rawLength))])
+                                do {
+                                    try BlockDecoder.forEachEvent(in: block, eventCount: Int(entry.eventCount), firstPosition: position,
+                                                                  batchFirstRecordedAt: h.firstRecordedAt,
+                                                                  malformed: { error, _ in error }) { e in
+                                        if e.recordedAt.microsecondsSinceEpoch > h.lastRecordedAt { throw FormatError.malformed("recorded-at") }
+                                    }
+                                } catch { return false }
+                                start += Int(entry.rawLength)
+                                position += UInt64(entry.eventCount)
                             }
-                            return r.isAtEnd
+                            return start == raw.count
                         }
                         guard structureOK else {
                             return fail(next, segment.name, o, "events do not decode as the batch declares")

@@ -18,6 +18,11 @@ struct AppendRequest: Sendable {
 /// guarded by `condition`. Hence `@unchecked Sendable`.
 final class LogWriter: @unchecked Sendable {
     static let blockTarget = 4096
+    /// A dictionary is refreshed after this much content, or after as much as the segment holds
+    /// when that is more (and at most after `dictionaryRefreshMaximum`): each refresh costs
+    /// 64 KiB, a stale dictionary costs ~10% on every event.
+    static let dictionaryRefreshMinimum = 1 << 20
+    static let dictionaryRefreshMaximum = 16 << 20
     /// Room mapped beyond the segment size, so a commit that overshoots it needs no remap.
     static let mappingSlack = 4 << 20
     static let indexCheckpointEvents = 2_000_000
@@ -42,6 +47,7 @@ final class LogWriter: @unchecked Sendable {
     private var dictionaryOffset: UInt32
     private var recent: [UInt8] = []
     private var contentSinceDictionary = 0
+    private var blockEncoder = BlockEncoder()
     private var recentIDs = RecentEventIDs()
 
     init(recovered: Recovery.Result, options: EventLog.Options) throws {
@@ -360,12 +366,6 @@ final class LogWriter: @unchecked Sendable {
 
     // MARK: - Encoding, compression and the durable write
 
-    private struct Block {
-        var events: UInt32
-        var start: Int
-        var end: Int
-    }
-
     /// Encodes, compresses, writes and syncs one batch; publishes it; returns the new head.
     private func write(_ events: [PlannedEvent], after head: LogHead, log: EventLog) throws(LogError) -> LogHead {
         let firstPosition = head.position + 1
@@ -373,22 +373,14 @@ final class LogWriter: @unchecked Sendable {
         let lastTime = events[events.count - 1].recordedAt
 
         var content = ByteWriter(capacity: events.count * 256)
-        var blocks: [Block] = []
-        var blockStart = 0
-        var blockEvents: UInt32 = 0
+        var blocks: [BlockEncoder.Finished] = []
         for e in events {
-            EventCodec.encode(id: e.event.id, streamVersion: e.streamVersion,
-                              recordedAtDelta: UInt64(e.recordedAt - firstTime), schemaVersion: e.event.schemaVersion,
-                              stream: e.stream, type: e.event.type, metadata: e.event.metadata,
-                              payload: e.event.payload, into: &content)
-            blockEvents += 1
-            if content.count - blockStart >= Self.blockTarget {
-                blocks.append(Block(events: blockEvents, start: blockStart, end: content.count))
-                blockStart = content.count
-                blockEvents = 0
-            }
+            blockEncoder.add(id: e.event.id, streamVersion: e.streamVersion,
+                             recordedAtDelta: UInt64(e.recordedAt - firstTime), schemaVersion: e.event.schemaVersion,
+                             stream: e.stream, type: e.event.type, metadata: e.event.metadata, payload: e.event.payload)
+            if blockEncoder.size >= Self.blockTarget { blocks.append(blockEncoder.finish(into: &content)) }
         }
-        if blockEvents > 0 { blocks.append(Block(events: blockEvents, start: blockStart, end: content.count)) }
+        if blockEncoder.eventCount > 0 { blocks.append(blockEncoder.finish(into: &content)) }
         guard content.count <= Int(UInt32.max) / 2, blocks.count <= Int(UInt16.max) else {
             throw .invalidAppend(field: "events", rule: "one commit must stay below 2 GiB and 65,535 blocks")
         }
@@ -404,12 +396,15 @@ final class LogWriter: @unchecked Sendable {
         }
         try ensureMapped(upTo: writeOffset + worstCase, log: log)
 
-        // Refresh the dictionary from recent content: at a segment start, and while it is small.
-        let previousDictionary = (dictionary, dictionaryOffset)
+        // Refresh the dictionary from recent content: at a segment start, while it is small, and
+        // then as the segment grows (what a log holds drifts: its first events are rarely like
+        // its later ones).
+        let previousDictionary = (dictionary, dictionaryOffset, contentSinceDictionary)
         var record: [UInt8] = []
         record.reserveCapacity(estimate)
-        if !recent.isEmpty && (newSegment || (dictionaryOffset == 0 && writeOffset == SegmentHeader.size)
-            || (dictionary.count < DictionaryRecord.maxSize && contentSinceDictionary >= max(4096, 2 * dictionary.count))) {
+        let growing = dictionary.count < DictionaryRecord.maxSize && contentSinceDictionary >= max(4096, 2 * dictionary.count)
+        let stale = contentSinceDictionary >= min(Self.dictionaryRefreshMaximum, max(Self.dictionaryRefreshMinimum, writeOffset))
+        if !recent.isEmpty && (newSegment || (dictionaryOffset == 0 && writeOffset == SegmentHeader.size) || growing || stale) {
             dictionary = Array(recent.suffix(DictionaryRecord.maxSize))
             dictionaryOffset = UInt32(writeOffset)
             dictionary.withUnsafeBytes { record.append(contentsOf: DictionaryRecord.encode($0)) }
@@ -465,6 +460,7 @@ final class LogWriter: @unchecked Sendable {
             _ = ftruncate(fd, off_t(writeOffset))
             dictionary = previousDictionary.0
             dictionaryOffset = previousDictionary.1
+            contentSinceDictionary = previousDictionary.2
             dictionary.withUnsafeBytes { compressor.setDictionary($0) }
             throw error
         }
@@ -516,8 +512,20 @@ final class LogWriter: @unchecked Sendable {
         for w in waiters { w.resume() }
         if recentIDs.isLoaded { for e in events { recentIDs.insert(e.event.id) } }
 
-        // Keep the last 64 KiB of content as the source of the next dictionary.
-        recent.append(contentsOf: content.bytes.suffix(DictionaryRecord.maxSize))
+        // Keep the last 64 KiB of content without the event ids (which never repeat) as the
+        // source of the next dictionary.
+        var firstKept = blocks.count
+        var kept = 0
+        while firstKept > 0 && kept < DictionaryRecord.maxSize {
+            firstKept -= 1
+            kept += blocks[firstKept].end - blocks[firstKept].start - (blocks[firstKept].idsEnd - blocks[firstKept].idsStart)
+        }
+        content.bytes.withUnsafeBytes { raw in
+            for b in blocks[firstKept...] {
+                recent.append(contentsOf: raw[b.start..<b.idsStart])
+                recent.append(contentsOf: raw[b.idsEnd..<b.end])
+            }
+        }
         if recent.count > DictionaryRecord.maxSize { recent.removeFirst(recent.count - DictionaryRecord.maxSize) }
         contentSinceDictionary += content.count
         return newHead

@@ -45,7 +45,7 @@ struct SpecReader {
             let b = try Files.read(path)
             let name = URL(fileURLWithPath: path).lastPathComponent
             try check(Array(b[0..<8]) == Array("FABRIEKS".utf8), "\(name): magic")
-            try check(b.u16(8) == 1 && b.u16(10) == 64, "\(name): version/header size")
+            try check(b.u16(8) == 2 && b.u16(10) == 64, "\(name): version/header size")
             try check(b.u32(12) == UInt32(i + 1), "\(name): segment number \(b.u32(12))")
             try check(b.u64(16) == next, "\(name): first position \(b.u64(16)), expected \(next)")
             try check(Array(b[24..<56]) == running, "\(name): header hash does not continue the chain")
@@ -68,7 +68,7 @@ struct SpecReader {
                     continue
                 }
                 try check(magic == "BTCH", "\(name)@\(offset): unknown record \(magic)")
-                try check(b.u16(offset + 4) == 1, "\(name)@\(offset): batch version")
+                try check(b.u16(offset + 4) == 2, "\(name)@\(offset): batch version")
                 let blocks = Int(b.u16(offset + 6))
                 let first = b.u64(offset + 8)
                 let count = Int(b.u32(offset + 16))
@@ -85,9 +85,12 @@ struct SpecReader {
                 var content: [UInt8] = []
                 var data = offset + 84 + 12 * blocks
                 var eventsInBlocks = 0
+                var blockEvents: [Int] = []
+                var blockEnds: [Int] = []
                 for k in 0..<blocks {
                     let entry = offset + 84 + 12 * k
                     eventsInBlocks += Int(b.u32(entry))
+                    blockEvents.append(Int(b.u32(entry)))
                     let stored = Int(b.u32(entry + 4))
                     let raw = Int(b.u32(entry + 8))
                     var out = [UInt8](repeating: 0, count: raw)
@@ -104,6 +107,7 @@ struct SpecReader {
                     }
                     try check(Int(n) == raw, "\(name)@\(offset): block \(k) does not decode")
                     content += out
+                    blockEnds.append(content.count)
                     data += stored
                 }
                 try check(data == end, "\(name)@\(offset): blocks do not fill the body")
@@ -129,31 +133,43 @@ struct SpecReader {
                     defer { r += n }
                     return Array(content[r..<r + n])
                 }
-                for e in 0..<count {
-                    try check(r + 16 <= content.count, "\(name)@\(offset): event id past the content")
-                    let id = UUID(uuid: (content[r], content[r + 1], content[r + 2], content[r + 3], content[r + 4], content[r + 5],
-                                         content[r + 6], content[r + 7], content[r + 8], content[r + 9], content[r + 10], content[r + 11],
-                                         content[r + 12], content[r + 13], content[r + 14], content[r + 15]))
-                    r += 16
-                    let version = try varint()
-                    let delta = try varint()
-                    let schema = try varint()
-                    let stream = String(decoding: try bytes(), as: UTF8.self)
-                    let type = String(decoding: try bytes(), as: UTF8.self)
-                    var metadata: [(String, String)] = []
-                    var keys: [[UInt8]] = []
-                    for _ in 0..<(try varint()) {
-                        let key = try bytes()
-                        keys.append(key)
-                        metadata.append((String(decoding: key, as: UTF8.self), String(decoding: try bytes(), as: UTF8.self)))
+                // Blocks: a type table, the ids of the block's events, then one row per event.
+                var e = 0
+                for (k, inBlock) in blockEvents.enumerated() {
+                    let types = try (0..<Int(try varint())).map { _ in String(decoding: try bytes(), as: UTF8.self) }
+                    try check(!types.isEmpty && types.count <= inBlock, "\(name)@\(offset): block \(k) type table")
+                    let idStart = r
+                    r += 16 * inBlock
+                    try check(r <= blockEnds[k], "\(name)@\(offset): event ids past the block")
+                    for i in 0..<inBlock {
+                        let p = idStart + 16 * i
+                        let id = UUID(uuid: (content[p], content[p + 1], content[p + 2], content[p + 3], content[p + 4], content[p + 5],
+                                             content[p + 6], content[p + 7], content[p + 8], content[p + 9], content[p + 10], content[p + 11],
+                                             content[p + 12], content[p + 13], content[p + 14], content[p + 15]))
+                        let typeIndex = Int(try varint())
+                        try check(typeIndex < types.count, "\(name)@\(offset): type index")
+                        let type = types[typeIndex]
+                        let version = try varint()
+                        let delta = try varint()
+                        let schema = try varint()
+                        let stream = String(decoding: try bytes(), as: UTF8.self)
+                        var metadata: [(String, String)] = []
+                        var keys: [[UInt8]] = []
+                        for _ in 0..<(try varint()) {
+                            let key = try bytes()
+                            keys.append(key)
+                            metadata.append((String(decoding: key, as: UTF8.self), String(decoding: try bytes(), as: UTF8.self)))
+                        }
+                        try check(keys == keys.sorted { $0.lexicographicallyPrecedes($1) }, "\(name)@\(offset): metadata keys not sorted")
+                        let payload = try bytes()
+                        let time = firstTime + Int64(delta)
+                        if e == 0 { try check(delta == 0, "\(name)@\(offset): first event's time delta") }
+                        if e == count - 1 { try check(time == lastTime, "\(name)@\(offset): last recorded-at") }
+                        events.append(Event(position: first + UInt64(e), id: id, streamVersion: version, recordedAt: time,
+                                            schemaVersion: schema, stream: stream, type: type, metadata: metadata, payload: payload))
+                        e += 1
                     }
-                    try check(keys == keys.sorted { $0.lexicographicallyPrecedes($1) }, "\(name)@\(offset): metadata keys not sorted")
-                    let payload = try bytes()
-                    let time = firstTime + Int64(delta)
-                    if e == 0 { try check(delta == 0, "\(name)@\(offset): first event's time delta") }
-                    if e == count - 1 { try check(time == lastTime, "\(name)@\(offset): last recorded-at") }
-                    events.append(Event(position: first + UInt64(e), id: id, streamVersion: version, recordedAt: time,
-                                        schemaVersion: schema, stream: stream, type: type, metadata: metadata, payload: payload))
+                    try check(r == blockEnds[k], "\(name)@\(offset): block \(k) longer than its events")
                 }
                 try check(r == content.count, "\(name)@\(offset): content longer than its events")
 
