@@ -58,10 +58,12 @@ struct TamperTests {
         let next = batches[k + 1]
 
         // Decompress with the dictionary in force.
-        let table = batch.offset + SegmentLayout.batchHeaderSize
-        let storedLength = Int(bytes.u32(table + 4))
-        let rawLength = Int(bytes.u32(table + 8))
-        let data = table + 12
+        // The block table: three varints (event count, stored length, raw length).
+        var t = batch.offset + SegmentLayout.batchHeaderSize
+        let eventCount = Self.varint(bytes, &t)
+        let storedLength = Self.varint(bytes, &t)
+        let rawLength = Self.varint(bytes, &t)
+        let data = t
         var dictionary: [UInt8] = []
         if batch.dictionaryOffset != 0 {
             let length = Int(bytes.u32(batch.dictionaryOffset + 4))
@@ -105,9 +107,10 @@ struct TamperTests {
             }
         }
         try #require(newLength > 0)
-        var record = Array(bytes[batch.offset..<data])
-        record.setU32(UInt32(12 + Int(newLength)), at: 20)            // body length
-        record.setU32(UInt32(newLength), at: SegmentLayout.batchHeaderSize + 4)  // block's stored length
+        var record = Array(bytes[batch.offset..<(batch.offset + SegmentLayout.batchHeaderSize)])
+        let newTable = Self.varintBytes(eventCount) + Self.varintBytes(Int(newLength)) + Self.varintBytes(rawLength)
+        record.setU32(UInt32(newTable.count + Int(newLength)), at: 20)   // body length
+        record += newTable
         record += recompressed.prefix(Int(newLength))
         var recordCRC = Self.crc(record[0..<80])
         recordCRC = Self.crc(record[SegmentLayout.batchHeaderSize...], recordCRC)
@@ -142,5 +145,28 @@ struct TamperTests {
         #expect(tampered.verify(upTo: heads[k - 1]).isIntact)
         #expect(tampered.verify(upTo: heads[k]).isIntact == false)
         #expect(tampered.verify(upTo: head).isIntact == false)
+    }
+
+    static func varint(_ bytes: [UInt8], _ offset: inout Int) -> Int {
+        var value = 0
+        var shift = 0
+        while true {
+            let byte = bytes[offset]
+            offset += 1
+            value |= Int(byte & 0x7F) << shift
+            if byte < 0x80 { return value }
+            shift += 7
+        }
+    }
+
+    static func varintBytes(_ value: Int) -> [UInt8] {
+        var v = value
+        var out: [UInt8] = []
+        while v >= 0x80 {
+            out.append(UInt8(v & 0x7F) | 0x80)
+            v >>= 7
+        }
+        out.append(UInt8(v))
+        return out
     }
 }

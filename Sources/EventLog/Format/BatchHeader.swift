@@ -10,7 +10,10 @@ enum RecordMagic {
 struct BatchHeader {
     static let size = 84
     static let formatVersion: UInt16 = 2
-    static let blockEntrySize = 12
+    /// The least a block table entry takes (three one-byte varints).
+    static let minimumBlockEntrySize = 3
+    /// The most a block table entry takes (three u32 varints).
+    static let maximumBlockEntrySize = 15
 
     var blockCount: UInt16
     var firstPosition: UInt64
@@ -61,7 +64,7 @@ struct BatchHeader {
             previousHash: ChainHash(unchecked: Array(try r.readBytes(32))))
         guard header.eventCount > 0, header.blockCount > 0 else { throw .malformed("batch without events") }
         guard header.firstPosition > 0 else { throw .malformed("batch at position 0") }
-        guard Int(header.bodyLength) >= Int(header.blockCount) * blockEntrySize else {
+        guard Int(header.bodyLength) >= Int(header.blockCount) * minimumBlockEntrySize else {
             throw .malformed("body shorter than its block table")
         }
         return header

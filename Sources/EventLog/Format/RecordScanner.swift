@@ -69,19 +69,26 @@ enum RecordScanner {
         return false
     }
 
-    /// The block table of a batch record.
-    static func blockTable(in segment: UnsafeRawBufferPointer, batchOffset: Int, header: BatchHeader) -> [BlockEntry] {
+    /// The block table of a batch record (varints: event count, compressed length, uncompressed
+    /// length per block) and the offset of its first block; nil when the table does not parse
+    /// inside the body.
+    static func blockTable(in segment: UnsafeRawBufferPointer, batchOffset: Int,
+                           header: BatchHeader) -> (entries: [BlockEntry], dataOffset: Int)? {
+        let bodyStart = batchOffset + BatchHeader.size
+        guard bodyStart + Int(header.bodyLength) <= segment.count else { return nil }
+        var r = ByteReader(UnsafeRawBufferPointer(rebasing: segment[bodyStart..<(bodyStart + Int(header.bodyLength))]))
         var entries: [BlockEntry] = []
         entries.reserveCapacity(Int(header.blockCount))
-        var o = batchOffset + BatchHeader.size
-        for _ in 0..<Int(header.blockCount) {
-            entries.append(BlockEntry(
-                eventCount: segment.loadUnaligned(fromByteOffset: o, as: UInt32.self).littleEndian,
-                storedLength: segment.loadUnaligned(fromByteOffset: o + 4, as: UInt32.self).littleEndian,
-                rawLength: segment.loadUnaligned(fromByteOffset: o + 8, as: UInt32.self).littleEndian))
-            o += BatchHeader.blockEntrySize
+        do throws(FormatError) {
+            for _ in 0..<Int(header.blockCount) {
+                let events = try r.readVarint(), stored = try r.readVarint(), raw = try r.readVarint()
+                guard events <= UInt64(UInt32.max), stored <= UInt64(UInt32.max), raw <= UInt64(UInt32.max) else { return nil }
+                entries.append(BlockEntry(eventCount: UInt32(events), storedLength: UInt32(stored), rawLength: UInt32(raw)))
+            }
+        } catch {
+            return nil
         }
-        return entries
+        return (entries, bodyStart + r.offset)
     }
 }
 

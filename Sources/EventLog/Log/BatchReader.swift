@@ -83,9 +83,12 @@ struct BatchReader: ~Copyable {
     /// The whole uncompressed content of a batch (for hashing).
     static func content(segment: MappedSegment, length: Int, batchOffset: Int, header: BatchHeader) throws(LogError) -> [UInt8] {
         let image = segment.bytes(0, length)
-        let entries = RecordScanner.blockTable(in: image, batchOffset: batchOffset, header: header)
+        guard let (entries, firstBlock) = RecordScanner.blockTable(in: image, batchOffset: batchOffset, header: header) else {
+            throw .corruptBatch(segment: segment.name, offset: UInt64(batchOffset), position: header.firstPosition,
+                                reason: "block table does not parse")
+        }
         var out = [UInt8](repeating: 0, count: Int(header.uncompressedLength))
-        var dataOffset = batchOffset + BatchHeader.size + entries.count * BatchHeader.blockEntrySize
+        var dataOffset = firstBlock
         var rawOffset = 0
         let dictionary: UnsafeRawBufferPointer
         if header.dictionaryOffset != 0 {

@@ -83,7 +83,7 @@ extension EventLog {
                             return fail(next, segment.name, o, "\(error)")
                         }
                         // Structure of every event, block by block.
-                        let entries = RecordScanner.blockTable(in: image, batchOffset: o, header: h)
+                        let entries = RecordScanner.blockTable(in: image, batchOffset: o, header: h)?.entries ?? []
                         let structureOK: Bool = content.withUnsafeBytes { raw in
                             var start = 0
                             var position = next

@@ -119,10 +119,11 @@ public final class EventLog: Sendable {
         }
         for w in waiters { w.resume() }
         guard let (index, head, persist) = snapshot else { return }
+        // The lock goes even when persisting the (derived) index fails.
+        defer { if lockFD >= 0 { flock(lockFD, LOCK_UN) } }
         if !options.readOnly && persist && head.position > 0 {
             try StreamIndexFile.write(index, covered: head, path: indexPath, directory: indexDirectory)
         }
-        if lockFD >= 0 { flock(lockFD, LOCK_UN) }
     }
 }
 

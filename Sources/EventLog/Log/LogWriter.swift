@@ -386,7 +386,7 @@ final class LogWriter: @unchecked Sendable {
         }
 
         // Start a new segment when this one is full (the size is a target: a commit is never split).
-        let estimate = BatchHeader.size + blocks.count * BatchHeader.blockEntrySize
+        let estimate = BatchHeader.size + blocks.count * BatchHeader.maximumBlockEntrySize
             + blocks.reduce(0) { $0 + BlockCompressor.bound($1.end - $1.start) }
         let worstCase = estimate + DictionaryRecord.headerSize + DictionaryRecord.maxSize
         var newSegment = false
@@ -414,7 +414,7 @@ final class LogWriter: @unchecked Sendable {
         let batchOffset = writeOffset + record.count
 
         // Compress the blocks.
-        var table = ByteWriter(capacity: blocks.count * BatchHeader.blockEntrySize)
+        var table = ByteWriter(capacity: blocks.count * BatchHeader.maximumBlockEntrySize)
         let capacity = blocks.reduce(0) { $0 + BlockCompressor.bound($1.end - $1.start) }
         var compressed = [UInt8](repeating: 0, count: capacity)
         var storedLengths: [Int] = []
@@ -425,9 +425,9 @@ final class LogWriter: @unchecked Sendable {
                 for b in blocks {
                     let n = compressor.compress(UnsafeRawBufferPointer(rebasing: src[b.start..<b.end]),
                                                 into: dst.baseAddress! + used, capacity: capacity - used)
-                    table.append(b.events)
-                    table.append(UInt32(n))
-                    table.append(UInt32(b.end - b.start))
+                    table.appendVarint(UInt64(b.events))
+                    table.appendVarint(UInt64(n))
+                    table.appendVarint(UInt64(b.end - b.start))
                     storedLengths.append(n)
                     used += n
                 }

@@ -107,8 +107,11 @@ enum Recovery {
                             throw LogError.corruptBatch(segment: name, offset: UInt64(o), position: nextPosition,
                                                         reason: "refers to a dictionary that is not in force")
                         }
-                        let entries = RecordScanner.blockTable(in: image, batchOffset: o, header: h)
-                        var dataOffset = o + BatchHeader.size + Int(h.blockCount) * BatchHeader.blockEntrySize
+                        guard let (entries, firstBlock) = RecordScanner.blockTable(in: image, batchOffset: o, header: h) else {
+                            throw LogError.corruptBatch(segment: name, offset: UInt64(o), position: nextPosition,
+                                                        reason: "block table does not parse")
+                        }
+                        var dataOffset = firstBlock
                         var p = h.firstPosition
                         var sum: UInt64 = 0
                         for e in entries {

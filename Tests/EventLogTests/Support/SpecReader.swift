@@ -83,16 +83,31 @@ struct SpecReader {
                 if blocks > 1 { multiBlockBatches += 1 }
 
                 var content: [UInt8] = []
-                var data = offset + 84 + 12 * blocks
+                // Block table: three varints per block.
+                var t = offset + 84
+                func tableVarint() throws -> Int {
+                    var value = 0
+                    var shift = 0
+                    while true {
+                        try check(t < end && shift < 35, "\(name)@\(offset): block table past the body")
+                        let byte = b[t]
+                        t += 1
+                        value |= Int(byte & 0x7F) << shift
+                        if byte & 0x80 == 0 { return value }
+                        shift += 7
+                    }
+                }
+                var table: [(events: Int, stored: Int, raw: Int)] = []
+                for _ in 0..<blocks { table.append((try tableVarint(), try tableVarint(), try tableVarint())) }
+                var data = t
                 var eventsInBlocks = 0
                 var blockEvents: [Int] = []
                 var blockEnds: [Int] = []
                 for k in 0..<blocks {
-                    let entry = offset + 84 + 12 * k
-                    eventsInBlocks += Int(b.u32(entry))
-                    blockEvents.append(Int(b.u32(entry)))
-                    let stored = Int(b.u32(entry + 4))
-                    let raw = Int(b.u32(entry + 8))
+                    eventsInBlocks += table[k].events
+                    blockEvents.append(table[k].events)
+                    let stored = table[k].stored
+                    let raw = table[k].raw
                     var out = [UInt8](repeating: 0, count: raw)
                     let src = Array(b[data..<data + stored])
                     let n = src.withUnsafeBytes { s in
