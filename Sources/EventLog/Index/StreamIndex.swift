@@ -58,7 +58,7 @@ struct StreamIndex: Sendable {
         guard from >= 1, from <= through else { return [] }
         let memory = streams.index(of: key).map { streams[$0] }
         var out: [UInt64] = []
-        if memory == nil || memory!.baseCount > 0, let file, let record = file.record(of: key) {
+        if memory.map({ $0.baseCount > 0 }) ?? true, let file, let record = file.record(of: key) {
             out = file.positions(record, from: from, through: through)
         }
         if let memory {
