@@ -8,6 +8,10 @@ enum IndexHashing {
     struct Key: Hashable {
         var hash: UInt64
         var check: UInt32
+
+        /// `hash` is already well mixed: hashing it alone keeps a `Key`-keyed `Set` or
+        /// `Dictionary` cheap; equality still compares all 96 bits.
+        func hash(into hasher: inout Hasher) { hasher.combine(hash) }
     }
 
     @inline(__always)

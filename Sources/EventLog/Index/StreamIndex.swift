@@ -1,17 +1,36 @@
 /// Stream → positions of its events: the persisted file for the prefix it covers, plus
 /// in-memory entries for every commit after it.
+///
+/// Streams are identified by their 96-bit `IndexHashing.Key`, computed once per append. The
+/// in-memory part is a `KeyedTable` of streams whose positions live in one shared pool of
+/// nodes, each pointing back to the stream's previous node: recording an event appends one node
+/// and allocates nothing per stream. Reads walk a stream's list backwards, which is cheapest
+/// for its latest events (what appends check).
+///
+/// A value type: `LogState` holds it under its lock, and a copy (the snapshot that persisting
+/// takes) stays unchanged while the writer keeps recording, by the arrays' copy-on-write.
 struct StreamIndex: Sendable {
-    struct DeltaStream: Sendable {
+    /// A stream with events after the file's coverage.
+    struct Stream: Sendable {
         /// Events the stream had in the file.
         var baseCount: UInt64
-        /// Positions of its events after the file's coverage, in version order.
-        var positions: [UInt64]
+        /// Events after the file's coverage.
+        var count: UInt64
+        /// The node of its last event.
+        var lastNode: Int
     }
 
-    var file: StreamIndexFile?
-    var delta: [String: DeltaStream] = [:]
+    /// One event after the file's coverage.
+    struct Node: Sendable {
+        var position: UInt64
+        /// The node of the stream's previous event; -1 for its first in memory.
+        var previous: Int
+    }
+
+    private(set) var file: StreamIndexFile?
+    private var streams = KeyedTable<Stream>()
+    private var nodes: [Node] = []
     private(set) var streamCount: UInt64
-    private(set) var inMemoryEvents = 0
 
     init(file: StreamIndexFile?) {
         self.file = file
@@ -20,34 +39,80 @@ struct StreamIndex: Sendable {
 
     var coveredPosition: UInt64 { file?.coveredPosition ?? 0 }
 
+    /// Events indexed only in memory (not in the file).
+    var inMemoryEvents: Int { nodes.count }
+
     /// The stream's version (its number of events); 0 when it does not exist.
-    func version(of stream: String) -> UInt64 {
-        if let d = delta[stream] { return d.baseCount + UInt64(d.positions.count) }
-        return file?.record(of: stream)?.count ?? 0
+    func version(of key: IndexHashing.Key) -> UInt64 {
+        if let i = streams.index(of: key) {
+            let s = streams[i]
+            return s.baseCount + s.count
+        }
+        return file?.record(of: key)?.count ?? 0
     }
 
+    func version(of stream: String) -> UInt64 { version(of: IndexHashing.key(stream)) }
+
     /// Positions of versions `from...through` (1-based, inclusive, clamped to the stream).
-    func positions(of stream: String, from: UInt64, through: UInt64) -> [UInt64] {
+    func positions(of key: IndexHashing.Key, from: UInt64, through: UInt64) -> [UInt64] {
         guard from >= 1, from <= through else { return [] }
-        let d = delta[stream]
-        var all: [UInt64] = []
-        if d == nil || d!.baseCount > 0, let file, let record = file.record(of: stream) {
-            all = file.positions(record, limit: through)
+        let memory = streams.index(of: key).map { streams[$0] }
+        var out: [UInt64] = []
+        if memory.map({ $0.baseCount > 0 }) ?? true, let file, let record = file.record(of: key) {
+            out = file.positions(record, from: from, through: through)
         }
-        if let d { all.append(contentsOf: d.positions.prefix(Int(min(through, UInt64(Int.max))) - all.count)) }
-        guard from <= UInt64(all.count) else { return [] }
-        return Array(all[Int(from - 1)..<min(all.count, Int(min(through, UInt64(Int.max))))])
+        if let memory {
+            appendPositions(of: memory, from: from, through: through, to: &out)
+        }
+        return out
+    }
+
+    func positions(of stream: String, from: UInt64, through: UInt64) -> [UInt64] {
+        positions(of: IndexHashing.key(stream), from: from, through: through)
     }
 
     /// Records one committed event (in position order).
-    mutating func record(stream: String, position: UInt64) {
-        inMemoryEvents += 1
-        if let i = delta.index(forKey: stream) {
-            delta.values[i].positions.append(position)
-        } else {
-            let baseCount = file?.record(of: stream)?.count ?? 0
+    mutating func record(key: IndexHashing.Key, position: UInt64) {
+        let node = nodes.count
+        let (i, inserted) = streams.insert(key, Stream(baseCount: 0, count: 0, lastNode: -1))
+        if inserted {
+            let baseCount = file?.record(of: key)?.count ?? 0
             if baseCount == 0 { streamCount += 1 }
-            delta[stream] = DeltaStream(baseCount: baseCount, positions: [position])
+            streams[i].baseCount = baseCount
+        }
+        var stream = streams[i]
+        nodes.append(Node(position: position, previous: stream.lastNode))
+        stream.count += 1
+        stream.lastNode = node
+        streams[i] = stream
+    }
+
+    /// The streams with events in memory, sorted by key (the order of the index file).
+    func inMemoryStreamsByKey() -> [KeyedTable<Stream>.Entry] {
+        streams.entries.sorted { ($0.key.hash, $0.key.check) < ($1.key.hash, $1.key.check) }
+    }
+
+    /// Appends the positions of `stream`'s in-memory versions within `from...through`, in
+    /// version order.
+    func appendPositions(of stream: Stream, from: UInt64 = 1, through: UInt64 = .max, to out: inout [UInt64]) {
+        let last = stream.baseCount + stream.count
+        let low = max(from, stream.baseCount + 1), high = min(through, last)
+        guard low <= high else { return }
+        let start = out.count
+        out.append(contentsOf: repeatElement(0, count: Int(high - low + 1)))
+        nodes.withUnsafeBufferPointer { nodes in
+            var node = stream.lastNode
+            var version = last
+            while version > high {
+                node = nodes[node].previous
+                version -= 1
+            }
+            var k = out.count - 1
+            while k >= start {
+                out[k] = nodes[node].position
+                node = nodes[node].previous
+                k -= 1
+            }
         }
     }
 }

@@ -7,24 +7,40 @@ import Glibc
 /// The persisted stream index (`index/streams.idx`): stream → positions of its events, for the
 /// log prefix the file names (position and chain hash). Mapped into memory, so opening a log of
 /// a million events costs milliseconds instead of a rebuild. Derived data: rebuilt from the
-/// segments when missing, stale or damaged.
+/// segments when missing, stale, damaged or of another version.
 ///
-/// Layout (little-endian): a 128-byte header; a table of slots (hash u64, check u32, record
-/// offset u32; hash 0 = empty) of any size, placed by `hash * slots >> 64` with linear
-/// probing; then records: varint count, varint first position, varint position deltas.
-/// See `IndexHashing` for why stream names are not stored.
+/// Layout (version 3, little-endian), sized for ~2 events per stream, where the keys dominate:
+/// entries are sorted by key (hash, then check) and grouped into 2^bucketBits buckets by the
+/// top bits of the hash, about 4 to 8 entries each, so an entry stores only the hash bits its
+/// bucket does not imply.
+///
+///     header (128)   magic, version, CRCs, covered position and hash, counts, section offsets
+///     buckets        2^bucketBits + 1 × (u32 index of the bucket's first entry, u32 offset of
+///                    that entry's record in the records section); the last is a sentinel
+///     keys           per entry: the low 64 - bucketBits bits of the hash in
+///                    ceil((64 - bucketBits) / 8) bytes, then the check (u32)
+///     records        per entry, in entry order: varint count, varint first position, varint
+///                    position deltas
+///
+/// A lookup reads the bucket, scans its few keys, then skips the records before the entry's.
+/// See `IndexHashing` for why stream names are not stored. Every value read from the file is
+/// bounds-checked: a damaged file yields misses or a refused open, never a crash.
 final class StreamIndexFile: @unchecked Sendable {
-    static let magic: [UInt8] = Array("FABSIDX2".utf8)
+    static let magic: [UInt8] = Array("FABSIDX3".utf8)
+    static let version: UInt32 = 3
     static let headerSize = 128
-    static let slotSize = 16
+    static let bucketEntrySize = 8
 
     let coveredPosition: UInt64
     let coveredHash: ChainHash
     let streamCount: UInt64
     private let base: UnsafeRawPointer
     private let length: Int
-    private let slotCount: UInt64
-    private let table: Int
+    private let bucketBits: Int
+    /// Bytes of an entry's stored hash bits.
+    private let hashBytes: Int
+    private let buckets: Int
+    private let keys: Int
     private let records: Int
 
     private init(base: UnsafeRawPointer, length: Int) throws(LogError) {
@@ -32,25 +48,42 @@ final class StreamIndexFile: @unchecked Sendable {
         self.length = length
         let raw = UnsafeRawBufferPointer(start: base, count: length)
         func u64(_ o: Int) -> UInt64 { raw.loadUnaligned(fromByteOffset: o, as: UInt64.self).littleEndian }
-        guard length >= Self.headerSize, raw.prefix(8).elementsEqual(Self.magic) else {
+        func u32(_ o: Int) -> UInt32 { raw.loadUnaligned(fromByteOffset: o, as: UInt32.self).littleEndian }
+        guard length >= Self.headerSize, raw.prefix(8).elementsEqual(Self.magic), u32(8) == Self.version else {
             throw .corruptIndex(reason: "not an index file of this version")
         }
-        guard raw.loadUnaligned(fromByteOffset: 112, as: UInt32.self).littleEndian == fabriek_crc32c(0, base, 112) else {
+        guard u32(112) == fabriek_crc32c(0, base, 112) else {
             throw .corruptIndex(reason: "header checksum mismatch")
         }
-        guard u64(88) == UInt64(length) else { throw .corruptIndex(reason: "file length mismatch") }
-        let bodyCRC = raw.loadUnaligned(fromByteOffset: 12, as: UInt32.self).littleEndian
-        guard fabriek_crc32c(0, base + Self.headerSize, length - Self.headerSize) == bodyCRC else {
+        guard u64(96) == UInt64(length) else { throw .corruptIndex(reason: "file length mismatch") }
+        guard fabriek_crc32c(0, base + Self.headerSize, length - Self.headerSize) == u32(12) else {
             throw .corruptIndex(reason: "body checksum mismatch")
         }
         coveredPosition = u64(16)
         coveredHash = ChainHash(unchecked: Array(raw[24..<56]))
         streamCount = u64(56)
-        slotCount = u64(64)
-        table = Int(u64(72))
-        records = Int(u64(80))
-        guard slotCount > 0, table + Int(slotCount) * Self.slotSize <= records, records <= length else {
-            throw .corruptIndex(reason: "table exceeds the file")
+        let bits = u32(64)
+        guard bits <= 32, streamCount <= UInt64(UInt32.max) else { throw .corruptIndex(reason: "bad table size") }
+        bucketBits = Int(bits)
+        hashBytes = (64 - bucketBits + 7) / 8
+        buckets = Self.headerSize
+        keys = buckets + ((1 << bucketBits) + 1) * Self.bucketEntrySize
+        records = keys + Int(streamCount) * (hashBytes + 4)
+        guard u64(72) == UInt64(buckets), u64(80) == UInt64(keys), u64(88) == UInt64(records), records <= length else {
+            throw .corruptIndex(reason: "sections exceed the file")
+        }
+        // The bucket table must run forward from the first entry to the sentinel: lookups then
+        // need no further checks on it.
+        var previous = (index: UInt32(0), offset: UInt32(0))
+        for b in 0...(1 << bucketBits) {
+            let o = buckets + b * Self.bucketEntrySize
+            let entry = (index: u32(o), offset: u32(o + 4))
+            guard entry.index >= previous.index, entry.offset >= previous.offset,
+                  b > 0 || (entry.index == 0 && entry.offset == 0) else { throw .corruptIndex(reason: "bucket table out of order") }
+            previous = entry
+        }
+        guard UInt64(previous.index) == streamCount, Int(previous.offset) == length - records else {
+            throw .corruptIndex(reason: "bucket table does not end at the last entry")
         }
     }
 
@@ -77,135 +110,217 @@ final class StreamIndexFile: @unchecked Sendable {
     /// A stream's entry: its event count at `coveredPosition` and where its positions start.
     struct StreamRecord {
         var count: UInt64
-        var slot: Int
         fileprivate var positionsOffset: Int
     }
 
-    @inline(__always) static func home(_ hash: UInt64, _ slots: UInt64) -> UInt64 {
-        hash.multipliedFullWidth(by: slots).high
+    @inline(__always) private func u32(_ offset: Int) -> UInt32 {
+        base.loadUnaligned(fromByteOffset: offset, as: UInt32.self).littleEndian
+    }
+
+    /// The low `64 - bucketBits` bits of entry `k`'s hash, and its check.
+    @inline(__always) private func storedKey(_ k: Int) -> (bits: UInt64, check: UInt32) {
+        let o = keys + k * (hashBytes + 4)
+        var bits: UInt64 = 0
+        for i in 0..<hashBytes {
+            bits |= UInt64(base.load(fromByteOffset: o + i, as: UInt8.self)) << (8 * i)
+        }
+        return (bits, u32(o + hashBytes))
+    }
+
+    @inline(__always) private func bucket(of hash: UInt64) -> Int { Int(hash >> (64 - UInt64(bucketBits))) }
+
+    @inline(__always) private func lowBits(of hash: UInt64) -> UInt64 {
+        bucketBits == 0 ? hash : hash & ((1 << (64 - UInt64(bucketBits))) - 1)
+    }
+
+    /// Reads a record's count, checked against the bytes left (every position takes at least
+    /// one), so a damaged count cannot make a reader allocate or loop beyond the file.
+    private func readCount(_ reader: inout ByteReader) -> UInt64? {
+        guard let count = try? reader.readVarint(), count <= UInt64(reader.remaining) else { return nil }
+        return count
+    }
+
+    /// Moves `reader` past one record.
+    private func skipRecord(_ reader: inout ByteReader) -> Bool {
+        guard let count = readCount(&reader) else { return false }
+        for _ in 0..<count {
+            guard (try? reader.readVarint()) != nil else { return false }
+        }
+        return true
     }
 
     func record(of key: IndexHashing.Key) -> StreamRecord? {
-        var slot = Self.home(key.hash, slotCount)
-        while true {
-            let entry = base + table + Int(slot) * Self.slotSize
-            let h = entry.loadUnaligned(as: UInt64.self).littleEndian
-            if h == 0 { return nil }
-            if h == key.hash && entry.loadUnaligned(fromByteOffset: 8, as: UInt32.self).littleEndian == key.check {
-                let offset = records + Int(entry.loadUnaligned(fromByteOffset: 12, as: UInt32.self).littleEndian)
-                var r = ByteReader(UnsafeRawBufferPointer(start: base, count: length), offset: offset)
-                guard let count = try? r.readVarint() else { return nil }
-                return StreamRecord(count: count, slot: Int(slot), positionsOffset: r.offset)
+        let b = bucket(of: key.hash)
+        let entryTable = buckets + b * Self.bucketEntrySize
+        let first = Int(u32(entryTable)), end = Int(u32(entryTable + Self.bucketEntrySize))
+        let bits = lowBits(of: key.hash)
+        for k in first..<end {
+            let stored = storedKey(k)
+            guard stored.bits == bits && stored.check == key.check else { continue }
+            var reader = ByteReader(UnsafeRawBufferPointer(start: base, count: length),
+                                    offset: records + Int(u32(entryTable + 4)))
+            for _ in first..<k {
+                guard skipRecord(&reader) else { return nil }
             }
-            slot += 1
-            if slot == slotCount { slot = 0 }
+            guard let count = readCount(&reader) else { return nil }
+            return StreamRecord(count: count, positionsOffset: reader.offset)
         }
+        return nil
     }
 
-    func record(of stream: String) -> StreamRecord? { record(of: IndexHashing.key(stream)) }
-
-    /// Decodes the positions of a record's events `0..<min(limit, count)`, in version order.
-    func positions(_ record: StreamRecord, limit: UInt64 = .max) -> [UInt64] {
-        let n = Int(min(limit, record.count))
+    /// Decodes the positions of a record's versions `from...through` (1-based, clamped).
+    func positions(_ record: StreamRecord, from: UInt64 = 1, through: UInt64 = .max) -> [UInt64] {
+        let last = min(through, record.count)
+        guard from >= 1, from <= last else { return [] }
         var out: [UInt64] = []
-        out.reserveCapacity(n)
-        var r = ByteReader(UnsafeRawBufferPointer(start: base, count: length), offset: record.positionsOffset)
+        out.reserveCapacity(Int(last - from + 1))
+        var reader = ByteReader(UnsafeRawBufferPointer(start: base, count: length), offset: record.positionsOffset)
         var p: UInt64 = 0
-        for _ in 0..<n {
-            guard let d = try? r.readVarint() else { break }
+        for version in 1...last {
+            guard let d = try? reader.readVarint() else { break }
             p &+= d
-            out.append(p)
+            if version >= from { out.append(p) }
         }
         return out
     }
 
-    /// Raw bytes of every record, with its slot, for rewriting.
-    fileprivate func forEachSlot(_ body: (Int, UInt64, UInt32, UnsafeRawBufferPointer) -> Void) {
-        for slot in 0..<Int(slotCount) {
-            let entry = base + table + slot * Self.slotSize
-            let h = entry.loadUnaligned(as: UInt64.self).littleEndian
-            if h == 0 { continue }
-            let check = entry.loadUnaligned(fromByteOffset: 8, as: UInt32.self).littleEndian
-            let start = records + Int(entry.loadUnaligned(fromByteOffset: 12, as: UInt32.self).littleEndian)
-            var r = ByteReader(UnsafeRawBufferPointer(start: base, count: length), offset: start)
-            guard let count = try? r.readVarint() else { continue }
-            for _ in 0..<count { _ = try? r.readVarint() }
-            body(slot, h, check, UnsafeRawBufferPointer(start: base + start, count: r.offset - start))
+    /// Calls `body` with every entry's full key and record, in key order (for rewriting).
+    fileprivate func forEachEntry(_ body: (IndexHashing.Key, StreamRecord) throws(LogError) -> Void) throws(LogError) {
+        var reader = ByteReader(UnsafeRawBufferPointer(start: base, count: length), offset: records)
+        var b = 0
+        for k in 0..<Int(streamCount) {
+            while Int(u32(buckets + (b + 1) * Self.bucketEntrySize)) <= k { b += 1 }
+            let stored = storedKey(k)
+            let top = bucketBits == 0 ? 0 : UInt64(b) << (64 - UInt64(bucketBits))
+            guard let count = readCount(&reader) else { throw .corruptIndex(reason: "record \(k) is damaged") }
+            let record = StreamRecord(count: count, positionsOffset: reader.offset)
+            for _ in 0..<count {
+                guard (try? reader.readVarint()) != nil else { throw .corruptIndex(reason: "record \(k) is damaged") }
+            }
+            try body(IndexHashing.Key(hash: top | stored.bits, check: stored.check), record)
         }
     }
 
-    /// Writes a new index file covering `index` (the old file merged with the in-memory part).
+    /// Writes a new index file covering `index`: the old file's entries merged with the
+    /// in-memory ones (a stream in both gets the file's positions, then the in-memory ones).
     static func write(_ index: StreamIndex, covered: LogHead, path: String, directory: String) throws(LogError) {
-        let streams = max(1, Int(index.streamCount))
-        let slots = UInt64(streams + streams / 3 + 1)  // load factor 0.75
-        var table = [UInt8](repeating: 0, count: Int(slots) * slotSize)
-        var records = ByteWriter(capacity: streams * 8 + Int(covered.position) * 3)
-        var touched = Set<Int>()
-        guard records.count < Int(UInt32.max) else { throw .corruptIndex(reason: "index too large") }
-
-        func place(_ key: IndexHashing.Key, recordOffset: Int) {
-            var slot = home(key.hash, slots)
-            table.withUnsafeMutableBytes { t in
-                while t.loadUnaligned(fromByteOffset: Int(slot) * slotSize, as: UInt64.self) != 0 {
-                    slot += 1
-                    if slot == slots { slot = 0 }
-                }
-                let o = Int(slot) * slotSize
-                t.storeBytes(of: key.hash.littleEndian, toByteOffset: o, as: UInt64.self)
-                t.storeBytes(of: key.check.littleEndian, toByteOffset: o + 8, as: UInt32.self)
-                t.storeBytes(of: UInt32(recordOffset).littleEndian, toByteOffset: o + 12, as: UInt32.self)
+        var builder = Builder(expectedStreams: index.streamCount, events: covered.position)
+        let memory = index.inMemoryStreamsByKey()
+        var next = 0
+        var positions: [UInt64] = []
+        /// Writes the in-memory streams whose keys sort before `key` (all when nil).
+        func writeMemory(before key: IndexHashing.Key?) throws(LogError) {
+            while next < memory.count, key.map({ Self.less(memory[next].key, $0) }) ?? true {
+                positions.removeAll(keepingCapacity: true)
+                index.appendPositions(of: memory[next].value, to: &positions)
+                try builder.add(memory[next].key, positions)
+                next += 1
             }
         }
-
-        for (stream, entry) in index.delta {
-            let key = IndexHashing.key(stream)
-            var all: [UInt64] = []
-            if entry.baseCount > 0, let file = index.file, let rec = file.record(of: key) {
-                touched.insert(rec.slot)
-                all = file.positions(rec)
+        if let file = index.file {
+            try file.forEachEntry { (key: IndexHashing.Key, record: StreamRecord) throws(LogError) -> Void in
+                try writeMemory(before: key)
+                positions = file.positions(record)
+                if next < memory.count && memory[next].key == key {
+                    index.appendPositions(of: memory[next].value, to: &positions)
+                    next += 1
+                }
+                try builder.add(key, positions)
             }
-            all.append(contentsOf: entry.positions)
-            let offset = records.count
-            records.appendVarint(UInt64(all.count))
+        }
+        try writeMemory(before: nil)
+        try FileIO.writeFileAtomically(path, directory: directory, bytes: builder.finish(covered: covered))
+    }
+
+    private static func less(_ a: IndexHashing.Key, _ b: IndexHashing.Key) -> Bool {
+        (a.hash, a.check) < (b.hash, b.check)
+    }
+
+    /// Lays out entries given in key order.
+    private struct Builder {
+        let bucketBits: Int
+        let hashBytes: Int
+        var bucketTable: ByteWriter
+        var keys: ByteWriter
+        var records: ByteWriter
+        var count = 0
+        var nextBucket = 0
+
+        init(expectedStreams: UInt64, events: UInt64) {
+            var bits = 0
+            while bits < 32 && expectedStreams / 4 >= UInt64(2) << bits { bits += 1 }
+            bucketBits = bits
+            hashBytes = (64 - bits + 7) / 8
+            let streams = Int(min(expectedStreams, 1 << 32))
+            bucketTable = ByteWriter(capacity: ((1 << bits) + 1) * StreamIndexFile.bucketEntrySize)
+            keys = ByteWriter(capacity: streams * (hashBytes + 4))
+            records = ByteWriter(capacity: streams * 4 + Int(min(events, 1 << 40)) * 3)
+        }
+
+        mutating func add(_ key: IndexHashing.Key, _ positions: [UInt64]) throws(LogError) {
+            guard count < Int(UInt32.max) - 1, records.count < Int(UInt32.max) else {
+                throw .corruptIndex(reason: "index too large")
+            }
+            let bucket = bucketBits == 0 ? 0 : Int(key.hash >> (64 - UInt64(bucketBits)))
+            openBuckets(through: bucket)
+            var low = bucketBits == 0 ? key.hash : key.hash & ((1 << (64 - UInt64(bucketBits))) - 1)
+            for _ in 0..<hashBytes {
+                keys.append(UInt8(truncatingIfNeeded: low))
+                low >>= 8
+            }
+            keys.append(key.check)
+            records.appendVarint(UInt64(positions.count))
             var previous: UInt64 = 0
-            for p in all {
-                records.appendVarint(p - previous)
+            for p in positions {
+                records.appendVarint(p &- previous)
                 previous = p
             }
-            place(key, recordOffset: offset)
+            count += 1
         }
-        index.file?.forEachSlot { slot, hash, check, bytes in
-            guard !touched.contains(slot) else { return }
-            let offset = records.count
-            records.appendRaw(bytes)
-            place(IndexHashing.Key(hash: hash, check: check), recordOffset: offset)
-        }
-        guard records.count < Int(UInt32.max) else { throw .corruptIndex(reason: "index too large") }
 
-        let recordsStart = headerSize + table.count
-        let fileLength = recordsStart + records.count
-        var header = ByteWriter(capacity: headerSize)
-        header.appendRaw(magic)
-        header.append(UInt32(2))
-        header.append(UInt32(0))  // body CRC, patched below
-        header.append(covered.position)
-        header.appendRaw(covered.hash.bytes)
-        header.append(UInt64(index.streamCount))
-        header.append(slots)
-        header.append(UInt64(headerSize))
-        header.append(UInt64(recordsStart))
-        header.append(UInt64(fileLength))
-        header.appendRaw([UInt8](repeating: 0, count: 112 - header.count))
-        var bodyCRC = table.withUnsafeBytes { fabriek_crc32c(0, $0.baseAddress, $0.count) }
-        bodyCRC = records.bytes.withUnsafeBytes { fabriek_crc32c(bodyCRC, $0.baseAddress, $0.count) }
-        header.patch(bodyCRC, at: 12)
-        let headerCRC = header.bytes.withUnsafeBytes { fabriek_crc32c(0, $0.baseAddress, 112) }
-        header.append(headerCRC)
-        header.appendRaw([UInt8](repeating: 0, count: headerSize - header.count))
-        var file = header.bytes
-        file.reserveCapacity(fileLength)
-        file.append(contentsOf: table)
-        file.append(contentsOf: records.bytes)
-        try FileIO.writeFileAtomically(path, directory: directory, bytes: file)
+        /// Starts every bucket up to `bucket` at the next entry.
+        private mutating func openBuckets(through bucket: Int) {
+            while nextBucket <= bucket {
+                bucketTable.append(UInt32(count))
+                bucketTable.append(UInt32(records.count))
+                nextBucket += 1
+            }
+        }
+
+        mutating func finish(covered: LogHead) throws(LogError) -> [UInt8] {
+            guard records.count < Int(UInt32.max) else { throw .corruptIndex(reason: "index too large") }
+            openBuckets(through: 1 << bucketBits)  // the rest, and the sentinel
+            let keysStart = StreamIndexFile.headerSize + bucketTable.count
+            let recordsStart = keysStart + keys.count
+            let fileLength = recordsStart + records.count
+            var header = ByteWriter(capacity: StreamIndexFile.headerSize)
+            header.appendRaw(StreamIndexFile.magic)
+            header.append(StreamIndexFile.version)
+            header.append(UInt32(0))  // body CRC, patched below
+            header.append(covered.position)
+            header.appendRaw(covered.hash.bytes)
+            header.append(UInt64(count))
+            header.append(UInt32(bucketBits))
+            header.append(UInt32(0))
+            header.append(UInt64(StreamIndexFile.headerSize))
+            header.append(UInt64(keysStart))
+            header.append(UInt64(recordsStart))
+            header.append(UInt64(fileLength))
+            header.appendRaw([UInt8](repeating: 0, count: 112 - header.count))
+            var bodyCRC: UInt32 = 0
+            for section in [bucketTable.bytes, keys.bytes, records.bytes] {
+                bodyCRC = section.withUnsafeBytes { fabriek_crc32c(bodyCRC, $0.baseAddress, $0.count) }
+            }
+            header.patch(bodyCRC, at: 12)
+            let headerCRC = header.bytes.withUnsafeBytes { fabriek_crc32c(0, $0.baseAddress, 112) }
+            header.append(headerCRC)
+            header.appendRaw([UInt8](repeating: 0, count: StreamIndexFile.headerSize - header.count))
+            var file = header.bytes
+            file.reserveCapacity(fileLength)
+            file.append(contentsOf: bucketTable.bytes)
+            file.append(contentsOf: keys.bytes)
+            file.append(contentsOf: records.bytes)
+            return file
+        }
     }
 }

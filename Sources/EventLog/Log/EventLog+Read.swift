@@ -66,9 +66,10 @@ extension EventLog {
     public func readStream(_ stream: String, from version: UInt64? = nil, direction: ReadDirection = .forward,
                            maxCount: Int = .max) throws -> [RecordedEvent] {
         guard maxCount > 0 else { return [] }
+        let key = IndexHashing.key(stream)
         let (positions, refs, segments): ([UInt64], [BlockRef], [MappedSegment]) = try state.withLock { s throws(LogError) in
             try s.checkOpen()
-            let current = s.index.version(of: stream)
+            let current = s.index.version(of: key)
             guard current > 0 else { return ([], [], []) }
             var ps: [UInt64]
             switch direction {
@@ -76,12 +77,12 @@ extension EventLog {
                 let from = max(version ?? 1, 1)
                 let count = UInt64(min(maxCount, Int(min(current, UInt64(Int.max)))))
                 let (through, overflow) = from.addingReportingOverflow(count - 1)
-                ps = s.index.positions(of: stream, from: from, through: overflow ? current : min(through, current))
+                ps = s.index.positions(of: key, from: from, through: overflow ? current : min(through, current))
             case .backward:
                 let from = min(version ?? current, current)
                 guard from >= 1 else { return ([], [], []) }
                 let count = UInt64(min(maxCount, Int(min(from, UInt64(Int.max)))))
-                ps = s.index.positions(of: stream, from: from - count + 1, through: from)
+                ps = s.index.positions(of: key, from: from - count + 1, through: from)
                 ps.reverse()
             }
             var refs: [BlockRef] = []

@@ -123,6 +123,8 @@ final class LogWriter: @unchecked Sendable {
     private struct PlannedEvent {
         var event: ProposedEvent
         var stream: String
+        /// The stream's index key, hashed once when planned.
+        var key: IndexHashing.Key
         var streamVersion: UInt64
         var position: UInt64
         var recordedAt: Int64
@@ -145,7 +147,7 @@ final class LogWriter: @unchecked Sendable {
             head = s.head
             if let f = s.failure { poisoned = f; return }
             if s.closed { poisoned = .closed; return }
-            var pendingVersions: [String: UInt64] = [:]
+            var pendingVersions = KeyedTable<UInt64>()
             var nextPosition = s.head.position + 1
             var running = s.lastRecordedAt
             if !recentIDs.isLoaded && requests.contains(where: { $0.appends.contains { $0.expectedVersion == .any } }) {
@@ -204,7 +206,7 @@ final class LogWriter: @unchecked Sendable {
     /// Idempotency is per stream, as in EventStoreDB: a retry is recognised when the events
     /// right after the expected version (for `.any`: among the stream's latest events) carry the
     /// same ids.
-    private static func plan(_ appends: [StreamAppend], state s: LogState, pendingVersions: inout [String: UInt64],
+    private static func plan(_ appends: [StreamAppend], state s: LogState, pendingVersions: inout KeyedTable<UInt64>,
                              recentIDs: RecentEventIDs, nextPosition: inout UInt64, running: inout Int64, now: Int64,
                              planned: inout [PlannedEvent]) -> Outcome {
         var total = 0
@@ -227,26 +229,30 @@ final class LogWriter: @unchecked Sendable {
             }
         }
 
-        // Expected versions (a stream may appear twice in one call) and retries.
-        var local: [String: UInt64] = [:]
-        local.reserveCapacity(appends.count)
+        // Expected versions (a stream may appear twice in one call) and retries. Each stream is
+        // hashed once, here; `local` and `pendingVersions` are keyed by that hash.
+        var local = KeyedTable<UInt64>(minimumCapacity: appends.count)
         var currents: [UInt64] = []
         currents.reserveCapacity(appends.count)
+        var keys: [IndexHashing.Key] = []
+        keys.reserveCapacity(appends.count)
         var storedPositions: [UInt64] = []
         var storedVersions: [String: UInt64] = [:]
         var storedAppends = 0
         var firstStoredID: UUID?
         for a in appends where !a.events.isEmpty {
-            let current = local[a.stream] ?? pendingVersions[a.stream] ?? s.index.version(of: a.stream)
+            let key = IndexHashing.key(a.stream)
+            keys.append(key)
+            let current = local.value(for: key) ?? pendingVersions.value(for: key) ?? s.index.version(of: key)
             var match = Match.none
             switch a.expectedVersion {
             case .any:
                 let from = current > anyRetryWindow ? current - anyRetryWindow + 1 : 1
                 let maybeStored = recentIDs.contains(a.events[0].id)
-                    || planned.contains { $0.stream == a.stream && $0.event.id == a.events[0].id }
+                    || planned.contains { $0.event.id == a.events[0].id && $0.key == key && $0.stream == a.stream }
                 if current > 0 && maybeStored {
                     do {
-                        match = try findStored(a, versions: from...current, state: s, planned: planned, anchored: false)
+                        match = try findStored(a, key: key, versions: from...current, state: s, planned: planned, anchored: false)
                     } catch {
                         return .refused(error as? LogError ?? .writerFailed(reason: "\(error)"))
                     }
@@ -257,7 +263,7 @@ final class LogWriter: @unchecked Sendable {
                 if current != n {
                     if current > n {
                         do {
-                            match = try findStored(a, versions: (n + 1)...current, state: s, planned: planned, anchored: true)
+                            match = try findStored(a, key: key, versions: (n + 1)...current, state: s, planned: planned, anchored: true)
                         } catch {
                             return .refused(error as? LogError ?? .writerFailed(reason: "\(error)"))
                         }
@@ -278,7 +284,7 @@ final class LogWriter: @unchecked Sendable {
                 currents.append(current)
             case .none:
                 currents.append(current)
-                local[a.stream] = current + UInt64(a.events.count)
+                local.set(key, current + UInt64(a.events.count))
             }
         }
         let nonEmpty = appends.filter { !$0.events.isEmpty }.count
@@ -309,20 +315,23 @@ final class LogWriter: @unchecked Sendable {
 
         var positions: [UInt64] = []
         positions.reserveCapacity(total)
+        var versions: [String: UInt64] = [:]
+        versions.reserveCapacity(local.count)
         var i = 0
-        for (a, current) in zip(appends.lazy.filter { !$0.events.isEmpty }, currents) {
-            var v = current
+        for (k, a) in appends.lazy.filter({ !$0.events.isEmpty }).enumerated() {
+            var v = currents[k]
             for e in a.events {
                 v += 1
-                planned.append(PlannedEvent(event: e, stream: a.stream, streamVersion: v, position: nextPosition,
-                                            recordedAt: times[i]))
+                planned.append(PlannedEvent(event: e, stream: a.stream, key: keys[k], streamVersion: v,
+                                            position: nextPosition, recordedAt: times[i]))
                 positions.append(nextPosition)
                 nextPosition += 1
                 i += 1
             }
+            versions[a.stream] = v  // a stream's later append in the call ends higher
         }
-        for (stream, v) in local { pendingVersions[stream] = v }
-        return .accepted(positions: positions, versions: local)
+        for entry in local.entries { pendingVersions.set(entry.key, entry.value) }
+        return .accepted(positions: positions, versions: versions)
     }
 
     private enum Match {
@@ -333,12 +342,12 @@ final class LogWriter: @unchecked Sendable {
 
     /// Looks for the events of `a` among the stream's events at `versions` (committed or
     /// accepted earlier in this group). Anchored: they must start at the first of `versions`.
-    private static func findStored(_ a: StreamAppend, versions: ClosedRange<UInt64>, state s: LogState,
-                                   planned: [PlannedEvent], anchored: Bool) throws -> Match {
+    private static func findStored(_ a: StreamAppend, key: IndexHashing.Key, versions: ClosedRange<UInt64>,
+                                   state s: LogState, planned: [PlannedEvent], anchored: Bool) throws -> Match {
         var existing: [(id: UUID, position: UInt64, version: UInt64)] = []
-        let committed = s.index.version(of: a.stream)
+        let committed = s.index.version(of: key)
         if versions.lowerBound <= committed {
-            let positions = s.index.positions(of: a.stream, from: versions.lowerBound,
+            let positions = s.index.positions(of: key, from: versions.lowerBound,
                                               through: min(versions.upperBound, committed))
             var v = versions.lowerBound
             for p in positions {
@@ -347,7 +356,7 @@ final class LogWriter: @unchecked Sendable {
             }
         }
         if versions.upperBound > committed {
-            for e in planned where e.stream == a.stream && versions.contains(e.streamVersion) {
+            for e in planned where e.key == key && e.stream == a.stream && versions.contains(e.streamVersion) {
                 existing.append((e.event.id, e.position, e.streamVersion))
             }
         }
@@ -499,7 +508,7 @@ final class LogWriter: @unchecked Sendable {
             s.blocks.append(contentsOf: blockRefs)
             var position = firstPosition
             for e in events {
-                s.index.record(stream: e.stream, position: position)
+                s.index.record(key: e.key, position: position)
                 position += 1
             }
             s.head = newHead

@@ -222,7 +222,7 @@ enum Recovery {
         let from = index.coveredPosition + 1
         if from <= state.head.position {
             try BatchReader.forEachEvent(in: state, from: from, through: state.head.position) { view in
-                index.record(stream: view.stream, position: view.position)
+                index.record(key: IndexHashing.key(view.streamBytes), position: view.position)
             }
         }
         return index
