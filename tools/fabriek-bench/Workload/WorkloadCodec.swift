@@ -4,6 +4,8 @@
 /// type is the log's event type):
 /// - integers: zigzag LEB128 varint;
 /// - strings: varint byte length, then UTF-8;
+/// - instants and dates (`…_at`, `deadline`, `start_date`, `period_…`): seconds or days since
+///   1970-01-01 as in Fabriek's catalogue (see `CivilTime`), or the text when not canonical;
 /// - string lists: varint count, then each string;
 /// - closed sets (country, bidder kind, ...): one byte;
 /// - `ProfileFields`: one byte of presence bits (skills, rate, neighbourhood, city, country,
@@ -64,41 +66,41 @@ enum WorkloadCodec {
                 kvk: try r.string(), name: try r.string(), email: try r.string(),
                 skills: try r.strings(), neighbourhood: try r.string(), city: try r.string(),
                 country: try r.code(Country.init(code:)), hourlyRateEur: try r.int(),
-                joinedAt: try r.string()))
+                joinedAt: try r.instant()))
         case .memberProfileUpdated:
             event = .memberProfileUpdated(MemberProfileUpdated(
                 kvk: try r.string(), changes: try r.profile(), previous: try r.profile(),
                 updatedBy: try r.code(MemberProfileUpdated.UpdatedBy.init(code:)),
                 source: try r.code(MemberProfileUpdated.Source.init(code:)),
-                updatedAt: try r.string()))
+                updatedAt: try r.instant()))
         case .tenderPublished:
             event = .tenderPublished(TenderPublished(
                 tenderId: try r.string(), title: try r.string(), client: try r.string(),
                 requiredSkills: try r.strings(), neighbourhood: try r.string(),
-                city: try r.string(), budgetEur: try r.int(), publishedAt: try r.string(),
-                deadline: try r.string()))
+                city: try r.string(), budgetEur: try r.int(), publishedAt: try r.instant(),
+                deadline: try r.instant()))
         case .tenderClosed:
             event = .tenderClosed(TenderClosed(
                 tenderId: try r.string(), reason: try r.code(TenderClosed.Reason.init(code:)),
                 bidsReceived: try r.int(), lowestBidEur: try r.int(), highestBidEur: try r.int(),
                 nextStep: try r.code(TenderClosed.NextStep.init(code:)),
-                closedBy: try r.string(), closedAt: try r.string()))
+                closedBy: try r.string(), closedAt: try r.instant()))
         case .tenderAwarded:
             event = .tenderAwarded(TenderAwarded(
                 tenderId: try r.string(), bidId: try r.string(), awardedTo: try r.bidder(),
-                amountEur: try r.int(), awardedAt: try r.string(), justification: try r.string()))
+                amountEur: try r.int(), awardedAt: try r.instant(), justification: try r.string()))
         case .bidSubmitted:
             event = .bidSubmitted(BidSubmitted(
                 bidId: try r.string(), tenderId: try r.string(), bidder: try r.bidder(),
-                amountEur: try r.int(), hours: try r.int(), startDate: try r.string(),
-                note: try r.string(), submittedAt: try r.string()))
+                amountEur: try r.int(), hours: try r.int(), startDate: try r.date(),
+                note: try r.string(), submittedAt: try r.instant()))
         case .crossBorderWorkRegistered:
             event = .crossBorderWorkRegistered(CrossBorderWorkRegistered(
                 registrationId: try r.string(), kvk: try r.string(),
                 country: try r.code(Country.init(code:)), days: try r.int(),
-                periodStart: try r.string(), periodEnd: try r.string(),
+                periodStart: try r.date(), periodEnd: try r.date(),
                 clientName: try r.string(), clientVat: try r.string(),
-                a1Certificate: try r.string(), registeredAt: try r.string()))
+                a1Certificate: try r.string(), registeredAt: try r.instant()))
         }
         guard r.isAtEnd else { throw .trailingBytes(offset: r.offset) }
         return event
@@ -113,6 +115,8 @@ enum WorkloadCodecError: Error, Sendable, Equatable {
     case badCode(offset: Int, code: UInt8)
     /// A varint at `offset` is longer than 64 bits.
     case badVarint(offset: Int)
+    /// An instant or date at `offset` lies outside the years 0000-9999.
+    case badCivilTime(offset: Int)
     /// The payload has bytes left after its last field.
     case trailingBytes(offset: Int)
 }
@@ -130,26 +134,26 @@ private struct PayloadWriter {
         switch event {
         case .memberJoined(let e):
             string(e.kvk); string(e.name); string(e.email); strings(e.skills); string(e.neighbourhood)
-            string(e.city); byte(e.country.code); int(e.hourlyRateEur); string(e.joinedAt)
+            string(e.city); byte(e.country.code); int(e.hourlyRateEur); instant(e.joinedAt)
         case .memberProfileUpdated(let e):
             string(e.kvk); profile(e.changes); profile(e.previous); byte(e.updatedBy.code)
-            byte(e.source.code); string(e.updatedAt)
+            byte(e.source.code); instant(e.updatedAt)
         case .tenderPublished(let e):
             string(e.tenderId); string(e.title); string(e.client); strings(e.requiredSkills)
-            string(e.neighbourhood); string(e.city); int(e.budgetEur); string(e.publishedAt); string(e.deadline)
+            string(e.neighbourhood); string(e.city); int(e.budgetEur); instant(e.publishedAt); instant(e.deadline)
         case .tenderClosed(let e):
             string(e.tenderId); byte(e.reason.code); int(e.bidsReceived); int(e.lowestBidEur)
-            int(e.highestBidEur); byte(e.nextStep.code); string(e.closedBy); string(e.closedAt)
+            int(e.highestBidEur); byte(e.nextStep.code); string(e.closedBy); instant(e.closedAt)
         case .tenderAwarded(let e):
             string(e.tenderId); string(e.bidId); bidder(e.awardedTo); int(e.amountEur)
-            string(e.awardedAt); string(e.justification)
+            instant(e.awardedAt); string(e.justification)
         case .bidSubmitted(let e):
             string(e.bidId); string(e.tenderId); bidder(e.bidder); int(e.amountEur); int(e.hours)
-            string(e.startDate); string(e.note); string(e.submittedAt)
+            date(e.startDate); string(e.note); instant(e.submittedAt)
         case .crossBorderWorkRegistered(let e):
             string(e.registrationId); string(e.kvk); byte(e.country.code); int(e.days)
-            string(e.periodStart); string(e.periodEnd); string(e.clientName); string(e.clientVat)
-            string(e.a1Certificate); string(e.registeredAt)
+            date(e.periodStart); date(e.periodEnd); string(e.clientName); string(e.clientVat)
+            string(e.a1Certificate); instant(e.registeredAt)
         }
     }
 
@@ -182,6 +186,30 @@ private struct PayloadWriter {
             if let source = utf8.baseAddress {
                 (base + count).copyMemory(from: source, byteCount: utf8.count)
                 count += utf8.count
+            }
+        }
+    }
+
+    /// An instant or date: `varint(zigzag(n) << 1 | 1)` when `CivilTime` converts it, otherwise
+    /// `varint(length << 1)` and the UTF-8 bytes.
+    @inline(__always)
+    mutating func instant(_ value: String) { civil(value) { CivilTime.parseInstant($0) } }
+
+    @inline(__always)
+    mutating func date(_ value: String) { civil(value) { CivilTime.parseDate($0) } }
+
+    @inline(__always)
+    private mutating func civil(_ value: String, _ parse: (UnsafeBufferPointer<UInt8>) -> Int64?) {
+        var value = value
+        value.withUTF8 { utf8 in
+            if let n = parse(utf8) {
+                varint(UInt64(bitPattern: (n << 1) ^ (n >> 63)) << 1 | 1)
+            } else {
+                varint(UInt64(utf8.count) << 1)
+                if let source = utf8.baseAddress {
+                    (base + count).copyMemory(from: source, byteCount: utf8.count)
+                    count += utf8.count
+                }
             }
         }
     }
@@ -257,6 +285,28 @@ private struct PayloadReader {
     mutating func string() throws(WorkloadCodecError) -> String {
         let start = offset
         let length = try varint()
+        guard length <= UInt64(bytes.count - offset) else { throw .truncated(offset: start) }
+        let end = offset + Int(length)
+        defer { offset = end }
+        return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[offset..<end]), as: UTF8.self)
+    }
+
+    @inline(__always)
+    mutating func instant() throws(WorkloadCodecError) -> String { try civil(CivilTime.formatInstant) }
+
+    @inline(__always)
+    mutating func date() throws(WorkloadCodecError) -> String { try civil(CivilTime.formatDate) }
+
+    @inline(__always)
+    private mutating func civil(_ format: (Int64) -> String?) throws(WorkloadCodecError) -> String {
+        let start = offset
+        let head = try varint()
+        if head & 1 == 1 {
+            let z = head >> 1
+            guard let text = format(Int64(bitPattern: (z >> 1) ^ (0 &- (z & 1)))) else { throw .badCivilTime(offset: start) }
+            return text
+        }
+        let length = head >> 1
         guard length <= UInt64(bytes.count - offset) else { throw .truncated(offset: start) }
         let end = offset + Int(length)
         defer { offset = end }
