@@ -1,90 +1,98 @@
 import Dispatch
+import Foundation
 import Synchronization
 
-/// A two-stage replay for long scans: a background thread decompresses pages of blocks into a
-/// ring of buffers while the caller's thread walks the events of the previous page. On a
-/// machine with two or more cores this roughly halves the cost of a full replay, which is
-/// dominated by LZ4 decompression.
+/// A replay for long scans: two background threads decompress pages of blocks into a ring of
+/// buffers (one takes the even pages, the other the odd ones) while the caller's thread walks
+/// the events of the pages in order. LZ4 decompression costs about twice the walk, so on a
+/// two-core machine the three threads keep both cores busy.
 final class ReplayPipeline: @unchecked Sendable {
-    // Each slot is written by the producer between `free.wait()` and `filled.signal()`, and read by
-    // the consumer between `filled.wait()` and `free.signal()`: the semaphores order all access.
+    // Slot `k % slotCount` holds page `k`. It is written by the page's producer between
+    // `free.wait()` and `filled.signal()`, and read by the consumer between `filled.wait()` and
+    // `free.signal()`: the semaphores order all access.
     private struct Slot {
         var buffer: UnsafeMutableRawPointer
         var capacity: Int
-        var blocks: [BlockRef] = []
         var offsets: [Int] = []
-        var segments: [MappedSegment] = []
         var error: LogError?
-        var isEnd = false
+        // Created at 0 and signalled up: libdispatch traps when a semaphore is freed below its
+        // initial value.
+        let free = DispatchSemaphore(value: 0)
+        let filled = DispatchSemaphore(value: 0)
     }
 
-    static let slotCount = 3
+    static let slotCount = 4
+    static let producerCount = 2
     static let blocksPerPage = 64
 
-    private var slots: [Slot]
-    // Created at 0 and signalled up: libdispatch traps when a semaphore is freed below its
-    // initial value.
-    private let free = DispatchSemaphore(value: 0)
-    private let filled = DispatchSemaphore(value: 0)
+    /// Raw storage, not an Array: producers write different slots at once, and an Array's
+    /// copy-on-write check would race.
+    private let slots: UnsafeMutablePointer<Slot>
     private let finished = DispatchSemaphore(value: 0)
     private let stop = Atomic<Bool>(false)
 
     init() {
-        slots = (0..<Self.slotCount).map { _ in
-            Slot(buffer: .allocate(byteCount: 1 << 20, alignment: 16), capacity: 1 << 20)
+        slots = .allocate(capacity: Self.slotCount)
+        for i in 0..<Self.slotCount {
+            (slots + i).initialize(to: Slot(buffer: .allocate(byteCount: 1 << 20, alignment: 16), capacity: 1 << 20))
+            slots[i].free.signal()
         }
-        for _ in 0..<Self.slotCount { free.signal() }
     }
 
-    deinit { for s in slots { s.buffer.deallocate() } }
+    deinit {
+        for i in 0..<Self.slotCount { slots[i].buffer.deallocate() }
+        slots.deinitialize(count: Self.slotCount)
+        slots.deallocate()
+    }
 
-    /// Calls `body` for every event in `from...end`, decompressing ahead on another thread.
+    /// Calls `body` for every event in `from...end`, decompressing ahead on other threads.
     func run(log: EventLog, from: UInt64, end: UInt64, _ body: (borrowing EventView) throws -> Void) throws {
-        DispatchQueue.global().async { [self] in
-            produce(log: log, from: from, end: end)
-            finished.signal()
+        // The blocks to read, fixed now: later commits lie beyond `end`.
+        let (blocks, segments) = log.state.withLock { s -> ([BlockRef], [MappedSegment]) in
+            guard let first = s.blocks.blockIndex(containing: from),
+                  let last = s.blocks.blockIndex(containing: end) else { return ([], []) }
+            return (Array(s.blocks[first...last]), s.segments)
+        }
+        let pages = (blocks.count + Self.blocksPerPage - 1) / Self.blocksPerPage
+        // Threads of their own, not Dispatch's pool: the caller may itself be running on that
+        // pool, blocked in `filled.wait()`, and the pool does not grow for blocked threads.
+        for p in 0..<Self.producerCount {
+            let thread = Thread { [self] in
+                produce(pages: stride(from: p, to: pages, by: Self.producerCount), blocks: blocks, segments: segments)
+                finished.signal()
+            }
+            thread.name = "fabriek-replay-\(p)"
+            thread.start()
         }
         defer {
             stop.store(true, ordering: .relaxed)
-            for _ in 0..<Self.slotCount { free.signal() }
-            finished.wait()
+            for i in 0..<Self.slotCount { for _ in 0..<Self.producerCount { slots[i].free.signal() } }
+            for _ in 0..<Self.producerCount { finished.wait() }
         }
-        var k = 0
-        while true {
-            filled.wait()
-            let i = k % Self.slotCount
-            if slots[i].isEnd { return }
-            if let error = slots[i].error { throw error }
-            let slot = slots[i]
-            for (block, offset) in zip(slot.blocks, slot.offsets) {
+        for k in 0..<pages {
+            slots[k % Self.slotCount].filled.wait()
+            let slot = slots[k % Self.slotCount]
+            if let error = slot.error { throw error }
+            let page = Self.page(k, of: blocks)
+            for (block, offset) in zip(page, slot.offsets) {
                 try BatchReader.walk(UnsafeRawBufferPointer(start: slot.buffer + offset, count: Int(block.rawLength)),
-                                     of: block, segmentName: slot.segments[Int(block.segmentIndex)].name,
+                                     of: block, segmentName: segments[Int(block.segmentIndex)].name,
                                      range: from...end, body)
-                if block.lastPosition >= end { return }
             }
-            free.signal()
-            k += 1
+            slot.free.signal()
         }
     }
 
-    private func produce(log: EventLog, from: UInt64, end: UInt64) {
-        var next = from
-        var k = 0
-        defer {
-            // Mark the end in the next slot.
-            free.wait()
-            slots[k % Self.slotCount].isEnd = true
-            filled.signal()
-        }
-        while next <= end && !stop.load(ordering: .relaxed) {
-            let (page, segments) = log.state.withLock { s -> ([BlockRef], [MappedSegment]) in
-                guard let i = s.blocks.blockIndex(containing: next) else { return ([], []) }
-                return (Array(s.blocks[i..<min(i + Self.blocksPerPage, s.blocks.count)]), s.segments)
-            }
-            if page.isEmpty { return }
-            free.wait()
-            if stop.load(ordering: .relaxed) { free.signal(); return }
+    private static func page(_ k: Int, of blocks: [BlockRef]) -> ArraySlice<BlockRef> {
+        blocks[(k * blocksPerPage)..<min((k + 1) * blocksPerPage, blocks.count)]
+    }
+
+    private func produce(pages: StrideTo<Int>, blocks: [BlockRef], segments: [MappedSegment]) {
+        for k in pages {
             let i = k % Self.slotCount
+            slots[i].free.wait()
+            if stop.load(ordering: .relaxed) { return }
+            let page = Self.page(k, of: blocks)
             let total = page.reduce(0) { $0 + Int($1.rawLength) }
             if total > slots[i].capacity {
                 slots[i].buffer.deallocate()
@@ -107,15 +115,10 @@ final class ReplayPipeline: @unchecked Sendable {
                 offsets.append(offset)
                 offset += Int(block.rawLength)
             }
-            slots[i].blocks = error == nil ? page : []
             slots[i].offsets = offsets
-            slots[i].segments = segments
             slots[i].error = error
-            slots[i].isEnd = false
-            filled.signal()
-            k += 1
+            slots[i].filled.signal()
             if error != nil { return }
-            next = page[page.count - 1].lastPosition + 1
         }
     }
 }

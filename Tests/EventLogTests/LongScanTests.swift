@@ -1,0 +1,82 @@
+import EventLog
+import Foundation
+import Testing
+
+/// Long scans (more than `EventLog.pipelineThreshold` events) decompress on other threads while
+/// the caller walks the events: given a log spread over several segments and dictionaries, the
+/// scan sees every event once, in order, from any start; a scan stopped by its caller returns.
+@Suite("Long scans")
+struct LongScanTests {
+    static let eventCount = 60_000
+
+    /// A log of `eventCount` events in commits of 1 to 1,500 events over segments of 1 MiB, with
+    /// the expected (id, stream, payload) per position.
+    static func build(_ directory: String) async throws -> (EventLog, [(UUID, String, [UInt8])]) {
+        let log = try EventLog.open(directory: directory, options: Fixture.options(segmentSize: 1 << 20, durability: .none))
+        var rng = SeededRandom(seed: 7)
+        var expected: [(UUID, String, [UInt8])] = []
+        while expected.count < eventCount {
+            let size = min(Int.random(in: 1...1_500, using: &rng), eventCount - expected.count)
+            var appends: [StreamAppend] = []
+            for _ in 0..<size {
+                let stream = "stream-\(Int.random(in: 0..<5_000, using: &rng))"
+                let payload = Array("{\"n\":\(expected.count),\"wijk\":\"Wyck\"}".utf8) + rng.bytes(Int.random(in: 0...40, using: &rng))
+                let event = ProposedEvent(type: ["MemberRegistered", "BidSubmitted", "TenderPublished"][expected.count % 3],
+                                          payload: payload)
+                appends.append(StreamAppend(stream: stream, expectedVersion: .any, events: [event]))
+                expected.append((event.id, stream, payload))
+            }
+            _ = try await log.append(appends)
+        }
+        return (log, expected)
+    }
+
+    @Test("given 60,000 events over several segments, when scanned from the start, a mid-block position and near the end, then each event comes once, in order, intact")
+    func scansFromAnyStart() async throws {
+        let tmp = TemporaryDirectory("long-scan")
+        defer { tmp.remove() }
+        let (log, expected) = try await Self.build(tmp.path)
+        defer { try? log.close() }
+        #expect(try SegmentLayout.segmentPaths(ofLog: tmp.path).count > 3)
+
+        for start in [1, 777, 31_234, Self.eventCount - 25_000] {
+            var next = UInt64(start)
+            var mismatches = 0
+            try log.forEachEvent(from: UInt64(start)) { view in
+                let (id, stream, payload) = expected[Int(view.position) - 1]
+                if view.position != next || view.id != id || view.stream != stream || !view.payload.elementsEqual(payload) {
+                    mismatches += 1
+                }
+                next = view.position + 1
+            }
+            #expect(mismatches == 0, "scan from \(start)")
+            #expect(next == UInt64(Self.eventCount) + 1, "scan from \(start) ended before the head")
+        }
+        // A bounded scan stops at its last position.
+        var count = 0
+        try log.forEachEvent(from: 100, through: 40_099) { _ in count += 1 }
+        #expect(count == 40_000)
+    }
+
+    @Test("given a long scan, when the caller throws midway, then the error comes back and the next scan is whole")
+    func callerStopsTheScan() async throws {
+        struct Enough: Error {}
+        let tmp = TemporaryDirectory("long-scan-stop")
+        defer { tmp.remove() }
+        let (log, _) = try await Self.build(tmp.path)
+        defer { try? log.close() }
+        for stopAt in [1, 5_000, 45_000] {
+            var seen = 0
+            #expect(throws: Enough.self) {
+                try log.forEachEvent(from: 1) { view in
+                    if view.position == UInt64(stopAt) { throw Enough() }
+                    seen += 1
+                }
+            }
+            #expect(seen == stopAt - 1)
+        }
+        var all = 0
+        try log.forEachEvent(from: 1) { _ in all += 1 }
+        #expect(all == Self.eventCount)
+    }
+}
