@@ -2,14 +2,18 @@ import Dispatch
 import Foundation
 import Synchronization
 
-/// A replay for long scans: two background threads decompress pages of blocks into a ring of
-/// buffers (one takes the even pages, the other the odd ones) while the caller's thread walks
-/// the events of the pages in order. LZ4 decompression costs about twice the walk, so on a
-/// two-core machine the three threads keep both cores busy.
+/// A replay for long scans: a background thread decompresses pages of blocks into a ring of
+/// buffers while the caller's thread walks the events of the pages in order. When the caller
+/// finds its next page not ready (decompression is the slower side: LZ4 with an external
+/// dictionary costs about twice a plain walk), it decompresses the next unclaimed page itself
+/// instead of waiting, so both cores stay busy; when the caller's own work is the slower side
+/// (decoding payloads), it never waits and the second core is left to the producer.
 final class ReplayPipeline: @unchecked Sendable {
-    // Slot `k % slotCount` holds page `k`. It is written by the page's producer between
-    // `free.wait()` and `filled.signal()`, and read by the consumer between `filled.wait()` and
-    // `free.signal()`: the semaphores order all access.
+    // Slot `k % slotCount` holds page `k`. It is filled by whoever claimed page `k` between
+    // `free.wait()` and `filled.signal()`, and read by the caller between `filled.wait()` and
+    // `free.signal()`: the semaphores order all access. Pages are claimed in order, and the
+    // caller claims only pages within `slotCount` of the one it reads, so two pages held at once
+    // never share a slot.
     private struct Slot {
         var buffer: UnsafeMutableRawPointer
         var capacity: Int
@@ -22,12 +26,13 @@ final class ReplayPipeline: @unchecked Sendable {
     }
 
     static let slotCount = 4
-    static let producerCount = 2
     static let blocksPerPage = 64
 
-    /// Raw storage, not an Array: producers write different slots at once, and an Array's
-    /// copy-on-write check would race.
+    /// Raw storage, not an Array: the producer and the caller write different slots at once,
+    /// and an Array's copy-on-write check would race.
     private let slots: UnsafeMutablePointer<Slot>
+    /// The first page nobody has claimed yet.
+    private let unclaimed = Atomic<Int>(0)
     private let finished = DispatchSemaphore(value: 0)
     private let stop = Atomic<Bool>(false)
 
@@ -45,7 +50,7 @@ final class ReplayPipeline: @unchecked Sendable {
         slots.deallocate()
     }
 
-    /// Calls `body` for every event in `from...end`, decompressing ahead on other threads.
+    /// Calls `body` for every event in `from...end`, decompressing ahead on another thread.
     func run(log: EventLog, from: UInt64, end: UInt64, _ body: (borrowing EventView) throws -> Void) throws {
         // The blocks to read, fixed now: later commits lie beyond `end`.
         let (blocks, segments) = log.state.withLock { s -> ([BlockRef], [MappedSegment]) in
@@ -54,71 +59,93 @@ final class ReplayPipeline: @unchecked Sendable {
             return (Array(s.blocks[first...last]), s.segments)
         }
         let pages = (blocks.count + Self.blocksPerPage - 1) / Self.blocksPerPage
-        // Threads of their own, not Dispatch's pool: the caller may itself be running on that
+        // A thread of its own, not Dispatch's pool: the caller may itself be running on that
         // pool, blocked in `filled.wait()`, and the pool does not grow for blocked threads.
-        for p in 0..<Self.producerCount {
-            let thread = Thread { [self] in
-                produce(pages: stride(from: p, to: pages, by: Self.producerCount), blocks: blocks, segments: segments)
-                finished.signal()
-            }
-            thread.name = "fabriek-replay-\(p)"
-            thread.start()
+        let thread = Thread { [self] in
+            produce(pages: pages, blocks: blocks, segments: segments)
+            finished.signal()
         }
+        thread.name = "fabriek-replay"
+        thread.start()
         defer {
             stop.store(true, ordering: .relaxed)
-            for i in 0..<Self.slotCount { for _ in 0..<Self.producerCount { slots[i].free.signal() } }
-            for _ in 0..<Self.producerCount { finished.wait() }
+            for i in 0..<Self.slotCount { slots[i].free.signal() }
+            finished.wait()
         }
         for k in 0..<pages {
-            slots[k % Self.slotCount].filled.wait()
-            let slot = slots[k % Self.slotCount]
+            let i = k % Self.slotCount
+            if slots[i].filled.wait(timeout: .now()) == .timedOut {
+                // Not ready: decompress one unclaimed page (this one or a later one) meanwhile.
+                // One only, so that the producer does not wait for slots this thread holds.
+                if let j = claim(below: min(pages, k + Self.slotCount)) {
+                    fill(page: j, blocks: blocks, segments: segments)
+                }
+                slots[i].filled.wait()
+            }
+            let slot = slots[i]
             if let error = slot.error { throw error }
-            let page = Self.page(k, of: blocks)
-            for (block, offset) in zip(page, slot.offsets) {
+            for (block, offset) in zip(Self.page(k, of: blocks), slot.offsets) {
                 try BatchReader.walk(UnsafeRawBufferPointer(start: slot.buffer + offset, count: Int(block.rawLength)),
                                      of: block, segmentName: segments[Int(block.segmentIndex)].name,
                                      range: from...end, body)
             }
-            slot.free.signal()
+            slots[i].free.signal()
         }
+    }
+
+    /// Claims the next page if it is below `limit`.
+    private func claim(below limit: Int) -> Int? {
+        var k = unclaimed.load(ordering: .relaxed)
+        while k < limit {
+            let (exchanged, current) = unclaimed.compareExchange(expected: k, desired: k + 1, ordering: .relaxed)
+            if exchanged { return k }
+            k = current
+        }
+        return nil
     }
 
     private static func page(_ k: Int, of blocks: [BlockRef]) -> ArraySlice<BlockRef> {
         blocks[(k * blocksPerPage)..<min((k + 1) * blocksPerPage, blocks.count)]
     }
 
-    private func produce(pages: StrideTo<Int>, blocks: [BlockRef], segments: [MappedSegment]) {
-        for k in pages {
-            let i = k % Self.slotCount
-            slots[i].free.wait()
-            if stop.load(ordering: .relaxed) { return }
-            let page = Self.page(k, of: blocks)
-            let total = page.reduce(0) { $0 + Int($1.rawLength) }
-            if total > slots[i].capacity {
-                slots[i].buffer.deallocate()
-                slots[i].capacity = total
-                slots[i].buffer = .allocate(byteCount: total, alignment: 16)
-            }
-            var offsets: [Int] = []
-            offsets.reserveCapacity(page.count)
-            var offset = 0
-            var error: LogError?
-            for block in page {
-                let segment = segments[Int(block.segmentIndex)]
-                if !BlockDecompressor.decompress(segment.bytes(Int(block.dataOffset), Int(block.storedLength)),
-                                                 into: slots[i].buffer + offset, rawLength: Int(block.rawLength),
-                                                 dictionary: BatchReader.dictionary(for: block, in: segment)) {
-                    error = .corruptBatch(segment: segment.name, offset: UInt64(block.dataOffset),
-                                          position: block.firstPosition, reason: "block does not decompress")
-                    break
-                }
-                offsets.append(offset)
-                offset += Int(block.rawLength)
-            }
-            slots[i].offsets = offsets
-            slots[i].error = error
-            slots[i].filled.signal()
-            if error != nil { return }
+    private func produce(pages: Int, blocks: [BlockRef], segments: [MappedSegment]) {
+        while !stop.load(ordering: .relaxed), let k = claim(below: pages) {
+            if !fill(page: k, blocks: blocks, segments: segments) { return }
         }
+    }
+
+    /// Decompresses page `k` into its slot and marks it filled; false after an error or a stop.
+    @discardableResult
+    private func fill(page k: Int, blocks: [BlockRef], segments: [MappedSegment]) -> Bool {
+        let i = k % Self.slotCount
+        slots[i].free.wait()
+        if stop.load(ordering: .relaxed) { return false }
+        let page = Self.page(k, of: blocks)
+        let total = page.reduce(0) { $0 + Int($1.rawLength) }
+        if total > slots[i].capacity {
+            slots[i].buffer.deallocate()
+            slots[i].capacity = total
+            slots[i].buffer = .allocate(byteCount: total, alignment: 16)
+        }
+        var offsets: [Int] = []
+        offsets.reserveCapacity(page.count)
+        var offset = 0
+        var error: LogError?
+        for block in page {
+            let segment = segments[Int(block.segmentIndex)]
+            if !BlockDecompressor.decompress(segment.bytes(Int(block.dataOffset), Int(block.storedLength)),
+                                             into: slots[i].buffer + offset, rawLength: Int(block.rawLength),
+                                             dictionary: BatchReader.dictionary(for: block, in: segment)) {
+                error = .corruptBatch(segment: segment.name, offset: UInt64(block.dataOffset),
+                                      position: block.firstPosition, reason: "block does not decompress")
+                break
+            }
+            offsets.append(offset)
+            offset += Int(block.rawLength)
+        }
+        slots[i].offsets = offsets
+        slots[i].error = error
+        slots[i].filled.signal()
+        return error == nil
     }
 }
