@@ -74,7 +74,9 @@ public enum LogError: Error, Sendable, Hashable, CustomStringConvertible {
         case let .notACommitBoundary(position):
             return "position \(position) is not the end of a commit; use a position printed by 'log head'"
         case let .unsupportedFormat(segment, version):
-            return "segment \(segment) has format version \(version), which this build cannot read"
+            return "segment \(segment) has format version \(version), which this build cannot read (it reads version "
+                + "\(SegmentHeader.formatVersion)); carry the log over with 'fabriek-admin export' of the build that wrote it "
+                + "and 'fabriek-admin import' into an empty directory"
         }
     }
 }
