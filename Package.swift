@@ -77,6 +77,11 @@ let package = Package(
             dependencies: ["fabriek-admin"],
             path: "Tests/FabriekAdminTests"
         ),
+        .testTarget(
+            name: "FabriekBenchTests",
+            dependencies: ["fabriek-bench"],
+            path: "Tests/FabriekBenchTests"
+        ),
         .executableTarget(
             name: "eventlog-crash-child",
             dependencies: ["EventLog"],
