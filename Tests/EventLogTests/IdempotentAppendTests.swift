@@ -81,22 +81,16 @@ struct IdempotentAppendTests {
         #expect(copies == 1)
     }
 
-    // The two tests below state DESIGN.md ("re-appending an event id that is already in the log
-    // returns the original result instead of writing twice") and the doc comments of
-    // `ProposedEvent.id` and `append(_:)`. Since main f8651ab, idempotency is per stream
-    // (EVENTLOG_API.md, "Update"): an .any retry is only recognised among the stream's last 64
-    // events, and an id re-appended to another stream is not detected. Known issues until the
-    // design and the engine agree; `withKnownIssue` fails the test once the engine catches these.
+    // The tests below state DESIGN.md ("re-appending an event id that is already in the log
+    // returns the original result instead of writing twice") for ids anywhere in the log.
 
     @Test("given an event appended with .any, when the unchanged append is retried after 100 more events in its stream, then nothing is written twice")
     func lateRetryWithAnyInABusyStream() async throws {
         let (original, retry, headBefore, headAfter, copies) = try await Self.lateRetry(.any, later: 100)
-        withKnownIssue("per-stream idempotency: an .any retry older than the stream's last 64 events is written again") {
-            #expect(retry.wasAlreadyStored, "the retry was written again at \(retry.positions)")
-            #expect(retry.positions == original.positions)
-            #expect(headAfter == headBefore)
-            #expect(copies == 1)
-        }
+        #expect(retry.wasAlreadyStored, "the retry was written again at \(retry.positions)")
+        #expect(retry.positions == original.positions)
+        #expect(headAfter == headBefore)
+        #expect(copies == 1)
     }
 
     @Test("given an event id stored in one stream, when the same id is appended to another stream, then the log does not hold it twice")
@@ -111,14 +105,51 @@ struct IdempotentAppendTests {
         // Either the original result or a refusal would do; a second copy does not.
         let again = try? await log.append(stream: "member-2", expectedVersion: .noStream, events: [event])
         let copies = try Fixture.allEvents(log).filter { $0.id == event.id }.count
-        withKnownIssue("per-stream idempotency: the same event id in another stream is stored again") {
-            if let again {
-                #expect(again.wasAlreadyStored && again.positions == original.positions,
-                        "event id \(event.id) was stored a second time at \(again.positions)")
-            }
-            #expect(log.head() == head)
-            #expect(copies == 1)
+        if let again {
+            #expect(again.wasAlreadyStored && again.positions == original.positions,
+                    "event id \(event.id) was stored a second time at \(again.positions)")
+            #expect(again.streamVersions == original.streamVersions)
         }
+        #expect(log.head() == head)
+        #expect(copies == 1)
+    }
+
+    @Test("given events stored before a reopen, when their ids are appended again (other stream, any expected version, alone or with new events), then the original result or partiallyStored, and nothing is written")
+    func retriesAfterReopen() async throws {
+        let tmp = TemporaryDirectory("idem-reopen")
+        defer { tmp.remove() }
+        let first = try EventLog.open(directory: tmp.path)
+        let old = Fixture.events(3, prefix: "old")
+        let original = try await first.append(stream: "tender-1", expectedVersion: .noStream, events: old)
+        for i in 0..<500 {
+            _ = try await first.append(stream: "filler-\(i % 7)", expectedVersion: .any, events: [Fixture.event("f\(i)")])
+        }
+        try first.close()
+        let log = try EventLog.open(directory: tmp.path)
+        defer { try? log.close() }
+        let head = log.head()
+
+        let elsewhere = try await log.append(stream: "tender-2", expectedVersion: .exact(7), events: old)
+        #expect(elsewhere.wasAlreadyStored)
+        #expect(elsewhere.positions == original.positions)
+        #expect(elsewhere.streamVersions == ["tender-1": 3])
+
+        await #expect(throws: LogError.self) {
+            _ = try await log.append(stream: "tender-1", expectedVersion: .any, events: [old[1], Fixture.event("new")])
+        }
+        await #expect(throws: LogError.self) {
+            _ = try await log.append(stream: "tender-1", expectedVersion: .any, events: [old[0], old[2]])
+        }
+        #expect(log.head() == head)
+
+        // Within one group: the same id accepted by one call and retried by a concurrent one.
+        let fresh = Fixture.event("fresh")
+        async let a = log.append(stream: "x", expectedVersion: .any, events: [fresh])
+        async let b = log.append(stream: "y", expectedVersion: .any, events: [fresh])
+        let (ra, rb) = try await (a, b)
+        #expect(ra.positions == rb.positions)
+        #expect(ra.wasAlreadyStored != rb.wasAlreadyStored)
+        #expect(try Fixture.allEvents(log).filter { $0.id == fresh.id }.count == 1)
     }
 
     @Test("given a stored multi-stream append, when retried, then the original result")

@@ -5,11 +5,10 @@ extension EventLog {
     /// or none is. Each stream's expected version is checked against its version at commit time.
     ///
     /// Returns once the commit is durable (with `Durability.fsync`). Concurrent calls share one
-    /// write and one `fdatasync`. Retrying an append whose events are already stored returns
-    /// the original result (`wasAlreadyStored`) and writes nothing: with an exact expected
-    /// version (or `.noStream`) when the events right after it carry the same ids, at any age;
-    /// with `.any` when the first id is among the log's last 65,536 events and the ids are among
-    /// the stream's latest 64.
+    /// write and one `fdatasync`. An append whose event ids are already stored — anywhere in the
+    /// log, at any age, whatever its stream and expected version — returns the original result
+    /// (`wasAlreadyStored`, with the stored events' positions and stream versions) and writes
+    /// nothing; one whose ids are only partly stored is refused with `.partiallyStored`.
     ///
     /// - Throws: `LogError.wrongExpectedVersion`, `.partiallyStored`, `.duplicateEventInAppend`,
     ///   `.invalidAppend`, `.recordedAtGoesBackwards`, `.diskFull`, `.io`, `.writerFailed`,

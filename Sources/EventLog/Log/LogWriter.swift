@@ -48,7 +48,7 @@ final class LogWriter: @unchecked Sendable {
     private var recent: [UInt8] = []
     private var contentSinceDictionary = 0
     private var blockEncoder = BlockEncoder()
-    private var recentIDs = RecentEventIDs()
+    private var eventIDs = EventIDIndex()
 
     init(recovered: Recovery.Result, options: EventLog.Options) throws {
         self.options = options
@@ -143,6 +143,19 @@ final class LogWriter: @unchecked Sendable {
         var head = LogHead.empty
         var poisoned: LogError?
 
+        // Every id of the log, read once after open (outside the lock: readers go on meanwhile;
+        // only this thread commits, so the snapshot stays the committed state).
+        if !eventIDs.isLoaded {
+            let snapshot = log.state.withLock { $0 }
+            do {
+                try eventIDs.load(from: snapshot)
+            } catch {
+                // Without every id a retry cannot be told from new events: refuse, write nothing.
+                let failure = error as? LogError ?? .writerFailed(reason: "reading the stored event ids: \(error)")
+                for r in requests { r.continuation.resume(throwing: failure) }
+                return
+            }
+        }
         log.state.withLock { s in
             head = s.head
             if let f = s.failure { poisoned = f; return }
@@ -150,12 +163,9 @@ final class LogWriter: @unchecked Sendable {
             var pendingVersions = KeyedTable<UInt64>()
             var nextPosition = s.head.position + 1
             var running = s.lastRecordedAt
-            if !recentIDs.isLoaded && requests.contains(where: { $0.appends.contains { $0.expectedVersion == .any } }) {
-                recentIDs.load(from: s)
-            }
             for request in requests {
                 outcomes.append(Self.plan(request.appends, state: s, pendingVersions: &pendingVersions,
-                                          recentIDs: recentIDs, nextPosition: &nextPosition,
+                                          eventIDs: &eventIDs, nextPosition: &nextPosition,
                                           running: &running, now: now, planned: &planned))
             }
         }
@@ -170,6 +180,7 @@ final class LogWriter: @unchecked Sendable {
                 head = try write(planned, after: head, log: log)
             } catch {
                 commitError = error
+                eventIDs.invalidate()  // it holds the ids of the events just refused
             }
         }
 
@@ -194,20 +205,15 @@ final class LogWriter: @unchecked Sendable {
         if commitError == nil { checkpointIndexIfLarge(log: log) }
     }
 
-    /// How many of a stream's latest events an append with `ExpectedVersion.any` is compared
-    /// with to recognise a retry, when its first id is among the log's last 65,536 events
-    /// (exact expected versions compare exactly the events after it, at any age).
-    static let anyRetryWindow: UInt64 = 64
-
     /// Checks one append call against the committed state plus what this group already accepted;
     /// on acceptance adds its events to `planned`. Kept to a few hash lookups per event: this is
     /// on the path of every append.
     ///
-    /// Idempotency is per stream, as in EventStoreDB: a retry is recognised when the events
-    /// right after the expected version (for `.any`: among the stream's latest events) carry the
-    /// same ids.
+    /// Idempotency: an append whose event ids are already stored (anywhere in the log, or
+    /// accepted earlier in this group) returns the original result and writes nothing, whatever
+    /// its expected version; one whose ids are partly stored is refused.
     private static func plan(_ appends: [StreamAppend], state s: LogState, pendingVersions: inout KeyedTable<UInt64>,
-                             recentIDs: RecentEventIDs, nextPosition: inout UInt64, running: inout Int64, now: Int64,
+                             eventIDs: inout EventIDIndex, nextPosition: inout UInt64, running: inout Int64, now: Int64,
                              planned: inout [PlannedEvent]) -> Outcome {
         var total = 0
         for a in appends {
@@ -244,43 +250,32 @@ final class LogWriter: @unchecked Sendable {
             let key = IndexHashing.key(a.stream)
             keys.append(key)
             let current = local.value(for: key) ?? pendingVersions.value(for: key) ?? s.index.version(of: key)
-            var match = Match.none
-            switch a.expectedVersion {
-            case .any:
-                let from = current > anyRetryWindow ? current - anyRetryWindow + 1 : 1
-                let maybeStored = recentIDs.contains(a.events[0].id)
-                    || planned.contains { $0.event.id == a.events[0].id && $0.key == key && $0.stream == a.stream }
-                if current > 0 && maybeStored {
-                    do {
-                        match = try findStored(a, key: key, versions: from...current, state: s, planned: planned, anchored: false)
-                    } catch {
-                        return .refused(error as? LogError ?? .writerFailed(reason: "\(error)"))
-                    }
+            // Already stored ids win over the expected version: a retry gets its original result.
+            let match: Match
+            do {
+                match = try findAnywhere(a, eventIDs: eventIDs, state: s, planned: planned)
+            } catch {
+                return .refused(error as? LogError ?? .writerFailed(reason: "\(error)"))
+            }
+            if case .none = match {
+                let n: UInt64?
+                switch a.expectedVersion {
+                case .any: n = nil
+                case .noStream: n = 0
+                case .exact(let v): n = v
                 }
-            case .noStream, .exact:
-                let n: UInt64
-                if case .exact(let v) = a.expectedVersion { n = v } else { n = 0 }
-                if current != n {
-                    if current > n {
-                        do {
-                            match = try findStored(a, key: key, versions: (n + 1)...current, state: s, planned: planned, anchored: true)
-                        } catch {
-                            return .refused(error as? LogError ?? .writerFailed(reason: "\(error)"))
-                        }
-                    }
-                    if case .none = match {
-                        return .refused(.wrongExpectedVersion(stream: a.stream, expected: a.expectedVersion, actual: current))
-                    }
+                if let n, current != n {
+                    return .refused(.wrongExpectedVersion(stream: a.stream, expected: a.expectedVersion, actual: current))
                 }
             }
             switch match {
             case .partial(let id, let position):
                 return .refused(.partiallyStored(eventID: id.uuidString, position: position))
-            case .all(let positions, let lastVersion):
+            case .all(let positions, let stream, let lastVersion):
                 storedAppends += 1
                 if firstStoredID == nil { firstStoredID = a.events[0].id }
                 storedPositions.append(contentsOf: positions)
-                storedVersions[a.stream] = max(storedVersions[a.stream] ?? 0, lastVersion)
+                storedVersions[stream] = max(storedVersions[stream] ?? 0, lastVersion)
                 currents.append(current)
             case .none:
                 currents.append(current)
@@ -331,46 +326,53 @@ final class LogWriter: @unchecked Sendable {
             versions[a.stream] = v  // a stream's later append in the call ends higher
         }
         for entry in local.entries { pendingVersions.set(entry.key, entry.value) }
+        for e in planned[(planned.count - total)...] { eventIDs.insert(e.event.id, position: e.position) }
         return .accepted(positions: positions, versions: versions)
     }
 
     private enum Match {
         case none
         case partial(UUID, UInt64)
-        case all(positions: [UInt64], lastVersion: UInt64)
+        case all(positions: [UInt64], stream: String, lastVersion: UInt64)
     }
 
-    /// Looks for the events of `a` among the stream's events at `versions` (committed or
-    /// accepted earlier in this group). Anchored: they must start at the first of `versions`.
-    private static func findStored(_ a: StreamAppend, key: IndexHashing.Key, versions: ClosedRange<UInt64>,
-                                   state s: LogState, planned: [PlannedEvent], anchored: Bool) throws -> Match {
-        var existing: [(id: UUID, position: UInt64, version: UInt64)] = []
-        let committed = s.index.version(of: key)
-        if versions.lowerBound <= committed {
-            let positions = s.index.positions(of: key, from: versions.lowerBound,
-                                              through: min(versions.upperBound, committed))
-            var v = versions.lowerBound
-            for p in positions {
-                try BatchReader.forEachEvent(in: s, from: p, through: p) { existing.append(($0.id, p, v)) }
-                v += 1
-            }
+    /// Looks for the ids of `a` anywhere in the log, committed or accepted earlier in this group.
+    /// All found, in order, at consecutive positions of one stream: a retry (`.all`); some found,
+    /// or not in that shape: `.partial`; none: `.none`.
+    private static func findAnywhere(_ a: StreamAppend, eventIDs: EventIDIndex, state s: LogState,
+                                     planned: [PlannedEvent]) throws -> Match {
+        // The common case, new events: no id of `a` has even a fingerprint in the index.
+        guard a.events.contains(where: { e in eventIDs.firstPosition(of: e.id, where: { _ in true }) != nil }) else {
+            return .none
         }
-        if versions.upperBound > committed {
-            for e in planned where e.key == key && e.stream == a.stream && versions.contains(e.streamVersion) {
-                existing.append((e.event.id, e.position, e.streamVersion))
-            }
-        }
-        guard let first = a.events.first,
-              let start = anchored ? (existing.first?.id == first.id ? 0 : nil)
-                                   : existing.firstIndex(where: { $0.id == first.id }) else { return .none }
-        var positions: [UInt64] = []
+        var hits: [(position: UInt64, stream: String, version: UInt64)] = []
         for (k, e) in a.events.enumerated() {
-            guard start + k < existing.count, existing[start + k].id == e.id else {
-                return .partial(first.id, existing[start].position)
+            var hit: (position: UInt64, stream: String, version: UInt64)?
+            _ = try eventIDs.firstPosition(of: e.id) { p in
+                if p > s.head.position {
+                    let i = Int(p - s.head.position - 1)
+                    guard i < planned.count, planned[i].position == p, planned[i].event.id == e.id else { return false }
+                    hit = (p, planned[i].stream, planned[i].streamVersion)
+                    return true
+                }
+                try BatchReader.forEachEvent(in: s, from: p, through: p) { view in
+                    if view.id == e.id { hit = (p, view.stream, view.streamVersion) }
+                }
+                return hit != nil
             }
-            positions.append(existing[start + k].position)
+            if let hit {
+                if hits.count != k { return .partial(e.id, hit.position) }
+                hits.append(hit)
+            } else if let first = hits.first {
+                return .partial(a.events[0].id, first.position)
+            }
         }
-        return .all(positions: positions, lastVersion: existing[start + a.events.count - 1].version)
+        guard let first = hits.first else { return .none }
+        for k in hits.indices.dropFirst()
+        where hits[k].position != hits[k - 1].position + 1 || hits[k].stream != first.stream {
+            return .partial(a.events[0].id, first.position)
+        }
+        return .all(positions: hits.map(\.position), stream: first.stream, lastVersion: hits[hits.count - 1].version)
     }
 
     // MARK: - Encoding, compression and the durable write
@@ -519,7 +521,6 @@ final class LogWriter: @unchecked Sendable {
             return w
         }
         for w in waiters { w.resume() }
-        if recentIDs.isLoaded { for e in events { recentIDs.insert(e.event.id) } }
 
         // Keep the last 64 KiB of content without the event ids (which never repeat) as the
         // source of the next dictionary.
