@@ -26,39 +26,41 @@ struct BlockRef: Sendable {
     var lastPosition: UInt64 { firstPosition + UInt64(eventCount) - 1 }
 }
 
-extension Array where Element == BlockRef {
-    /// Index of the block holding `position` (which must be within the table).
-    func blockIndex(containing position: UInt64) -> Int? {
+/// Blocks and batches: each holds the positions `firstPosition...lastPosition`.
+protocol PositionRange {
+    var firstPosition: UInt64 { get }
+    var lastPosition: UInt64 { get }
+}
+
+extension BlockRef: PositionRange {}
+extension BatchRef: PositionRange {}
+
+extension Array {
+    /// The last index whose element satisfies `isInPrefix`, a predicate that holds for a prefix
+    /// of the array and not after it (binary search); nil when it holds for none.
+    @inline(__always)
+    func lastIndex(inPrefix isInPrefix: (Element) -> Bool) -> Int? {
+        guard let first = self.first, isInPrefix(first) else { return nil }
         var lo = 0, hi = count - 1
-        guard hi >= 0, position >= self[0].firstPosition else { return nil }
         while lo < hi {
             let mid = (lo + hi + 1) / 2
-            if self[mid].firstPosition <= position { lo = mid } else { hi = mid - 1 }
+            if isInPrefix(self[mid]) { lo = mid } else { hi = mid - 1 }
         }
-        return position <= self[lo].lastPosition ? lo : nil
+        return lo
+    }
+}
+
+extension Array where Element: PositionRange {
+    /// Index of the block or batch holding `position`, in a table ordered by position.
+    func index(holding position: UInt64) -> Int? {
+        guard let i = lastIndex(inPrefix: { $0.firstPosition <= position }), position <= self[i].lastPosition else { return nil }
+        return i
     }
 }
 
 extension Array where Element == BatchRef {
-    /// Index of the batch holding `position`.
-    func batchIndex(containing position: UInt64) -> Int? {
-        var lo = 0, hi = count - 1
-        guard hi >= 0, position >= self[0].firstPosition else { return nil }
-        while lo < hi {
-            let mid = (lo + hi + 1) / 2
-            if self[mid].firstPosition <= position { lo = mid } else { hi = mid - 1 }
-        }
-        return position <= self[lo].lastPosition ? lo : nil
-    }
-
     /// Index of the last batch whose first event was recorded at or before `instant`.
     func lastBatch(recordedAtOrBefore instant: Int64) -> Int? {
-        var lo = 0, hi = count - 1
-        guard hi >= 0, self[0].firstRecordedAt <= instant else { return nil }
-        while lo < hi {
-            let mid = (lo + hi + 1) / 2
-            if self[mid].firstRecordedAt <= instant { lo = mid } else { hi = mid - 1 }
-        }
-        return lo
+        lastIndex(inPrefix: { $0.firstRecordedAt <= instant })
     }
 }

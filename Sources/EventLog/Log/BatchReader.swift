@@ -72,7 +72,7 @@ struct BatchReader: ~Copyable {
     /// Walks events `from...through` of a state snapshot (used while opening).
     static func forEachEvent(in state: LogState, from: UInt64, through: UInt64,
                              _ body: (borrowing EventView) throws -> Void) throws {
-        guard from <= through, var i = state.blocks.blockIndex(containing: from) else { return }
+        guard from <= through, var i = state.blocks.index(holding: from) else { return }
         var reader = BatchReader()
         while i < state.blocks.count, state.blocks[i].firstPosition <= through {
             try reader.forEachEvent(in: state.blocks[i], segments: state.segments, range: from...through, body)

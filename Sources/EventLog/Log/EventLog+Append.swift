@@ -29,7 +29,7 @@ extension EventLog {
     /// The head right after the commit that holds `position`.
     func commitHead(containing position: UInt64) throws -> LogHead {
         try state.withLock { s throws(LogError) in
-            guard let i = s.batches.batchIndex(containing: position) else {
+            guard let i = s.batches.index(holding: position) else {
                 throw LogError.positionOutOfRange(position: position, head: s.head.position)
             }
             let last = s.batches[i].lastPosition

@@ -22,7 +22,7 @@ extension EventLog {
     public func commitRanges(from: UInt64, through: UInt64) -> [ClosedRange<UInt64>] {
         state.withLock { s in
             let last = min(through, s.head.position)
-            guard from <= last, var i = s.batches.batchIndex(containing: max(from, 1)) else { return [] }
+            guard from <= last, var i = s.batches.index(holding: max(from, 1)) else { return [] }
             var out: [ClosedRange<UInt64>] = []
             while i < s.batches.count, s.batches[i].firstPosition <= last {
                 out.append(s.batches[i].firstPosition...s.batches[i].lastPosition)

@@ -49,7 +49,7 @@ extension EventLog {
         while next <= end {
             // Take a page of block references under the lock, then decompress without it.
             let (page, segments) = state.withLock { s -> ([BlockRef], [MappedSegment]) in
-                guard let i = s.blocks.blockIndex(containing: next) else { return ([], []) }
+                guard let i = s.blocks.index(holding: next) else { return ([], []) }
                 return (Array(s.blocks[i..<min(i + 512, s.blocks.count)]), s.segments)
             }
             if page.isEmpty { break }
@@ -89,7 +89,7 @@ extension EventLog {
             refs.reserveCapacity(ps.count)
             for p in ps {
                 if let last = refs.last, p >= last.firstPosition, p <= last.lastPosition { refs.append(last); continue }
-                guard let i = s.blocks.blockIndex(containing: p) else { throw .positionOutOfRange(position: p, head: s.head.position) }
+                guard let i = s.blocks.index(holding: p) else { throw .positionOutOfRange(position: p, head: s.head.position) }
                 refs.append(s.blocks[i])
             }
             return (ps, refs, s.segments)

@@ -232,7 +232,7 @@ enum Recovery {
     static func hash(at position: UInt64, _ state: LogState) -> ChainHash? {
         if position == state.head.position { return state.head.hash }
         if position == 0 { return .zero }
-        guard let i = state.batches.batchIndex(containing: position), state.batches[i].lastPosition == position,
+        guard let i = state.batches.index(holding: position), state.batches[i].lastPosition == position,
               i + 1 < state.batches.count else { return nil }
         let next = state.batches[i + 1]
         let segment = state.segments[Int(next.segmentIndex)]

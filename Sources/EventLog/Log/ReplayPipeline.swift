@@ -54,8 +54,8 @@ final class ReplayPipeline: @unchecked Sendable {
     func run(log: EventLog, from: UInt64, end: UInt64, _ body: (borrowing EventView) throws -> Void) throws {
         // The blocks to read, fixed now: later commits lie beyond `end`.
         let (blocks, segments) = log.state.withLock { s -> ([BlockRef], [MappedSegment]) in
-            guard let first = s.blocks.blockIndex(containing: from),
-                  let last = s.blocks.blockIndex(containing: end) else { return ([], []) }
+            guard let first = s.blocks.index(holding: from),
+                  let last = s.blocks.index(holding: end) else { return ([], []) }
             return (Array(s.blocks[first...last]), s.segments)
         }
         let pages = (blocks.count + Self.blocksPerPage - 1) / Self.blocksPerPage
