@@ -121,6 +121,15 @@ enum WorkloadCodecError: Error, Sendable, Equatable {
     case trailingBytes(offset: Int)
 }
 
+/// Signed integers as unsigned, small magnitudes small: 0, -1, 1, -2 → 0, 1, 2, 3.
+private enum ZigZag {
+    @inline(__always)
+    static func encode(_ n: Int64) -> UInt64 { UInt64(bitPattern: (n << 1) ^ (n >> 63)) }
+
+    @inline(__always)
+    static func decode(_ z: UInt64) -> Int64 { Int64(bitPattern: (z >> 1) ^ (0 &- (z & 1))) }
+}
+
 // MARK: - Writing
 
 /// Writes fields at a pointer into space the caller reserved (`WorkloadCodec.maximumSize`).
@@ -175,7 +184,7 @@ private struct PayloadWriter {
 
     @inline(__always)
     mutating func int(_ value: Int) {
-        varint(UInt64(bitPattern: Int64((value << 1) ^ (value >> (Int.bitWidth - 1)))))
+        varint(ZigZag.encode(Int64(value)))
     }
 
     @inline(__always)
@@ -183,11 +192,15 @@ private struct PayloadWriter {
         var value = value
         value.withUTF8 { utf8 in
             varint(UInt64(utf8.count))
-            if let source = utf8.baseAddress {
-                (base + count).copyMemory(from: source, byteCount: utf8.count)
-                count += utf8.count
-            }
+            bytes(utf8)
         }
+    }
+
+    @inline(__always)
+    private mutating func bytes(_ utf8: UnsafeBufferPointer<UInt8>) {
+        guard let source = utf8.baseAddress else { return }
+        (base + count).copyMemory(from: source, byteCount: utf8.count)
+        count += utf8.count
     }
 
     /// An instant or date: `varint(zigzag(n) << 1 | 1)` when `CivilTime` converts it, otherwise
@@ -203,13 +216,10 @@ private struct PayloadWriter {
         var value = value
         value.withUTF8 { utf8 in
             if let n = parse(utf8) {
-                varint(UInt64(bitPattern: (n << 1) ^ (n >> 63)) << 1 | 1)
+                varint(ZigZag.encode(n) << 1 | 1)
             } else {
                 varint(UInt64(utf8.count) << 1)
-                if let source = utf8.baseAddress {
-                    (base + count).copyMemory(from: source, byteCount: utf8.count)
-                    count += utf8.count
-                }
+                bytes(utf8)
             }
         }
     }
@@ -277,14 +287,18 @@ private struct PayloadReader {
 
     @inline(__always)
     mutating func int() throws(WorkloadCodecError) -> Int {
-        let z = try varint()
-        return Int(truncatingIfNeeded: Int64(bitPattern: (z >> 1) ^ (0 &- (z & 1))))
+        Int(truncatingIfNeeded: ZigZag.decode(try varint()))
     }
 
     @inline(__always)
     mutating func string() throws(WorkloadCodecError) -> String {
         let start = offset
-        let length = try varint()
+        return try text(length: try varint(), start: start)
+    }
+
+    /// `length` bytes of UTF-8 from the cursor; `start` is where their field began.
+    @inline(__always)
+    private mutating func text(length: UInt64, start: Int) throws(WorkloadCodecError) -> String {
         guard length <= UInt64(bytes.count - offset) else { throw .truncated(offset: start) }
         let end = offset + Int(length)
         defer { offset = end }
@@ -301,16 +315,9 @@ private struct PayloadReader {
     private mutating func civil(_ format: (Int64) -> String?) throws(WorkloadCodecError) -> String {
         let start = offset
         let head = try varint()
-        if head & 1 == 1 {
-            let z = head >> 1
-            guard let text = format(Int64(bitPattern: (z >> 1) ^ (0 &- (z & 1)))) else { throw .badCivilTime(offset: start) }
-            return text
-        }
-        let length = head >> 1
-        guard length <= UInt64(bytes.count - offset) else { throw .truncated(offset: start) }
-        let end = offset + Int(length)
-        defer { offset = end }
-        return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[offset..<end]), as: UTF8.self)
+        guard head & 1 == 1 else { return try text(length: head >> 1, start: start) }
+        guard let text = format(ZigZag.decode(head >> 1)) else { throw .badCivilTime(offset: start) }
+        return text
     }
 
     mutating func strings() throws(WorkloadCodecError) -> [String] {
