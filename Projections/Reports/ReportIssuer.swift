@@ -18,6 +18,6 @@ public enum ReportIssuer {
                                           contentHash: contentHash)
         let proposed = ProposedEvent(id: eventId, type: ProgrammeReportIssued.typeName, schemaVersion: ProgrammeReportIssued.schemaVersion,
                                      metadata: metadata, payload: event.encodePayload())
-        return try await log.append(stream: "report-\(String(id: reportId))", expectedVersion: .noStream, events: [proposed])
+        return try await log.appendChecked(stream: "report-\(String(id: reportId))", expectedVersion: .noStream, events: [proposed])
     }
 }

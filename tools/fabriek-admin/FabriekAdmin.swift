@@ -25,7 +25,7 @@ struct FabriekAdmin: AsyncParsableCommand {
             """,
         subcommands: [
             ProjectionsCommand.self, LogCommand.self, HistoryCommand.self, ReportCommand.self,
-            ExportCommand.self, ImportCommand.self, BackupCommand.self, RestoreCommand.self,
+            ExportCommand.self, ImportCommand.self, AuditCommand.self, BackupCommand.self, RestoreCommand.self,
             MemberCommand.self, DemoCommand.self,
         ]
     )

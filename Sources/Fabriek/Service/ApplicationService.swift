@@ -117,8 +117,8 @@ public final class ApplicationService: Sendable {
             let proposed = events.map { $0.proposed(id: ids.next(), metadata: metadata.dictionary) }
             let result: AppendResult
             do {
-                result = try await log.append(stream: stream, expectedVersion: version == 0 ? .noStream : .exact(version),
-                                              events: proposed)
+                result = try await log.appendChecked(stream: stream, expectedVersion: version == 0 ? .noStream : .exact(version),
+                                                     events: proposed)
             } catch LogError.wrongExpectedVersion {
                 continue
             }

@@ -139,3 +139,33 @@ final class FileLockHolder {
         close(fd)
     }
 }
+
+extension Admin {
+    /// Runs `fabriek-admin ARGS` with output to files and returns its exit status, standard
+    /// error and the child's own peak resident set (`wait4`'s `ru_maxrss`, in KiB).
+    static func runMeasuringMemory(_ arguments: [String], in temp: TemporaryDirectory) throws -> (status: Int32, stderr: String, maxRSSKiB: Int) {
+        guard let executable else { throw AdminTestError.binaryMissing }
+        let errPath = temp.sub("stderr-\(UUID().uuidString)")
+        var actions: posix_spawn_file_actions_t = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 2, errPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        let argv = ([executable.path] + arguments).map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        let env = ProcessInfo.processInfo.environment.filter { $0.key != "FABRIEK_DATA" && $0.key != "FABRIEK_MASTER_KEY" }
+            .map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { env.forEach { free($0) } }
+        var pid: pid_t = 0
+        let rc = posix_spawn(&pid, executable.path, &actions, nil, argv, env)
+        guard rc == 0 else { throw AdminTestError.failed("posix_spawn failed: \(rc)") }
+        var status: Int32 = 0
+        var usage = rusage()
+        while wait4(pid, &status, 0, &usage) < 0 {
+            guard errno == EINTR else { throw AdminTestError.failed("wait4 failed: \(errno)") }
+        }
+        let exit = (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
+        let stderr = (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? ""
+        return (exit, stderr, Int(usage.ru_maxrss))
+    }
+}

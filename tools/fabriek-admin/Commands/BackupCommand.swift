@@ -17,7 +17,7 @@ struct BackupCommand: ParsableCommand {
     func run() throws {
         let target = DataDirectory(path: destination)
         try target.requireEmpty(for: "backup")
-        let result = try LogCopy.copy(from: dataOptions.directory, to: target)
+        let result = try LogCopy.copyVerified(from: dataOptions.directory, to: target)
         print("backup verified: \(result.head) (\(result.segments) segments, \(result.bytes) bytes\(result.keys ? ", keys" : ", no key store")) in \(destination)")
     }
 }
@@ -36,10 +36,11 @@ struct RestoreCommand: ParsableCommand {
     func run() throws {
         let target = dataOptions.directory
         try target.requireEmpty(for: "restore")
-        let result = try LogCopy.copy(from: DataDirectory(path: source), to: target)
-        // Opening for writing rebuilds the indexes and proves the writer can take over.
-        let log = try target.openWriter()
-        try log.close()
+        let result = try LogCopy.copyVerified(from: DataDirectory(path: source), to: target) { _ in
+            // Opening for writing rebuilds the indexes and proves the writer can take over.
+            let log = try target.openWriter()
+            try log.close()
+        }
         print("restored and verified: \(result.head) into \(target.path); rebuild projections with 'fabriek-admin projections rebuild --all'")
     }
 }

@@ -12,14 +12,22 @@ struct DemoCommand: AsyncParsableCommand {
         discussion: "About 2,500 members, 40 consortia, 400 jobs with bids and awards, YouRegion work and programme activities, issued as commands through the application service. The same seed gives the same commands, times and ids (sealed personal fields differ: fresh keys and nonces).")
 
     enum Scale: String, ExpressibleByArgument, CaseIterable {
-        case demo, small
-        var value: HistoryScale { self == .demo ? .demo : .small }
+        case demo, small, large
+        var value: HistoryScale {
+            switch self {
+            case .demo: return .demo
+            case .small: return .small
+            // Forty times the demo: about a million events, for measuring import and export.
+            case .large: return HistoryScale(members: 100_000, consortia: 1_600, tenders: 16_000, crossBorderAssignments: 4_800,
+                                             activities: 7_200, membershipEnds: 4_000, erasures: 320)
+            }
+        }
     }
 
     @OptionGroup var dataOptions: DataOptions
 
     @Option(help: "The random seed.") var seed: UInt64 = 2019
-    @Option(help: "demo (~2,500 members) or small (~300, for tests).") var scale: Scale = .demo
+    @Option(help: "demo (~2,500 members), small (~300, for tests) or large (~100,000 members, ~1M events, for benchmarks).") var scale: Scale = .demo
 
     func run() async throws {
         let dir = dataOptions.directory

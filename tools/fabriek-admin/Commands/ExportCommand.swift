@@ -19,14 +19,17 @@ struct ExportCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("The file to write ('-' for standard output).", valueName: "FILE.jsonl"))
     var file: String
 
-    @Option(help: "Export up to this position (the end of a commit; default: the head).")
+    @Option(help: "Export up to this position (the end of a commit, at most the head; default: the head).")
     var until: UInt64?
 
     func run() throws {
         let log = try dataOptions.directory.openReadOnly()
         defer { try? log.close() }
         let head = log.head()
-        let last = min(until ?? head.position, head.position)
+        if let until, until > head.position {
+            throw AdminError.usage("--until \(until) is past the log's head (\(head.position)); give a position up to \(head.position), or leave --until out to export everything")
+        }
+        let last = until ?? head.position
         let ranges = log.commitRanges(from: 1, through: last)
         if let end = ranges.last, end.upperBound != last {
             throw AdminError.usage("--until \(last) falls inside the commit of positions \(end.lowerBound)...\(end.upperBound); use \(end.lowerBound - 1) or \(end.upperBound)")

@@ -1,48 +1,81 @@
 import ArgumentParser
 import EventLog
 import Events
+import Fabriek
 import Foundation
 
-/// `import FILE.jsonl`: append the events of a JSON-lines file, in bulk commits.
+/// `import FILE.jsonl`: append the events of a JSON-lines file, in bulk commits, after checking
+/// every line.
+///
+/// Two streaming passes, so memory stays bounded whatever the file's size and a bad line means
+/// nothing was imported: the first reads every line, parses it, decodes its payload with the
+/// event catalogue, recognises lines the log already holds, checks stream versions, recorded
+/// times and the business rules (`InvariantAuditor`), and writes the events to append to a
+/// spool file (`ImportSpool`); the second appends them from the spool, one commit at a time.
 struct ImportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
         abstract: "Append events from JSON lines ({\"stream\", \"type\", \"data\", \"version\"?, \"id\"?, \"metadata\"?}).",
         discussion: """
             Every line is parsed and checked first: a bad line stops the import before anything is \
-            written, naming its line number. "version" (the event's 1-based stream version) is \
-            checked as the expected version; "id" makes the event idempotent, so importing the same \
-            file twice changes nothing. Lines of one "commit" (as 'export' writes them) are appended \
-            in one commit with their "recordedAt", reproducing the original log. Takes the writer \
-            lock (exit 3 when the server runs).
+            written, naming its line number, the field and the rule. Payloads (\"data\", or raw \
+            \"payload\" in base64 with its \"schemaVersion\") must decode with the event catalogue; \
+            unknown keys are refused. "version" (the event's 1-based stream version) is checked as \
+            the expected version; "id" makes the event idempotent: a line whose id is stored with \
+            the same content is skipped (so a file whose first part was imported before imports \
+            the rest), one whose id is stored with other content is refused. Lines of one "commit" \
+            (as 'export' writes them) are appended in one commit with their "recordedAt"; lines \
+            without "commit" but with "recordedAt" commit per distinct "recordedAt"; others 1,000 \
+            at a time. The events are checked against the domain's invariants as 'audit' does; a \
+            violation refuses the import unless --accept-violations is given (then each violating \
+            event records it in its metadata, key "\(acceptedViolationKey)"). Members erased by \
+            the import have their keys destroyed before it returns. Takes the writer lock (exit 3 \
+            when the server runs).
             """)
+
+    /// The metadata key that records a violation accepted with `--accept-violations`.
+    static let acceptedViolationKey = "importAcceptedViolation"
 
     @OptionGroup var dataOptions: DataOptions
 
     @Argument(help: ArgumentHelp("The file to read.", valueName: "FILE.jsonl"))
     var file: String
 
+    @Flag(help: "Import events that break a domain invariant (recorded in their metadata; 'audit' lists them).")
+    var acceptViolations = false
+
     func run() async throws {
         let dir = dataOptions.directory
         let started = Date()
-        let input = try ImportFile(path: file, vault: { try dir.vault() })
+        let reader = LineReader(path: file)
+        guard FileManager.default.isReadableFile(atPath: file) else {
+            throw AdminError.failure("cannot read \(file); check the path")
+        }
         let log = try dir.openWriter(durability: .none)
-        var written = 0, skipped = 0, commits = 0
-        var progress = Progress(label: "import", total: UInt64(input.events))
+        var plan: ImportPlan
+        do {
+            plan = try ImportPlan(file: file, directory: dir, log: log, acceptViolations: acceptViolations)
+            try plan.check(reader)
+        } catch {
+            try? log.close()
+            throw error
+        }
+        var written = 0, commits = 0, skipped = plan.stored
+        var progress = Progress(label: "import", total: UInt64(plan.spool.count))
         var done: UInt64 = 0
         do {
-            for batch in input.batches {
-                let appends = batch.lines.map { StreamAppend(stream: $0.stream, expectedVersion: $0.expected, events: [$0.event]) }
+            try await plan.spool.forEachGroup { group in
+                let appends = group.entries.map { StreamAppend(stream: $0.stream, expectedVersion: $0.expected, events: [$0.event]) }
                 let result: AppendResult
                 do {
-                    result = try await log.append(appends)
+                    result = try await log.appendChecked(appends)
                 } catch {
-                    let line = Self.line(for: error, in: batch)
+                    let line = Self.line(for: error, in: group)
                     throw AdminError(AdminError(mapping: error)?.code ?? .failure,
-                                     "\(file):\(line): \(error); nothing from lines \(batch.firstLine)-\(batch.lastLine) was written, \(written) events before them were (run the import again after fixing: stored events are skipped)")
+                                     "\(file):\(line): \(error); nothing from lines \(group.firstLine)-\(group.lastLine) was written, \(written) events before them were (run the import again after fixing: stored events are skipped)")
                 }
-                if result.wasAlreadyStored { skipped += batch.lines.count } else { written += batch.lines.count; commits += 1 }
-                done += UInt64(batch.lines.count)
+                if result.wasAlreadyStored { skipped += group.entries.count } else { written += group.entries.count; commits += 1 }
+                done += UInt64(group.entries.count)
                 progress.update(done)
             }
         } catch {
@@ -54,27 +87,38 @@ struct ImportCommand: AsyncParsableCommand {
         try log.close()
         Self.syncSegments(dir.logPath)
         progress.finish()
+        let shredded = try plan.shredErasedMembers()
         let head = try dir.openReadOnly()
         defer { try? head.close() }
         let seconds = Date().timeIntervalSince(started)
-        print("imported \(written) events in \(commits) commits (\(skipped) already stored) in \(String(format: "%.1f", seconds)) s; head \(head.head())")
+        var summary = "imported \(written) events in \(commits) commits (\(skipped) already stored) in \(String(format: "%.1f", seconds)) s; head \(head.head())"
+        if shredded > 0 { summary += "; keys of \(shredded) erased members destroyed" }
+        if plan.acceptedViolations > 0 {
+            summary += "; \(plan.acceptedViolations) events break a domain invariant (accepted, recorded in their metadata; see 'fabriek-admin audit')"
+        }
+        print(summary)
     }
 
     /// The line a refused append points at: the stream or event the error names, else the first.
-    static func line(for error: any Error, in batch: ImportFile.Batch) -> Int {
+    static func line(for error: any Error, in group: ImportSpool.Group) -> Int {
         if let e = error as? LogError {
             switch e {
             case let .wrongExpectedVersion(stream, _, actual):
-                return batch.lines.first { $0.stream == stream && $0.expected != .any && $0.expected.number != actual }?.number
-                    ?? batch.lines.first { $0.stream == stream }?.number ?? batch.firstLine
+                return group.entries.first { $0.stream == stream && $0.expected != .any && $0.expected.number != actual }?.line
+                    ?? group.entries.first { $0.stream == stream }?.line ?? group.firstLine
             case let .partiallyStored(id, _), let .duplicateEventInAppend(id):
-                return batch.lines.first { $0.event.id.uuidString == id }?.number ?? batch.firstLine
+                return group.entries.first { $0.event.id.uuidString == id }?.line ?? group.firstLine
             case let .recordedAtGoesBackwards(given, _):
-                return batch.lines.first { $0.event.recordedAt == given }?.number ?? batch.firstLine
-            default: break
+                return group.entries.first { $0.event.recordedAt == given }?.line ?? group.firstLine
+            case .invalidAppend, .corruptBatch, .corruptSegment, .corruptIndex, .diskFull, .io, .writerFailed, .locked,
+                 .readOnly, .closed, .positionOutOfRange, .notACommitBoundary, .unsupportedFormat:
+                break
             }
         }
-        return batch.firstLine
+        if let e = error as? PayloadRejection {
+            return group.entries.first { $0.event.id == e.eventID }?.line ?? group.firstLine
+        }
+        return group.firstLine
     }
 
     /// Makes the bulk (durability `.none`) commits durable: fsync every segment and the directory.

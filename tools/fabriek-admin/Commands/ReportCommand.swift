@@ -32,7 +32,7 @@ struct ReportCommand: ParsableCommand {
     func validate() throws {
         if (asOf == nil) == (position == nil) { throw ValidationError("give exactly one of --as-of DATE or --position N") }
         if let asOf, ReportCommand.instant(asOf) == nil {
-            throw ValidationError("--as-of must be YYYY-MM-DD or an ISO 8601 UTC time, not '\(asOf)'")
+            throw ValidationError("--as-of must be an existing date YYYY-MM-DD or an ISO 8601 UTC time like 2020-02-28T12:00:00Z, not '\(asOf)'")
         }
     }
 
@@ -40,7 +40,12 @@ struct ReportCommand: ParsableCommand {
         let dir = dataOptions.directory
         let log = try dir.openReadOnly()
         defer { try? log.close() }
-        let at = position ?? log.position(at: ReportCommand.instant(asOf!)!)
+        var at = position ?? log.position(at: ReportCommand.instant(asOf!)!)
+        // An instant inside a commit (imported events keep their own times): the commit in
+        // force then is the last one that had ended.
+        if position == nil, let commit = log.commitRanges(from: at, through: at).first, commit.upperBound != at {
+            at = commit.lowerBound - 1
+        }
         if at > log.head().position {
             throw AdminError.failure("position \(at) is past the head \(log.head().position); use 'log head'")
         }
@@ -78,16 +83,11 @@ struct ReportCommand: ParsableCommand {
 
     /// A date means the end of that day (UTC).
     static func instant(_ text: String) -> Timestamp? {
-        if text.count == 10 {
-            let f = DateFormatter()
-            f.locale = Locale(identifier: "en_US_POSIX")
-            f.timeZone = TimeZone(identifier: "UTC")
-            f.dateFormat = "yyyy-MM-dd"
-            guard let d = f.date(from: text) else { return nil }
-            return Timestamp(microsecondsSinceEpoch: Int64(d.timeIntervalSince1970) * 1_000_000 + 86_400_000_000 - 1)
+        if text.utf8.count == 10 {
+            // Day(iso:) refuses dates that do not exist (2020-02-30), where a DateFormatter rolls over.
+            guard let day = Day(iso: text) else { return nil }
+            return Timestamp(microsecondsSinceEpoch: (Int64(day.daysSinceEpoch) + 1) * 86_400_000_000 - 1)
         }
-        if let t = ISO8601Time.parse(text) { return t }
-        guard let d = ISO8601DateFormatter().date(from: text) else { return nil }
-        return Timestamp(d)
+        return ISO8601Time.parse(text)
     }
 }

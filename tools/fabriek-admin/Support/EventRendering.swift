@@ -35,17 +35,21 @@ struct EventRendering {
         let metadata = e.metadata
         if !metadata.isEmpty { fields["metadata"] = .object(metadata.mapValues { .string($0) }) }
         if let commit { fields["commit"] = .uint(commit) }
-        let (json, error) = e.payload.withUnsafeBytes { data(type: type, schemaVersion: e.schemaVersion, payload: $0) }
+        var json: [UInt8]?
+        var error: String?
+        var reproduces = false
+        do {
+            let event = try EventCatalogue.decode(e)
+            json = try event.canonicalJSON(context: context)
+            // The canonical JSON parses back to the same typed event, so it reproduces the
+            // stored bytes exactly when re-encoding the decoded event does (a current version).
+            reproduces = exact && event.schemaVersion == e.schemaVersion && event.encodePayload() == e.payload
+        } catch let failure {
+            error = "\(failure)"
+        }
         if let json { fields["data"] = .raw(json) } else { fields["data"] = .null }
         if let error, !exact { fields["dataError"] = .string(error) }
-        if exact {
-            var reproduces = false
-            if let json, let entry = EventCatalogue.entry(named: type), entry.schemaVersion == e.schemaVersion,
-               let parsed = try? EventCatalogue.parseJSON(type: type, json: json, context: .sealed) {
-                reproduces = parsed.encodePayload().elementsEqual(e.payload)
-            }
-            if !reproduces { fields["payload"] = .string(Data(e.payload).base64EncodedString()) }
-        }
+        if exact && !reproduces { fields["payload"] = .string(Data(e.payload).base64EncodedString()) }
         return JSONOut.object(fields).bytes
     }
 }

@@ -13,7 +13,34 @@ enum LogCopy {
         var keys: Bool
     }
 
-    static func copy(from source: DataDirectory, to destination: DataDirectory) throws -> Result {
+    /// Copies and verifies, then runs `check` on the copy; when any step fails the copy is
+    /// removed (the destination was absent or empty, so nothing unverified, and no copy of the
+    /// master key, is left behind) and the error says so.
+    static func copyVerified(from source: DataDirectory, to destination: DataDirectory,
+                             then check: (Result) throws -> Void = { _ in }) throws -> Result {
+        let fm = FileManager.default
+        let existed = fm.fileExists(atPath: destination.path)
+        do {
+            let result = try copy(from: source, to: destination)
+            try check(result)
+            return result
+        } catch {
+            if existed {
+                for entry in (try? fm.contentsOfDirectory(atPath: destination.path)) ?? [] {
+                    try? fm.removeItem(atPath: destination.path + "/" + entry)
+                }
+            } else {
+                try? fm.removeItem(atPath: destination.path)
+            }
+            let left = ((try? fm.contentsOfDirectory(atPath: destination.path)) ?? []).isEmpty
+                ? "the partial copy was removed from \(destination.path)"
+                : "remove what is left in \(destination.path) by hand: it is not verified and may hold master.key"
+            let message = (AdminError(mapping: error)?.message ?? "\(error)") + "; " + left
+            throw AdminError(AdminError(mapping: error)?.code ?? .failure, message)
+        }
+    }
+
+    private static func copy(from source: DataDirectory, to destination: DataDirectory) throws -> Result {
         let log = try source.openReadOnly()
         defer { try? log.close() }
         let files = try log.committedFiles()

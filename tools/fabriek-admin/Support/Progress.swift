@@ -8,6 +8,8 @@ import Glibc
 struct Progress {
     let label: String
     var total: UInt64
+    /// What is counted ("events", "MB").
+    let unit: String
     private let started: Date
     private var lastRate: Double?
     private var lastDraw = Date.distantPast
@@ -15,8 +17,9 @@ struct Progress {
     private let terminal = isatty(STDERR_FILENO) != 0
     private var lastDone: UInt64 = 0
 
-    init(label: String, total: UInt64, started: Date = Date()) {
+    init(label: String, total: UInt64, unit: String = "events", started: Date = Date()) {
         self.started = started
+        self.unit = unit
         self.label = label
         self.total = total
         if !terminal { lastDraw = started }
@@ -47,7 +50,8 @@ struct Progress {
         let rate = given ?? Double(done) / elapsed
         let eta = givenETA ?? (rate > 0 && total > done ? Double(total - done) / rate : 0)
         let fraction = total == 0 ? 1 : min(1, Double(done) / Double(total))
-        let counts = "\(done)/\(total) events  \(Int(rate.rounded())) ev/s  ETA \(Self.duration(eta))"
+        let perSecond = unit == "events" ? "ev/s" : "\(unit)/s"
+        let counts = "\(done)/\(total) \(unit)  \(Int(rate.rounded())) \(perSecond)  ETA \(Self.duration(eta))"
         if terminal {
             let width = 30
             let filled = Int(fraction * Double(width))

@@ -1,0 +1,47 @@
+import Foundation
+import Testing
+
+/// `import` streams: memory does not grow with the file, and a bad line anywhere still means
+/// nothing was imported.
+@Suite struct ImportAtScaleTests {
+    static let lines = 300_000
+
+    /// `count` goal events, one stream each (about 230 bytes a line).
+    static func writeGoals(_ count: Int, to path: String, badLineAt bad: Int? = nil) throws {
+        FileManager.default.createFile(atPath: path, contents: nil)
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        defer { try? handle.close() }
+        var chunk = ""
+        for i in 1...count {
+            if i == bad {
+                chunk += #"{"stream":"goal-OPD-1-P\#(i)","type":"ProgrammeGoalSet","version":1,"data":{"focusArea":"opdrachten"}}"# + "\n"
+            } else {
+                chunk += #"{"stream":"goal-OPD-1-P\#(i)","type":"ProgrammeGoalSet","version":1,"data":{"endsOn":"2030-12-31","focusArea":"opdrachten","kpiCode":"OPD-1","period":"P\#(i)","scale":0,"startsOn":"2030-01-01","targetValue":\#(i)}}"# + "\n"
+            }
+            if chunk.utf8.count > 1 << 20 { handle.write(Data(chunk.utf8)); chunk = "" }
+        }
+        handle.write(Data(chunk.utf8))
+    }
+
+    @Test("given 300,000 lines, when imported, then the child's peak RSS stays under 200 MB; a bad line near the end imports nothing")
+    func importStaysInBoundedMemory() throws {
+        let temp = TemporaryDirectory()
+        let bad = temp.sub("bad.jsonl")
+        try Self.writeGoals(Self.lines, to: bad, badLineAt: Self.lines - 3)
+        let refused = try Admin.runMeasuringMemory(["import", bad, "--data", temp.sub("data")], in: temp)
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("bad.jsonl:\(Self.lines - 3):"), "\(refused.stderr.suffix(500))")
+        #expect(refused.stderr.contains("nothing was imported"))
+        let head = try Admin.run(["log", "head", "--data", temp.sub("data")])
+        #expect(head.status != 0 || head.stdout.hasPrefix("0 "), "\(head.stdout)")
+
+        let good = temp.sub("good.jsonl")
+        try Self.writeGoals(Self.lines, to: good)
+        let fileMB = ((try FileManager.default.attributesOfItem(atPath: good)[.size] as? NSNumber)?.intValue ?? 0) >> 20
+        let imported = try Admin.runMeasuringMemory(["import", good, "--data", temp.sub("data")], in: temp)
+        #expect(imported.status == 0, "\(imported.stderr.suffix(500))")
+        #expect(try Admin.run(["log", "head", "--data", temp.sub("data")]).stdout.hasPrefix("\(Self.lines) "))
+        // The old import held every parsed line (~0.9 KB each: ~270 MB here).
+        #expect(imported.maxRSSKiB < 200 << 10, "peak RSS \(imported.maxRSSKiB >> 10) MB for a \(fileMB) MB file")
+    }
+}

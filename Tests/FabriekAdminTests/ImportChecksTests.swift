@@ -1,0 +1,177 @@
+import Foundation
+import Testing
+
+/// What `import` lets into the log: only events the catalogue decodes, exactly the fields it
+/// knows, ids that mean one event, and history that keeps the domain's invariants.
+@Suite struct ImportChecksTests {
+    static func goal(_ period: String, target: Int = 1, id: String? = nil, version: String? = "1", extra: String = "",
+                     recordedAt: String? = nil) -> String {
+        var fields = [#""stream":"goal-OPD-1-\#(period)""#, #""type":"ProgrammeGoalSet""#]
+        if let version { fields.append(#""version":\#(version)"#) }
+        if let id { fields.append(#""id":"\#(id)""#) }
+        if let recordedAt { fields.append(#""recordedAt":"\#(recordedAt)""#) }
+        fields.append(#""data":{"endsOn":"2030-12-31","focusArea":"opdrachten","kpiCode":"OPD-1","period":"\#(period)","scale":0,"startsOn":"2030-01-01","targetValue":\#(target)\#(extra)}"#)
+        return "{" + fields.joined(separator: ",") + "}"
+    }
+
+    static func write(_ lines: [String], to path: String) throws {
+        try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+    }
+
+    static func head(_ data: String) throws -> String {
+        try Admin.run(["log", "head", "--data", data]).stdout
+    }
+
+    @Test("given a BidSubmitted with payload AAAA, or a schemaVersion of 99, when imported, then refused naming the field; nothing imported")
+    func poisonPayloadsAreRefused() throws {
+        let temp = TemporaryDirectory()
+        let data = temp.sub("data")
+        let file = temp.sub("poison.jsonl")
+        let poison = #"{"stream":"tender-00000000-0000-4000-8000-000000000001","type":"BidSubmitted","payload":"AAAA","schemaVersion":1}"#
+        try Self.write([Self.goal("2030"), poison], to: file)
+        let r = try Admin.run(["import", file, "--data", data])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("poison.jsonl:2:"), "\(r.stderr)")
+        #expect(r.stderr.contains("\"payload\": must decode as BidSubmitted"), "\(r.stderr)")
+        #expect(r.stderr.contains("nothing was imported"))
+        #expect(try Self.head(data).hasPrefix("0 ") || !FileManager.default.fileExists(atPath: data + "/log/segments"))
+
+        let source = try DemoFixture.path()
+        let export = temp.sub("all.jsonl")
+        #expect(try Admin.run(["export", export, "--until", "50", "--data", source]).status == 0)
+        var lines = try String(contentsOfFile: export, encoding: .utf8).split(separator: "\n").map(String.init)
+        lines[40] = lines[40].replacingOccurrences(of: #""schemaVersion":1"#, with: #""schemaVersion":99"#)
+        try Self.write(lines, to: file)
+        let newer = try Admin.run(["import", file, "--data", data])
+        #expect(newer.status == 1)
+        #expect(newer.stderr.contains("poison.jsonl:41:"), "\(newer.stderr)")
+        #expect(newer.stderr.contains("schemaVersion"), "\(newer.stderr)")
+    }
+
+    @Test("given version 1.5 or true, or a data key the type lacks, when imported, then refused naming it")
+    func laxFieldsAreRefused() throws {
+        let temp = TemporaryDirectory()
+        let data = temp.sub("data")
+        let file = temp.sub("lax.jsonl")
+        for (version, shown) in [("1.5", "1.5"), ("true", "true")] {
+            try Self.write([Self.goal("2030", version: version)], to: file)
+            let r = try Admin.run(["import", file, "--data", data])
+            #expect(r.status == 1)
+            #expect(r.stderr.contains("lax.jsonl:1: \"version\" must be a stream version"), "\(r.stderr)")
+            #expect(r.stderr.contains(shown))
+        }
+        try Self.write([Self.goal("2030"), Self.goal("2031", extra: #","targetValu":3"#)], to: file)
+        let unknown = try Admin.run(["import", file, "--data", data])
+        #expect(unknown.status == 1)
+        #expect(unknown.stderr.contains("lax.jsonl:2:"), "\(unknown.stderr)")
+        #expect(unknown.stderr.contains("targetValu"), "\(unknown.stderr)")
+        #expect(try Self.head(data).hasPrefix("0 ") || !FileManager.default.fileExists(atPath: data + "/log/segments"))
+    }
+
+    @Test("given an id already stored, when imported with the same content it is skipped, with other content it is a conflict")
+    func storedIdsAreComparedByContent() throws {
+        let temp = TemporaryDirectory()
+        let data = temp.sub("data")
+        let file = temp.sub("ids.jsonl")
+        let id = "00000000-0000-4000-8000-0000000000a1"
+        try Self.write([Self.goal("2030", target: 1, id: id)], to: file)
+        #expect(try Admin.run(["import", file, "--data", data]).status == 0)
+        let again = try Admin.run(["import", file, "--data", data])
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(again.stdout.contains("imported 0 events"), "\(again.stdout)")
+        #expect(again.stdout.contains("1 already stored"))
+
+        try Self.write([Self.goal("2030", target: 2, id: id)], to: file)
+        let conflict = try Admin.run(["import", file, "--data", data])
+        #expect(conflict.status == 1)
+        #expect(conflict.stderr.contains("ids.jsonl:1:"), "\(conflict.stderr)")
+        #expect(conflict.stderr.contains("already stored at position 1 with other content"), "\(conflict.stderr)")
+        #expect(try Self.head(data).hasPrefix("1 "))
+    }
+
+    @Test("given an export imported up to a position, when the extended export is imported, then only the rest is appended")
+    func anExtendedExportReimports() throws {
+        let temp = TemporaryDirectory()
+        let source = try DemoFixture.path()
+        let data = temp.sub("copy")
+        let part = temp.sub("part.jsonl"), all = temp.sub("all.jsonl")
+        #expect(try Admin.run(["export", part, "--until", "200", "--data", source]).status == 0)
+        #expect(try Admin.run(["export", all, "--data", source]).status == 0)
+        #expect(try Admin.run(["import", part, "--data", data]).status == 0)
+        let rest = try Admin.run(["import", all, "--data", data])
+        #expect(rest.status == 0, "\(rest.stderr)")
+        #expect(rest.stdout.contains("(200 already stored)"), "\(rest.stdout)")
+        #expect(try Self.head(data) == (try Self.head(source)))
+        #expect(try Admin.run(["log", "verify", "--data", data]).status == 0)
+    }
+
+    @Test("given lines without commit but with recordedAt, when imported, then one commit per recordedAt and as-of inside answers")
+    func recordedAtFormsCommits() throws {
+        let temp = TemporaryDirectory()
+        let data = temp.sub("data")
+        let file = temp.sub("times.jsonl")
+        try Self.write([
+            Self.goal("2030", recordedAt: "2020-01-01T10:00:00Z"),
+            Self.goal("2031", recordedAt: "2020-01-01T10:00:00Z"),
+            Self.goal("2032", recordedAt: "2020-03-01T10:00:00Z"),
+        ], to: file)
+        let r = try Admin.run(["import", file, "--data", data])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("imported 3 events in 2 commits"), "\(r.stdout)")
+        let report = try Admin.run(["report", "programme", "--as-of", "2020-02-01", "--format", "json", "--data", data])
+        #expect(report.status == 0, "\(report.stderr)")
+        #expect(!report.stderr.contains("EventLog"), "\(report.stderr)")
+        let inside = try Admin.run(["report", "programme", "--position", "1", "--data", data])
+        #expect(inside.status != 0)
+        #expect(!inside.stderr.contains("EventLog."), "\(inside.stderr)")
+    }
+
+    @Test("given an impossible date or a position past the head, when asked, then refused (not rolled over or clamped)")
+    func impossibleDatesAndPositionsAreRefused() throws {
+        let source = try DemoFixture.path()
+        let r = try Admin.run(["report", "programme", "--as-of", "2020-02-30T12:00:00Z", "--data", source])
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("2020-02-30"), "\(r.stderr)")
+        #expect(try Admin.run(["report", "programme", "--as-of", "2020-02-30", "--data", source]).status == 2)
+        let temp = TemporaryDirectory()
+        let past = try Admin.run(["export", temp.sub("x.jsonl"), "--until", "999999999", "--data", source])
+        #expect(past.status == 2)
+        #expect(past.stderr.contains("past the log's head"), "\(past.stderr)")
+    }
+
+    @Test("given a member erased in the source, when its export is imported beside keys that still hold the key, then the key is destroyed")
+    func importedErasureShredsTheKey() throws {
+        let temp = TemporaryDirectory()
+        let source = try DemoFixture.copy(into: temp, name: "source")
+        let target = temp.sub("target")
+        try FileManager.default.createDirectory(atPath: target, withIntermediateDirectories: true)
+        for name in ["keys.sqlite", "master.key"] {
+            try FileManager.default.copyItem(atPath: source + "/" + name, toPath: target + "/" + name)
+        }
+        let members = try Admin.run(["log", "dump", "--type", "MemberRegistered", "--to", "300", "--data", source])
+        let line = try #require(members.lines.first)
+        let stream = try #require((try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["stream"] as? String)
+        #expect(try Admin.run(["member", "erase", stream, "--yes", "--data", source]).status == 0)
+        let file = temp.sub("all.jsonl")
+        #expect(try Admin.run(["export", file, "--data", source]).status == 0)
+
+        let imported = try Admin.run(["import", file, "--data", target])
+        #expect(imported.status == 0, "\(imported.stderr)")
+        #expect(imported.stdout.contains("keys of 1 erased members destroyed"), "\(imported.stdout)")
+        let history = try Admin.run(["history", stream, "--json", "--data", target])
+        #expect(history.lines.first?.contains("\"personal\":\"erased\"") == true, "\(history.lines.first ?? "")")
+        #expect(!history.stdout.contains("\"legalName\":"))
+    }
+
+    @Test("given a backup whose key store cannot be copied, when it fails, then nothing is left in the destination")
+    func aFailedBackupLeavesNothing() throws {
+        let temp = TemporaryDirectory()
+        let data = try DemoFixture.copy(into: temp)
+        try Data("not a database".utf8).write(to: URL(fileURLWithPath: data + "/keys.sqlite"))
+        let target = temp.sub("backup")
+        let r = try Admin.run(["backup", target, "--data", data])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("removed"), "\(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: target))
+    }
+}

@@ -1,0 +1,106 @@
+import EventLog
+import Events
+import Foundation
+import Testing
+@testable import Fabriek
+
+/// The auditor checks each recorded event as the write side would have decided it.
+@Suite struct InvariantAuditorTests {
+    let early = time("2026-04-01T09:00:00Z")
+    let late = time("2026-04-30T09:00:00Z")
+
+    func registered(_ id: UUID, kvk: String? = nil) -> DomainEvent {
+        MemberRegistered(memberId: id, kind: .soleTrader, residenceCountry: .nl, personal: SealedData(bytes: [1, 2, 3]),
+                         registryIds: kvk.map { [RegistryId(scheme: .kvk, value: $0)] } ?? [],
+                         joinedOn: day("2026-01-01")).domainEvent
+    }
+
+    func formed(_ id: UUID, lead: UUID, members: [UUID]) -> DomainEvent {
+        ConsortiumFormed(consortiumId: id, name: "Groen", scope: .standing, tenderId: nil, leadMemberId: lead,
+                         members: members.map { ConsortiumMembership(memberId: $0, acceptedJointLiability: true, acceptedAt: early) })
+            .domainEvent
+    }
+
+    /// Members A and B, consortium {A, B}, the two-lot tender: all valid.
+    func auditorWithTender() -> InvariantAuditor {
+        let auditor = InvariantAuditor(reference: Fixture.reference)
+        let setup: [(String, DomainEvent)] = [
+            (MemberDecider.streamId(Fixture.a), registered(Fixture.a)),
+            (MemberDecider.streamId(Fixture.b), registered(Fixture.b)),
+            (ConsortiumDecider.streamId(Fixture.consortiumAB), formed(Fixture.consortiumAB, lead: Fixture.a, members: [Fixture.a, Fixture.b])),
+            (TenderDecider.streamId(Fixture.tender), .tender(TenderFixture.published())),
+        ]
+        for (stream, event) in setup {
+            #expect(auditor.check(event, stream: stream, recordedAt: early) == nil, "\(event.typeName)")
+        }
+        return auditor
+    }
+
+    @Test("given a valid history, when audited, then no event breaks a rule")
+    func validHistoryPasses() {
+        let auditor = auditorWithTender()
+        let bid = TenderFixture.submitted(Fixture.id(1), lots: [1], by: TenderFixture.member(Fixture.a), members: [Fixture.a])
+        #expect(auditor.check(.tender(bid), stream: TenderDecider.streamId(Fixture.tender), recordedAt: early) == nil)
+    }
+
+    @Test("given a tender with two lots numbered 1, when audited, then invariant 2 names the lot")
+    func duplicateLotNumbersAreCaught() {
+        let auditor = InvariantAuditor(reference: Fixture.reference)
+        guard case .published(var p) = TenderFixture.published() else { Issue.record("fixture"); return }
+        p.lots = [TenderFixture.lots[0], TenderFixture.lots[0]]
+        let v = auditor.check(.tender(.published(p)), stream: TenderDecider.streamId(Fixture.tender), recordedAt: early)
+        #expect(v?.invariant == 2)
+        #expect(v?.reason.contains("1") == true)
+    }
+
+    @Test("given a bid recorded at or after the deadline, when audited, then invariant 1")
+    func lateBidIsCaught() {
+        let auditor = auditorWithTender()
+        let bid = TenderFixture.submitted(Fixture.id(1), lots: [1], by: TenderFixture.member(Fixture.a), members: [Fixture.a])
+        let v = auditor.check(.tender(bid), stream: TenderDecider.streamId(Fixture.tender), recordedAt: late)
+        #expect(v?.invariant == 1)
+    }
+
+    @Test("given A alone on lot 1, when {A, B} bids on lot 1 too, then invariant 4")
+    func doubleParticipationIsCaught() {
+        let auditor = auditorWithTender()
+        let stream = TenderDecider.streamId(Fixture.tender)
+        let solo = TenderFixture.submitted(Fixture.id(1), lots: [1], by: TenderFixture.member(Fixture.a), members: [Fixture.a])
+        #expect(auditor.check(.tender(solo), stream: stream, recordedAt: early) == nil)
+        let joint = TenderFixture.submitted(Fixture.id(2), lots: [1], by: TenderFixture.consortium(Fixture.consortiumAB),
+                                            members: [Fixture.a, Fixture.b])
+        #expect(auditor.check(.tender(joint), stream: stream, recordedAt: early)?.invariant == 4)
+    }
+
+    @Test("given a bid on a lot the tender lacks, then invariant 2; an award before closing, then invariant 7")
+    func unknownLotAndEarlyAwardAreCaught() {
+        let auditor = auditorWithTender()
+        let stream = TenderDecider.streamId(Fixture.tender)
+        let bid = TenderFixture.submitted(Fixture.id(1), lots: [9], by: TenderFixture.member(Fixture.a), members: [Fixture.a])
+        #expect(auditor.check(.tender(bid), stream: stream, recordedAt: early)?.invariant == 2)
+        let award = TenderEvent.awardIntended(AwardIntended(tenderId: Fixture.tender, lot: 1, bidId: Fixture.id(1), valueCents: 10,
+                                                             standstillEndsAt: late))
+        #expect(auditor.check(.tender(award), stream: stream, recordedAt: early)?.invariant == 7)
+    }
+
+    @Test("given a member holding a KvK number, when another registers with it, then invariant 10; after erasure it is free")
+    func duplicateRegistryNumberIsCaught() {
+        let auditor = InvariantAuditor(reference: Fixture.reference)
+        #expect(auditor.check(registered(Fixture.a, kvk: "69599084"), stream: MemberDecider.streamId(Fixture.a), recordedAt: early) == nil)
+        #expect(auditor.check(registered(Fixture.b, kvk: "69599084"), stream: MemberDecider.streamId(Fixture.b), recordedAt: early)?.invariant == 10)
+        // The violating registration is recorded all the same: both hold the number until erased.
+        for member in [Fixture.a, Fixture.b] {
+            let erased = MemberErased(memberId: member, erasedAt: early, reason: .dataSubjectRequest).domainEvent
+            #expect(auditor.check(erased, stream: MemberDecider.streamId(member), recordedAt: early) == nil)
+        }
+        #expect(auditor.erasedMembers == [Fixture.a, Fixture.b])
+        #expect(auditor.check(registered(Fixture.c, kvk: "69599084"), stream: MemberDecider.streamId(Fixture.c), recordedAt: early) == nil)
+    }
+
+    @Test("given a tender event in a member stream, when audited, then it is refused as inconsistent")
+    func eventInTheWrongStreamIsCaught() {
+        let auditor = InvariantAuditor(reference: Fixture.reference)
+        let v = auditor.check(.tender(TenderFixture.published()), stream: "member-x", recordedAt: early)
+        #expect(v != nil && v?.invariant == nil)
+    }
+}

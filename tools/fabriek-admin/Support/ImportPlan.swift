@@ -1,0 +1,169 @@
+import EventLog
+import Events
+import Fabriek
+import Foundation
+
+/// The first pass of `import`: reads every line of the file once, in bounded memory, and
+/// decides what the second pass appends (`spool`), or refuses the whole file naming its first
+/// bad line (`FILE:LINE: what; nothing was imported`).
+///
+/// Per line, in order: parse and decode (`ImportLine`); skip it when the log already holds it
+/// (`StoredEvents`; a conflict refuses); check its stream version and recorded time against the
+/// log and the lines before it; check it against the domain's invariants (`InvariantAuditor`,
+/// primed with what the log holds); group it into its commit. Memory: the auditor's state of
+/// every aggregate, each stream's version, and one commit's lines at a time in the spool.
+struct ImportPlan {
+    let file: String
+    let directory: DataDirectory
+    let log: EventLog
+    let acceptViolations: Bool
+    let spool: ImportSpool
+    let auditor: InvariantAuditor
+    /// Lines the log already held (skipped).
+    private(set) var stored = 0
+    /// Violations accepted with `--accept-violations`.
+    private(set) var acceptedViolations = 0
+
+    private enum GroupKey: Equatable {
+        case commit(UInt64)
+        case time(Timestamp)
+        case bulk
+    }
+
+    static let bulkSize = 1000
+
+    init(file: String, directory: DataDirectory, log: EventLog, acceptViolations: Bool) throws {
+        self.file = file
+        self.directory = directory
+        self.log = log
+        self.acceptViolations = acceptViolations
+        spool = try ImportSpool(directory: directory.path)
+        auditor = InvariantAuditor(reference: try ReferenceData.load())
+    }
+
+    mutating func check(_ reader: LineReader) throws {
+        let lastStored = try primeAuditor()
+        var context = JSONContext.sealed
+        let dir = directory
+        var openedVault: PersonalDataVault?
+        func vault() throws -> PersonalDataVault {
+            if let openedVault { return openedVault }
+            let v = try dir.vault()
+            openedVault = v
+            return v
+        }
+        let storedEvents = StoredEvents(log: log, context: { openedVault.map { JSONContext(vault: $0) } ?? .sealed })
+        var versions: [String: UInt64] = [:]
+        var lastRecorded = lastStored
+        var lastRecordedLine = 0
+        var key: GroupKey?
+        var groupSize = 0, groupFirstLine = 0
+        var groupStored: Int?, groupNew: Int?
+        let now = Timestamp.now()
+        let total = reader.size ?? 0
+        var progress = Progress(label: "check", total: total >> 20, unit: "MB")
+        let file = self.file
+
+        try reader.forEachLine { number, bytes, offset in
+            if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return }
+            do {
+                var line = try ImportLine.parse(bytes, number: number, context: &context, vault: vault)
+                let lineKey: GroupKey = line.commit.map { .commit($0) } ?? line.event.recordedAt.map { .time($0) } ?? .bulk
+                if lineKey != key || (lineKey == .bulk && groupSize >= Self.bulkSize) {
+                    key = lineKey
+                    groupSize = 0
+                    groupFirstLine = number
+                    groupStored = nil
+                    groupNew = nil
+                }
+                groupSize += 1
+                switch try storedEvents.match(line) {
+                case .stored:
+                    if let n = groupNew {
+                        throw AdminError.failure("this line is already stored but line \(n) of the same commit is not; a commit is imported whole or not at all (import the file the stored part came from, or remove the stored lines)")
+                    }
+                    groupStored = groupStored ?? number
+                    stored += 1
+                    return
+                case let .conflict(position, difference):
+                    throw AdminError.failure("\"id\" \(line.event.id.uuidString.lowercased()) is already stored at position \(position) with other content (\(difference)); an id names one event: give this event a new id or correct it")
+                case .new:
+                    if let s = groupStored {
+                        throw AdminError.failure("this line is not stored but line \(s) of the same commit is; a commit is imported whole or not at all")
+                    }
+                    groupNew = groupNew ?? number
+                }
+                let current = try versions[line.stream] ?? streamVersion(line.stream)
+                if let v = line.version, v != current + 1 {
+                    throw AdminError.failure("\"version\": \(v), but stream '\(line.stream)' holds \(current) events before this line, so its next version is \(current + 1)")
+                }
+                versions[line.stream] = current + 1
+                let at = line.event.recordedAt ?? now
+                if let last = lastRecorded, at < last {
+                    let before = lastRecordedLine == 0 ? "the log's last recorded time" : "line \(lastRecordedLine)'s"
+                    throw AdminError.failure("\"recordedAt\" \(at) is earlier than \(before) (\(last)); events are imported in their recorded order")
+                }
+                lastRecorded = at
+                lastRecordedLine = number
+                if let violation = auditor.check(line.decoded, stream: line.stream, recordedAt: at) {
+                    guard acceptViolations else {
+                        throw AdminError.failure("\(violation.rule), \(violation.reason) (\(line.event.type) in \(line.stream)); to import it anyway and record that, use --accept-violations")
+                    }
+                    line.event.metadata[ImportCommand.acceptedViolationKey] = "\(violation.rule): \(violation.reason)"
+                    acceptedViolations += 1
+                }
+                try spool.write(ImportSpool.Entry(line: number, stream: line.stream, expected: line.expected, event: line.event),
+                                startsCommit: groupFirstLine == number || groupNew == number)
+                progress.update(offset >> 20)
+            } catch let e as AdminError {
+                throw AdminError(e.code, "\(file):\(number): \(e.message); nothing was imported (fix the line and run the import again)")
+            } catch {
+                throw AdminError.failure("\(file):\(number): \(error); nothing was imported (fix the line and run the import again)")
+            }
+        }
+        progress.finish()
+    }
+
+    private func streamVersion(_ stream: String) throws -> UInt64 {
+        log.streamVersion(stream)
+    }
+
+    /// Folds what the log holds into the auditor (so new lines are checked against it); returns
+    /// the last recorded time. Stored events this build cannot decode are not folded.
+    private func primeAuditor() throws -> Timestamp? {
+        let head = log.head().position
+        guard head > 0 else { return nil }
+        var last: Timestamp?
+        let auditor = self.auditor
+        try log.forEachEvent(from: 1, through: head) { view in
+            last = view.recordedAt
+            guard let event = try? EventCatalogue.decode(typeBytes: view.typeBytes, schemaVersion: view.schemaVersion,
+                                                         payload: view.payload) else { return }
+            auditor.fold(event, stream: view.stream)
+        }
+        return last
+    }
+
+    /// Destroys the key of every member the log records as erased (the import's and earlier
+    /// ones), then checks that none is left. Returns how many keys were destroyed now.
+    /// - Throws: `AdminError` when a key cannot be destroyed or survives.
+    func shredErasedMembers() throws -> Int {
+        let erased = auditor.erasedMembers
+        guard !erased.isEmpty, FileManager.default.fileExists(atPath: directory.keysPath) else { return 0 }
+        let vault: PersonalDataVault
+        do {
+            vault = try directory.vault()
+        } catch {
+            throw AdminError.failure("the import is committed, but the keys of \(erased.count) erased members in \(directory.keysPath) could not be destroyed: \(error); provide master.key (or FABRIEK_MASTER_KEY) and run 'fabriek-admin member erase' for each, or import again (stored lines are skipped)")
+        }
+        var destroyed = 0
+        for member in erased where vault.keyState(subject: member) == .active {
+            try vault.erase(subject: member)
+            destroyed += 1
+        }
+        if let survivor = erased.first(where: { vault.keyState(subject: $0) == .active }) {
+            throw AdminError.failure("the key of erased member \(survivor.uuidString.lowercased()) still exists in \(directory.keysPath) after the import; run 'fabriek-admin member erase \(survivor.uuidString.lowercased())'")
+        }
+        return destroyed
+    }
+}

@@ -1,0 +1,34 @@
+#!/bin/sh
+# Export and import of a ~1M-event log of Fabriek's own events with the release fabriek-admin:
+# events/s and peak RSS of each, and whether the copy has the same head.
+#
+#   swift build -c release --product fabriek-admin
+#   tools/fabriek-bench/import-export.sh [DIR]        # DIR default /tmp/fabriek-import-export
+#
+# The source is `fabriek-admin demo --scale large` (the demo history at 40x: ~100,000 members,
+# issued as commands through the application service, so it keeps every invariant); it is kept
+# in DIR/source between runs.
+set -eu
+ADMIN=${ADMIN:-.build/release/fabriek-admin}
+DIR=${1:-/tmp/fabriek-import-export}
+mkdir -p "$DIR"
+if [ ! -d "$DIR/source/log" ]; then
+    "$ADMIN" demo --scale large --data "$DIR/source" >/dev/null
+fi
+rm -rf "$DIR/copy" "$DIR/all.jsonl"
+EVENTS=$("$ADMIN" log head --data "$DIR/source" | cut -d' ' -f1)
+
+measure() {  # LABEL COMMAND...: prints LABEL seconds, events/s, peak RSS
+    label=$1; shift
+    /usr/bin/time -f '%e %M' -o "$DIR/time.txt" "$@" >/dev/null 2>"$DIR/stderr.txt" || { cat "$DIR/stderr.txt"; exit 1; }
+    read -r seconds kib < "$DIR/time.txt"
+    echo "$label: $EVENTS events in $seconds s = $(echo "$EVENTS / $seconds" | bc) events/s, peak RSS $((kib / 1024)) MB"
+}
+
+measure export "$ADMIN" export "$DIR/all.jsonl" --data "$DIR/source"
+echo "file: $(($(stat -c %s "$DIR/all.jsonl") / 1048576)) MB"
+measure import "$ADMIN" import "$DIR/all.jsonl" --data "$DIR/copy"
+SOURCE_HEAD=$("$ADMIN" log head --data "$DIR/source")
+COPY_HEAD=$("$ADMIN" log head --data "$DIR/copy")
+if [ "$SOURCE_HEAD" = "$COPY_HEAD" ]; then echo "same head: $COPY_HEAD"; else echo "HEADS DIFFER: $SOURCE_HEAD vs $COPY_HEAD"; exit 1; fi
+measure "re-import (all stored)" "$ADMIN" import "$DIR/all.jsonl" --data "$DIR/copy"
