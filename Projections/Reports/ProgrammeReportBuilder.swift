@@ -36,7 +36,7 @@ public struct ProgrammeReportBuilder: Sendable {
         guard let head = log.head(at: position) else {
             throw ReportError.notACommitEnd(position: position, head: log.head().position)
         }
-        let queue = try InMemoryFold.run(ProgrammeKPIProjector(geography: geography, vault: vault), log: log, through: position)
+        let (queue, skipped) = try InMemoryFold.runSkipping(ProgrammeKPIProjector(geography: geography, vault: vault), log: log, through: position)
         let (computed, goals, computedPeriods) = try queue.write { db -> ([KPICell], [ProgrammeKPIs.Goal], [KPIPeriod]) in
             let goals = try ProgrammeKPIs.goals(db)
             var periods = try KPIDefinitions.periods(db)
@@ -58,7 +58,7 @@ public struct ProgrammeReportBuilder: Sendable {
                             periods: periods.map(\.label), cells: cells, goals: progress,
                             definitions: KPIDefinitions.all.map { .init(code: $0.code, focusArea: $0.focusArea, summary: $0.summary) },
                             notes: [])
-        report.notes = try IssuedReports.differences(of: report, in: log)
+        report.notes = SkippedEvents.notes(skipped) + (try IssuedReports.differences(of: report, in: log))
         return report
     }
 

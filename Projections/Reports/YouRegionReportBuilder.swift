@@ -20,7 +20,7 @@ public struct YouRegionReportBuilder: Sendable {
         guard let head = log.head(at: position) else {
             throw ReportError.notACommitEnd(position: position, head: log.head().position)
         }
-        let queue = try InMemoryFold.run(YouRegionProjector(), log: log, through: position)
+        let (queue, skipped) = try InMemoryFold.runSkipping(YouRegionProjector(), log: log, through: position)
         let (cells, periods) = try queue.read { db -> ([KPICell], [String]) in
             let quarters = try YouRegionRegister.counts(db, by: .period).map(\.0)
             var cells: [KPICell] = []
@@ -41,7 +41,7 @@ public struct YouRegionReportBuilder: Sendable {
                             definitions: [.init(code: "YR-1", focusArea: "youRegion",
                                                 summary: "Cross-border registrations (CrossBorderWorkRegistered) by quarter of their start day, by direction (NL→BE, NL→DE, BE/DE→NL, other), work country, EMR region and latest A1 status.")],
                             notes: [])
-        report.notes = try IssuedReports.differences(of: report, in: log)
+        report.notes = SkippedEvents.notes(skipped) + (try IssuedReports.differences(of: report, in: log))
         return report
     }
 }

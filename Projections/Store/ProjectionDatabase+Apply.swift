@@ -12,12 +12,14 @@ extension ProjectionDatabase {
     ///
     /// `from` must be the stored checkpoint + 1 and `through` at most the log's head.
     /// - Returns: the new checkpoint (`through`, or less when cut by the time limit).
-    /// - Throws: whatever the projector or SQLite throws (the batch is rolled back), or
-    ///   `ProjectionError.failed` if the log did not deliver the range without gaps.
+    /// An event the projector cannot apply is skipped and recorded (`SkippedEvents`).
+    ///
+    /// - Throws: what SQLite throws (the batch is rolled back), or `ProjectionError.failed` if
+    ///   the log did not deliver the range without gaps.
     func apply(log: EventLog, from: UInt64, through: UInt64, timeLimit: Duration,
                projector: any Projector, filter: TypeFilter) async throws -> UInt64 {
         let name = projector.name
-        return try await pool.write { db in
+        return try await SkippedEvents.retrying { skip in try await pool.write { db in
             let clock = ContinuousClock()
             let deadline = clock.now.advanced(by: timeLimit)
             var expected = from
@@ -27,7 +29,7 @@ extension ProjectionDatabase {
                         throw ProjectionError.failed(projection: name, reason: "the log skipped from \(expected) to \(event.position)")
                     }
                     if filter.admits(event.typeBytes) {
-                        try projector.apply(event, db)
+                        try SkippedEvents.apply(event, with: projector, db, skip: skip)
                     }
                     expected += 1
                     if expected & 63 == 0, clock.now >= deadline { throw BatchCut() }
@@ -38,7 +40,7 @@ extension ProjectionDatabase {
             } catch is BatchCut {}
             try ProjectionMetadata.setPosition(expected - 1, db)
             return expected - 1
-        }
+        } }
     }
 }
 

@@ -59,4 +59,20 @@ import Testing
         #expect(entry["rule"] as? String == "invariant 2")
         #expect((entry["position"] as? NSNumber)?.intValue == line)
     }
+
+    @Test("given an accepted tender with two lots of the same number, when the projections are rebuilt, then tender-board skips it and says degraded")
+    func aProjectionSkipsTheEventItCannotApply() throws {
+        let temp = TemporaryDirectory()
+        let (file, line) = try Self.historyWithDuplicateLots(in: temp)
+        let data = temp.sub("data")
+        #expect(try Admin.run(["import", file, "--accept-violations", "--data", data]).status == 0)
+        let rebuild = try Admin.run(["projections", "rebuild", "--all", "--data", data])
+        #expect(rebuild.status == 0, "\(rebuild.stderr)")
+        let status = try Admin.run(["projections", "status", "--data", data])
+        let board = try #require(status.lines.first { $0.hasPrefix("tender-board") }, "\(status.stdout)")
+        #expect(board.contains("degraded: 1 event skipped"), "\(board)")
+        #expect(board.contains("\(line)"), "\(board)")
+        let json = try Admin.run(["projections", "status", "--json", "--data", data])
+        #expect(json.stdout.contains(#""skipped":1"#), "\(json.stdout)")
+    }
 }

@@ -10,18 +10,29 @@ public enum InMemoryFold {
     /// The projector's database after applying every event at positions `1...position`
     /// (default: the head at the time of the call).
     public static func run(_ projector: any Projector, log: EventLog, through position: UInt64? = nil) throws -> DatabaseQueue {
+        try runSkipping(projector, log: log, through: position).database
+    }
+
+    /// `run`, and the events the projector could not apply (skipped, see `SkippedEvents`).
+    public static func runSkipping(_ projector: any Projector, log: EventLog,
+                                   through position: UInt64? = nil) throws -> (database: DatabaseQueue, skipped: [SkippedEvent]) {
+        try SkippedEvents.retrying { skip in try fold(projector, log: log, through: position, skip: skip) }
+    }
+
+    private static func fold(_ projector: any Projector, log: EventLog, through position: UInt64?,
+                             skip: [UInt64: SkippedEvent]) throws -> (database: DatabaseQueue, skipped: [SkippedEvent]) {
         let queue = try DatabaseQueue()
         var migrator = DatabaseMigrator()
         projector.registerMigrations(in: &migrator)
         try migrator.migrate(queue)
         let filter = TypeFilter(projector.handledTypes)
         let last = position ?? log.head().position
-        guard last > 0 else { return queue }
+        guard last > 0 else { return (queue, []) }
         try queue.write { db in
             try log.forEachEvent(from: 1, through: last) { event in
-                if filter.admits(event.typeBytes) { try projector.apply(event, db) }
+                if filter.admits(event.typeBytes) { try SkippedEvents.apply(event, with: projector, db, skip: skip) }
             }
         }
-        return queue
+        return (queue, skip.values.sorted { $0.position < $1.position })
     }
 }

@@ -54,6 +54,8 @@ struct ProjectionsStatusCommand: ParsableCommand {
         var lagSeconds: Double
         var state: String
         var rebuildPosition: UInt64?
+        /// Events the projector could not apply (recorded in the file and skipped).
+        var skipped: Int
     }
 
     func run() throws {
@@ -80,6 +82,7 @@ struct ProjectionsStatusCommand: ParsableCommand {
                 state = "stopped"
             }
             if let v = meta?.version, v != p.version { state += " (stale: file v\(v), projector v\(p.version))" }
+            if let degraded = SkippedEvents.summary(count: meta?.skipped ?? 0) { state += "; \(degraded)" }
             var lagSeconds = 0.0
             if position < head, let next = try? log.event(at: position + 1) {
                 lagSeconds = max(0, Double(now.microsecondsSinceEpoch - next.recordedAt.microsecondsSinceEpoch) / 1e6)
@@ -87,14 +90,14 @@ struct ProjectionsStatusCommand: ParsableCommand {
             let rebuildPosition = FileManager.default.fileExists(atPath: rebuild) ? try Self.checkpoint(rebuild)?.position : nil
             rows.append(Row(name: p.name, version: p.version, fileVersion: meta?.version, position: position, head: head,
                             lagEvents: head > position ? head - position : 0, lagSeconds: lagSeconds, state: state,
-                            rebuildPosition: rebuildPosition))
+                            rebuildPosition: rebuildPosition, skipped: meta?.skipped ?? 0))
         }
         if output.json {
             print(JSONOut.array(rows.map { r in
                 var o: [String: JSONOut] = [
                     "name": .string(r.name), "version": .int(Int64(r.version)), "position": .uint(r.position),
                     "head": .uint(r.head), "lagEvents": .uint(r.lagEvents), "lagSeconds": .double(r.lagSeconds.rounded()),
-                    "state": .string(r.state),
+                    "state": .string(r.state), "skipped": .int(Int64(r.skipped)),
                 ]
                 o["fileVersion"] = r.fileVersion.map { .int(Int64($0)) } ?? .null
                 if let rp = r.rebuildPosition { o["rebuildPosition"] = .uint(rp) }
@@ -112,8 +115,9 @@ struct ProjectionsStatusCommand: ParsableCommand {
         }
     }
 
-    /// The file's (name, version, position), nil when it does not exist or was never initialised.
-    static func checkpoint(_ path: String) throws -> (version: Int, position: UInt64)? {
+    /// The file's version, position and number of skipped events; nil when it does not exist or
+    /// was never initialised.
+    static func checkpoint(_ path: String) throws -> (version: Int, position: UInt64, skipped: Int)? {
         guard FileManager.default.fileExists(atPath: path) else { return nil }
         var config = Configuration()
         config.readonly = true
@@ -123,7 +127,7 @@ struct ProjectionsStatusCommand: ParsableCommand {
             guard try db.tableExists("projection_meta"),
                   let row = try GRDB.Row.fetchOne(db, sql: "SELECT version, position FROM projection_meta WHERE id = 1") else { return nil }
             let position: Int64 = row["position"]
-            return (row["version"], UInt64(position))
+            return (row["version"], UInt64(position), try SkippedEvents.all(db).count)
         }
     }
 
