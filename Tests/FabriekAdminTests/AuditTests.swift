@@ -33,14 +33,14 @@ import Testing
         return (file, out.count)
     }
 
-    @Test("given a tender with two lots of the same number, when imported, then refused naming invariant 2; accepted, audit lists it")
+    @Test("given a tender with two lots of the same number, when imported, then refused naming the rule; accepted, audit lists it")
     func duplicateLotsAreRefusedThenAuditedWhenAccepted() throws {
         let temp = TemporaryDirectory()
         let (file, line) = try Self.historyWithDuplicateLots(in: temp)
         let data = temp.sub("data")
         let refused = try Admin.run(["import", file, "--data", data])
         #expect(refused.status == 1)
-        #expect(refused.stderr.contains("lots.jsonl:\(line): invariant 2,"), "\(refused.stderr)")
+        #expect(refused.stderr.contains("lots.jsonl:\(line): tender.invalidLotNumber,"), "\(refused.stderr)")
         #expect(refused.stderr.contains("nothing was imported"))
 
         let accepted = try Admin.run(["import", file, "--accept-violations", "--data", data])
@@ -53,10 +53,10 @@ import Testing
         #expect(audit.status == 1)
         #expect(audit.lines.count == 1, "\(audit.stdout)")
         #expect(audit.stdout.hasPrefix("\(line) tender-"), "\(audit.stdout)")
-        #expect(audit.stdout.contains("invariant 2: TenderPublished"), "\(audit.stdout)")
+        #expect(audit.stdout.contains("tender.invalidLotNumber: TenderPublished"), "\(audit.stdout)")
         let json = try Admin.run(["audit", "--json", "--data", data])
         let entry = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
-        #expect(entry["rule"] as? String == "invariant 2")
+        #expect(entry["rule"] as? String == "tender.invalidLotNumber")
         #expect((entry["position"] as? NSNumber)?.intValue == line)
     }
 

@@ -43,13 +43,13 @@ import Testing
         #expect(auditor.check(.tender(bid), stream: TenderDecider.streamId(Fixture.tender), recordedAt: early) == nil)
     }
 
-    @Test("given a tender with two lots numbered 1, when audited, then invariant 2 names the lot")
+    @Test("given a tender with two lots numbered 1, when audited, then the lot-number rule names the lot")
     func duplicateLotNumbersAreCaught() {
         let auditor = InvariantAuditor(reference: Fixture.reference)
         guard case .published(var p) = TenderFixture.published() else { Issue.record("fixture"); return }
         p.lots = [TenderFixture.lots[0], TenderFixture.lots[0]]
         let v = auditor.check(.tender(.published(p)), stream: TenderDecider.streamId(Fixture.tender), recordedAt: early)
-        #expect(v?.invariant == 2)
+        #expect(v?.rule == "tender.invalidLotNumber")
         #expect(v?.reason.contains("1") == true)
     }
 

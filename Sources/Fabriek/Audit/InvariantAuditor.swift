@@ -1,17 +1,18 @@
 import EventLog
 import Events
+import FabriekReference
 import Foundation
 
-/// An event that breaks a rule of DOMAIN.md: the rule (`invariant` 1-11, or nil for the
-/// aggregate's own consistency, e.g. an award of an unknown bid) and a readable reason.
+/// An event that breaks a rule of DOMAIN.md: the rule's stable code (the write side's
+/// `DomainError.rule`, e.g. `invariant-4.participationConflict` or `tender.invalidLotNumber`),
+/// the invariant it enforces (1-11, nil for the aggregate's own consistency) and a readable
+/// reason.
 public struct InvariantViolation: Error, Sendable, Hashable, CustomStringConvertible {
     public var stream: String
     public var eventType: String
+    public var rule: String
     public var invariant: Int?
     public var reason: String
-
-    /// "invariant 4" or "consistency".
-    public var rule: String { invariant.map { "invariant \($0)" } ?? "consistency" }
 
     public var description: String { "\(rule), \(eventType) in \(stream): \(reason)" }
 }
@@ -74,11 +75,9 @@ public final class InvariantAuditor {
     }
 
     private func judge(_ event: DomainEvent, stream: String, recordedAt: Timestamp) -> InvariantViolation? {
-        func violation(_ invariant: Int?, _ reason: String) -> InvariantViolation {
-            InvariantViolation(stream: stream, eventType: event.typeName, invariant: invariant, reason: reason)
-        }
         if let expected = Self.streamPrefix(event.aggregate), !stream.hasPrefix(expected) {
-            return violation(nil, "a \(event.aggregate.rawValue) event belongs in a '\(expected)…' stream")
+            return InvariantViolation(stream: stream, eventType: event.typeName, rule: "stream.otherAggregate", invariant: nil,
+                                      reason: "a \(event.aggregate.rawValue) event belongs in a '\(expected)…' stream")
         }
         let context = DecisionContext(now: recordedAt, members: directory, consortia: directory,
                                       sealer: NoSealing(), reference: reference)
@@ -100,7 +99,8 @@ public final class InvariantAuditor {
                 break
             }
         } catch {
-            return violation(error.invariant, error.description)
+            return InvariantViolation(stream: stream, eventType: event.typeName, rule: error.rule, invariant: error.invariant,
+                                      reason: error.description)
         }
         return nil
     }

@@ -2,7 +2,9 @@ import ArgumentParser
 import EventLog
 import Events
 import Fabriek
+import FabriekReference
 import Foundation
+import PersonalData
 
 /// `audit`: replays the log and lists every event that breaks a rule of DOMAIN.md.
 struct AuditCommand: ParsableCommand {
@@ -35,7 +37,7 @@ struct AuditCommand: ParsableCommand {
         func report(_ position: UInt64, _ stream: String, _ type: String, _ rule: String, _ reason: String) {
             count += 1
             if json {
-                out.line(JSONOut.object(["position": .uint(position), "stream": .string(stream), "type": .string(type),
+                out.line(CanonicalJSON.object(["position": .uint(position), "stream": .string(stream), "type": .string(type),
                                          "rule": .string(rule), "reason": .string(reason)]).bytes)
             } else {
                 out.line("\(position) \(stream) \(rule): \(type): \(reason)")

@@ -2,6 +2,7 @@ import ArgumentParser
 import EventLog
 import Events
 import Fabriek
+import FabriekReference
 import Foundation
 import Projections
 
@@ -81,13 +82,11 @@ struct ReportCommand: ParsableCommand {
         }
     }
 
-    /// A date means the end of that day (UTC).
+    /// A date means the end of that day (UTC); otherwise an ISO 8601 UTC time
+    /// (`2026-06-30T12:00:00Z`, optionally with up to six fractional digits).
     static func instant(_ text: String) -> Timestamp? {
-        if text.utf8.count == 10 {
-            // Day(iso:) refuses dates that do not exist (2020-02-30), where a DateFormatter rolls over.
-            guard let day = Day(iso: text) else { return nil }
-            return Timestamp(microsecondsSinceEpoch: (Int64(day.daysSinceEpoch) + 1) * 86_400_000_000 - 1)
-        }
+        // Day(iso:) refuses dates that do not exist (2020-02-30), where a DateFormatter rolls over.
+        if let day = Day(iso: text) { return day.utcEnd }
         return ISO8601Time.parse(text)
     }
 }

@@ -1,6 +1,7 @@
 import EventLog
 import Events
 import Foundation
+import PersonalData
 
 /// One line of an import file, parsed and checked: shape, every field's type, the payload
 /// decoded with the event catalogue (raw base64 `payload` included), no unknown keys.

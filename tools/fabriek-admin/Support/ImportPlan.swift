@@ -1,7 +1,9 @@
 import EventLog
 import Events
 import Fabriek
+import FabriekReference
 import Foundation
+import PersonalData
 
 /// The first pass of `import`: reads every line of the file once, in bounded memory, and
 /// decides what the second pass appends (`spool`), or refuses the whole file naming its first

@@ -1,6 +1,7 @@
 import EventLog
 import Events
 import Foundation
+import PersonalData
 
 /// Tells, for an import line with an `id`, whether the log already holds it: the same id with
 /// the same content is stored (the line is skipped), the same id with other content is a
