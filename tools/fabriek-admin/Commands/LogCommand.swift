@@ -52,7 +52,7 @@ struct LogVerifyCommand: ParsableCommand {
     func run() throws {
         let log: EventLog
         do {
-            log = try dataOptions.directory.openReadOnly()
+            log = try dataOptions.directory.openReadOnly(reportingRecovery: false)
         } catch let e as LogError {
             switch e {
             case let .corruptBatch(segment, offset, position, reason):
