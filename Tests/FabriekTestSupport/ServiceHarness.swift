@@ -1,23 +1,33 @@
 import EventLog
 import Events
+import Fabriek
+import FabriekReference
 import Foundation
-@testable import Fabriek
 import PersonalData
 
 /// A log and a vault in a fresh temporary directory, and a service on them. Call `close()` at the
-/// end: it closes the log and removes the directory.
-final class ServiceHarness: @unchecked Sendable {
-    let directory: String
-    let log: EventLog
-    let vault: PersonalDataVault
-    let service: ApplicationService
+/// end: it closes the log and removes the directory. Shared by the write-side and the demo tests.
+public final class ServiceHarness: @unchecked Sendable {
+    public let directory: String
+    public let log: EventLog
+    public let vault: PersonalDataVault
+    public let service: ApplicationService
+
+    /// The bundled reference data, loaded once.
+    public static let reference: ReferenceData = {
+        do { return try ReferenceData.load(environment: [:]) } catch { fatalError("reference data: \(error)") }
+    }()
+
+    /// 2026-04-01T09:00:00Z, the default service clock's instant.
+    public static let defaultNow = Timestamp(
+        microsecondsSinceEpoch: (Int64(Day(year: 2026, month: 4, day: 1)!.daysSinceEpoch) * 86_400 + 9 * 3_600) * 1_000_000)
 
     /// - Parameters:
     ///   - clock: the service's clock (the log's recorded-at follows `logClock`, default system).
     ///   - makeService: builds the service (defaults to one with `clock` and seeded ids).
-    init(clock: ServiceClock = .fixed(time("2026-04-01T09:00:00Z")), logClock: (@Sendable () -> Timestamp)? = nil,
-         durability: EventLog.Durability = .none,
-         makeService: ((EventLog, PersonalDataVault) throws -> ApplicationService)? = nil) throws {
+    public init(clock: ServiceClock = .fixed(ServiceHarness.defaultNow), logClock: (@Sendable () -> Timestamp)? = nil,
+                durability: EventLog.Durability = .none,
+                makeService: ((EventLog, PersonalDataVault) throws -> ApplicationService)? = nil) throws {
         directory = NSTemporaryDirectory() + "fabriek-service-\(UUID().uuidString.lowercased())"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         log = try EventLog.open(directory: directory + "/log",
@@ -26,11 +36,11 @@ final class ServiceHarness: @unchecked Sendable {
         if let makeService {
             service = try makeService(log, vault)
         } else {
-            service = try ApplicationService(log: log, vault: vault, reference: Fixture.reference, clock: clock, ids: .seeded(1))
+            service = try ApplicationService(log: log, vault: vault, reference: Self.reference, clock: clock, ids: .seeded(1))
         }
     }
 
-    func close() {
+    public func close() {
         try? log.close()
         try? FileManager.default.removeItem(atPath: directory)
     }
