@@ -29,6 +29,15 @@ public struct Report: Sendable, Hashable {
         public var code: String
         public var focusArea: String
         public var summary: String
+        /// The KPI's Dutch name (`ReportLabels.kpi`).
+        public var name: String
+
+        public init(code: String, focusArea: String, summary: String, name: String? = nil) {
+            self.code = code
+            self.focusArea = focusArea
+            self.summary = summary
+            self.name = name ?? ReportLabels.kpi(code)
+        }
     }
 
     public var kind: Kind
@@ -39,8 +48,27 @@ public struct Report: Sendable, Hashable {
     public var cells: [KPICell]
     public var goals: [GoalProgress]
     public var definitions: [Definition]
-    /// Annex notes, e.g. differences from an issued report after an erasure.
+    /// Annex notes, e.g. differences from an issued report after an erasure, or inputs that
+    /// could not be read.
     public var notes: [String]
+    /// The Dutch label of each breakdown in `cells` (`wijk=WK093500` → `Wijk Centrum`).
+    public var labels: [String: String] = [:]
+
+    public init(kind: Kind, title: String, asOf: LogHead, periods: [String], cells: [KPICell], goals: [GoalProgress],
+                definitions: [Definition], notes: [String], labels: [String: String] = [:]) {
+        self.kind = kind
+        self.title = title
+        self.asOf = asOf
+        self.periods = periods
+        self.cells = cells
+        self.goals = goals
+        self.definitions = definitions
+        self.notes = notes
+        self.labels = labels
+    }
+
+    /// The label of a breakdown: from `labels`, else computed without reference data.
+    public func label(_ breakdown: String) -> String { labels[breakdown] ?? ReportLabels.breakdown(breakdown, geography: nil) }
 
     /// Cells not shown because they rest on fewer than 5 people or things.
     public var suppressedCells: [KPICell] { cells.filter(\.suppressed) }
@@ -53,15 +81,21 @@ public struct Report: Sendable, Hashable {
             "asOf": .object(["position": .int(Int64(asOf.position)), "headHash": .string(asOf.hash.hex)]),
             "periods": .array(periods.map(CanonicalJSON.string)),
             "cells": .array(cells.map { c in
-                .object(["kpi": .string(c.kpi), "period": .string(c.period), "breakdown": .string(c.breakdown),
-                         "value": .int(c.value), "scale": .int(Int64(c.scale)), "suppressed": .bool(c.suppressed),
-                         "display": .string(c.displayValue)])
+                var o: [String: CanonicalJSON] = [
+                    "kpi": .string(c.kpi), "period": .string(c.period), "breakdown": .string(c.breakdown),
+                    "value": .int(c.value), "scale": .int(Int64(c.scale)), "suppressed": .bool(c.suppressed),
+                    "display": .string(c.displayValue), "label": .string(label(c.breakdown)), "unit": .string(c.unit.rawValue)]
+                if c.incomplete { o["incomplete"] = .bool(true) }
+                return .object(o)
             }),
             "goals": .array(goals.map { g in
                 .object(["kpi": .string(g.kpi), "focusArea": .string(g.focusArea), "period": .string(g.period),
-                         "target": .string(g.target.displayValue), "realised": g.realised.map { .string($0.displayValue) } ?? .null])
+                         "target": .string(g.target.displayValue), "realised": g.realised.map { .string($0.displayValue) } ?? .null,
+                         "targetValue": .int(g.target.value), "scale": .int(Int64(g.target.scale)), "unit": .string(g.target.unit.rawValue)])
             }),
-            "definitions": .array(definitions.map { .object(["code": .string($0.code), "focusArea": .string($0.focusArea), "summary": .string($0.summary)]) }),
+            "definitions": .array(definitions.map {
+                .object(["code": .string($0.code), "focusArea": .string($0.focusArea), "summary": .string($0.summary), "name": .string($0.name)])
+            }),
             "suppressionThreshold": .int(KPISuppression.threshold),
             "notes": .array(notes.map(CanonicalJSON.string)),
         ])

@@ -196,3 +196,27 @@ extension DatabaseQueue {
     /// A synchronous write, callable from async tests.
     func nowWrite<T>(_ body: (Database) throws -> T) throws -> T { try write(body) }
 }
+
+/// Members with sealed target groups: `count` members in Wyck joining in January 2026; member
+/// `n` declares `groups(n)` (nothing when empty), sealed in a fresh vault.
+enum TargetGroupHistory {
+    static func make(count: UInt8, groups: (UInt8) -> [TargetGroup]) async throws -> (TestStore, EventLog, PersonalDataVault) {
+        let store = TestStore()
+        let log = try store.openLog()
+        let vault = try PersonalDataVault.open(directory: store.root + "/vault", environment: ["FABRIEK_MASTER_KEY": String(repeating: "cd", count: 32)])
+        var w = HistoryWriter(log: log)
+        for n in UInt8(1)...count {
+            let m = T.member(n)
+            try await w.append(T.stream("member", m), MemberRegistered(
+                memberId: m, kind: .soleTrader, residenceCountry: .nl, personal: T.sealedPlaceholder, buurt: "Wyck",
+                joinedOn: T.day(2026, 1, Int(n))).domainEvent, at: T.at(2026, 1, Int(n)))
+            let declared = groups(n)
+            guard !declared.isEmpty else { continue }
+            try await w.append(T.stream("member", m), MemberTargetGroupsDeclared(
+                memberId: m, consentId: T.id(200 + n),
+                details: try MemberTargetGroupsDeclared.seal(TargetGroupDetails(groups: declared), memberId: m, in: vault),
+                declaredAt: T.at(2026, 1, Int(n), 5)).domainEvent, at: T.at(2026, 1, Int(n), 5))
+        }
+        return (store, log, vault)
+    }
+}
