@@ -1,4 +1,5 @@
 import EventLog
+import Events
 import Foundation
 
 extension CanonicalJSON: Decodable {
@@ -18,7 +19,7 @@ extension Report {
     /// Why recorded report content could not be read back.
     public struct ContentError: Error, CustomStringConvertible, Sendable {
         public var field: String
-        public var description: String { "issued report content: field '\(field)' is missing or malformed; the event was not written by this program's ReportIssuer" }
+        public var description: String { "issued report content: field '\(field)' is missing or malformed; the event was not written by Report.issuedEvent" }
     }
 
     /// The report whose `canonicalContent` is `content` (as recorded by `ProgrammeReportIssued`):

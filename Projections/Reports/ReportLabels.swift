@@ -1,4 +1,4 @@
-import Fabriek
+import FabriekReference
 
 /// Dutch labels for what a report shows: KPI names, focus areas, periods, breakdowns (wijk names
 /// from the reference data, not CBS codes) and units. Machine keys stay in the JSON and CSV;

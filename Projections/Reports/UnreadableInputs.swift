@@ -1,6 +1,7 @@
 import EventLog
 import Events
 import Foundation
+import PersonalData
 
 /// The inputs of a report computed afresh that it could not read: target-group declarations
 /// (sealed personal data) of members still active at the as-of position whose key is absent

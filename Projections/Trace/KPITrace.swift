@@ -1,7 +1,8 @@
 import EventLog
 import Events
-import Fabriek
+import FabriekReference
 import Foundation
+import PersonalData
 
 /// The auditor's trace of one programme KPI cell: every event the cell counts, as of a log
 /// position, with what each contributed, the value recomputed from exactly those lines, and

@@ -1,5 +1,5 @@
 import Events
-import Fabriek
+import FabriekReference
 import GRDB
 
 /// How every "Maastricht goals" KPI is computed: one function per KPI, each a few SQL queries

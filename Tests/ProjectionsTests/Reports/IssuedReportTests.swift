@@ -1,6 +1,7 @@
 import EventLog
 import Events
 import Foundation
+import PersonalData
 import Testing
 @testable import Projections
 
@@ -23,7 +24,7 @@ import Testing
         let position = log.head().position
         let issued = try builder.report(asOf: position)
         #expect(issued.cell("SOC-1", breakdown: "targetGroup=armoede")?.value == 6 && issued.notes.isEmpty)
-        try await ReportIssuer.issue(issued, reportId: T.id(240), eventId: T.id(241), to: log)
+        try await issue(issued, reportId: T.id(240), log: log, store: store, vault: vault)
         // When member 1 is erased (key destroyed, MemberErased recorded after the position)
         try vault.erase(subject: T.member(1), at: T.at(2026, 3, 1))
         _ = try await log.append(stream: T.stream("member", T.member(1)), expectedVersion: .any, events: [ProposedEvent(
@@ -63,7 +64,7 @@ import Testing
         let (store, log) = try await FixedHistory.makeLog()
         defer { store.remove() }
         let report = try ProgrammeReportBuilder(log: log, geography: T.geography, vault: nil).report(asOf: log.head().position)
-        try await ReportIssuer.issue(report, reportId: T.id(243), eventId: T.id(244), to: log)
+        try await issue(report, reportId: T.id(243), log: log, store: store)
         let all = try IssuedReports.all(in: log)
         #expect(all.map(\.reportId) == [T.id(243)] && all.first?.content == report.canonicalContent.bytes)
         #expect(throws: IssuedReportError.notFound(T.id(245))) { _ = try IssuedReports.report(T.id(245), in: log) }

@@ -1,6 +1,9 @@
 import EventLog
 import Events
 import Fabriek
+import FabriekDemo
+import FabriekReference
+import PersonalData
 import Foundation
 import Testing
 @testable import Projections

@@ -1,8 +1,10 @@
 import EventLog
 import Events
 import Fabriek
+import FabriekReference
 import Foundation
 import GRDB
+import PersonalData
 @testable import Projections
 
 /// Builds small fixed histories by appending domain events directly, one commit per event,
@@ -33,7 +35,8 @@ enum T {
     static func at(_ y: Int, _ m: Int, _ d: Int, _ minutes: Int64 = 0) -> Timestamp {
         Timestamp(microsecondsSinceEpoch: (Int64(day(y, m, d).daysSinceEpoch) * 86_400 + 43_200 + minutes * 60) * 1_000_000)
     }
-    static let geography = try! ReferenceData.load().maastricht
+    static let reference = try! ReferenceData.load()
+    static let geography = reference.maastricht
     static let sealedPlaceholder = SealedData(bytes: Array(repeating: 7, count: 40))
 
     static func member(_ n: UInt8) -> UUID { id(n) }
@@ -219,4 +222,13 @@ enum TargetGroupHistory {
         }
         return (store, log, vault)
     }
+}
+
+/// Issues `report` under `reportId` through the application service (`ReportDecider`), as the
+/// admin CLI and the server do. A vault is made in `store` when none is given.
+func issue(_ report: Report, reportId: UUID, log: EventLog, store: TestStore, vault: PersonalDataVault? = nil) async throws {
+    let vault = try vault ?? PersonalDataVault.open(directory: store.root + "/issuer-vault",
+                                                    environment: ["FABRIEK_MASTER_KEY": String(repeating: "ab", count: 32)])
+    let service = try ApplicationService(log: log, vault: vault, reference: T.reference)
+    _ = try await service.execute(ReportDecider.self, stream: ReportDecider.streamId(reportId), command: .issue(report.issuedEvent(reportId: reportId)))
 }

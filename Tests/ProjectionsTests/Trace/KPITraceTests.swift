@@ -1,6 +1,7 @@
 import EventLog
 import Events
 import Foundation
+import PersonalData
 import Testing
 @testable import Projections
 
@@ -109,7 +110,7 @@ import Testing
         defer { store.remove() }
         let position = log.position(at: FixedHistory.endOfQ2)
         let report = try ProgrammeReportBuilder(log: log, geography: T.geography, vault: nil).report(asOf: position)
-        try await ReportIssuer.issue(report, reportId: T.id(250), eventId: T.id(251), to: log)
+        try await issue(report, reportId: T.id(250), log: log, store: store)
         let trace = try KPITracer(log: log, geography: T.geography, vault: nil).trace(kpi: "COM-1", period: "2026-Q2", issued: T.id(250))
         #expect(trace.issuedReportId == T.id(250) && trace.asOf.position == position)
         #expect(trace.reportValue == 37_000_00 && trace.recomputed == 37_000_00 && trace.matches)

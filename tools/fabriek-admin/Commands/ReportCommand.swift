@@ -2,6 +2,7 @@ import ArgumentParser
 import EventLog
 import Events
 import Fabriek
+import FabriekReference
 import Foundation
 import Projections
 
@@ -23,19 +24,11 @@ struct ReportCommand: ParsableCommand {
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case json, csv, md, html }
 
-    /// A date means the end of that day (UTC).
+    /// A date means the end of that day (UTC); otherwise an ISO 8601 UTC time
+    /// (`2026-06-30T12:00:00Z`, optionally with up to six fractional digits).
     static func instant(_ text: String) -> Timestamp? {
-        if text.count == 10 {
-            let f = DateFormatter()
-            f.locale = Locale(identifier: "en_US_POSIX")
-            f.timeZone = TimeZone(identifier: "UTC")
-            f.dateFormat = "yyyy-MM-dd"
-            guard let d = f.date(from: text) else { return nil }
-            return Timestamp(microsecondsSinceEpoch: Int64(d.timeIntervalSince1970) * 1_000_000 + 86_400_000_000 - 1)
-        }
-        if let t = ISO8601Time.parse(text) { return t }
-        guard let d = ISO8601DateFormatter().date(from: text) else { return nil }
-        return Timestamp(d)
+        if let day = Day(iso: text) { return day.utcEnd }
+        return ISO8601Time.parse(text)
     }
 
     static func render(_ report: Report, _ format: Format) -> String {
@@ -93,9 +86,9 @@ struct ReportProgrammeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "programme", abstract: "The \"Maastricht goals\" programme report as of a date or position; --issue records it.",
         discussion: """
-            With --issue the report is recorded in the log as ProgrammeReportIssued (its published \
-            cells, content hash and content; it takes the writer lock: exit 3 while the server \
-            runs) and its id is printed; 'report issued ID' reproduces it byte for byte from then on.
+            With --issue the report is recorded in the log as ProgrammeReportIssued through the \
+            application service (its published cells, content hash and content; it takes the \
+            writer lock: exit 3 while the server runs) and its id is printed; 'report issued ID' reproduces it byte for byte from then on.
             """)
 
     @OptionGroup var dataOptions: DataOptions
@@ -120,9 +113,11 @@ struct ReportProgrammeCommand: AsyncParsableCommand {
         }
         if issue {
             let reportId = UUID()
-            let result = try await ReportIssuer.issue(report, reportId: reportId, eventId: UUID(), to: log,
-                                                      metadata: ["actor": "fabriek-admin", "role": "admin"])
-            print("issued report \(reportId.uuidString.lowercased()) as of position \(report.asOf.position) (content hash \(report.contentHash)) at position \(result.head.position)")
+            let service = try ApplicationService(log: log, vault: try dir.vault(), reference: reference)
+            let outcome = try await service.execute(ReportDecider.self, stream: ReportDecider.streamId(reportId),
+                                                    command: .issue(report.issuedEvent(reportId: reportId)),
+                                                    metadata: CommandMetadata(actor: "fabriek-admin", role: "admin"))
+            print("issued report \(reportId.uuidString.lowercased()) as of position \(report.asOf.position) (content hash \(report.contentHash)) at position \(outcome.head.position)")
             if let out { try ReportCommand.emit(ReportCommand.render(report, format), to: out, describing: "issued report") }
             return
         }
