@@ -67,7 +67,6 @@ public struct ProgrammeReportBuilder: Sendable {
         if !unreadable.isEmpty {
             for i in published.indices where published[i].breakdown.contains("targetGroup=") { published[i].incomplete = true }
         }
-        try queue.write { db in try ProgrammeKPIs.materialize(published, in: db) }
         let periods = computedPeriods.sorted { ($0.label == "programme" ? 1 : 0, $0.label) < ($1.label == "programme" ? 1 : 0, $1.label) }
         return Computation(head: head, raw: raw, published: published, goals: goals, periods: periods.map(\.label), unreadable: unreadable)
     }

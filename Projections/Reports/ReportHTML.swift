@@ -63,7 +63,7 @@ public enum ReportHTML {
     /// One bar per goal: realised as a share of the target (capped at the full width), with
     /// `gerealiseerd … / doel …` written beside it.
     static func progressChart(_ goals: [Report.GoalProgress]) -> String {
-        let rowHeight = 22, width = 360, labelWidth = 110, textWidth = 260
+        let rowHeight = 22, width = 360, labelWidth = 110, textWidth = 330
         let total = labelWidth + width + textWidth
         var svg = "<figure><svg role=\"img\" aria-label=\"voortgang ten opzichte van de doelen\" viewBox=\"0 0 \(total) \(goals.count * rowHeight + 4)\" width=\"\(total)\" xmlns=\"http://www.w3.org/2000/svg\">\n"
         for (i, g) in goals.enumerated() {

@@ -9,8 +9,8 @@
 ///    the sum of its categories, the programme column the sum of the quarters, a year the sum of
 ///    its quarters (for counts, euros and hours of flow KPIs; shares, distinct counts and stock
 ///    KPIs do not add up). While any hidden cell is determined by the shown cells through those
-///    relations (`recoverable`), one more cell of a relation holding it is hidden: the smallest
-///    shown breakdown cell; padding with the dimension's other categories when only a headline
+///    relations (`recoverable`), one more cell of a relation holding it is hidden: the shown
+///    breakdown cell that leaves the fewest cells determined (the smallest on a tie); padding with the dimension's other categories when only a headline
 ///    total is left; the headline total as a last resort.
 ///
 /// Target groups overlap and do not add up to the total, so they take part in no relation.
@@ -40,7 +40,19 @@ public enum KPISuppression {
     /// breakdown key (`wijk`, `country`, ...), the values the key can take beyond those in the
     /// cells, used when a dimension must be padded. Returns the cells with those added by
     /// padding (zero, suppressed) appended.
+    /// Relations never cross KPIs, so each KPI's cells are protected on their own.
     public static func apply(_ cells: [KPICell], relations: Relations = .init(), categories: [String: [String]] = [:]) -> [KPICell] {
+        var order: [String] = []
+        var byKPI: [String: [KPICell]] = [:]
+        for c in cells {
+            if byKPI[c.kpi] == nil { order.append(c.kpi) }
+            byKPI[c.kpi, default: []].append(c)
+        }
+        return order.flatMap { protect(byKPI[$0]!, relations: relations, categories: categories) }
+    }
+
+    /// Rules 1-3 over the cells of one KPI.
+    static func protect(_ cells: [KPICell], relations: Relations, categories: [String: [String]]) -> [KPICell] {
         var out = cells.map(apply)
         // Rule 2: a small shown total hides its breakdown and pads its dimensions.
         let smallTotals = out.filter { $0.breakdown.isEmpty && $0.basis > 0 && $0.basis < threshold }
@@ -76,7 +88,11 @@ public enum KPISuppression {
                 reached.formUnion(more)
             }
             let direct = equations.filter { e in e.parts.contains(where: determined.contains) || determined.contains(e.total) }
-            if let best = (shown(direct) + shown(linked)).first(where: { !out[$0].breakdown.isEmpty }) {
+            // Of those (the 8 smallest), hide the one that leaves the fewest cells determined.
+            var seen = Set<Int>()
+            let candidates = (shown(direct) + shown(linked)).filter { !out[$0].breakdown.isEmpty && seen.insert($0).inserted }.prefix(8)
+            let scored = candidates.map { (remaining(out, hiding: $0, relations), $0) }
+            if let best = scored.min(by: { $0.0 != $1.0 ? $0.0 < $1.0 : order($0.1) < order($1.1) })?.1 {
                 out[best] = suppressed(out[best])
                 continue
             }
@@ -90,6 +106,13 @@ public enum KPISuppression {
             out[total] = suppressed(out[total])
         }
         return out
+    }
+
+    /// How many hidden cells stay determined once cell `i` is hidden too.
+    static func remaining(_ cells: [KPICell], hiding i: Int, _ relations: Relations) -> Int {
+        var trial = cells
+        trial[i] = suppressed(trial[i])
+        return recoverable(trial, equations(trial, relations: relations)).count
     }
 
     /// The relations of `cells` a reader can use: per KPI and period, the headline total is the

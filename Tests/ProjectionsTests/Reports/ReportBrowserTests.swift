@@ -48,4 +48,12 @@ struct ReportBrowserTests {
         let (status, output) = try check(ReportHTML.render(report), ["Grensoverschrijdende registraties", "Legenda", "Programma"])
         #expect(status == 0, "\(output)")
     }
+
+    @Test func theCheckCatchesAPageThatScrollsSideways() throws {
+        // A page 2000 px wide fails at both widths, and a missing text is named.
+        let (status, output) = try check("<html><body><p>" + String(repeating: "woord ", count: 80) + "</p><div style=\"width:2000px\">breed</div></body></html>",
+                                         ["breed", "ontbreekt"])
+        #expect(status == 1)
+        #expect(output.contains("375 px: the page overflows horizontally") && output.contains("'ontbreekt' is not in the page text"))
+    }
 }
