@@ -7,9 +7,11 @@ import Foundation
 /// was computed from, and the SHA-256 of its canonical content.
 ///
 /// Everything in a report derives from events at positions `1...asOf.position` (plus, in the
-/// annex, a comparison with reports issued for the same position). It holds no wall-clock time
-/// or random value, so anyone with the log recomputes the same `contentHash` and the same bytes
-/// in every format.
+/// annex, a comparison with reports issued for the same position, and the sealed inputs the
+/// computation could not read with the keys at hand). It holds no wall-clock time or random
+/// value, so anyone with the log (and the same keys) recomputes the same `contentHash` and the
+/// same bytes in every format; an issued report is reproduced from its recorded content
+/// (`IssuedReports.report`) whatever the keys.
 public struct Report: Sendable, Hashable {
     /// What the report covers.
     public enum Kind: String, Sendable, Hashable {
