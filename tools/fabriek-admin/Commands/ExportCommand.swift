@@ -11,8 +11,9 @@ struct ExportCommand: ParsableCommand {
         discussion: """
             Personal fields stay sealed (the keys are not exported; copy keys.sqlite and master.key \
             to read them). Importing the file into an empty data directory reproduces the same \
-            events, positions, times and chain hashes: 'log head' prints the same line.
-            """)
+            events, positions, times and chain hashes: 'log head' prints the same line.             'export ocds FILE' writes the published jobs as an OCDS release package instead.
+            """,
+        subcommands: [ExportOCDSCommand.self])
 
     @OptionGroup var dataOptions: DataOptions
 
