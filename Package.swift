@@ -7,7 +7,10 @@ let package = Package(
     products: [
         .library(name: "EventLog", targets: ["EventLog"]),
         .library(name: "Events", targets: ["Events"]),
+        .library(name: "PersonalData", targets: ["PersonalData"]),
+        .library(name: "FabriekReference", targets: ["FabriekReference"]),
         .library(name: "Fabriek", targets: ["Fabriek"]),
+        .library(name: "FabriekDemo", targets: ["FabriekDemo"]),
         .library(name: "FabriekServer", targets: ["FabriekServer"]),
         .executable(name: "fabriek", targets: ["fabriek"]),
     ],
@@ -46,35 +49,52 @@ let package = Package(
         ),
         .target(
             name: "Events",
-            dependencies: [
-                "EventLog", "CSQLite",
-                .product(name: "Crypto", package: "swift-crypto"),
-            ],
+            dependencies: ["EventLog"],
             path: "Events",
             exclude: ["CATALOGUE.md", "events.proto"]
         ),
         .target(
-            name: "Fabriek",
-            dependencies: ["EventLog", "Events", .product(name: "Crypto", package: "swift-crypto")],
-            path: "Sources/Fabriek",
+            name: "PersonalData",
+            dependencies: [
+                "EventLog", "Events", "CSQLite",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            path: "Sources/PersonalData"
+        ),
+        .target(
+            name: "FabriekReference",
+            dependencies: ["EventLog", "Events"],
+            path: "Sources/FabriekReference",
             resources: [.copy("Reference")]
         ),
         .target(
+            name: "Fabriek",
+            dependencies: ["EventLog", "Events", "PersonalData", "FabriekReference",
+                           .product(name: "Crypto", package: "swift-crypto")],
+            path: "Sources/Fabriek"
+        ),
+        .target(
+            name: "FabriekDemo",
+            dependencies: ["EventLog", "Events", "PersonalData", "FabriekReference", "Fabriek"],
+            path: "Sources/FabriekDemo"
+        ),
+        .target(
             name: "Projections",
-            dependencies: ["EventLog", "Events", "Fabriek", .product(name: "GRDB", package: "GRDB.swift"),
+            dependencies: ["EventLog", "Events", "PersonalData", "FabriekReference", .product(name: "GRDB", package: "GRDB.swift"),
                            .product(name: "Crypto", package: "swift-crypto")],
             path: "Projections"
         ),
         .executableTarget(
             name: "fabriek-bench",
-            dependencies: ["EventLog", "Events", "Fabriek", "Projections", "CSQLite"],
+            dependencies: ["EventLog", "Events", "PersonalData", "FabriekReference", "Fabriek", "FabriekDemo", "Projections", "CSQLite",
+                           .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "tools/fabriek-bench",
             exclude: ["RESULTS-1M.md"]
         ),
         .target(
             name: "FabriekServer",
             dependencies: [
-                "EventLog", "Events", "Fabriek", "Projections",
+                "EventLog", "Events", "PersonalData", "FabriekReference", "Fabriek", "FabriekDemo", "Projections",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -97,7 +117,7 @@ let package = Package(
         .testTarget(
             name: "FabriekServerTests",
             dependencies: [
-                "FabriekServer", "Fabriek", "Events", "EventLog", "Projections", "fabriek",
+                "FabriekServer", "Fabriek", "FabriekReference", "PersonalData", "Events", "EventLog", "Projections", "fabriek",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
             path: "Tests/FabriekServerTests"
@@ -105,7 +125,8 @@ let package = Package(
         .executableTarget(
             name: "fabriek-admin",
             dependencies: [
-                "EventLog", "Events", "Fabriek", "Projections", "FabriekServer",
+                "EventLog", "Events", "PersonalData", "FabriekReference", "Fabriek", "FabriekDemo", "Projections",
+                "FabriekServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "tools/fabriek-admin"
@@ -137,18 +158,18 @@ let package = Package(
         ),
         .testTarget(
             name: "ProjectionsTests",
-            dependencies: ["Projections", "EventLog", "Events", "Fabriek", "projection-crash-child"],
+            dependencies: ["Projections", "EventLog", "Events", "PersonalData", "FabriekReference", "Fabriek", "FabriekDemo", "projection-crash-child"],
             path: "Tests/ProjectionsTests",
             exclude: ["Golden"]
         ),
         .testTarget(
             name: "EventsTests",
-            dependencies: ["Events"],
+            dependencies: ["Events", "PersonalData"],
             path: "Tests/EventsTests"
         ),
         .testTarget(
             name: "FabriekTests",
-            dependencies: ["Fabriek", "Events", "EventLog"],
+            dependencies: ["Fabriek", "FabriekReference", "FabriekDemo", "PersonalData", "Events", "EventLog"],
             path: "Tests/FabriekTests"
         ),
     ],

@@ -168,7 +168,11 @@ import Testing
             _ = try await h.service.execute(MemberDecider.self, stream: MemberDecider.streamId(Fixture.a),
                                             command: .setRate(unit: .hour, amountCents: 6_500), options: CommandOptions(expectedVersion: 3))
         }
-        #expect(error as? ServiceError == .wrongExpectedVersion(stream: MemberDecider.streamId(Fixture.a), expected: 3, actual: 1))
+        guard case .wrongExpectedVersion(let stream, let expected, let actual) = error as? ServiceError else {
+            Issue.record("expected ServiceError.wrongExpectedVersion, got \(String(describing: error))")
+            return
+        }
+        #expect(stream == MemberDecider.streamId(Fixture.a) && expected == 3 && actual == 1)
         #expect(h.log.head().position == 1)
     }
 }

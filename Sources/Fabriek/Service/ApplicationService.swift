@@ -1,6 +1,8 @@
 import EventLog
 import Events
+import FabriekReference
 import Foundation
+import PersonalData
 
 /// What a command did.
 public struct CommandOutcome: Sendable, Hashable {
@@ -17,11 +19,14 @@ public struct CommandOutcome: Sendable, Hashable {
 }
 
 /// Errors of the service itself (rule violations are `DomainError`).
-public enum ServiceError: Error, Sendable, Hashable, CustomStringConvertible {
+public enum ServiceError: Error, Sendable, CustomStringConvertible {
     /// The stream kept changing under the command; nothing was written.
     case tooManyConflicts(stream: String, attempts: Int)
-    /// The stream holds an event of another aggregate or one this build cannot decode.
-    case unreadableStream(stream: String, reason: String)
+    /// An event of the stream cannot be decoded by this build; `cause` is the decoder's error
+    /// (`EventDecodingError`, `ProtoDecodingError`, ...).
+    case undecodableEvent(stream: String, version: UInt64, type: String, cause: any Error & Sendable)
+    /// The stream holds an event of another aggregate.
+    case foreignEvent(stream: String, version: UInt64, type: String)
     /// The caller expected another stream version (`CommandOptions.expectedVersion`); nothing
     /// was written.
     case wrongExpectedVersion(stream: String, expected: UInt64, actual: UInt64)
@@ -30,8 +35,10 @@ public enum ServiceError: Error, Sendable, Hashable, CustomStringConvertible {
         switch self {
         case let .tooManyConflicts(stream, attempts):
             return "stream '\(stream)' changed concurrently \(attempts) times; nothing was written, retry the command"
-        case let .unreadableStream(stream, reason):
-            return "stream '\(stream)' cannot be read: \(reason)"
+        case let .undecodableEvent(stream, version, type, cause):
+            return "stream '\(stream)' cannot be read: event \(type) at version \(version): \(cause)"
+        case let .foreignEvent(stream, version, type):
+            return "stream '\(stream)' cannot be read: event \(type) at version \(version) belongs to another aggregate"
         case let .wrongExpectedVersion(stream, expected, actual):
             return "stream '\(stream)' is at version \(actual), not the expected \(expected); nothing was written, read it again and retry"
         }
@@ -169,7 +176,7 @@ public final class ApplicationService: Sendable {
         var state = D.initialState
         func fold(_ event: DomainEvent, type: String, version: UInt64) throws {
             guard let e = D.aggregateEvent(event) else {
-                throw ServiceError.unreadableStream(stream: stream, reason: "event \(type) at version \(version) belongs to another aggregate")
+                throw ServiceError.foreignEvent(stream: stream, version: version, type: type)
             }
             state = D.evolve(state, e)
         }
@@ -178,7 +185,7 @@ public final class ApplicationService: Sendable {
             do {
                 event = try EventCatalogue.decode(r)
             } catch {
-                throw ServiceError.unreadableStream(stream: stream, reason: "\(error)")
+                throw ServiceError.undecodableEvent(stream: stream, version: r.streamVersion, type: r.type, cause: error)
             }
             try fold(event, type: r.type, version: r.streamVersion)
         }

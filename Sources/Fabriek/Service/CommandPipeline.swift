@@ -1,6 +1,7 @@
 import EventLog
 import Events
 import Foundation
+import PersonalData
 
 /// The application service's pipeline: decides commands one at a time on committed plus
 /// pending state, gathers the accepted ones into a batch, and keeps exactly one batch in the

@@ -28,7 +28,7 @@ enum ErrorMapping {
                 return Problem(status: 422, title: "Unprocessable Content", detail: v.description, field: v.field,
                                rule: "\(v.rule)", value: v.value)
             }
-            return Problem(status: e.httpStatus == 410 ? 410 : e.httpStatus, title: e.httpStatus == 404 ? "Not Found" : "Rule broken",
+            return Problem(status: e.httpStatus, title: e.httpStatus == 404 ? "Not Found" : "Rule broken",
                            detail: e.description, rule: e.rule)
         case let e as ValidationError:
             return Problem(status: 422, title: "Unprocessable Content", detail: e.description, field: e.field,
@@ -39,7 +39,7 @@ enum ErrorMapping {
                 return Problem(status: 412, title: "Precondition Failed", detail: e.description, field: "If-Match", rule: "expectedVersion")
             case .tooManyConflicts:
                 return Problem(status: 409, title: "Conflict", detail: e.description, retryAfter: 1)
-            case .unreadableStream:
+            case .undecodableEvent, .foreignEvent:
                 return Problem(status: 500, title: "Internal Server Error", detail: e.description)
             }
         case let e as LogError:

@@ -1,6 +1,8 @@
 import EventLog
 import Fabriek
 import Foundation
+import PersonalData
+import FabriekReference
 import Projections
 
 /// The "Maastricht goals" dashboard: the seven focus areas, per KPI its target and realised

@@ -1,7 +1,10 @@
 import EventLog
 import Events
 import Fabriek
+import FabriekDemo
 import Foundation
+import PersonalData
+import FabriekReference
 
 /// `--demo`: the deterministic demo history in an empty data directory, and a fresh token per
 /// role (a member token bound to the first registered member).

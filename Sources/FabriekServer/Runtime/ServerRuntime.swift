@@ -2,6 +2,8 @@ import EventLog
 import Events
 import Fabriek
 import Foundation
+import PersonalData
+import FabriekReference
 import Logging
 import Projections
 

@@ -2,6 +2,8 @@ import ArgumentParser
 import EventLog
 import Events
 import Fabriek
+import FabriekDemo
+import FabriekReference
 import Foundation
 
 /// `demo [--seed N]`: a deterministic Maastricht 2019–2021 history in an empty data directory.

@@ -24,7 +24,7 @@ struct LogHeadCommand: ParsableCommand {
         defer { try? log.close() }
         let head = log.head()
         if output.json {
-            print(JSONOut.object(["position": .uint(head.position), "hash": .string(head.hash.hex)]).text)
+            print(CanonicalJSON.object(["position": .uint(head.position), "hash": .string(head.hash.hex)]).text)
         } else {
             print(head.description)
         }
@@ -78,11 +78,11 @@ struct LogVerifyCommand: ParsableCommand {
 
     private func report(intact: Bool, checked: UInt64, head: LogHead?, position: UInt64?, reason: String?) {
         if output.json {
-            var o: [String: JSONOut] = ["intact": .bool(intact), "eventsChecked": .uint(checked)]
+            var o: [String: CanonicalJSON] = ["intact": .bool(intact), "eventsChecked": .uint(checked)]
             if let head { o["head"] = .string(head.description) }
             if let position { o["firstBadPosition"] = .uint(position) }
             if let reason { o["reason"] = .string(reason) }
-            print(JSONOut.object(o).text)
+            print(CanonicalJSON.object(o).text)
         } else if intact {
             print("intact: \(checked) events verified, head \(head?.description ?? "-")")
         } else {
@@ -107,7 +107,7 @@ struct LogStatsCommand: ParsableCommand {
         let head = log.head()
         let byType = s.eventsByType.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
         if output.json {
-            print(JSONOut.object([
+            print(CanonicalJSON.object([
                 "events": .uint(s.events), "streams": .uint(s.streams), "segments": .int(Int64(s.segments)),
                 "batches": .int(Int64(s.batches)), "bytes": .uint(s.bytesOnDisk),
                 "bytesPerEvent": .double((s.bytesPerEvent * 10).rounded() / 10),

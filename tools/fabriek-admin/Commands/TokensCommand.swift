@@ -1,4 +1,5 @@
 import ArgumentParser
+import Events
 import FabriekServer
 import Foundation
 
@@ -40,12 +41,13 @@ struct TokensCommand: ParsableCommand {
             let entries = try store.entries()
             let formatter = ISO8601DateFormatter()
             if output.json {
-                print(JSONOut.array(entries.map { e in
-                    .object(["name": .string(e.name), "role": .string(e.role.rawValue),
-                             "member": e.memberId.map { .string($0.uuidString.lowercased()) } ?? .null,
-                             "issuedAt": .string(formatter.string(from: e.issuedAt)),
-                             "revokedAt": e.revokedAt.map { .string(formatter.string(from: $0)) } ?? .null])
-                }).text)
+                let rows: [CanonicalJSON] = entries.map { e in
+                    let member: CanonicalJSON = e.memberId.map { .string($0.uuidString.lowercased()) } ?? .null
+                    let revoked: CanonicalJSON = e.revokedAt.map { .string(formatter.string(from: $0)) } ?? .null
+                    return .object(["name": .string(e.name), "role": .string(e.role.rawValue), "member": member,
+                                    "issuedAt": .string(formatter.string(from: e.issuedAt)), "revokedAt": revoked])
+                }
+                print(CanonicalJSON.array(rows).text)
                 return
             }
             for e in entries {

@@ -1,6 +1,7 @@
 import EventLog
 import Events
 import Foundation
+import PersonalData
 
 /// The layout of a data directory: `log/`, `projections/`, `keys.sqlite`, `master.key`.
 struct DataDirectory {
