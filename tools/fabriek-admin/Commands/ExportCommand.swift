@@ -3,10 +3,10 @@ import EventLog
 import Events
 import Foundation
 
-/// `export FILE.jsonl [--until N]`: every event as a JSON line that `import` reads back.
-struct ExportCommand: ParsableCommand {
+/// `export [lines] FILE.jsonl [--until N]`: every event as a JSON line that `import` reads back.
+struct ExportLinesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "export",
+        commandName: "lines",
         abstract: "Write events as JSON lines (stream, type, data, version, id, metadata, recordedAt, schemaVersion, commit).",
         discussion: """
             Personal fields stay sealed (the keys are not exported; copy keys.sqlite and master.key \
