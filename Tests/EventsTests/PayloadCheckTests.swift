@@ -44,7 +44,8 @@ import Testing
 
     @Test("given a log, when appendChecked gets one poison event among good ones, then nothing is written")
     func appendCheckedWritesNothingOnPoison() async throws {
-        let dir = Fixtures.temporaryDirectory()
+        let dir = NSTemporaryDirectory() + "fabriek-payload-check-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let log = try EventLog.open(directory: dir, options: .init(durability: .none))
         let good = Fixtures.events[0].proposed()

@@ -63,6 +63,7 @@ struct ImportCommand: AsyncParsableCommand {
         var written = 0, commits = 0, skipped = plan.stored
         var progress = Progress(label: "import", total: UInt64(plan.spool.count))
         var done: UInt64 = 0
+        var refused: AdminError?
         do {
             try await plan.spool.forEachGroup { group in
                 let appends = group.entries.map { StreamAppend(stream: $0.stream, expectedVersion: $0.expected, events: [$0.event]) }
@@ -70,28 +71,34 @@ struct ImportCommand: AsyncParsableCommand {
                 do {
                     result = try await log.appendChecked(appends)
                 } catch {
+                    // A refused or failed commit leaves nothing of itself in the log (the writer cuts
+                    // a failed write back); the commits before it stay.
                     let line = Self.line(for: error, in: group)
                     throw AdminError(AdminError(mapping: error)?.code ?? .failure,
-                                     "\(file):\(line): \(error); nothing from lines \(group.firstLine)-\(group.lastLine) was written, \(written) events before them were (run the import again after fixing: stored events are skipped)")
+                                     "\(file):\(line): \(error); nothing from lines \(group.firstLine)-\(group.lastLine) was stored, the \(written) events before them were (run the import again after fixing: stored events are skipped)")
                 }
                 if result.wasAlreadyStored { skipped += group.entries.count } else { written += group.entries.count; commits += 1 }
                 done += UInt64(group.entries.count)
                 progress.update(done)
             }
-        } catch {
-            try? log.close()
-            Self.syncSegments(dir.logPath)
-            progress.finish()
-            throw error
+        } catch let e as AdminError {
+            refused = e
         }
-        try log.close()
-        Self.syncSegments(dir.logPath)
         progress.finish()
+        // The commits were written with Durability.none: closing makes them durable, then saves
+        // the derived files (whose failure costs only a longer next open).
+        let head = log.head()
+        do {
+            for problem in try log.closeWithReport().problems { printError("warning: \(problem)") }
+        } catch {
+            let unsynced = "the \(written) events this import appended (head \(head)) were written but could not be made durable: \(error)"
+            if let refused { throw AdminError(refused.code, refused.message + "; moreover " + unsynced) }
+            throw AdminError.failure("\(file): \(unsynced)")
+        }
+        if let refused { throw refused }
         let shredded = try plan.shredErasedMembers()
-        let head = try dir.openReadOnly()
-        defer { try? head.close() }
         let seconds = Date().timeIntervalSince(started)
-        var summary = "imported \(written) events in \(commits) commits (\(skipped) already stored) in \(String(format: "%.1f", seconds)) s; head \(head.head())"
+        var summary = "imported \(written) events in \(commits) commits (\(skipped) already stored) in \(String(format: "%.1f", seconds)) s; head \(head)"
         if shredded > 0 { summary += "; keys of \(shredded) erased members destroyed" }
         if plan.acceptedViolations > 0 {
             summary += "; \(plan.acceptedViolations) events break a domain invariant (accepted, recorded in their metadata; see 'fabriek-admin audit')"
@@ -119,17 +126,6 @@ struct ImportCommand: AsyncParsableCommand {
             return group.entries.first { $0.event.id == e.eventID }?.line ?? group.firstLine
         }
         return group.firstLine
-    }
-
-    /// Makes the bulk (durability `.none`) commits durable: fsync every segment and the directory.
-    static func syncSegments(_ logPath: String) {
-        let segments = logPath + "/segments"
-        for name in (try? FileManager.default.contentsOfDirectory(atPath: segments)) ?? [] {
-            let fd = open(segments + "/" + name, O_RDONLY)
-            if fd >= 0 { fsync(fd); close(fd) }
-        }
-        let fd = open(segments, O_RDONLY)
-        if fd >= 0 { fsync(fd); close(fd) }
     }
 }
 
