@@ -164,13 +164,35 @@ let package = Package(
         ),
         .testTarget(
             name: "EventsTests",
-            dependencies: ["Events", "PersonalData"],
+            dependencies: ["Events", "EventLog"],
             path: "Tests/EventsTests"
         ),
         .testTarget(
+            name: "PersonalDataTests",
+            dependencies: ["PersonalData", "Events", "EventLog", "CSQLite"],
+            path: "Tests/PersonalDataTests"
+        ),
+        .testTarget(
+            name: "FabriekReferenceTests",
+            dependencies: ["FabriekReference", "Events", "EventLog"],
+            path: "Tests/FabriekReferenceTests"
+        ),
+        // The service harness (a log, a vault and a service in a temporary directory), shared by
+        // the write-side and the demo tests.
+        .target(
+            name: "FabriekTestSupport",
+            dependencies: ["Fabriek", "FabriekReference", "PersonalData", "Events", "EventLog"],
+            path: "Tests/FabriekTestSupport"
+        ),
+        .testTarget(
             name: "FabriekTests",
-            dependencies: ["Fabriek", "FabriekReference", "FabriekDemo", "PersonalData", "Events", "EventLog"],
+            dependencies: ["Fabriek", "FabriekReference", "FabriekDemo", "FabriekTestSupport", "PersonalData", "Events", "EventLog"],
             path: "Tests/FabriekTests"
+        ),
+        .testTarget(
+            name: "FabriekDemoTests",
+            dependencies: ["FabriekDemo", "Fabriek", "FabriekTestSupport", "Events", "EventLog"],
+            path: "Tests/FabriekDemoTests"
         ),
     ],
     swiftLanguageModes: [.v6]

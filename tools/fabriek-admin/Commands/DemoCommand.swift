@@ -39,8 +39,8 @@ struct DemoCommand: AsyncParsableCommand {
             throw error
         }
         let head = log.head()
-        try log.close()
-        ImportCommand.syncSegments(dir.logPath)
+        // Written with Durability.none: closing makes the commits durable.
+        for problem in try log.closeWithReport().problems { printError("warning: \(problem)") }
         print(summary)
         print("demo history written in \(String(format: "%.1f", Date().timeIntervalSince(started))) s; head \(head)")
         if !summary.unexpectedRefusals.isEmpty {

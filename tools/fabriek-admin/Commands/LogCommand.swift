@@ -35,7 +35,7 @@ struct LogVerifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
         abstract: "Recompute the whole hash chain (or up to a digest); exit 1 naming the first bad position.",
-        discussion: "Exit 0 when intact; 1 when the chain or a batch does not verify (or the digest does not match); 4 when the log is too damaged to open.")
+        discussion: "Exit 0 when intact; 1 when the chain or a batch does not verify (naming the first bad commit and its positions), the digest does not match, the stream index does not match the log, or a torn tail or a quarantine file of cut bytes is found; 4 when the log is too damaged to open.")
 
     @OptionGroup var dataOptions: DataOptions
     @OptionGroup var output: OutputOptions
@@ -52,7 +52,7 @@ struct LogVerifyCommand: ParsableCommand {
     func run() throws {
         let log: EventLog
         do {
-            log = try dataOptions.directory.openReadOnly()
+            log = try dataOptions.directory.openReadOnly(reportingRecovery: false)
         } catch let e as LogError {
             switch e {
             case let .corruptBatch(segment, offset, position, reason):
@@ -68,26 +68,43 @@ struct LogVerifyCommand: ParsableCommand {
         defer { try? log.close() }
         let result = log.verify(upTo: digest.flatMap(LogHead.init(digest:)))
         if let failure = result.failure {
+            let commit = failure.positions.map { "the commit of positions \($0.lowerBound)-\($0.upperBound) is the first bad one: " } ?? ""
             report(intact: false, checked: result.eventsChecked, head: result.verifiedHead, position: failure.position,
-                   reason: "\(failure.reason) (segment \(failure.segment), byte \(failure.offset))")
+                   reason: "\(commit)\(failure.reason) (segment \(failure.segment), byte \(failure.offset))",
+                   commit: failure.positions)
+            throw ExitCode(AdminExit.failure.rawValue)
+        }
+        if !result.findings.isEmpty {
+            if output.json {
+                print(CanonicalJSON.object(["intact": .bool(false), "eventsChecked": .uint(result.eventsChecked),
+                                      "head": .string(result.verifiedHead.description),
+                                      "findings": .array(result.findings.map { .string($0) })]).text)
+            } else {
+                printError("NOT INTACT: the chain verifies, but:")
+                for finding in result.findings { printError("  - \(finding)") }
+                print("NOT INTACT \(result.eventsChecked) events verified, head \(result.verifiedHead); \(result.findings.count) finding(s)")
+            }
             throw ExitCode(AdminExit.failure.rawValue)
         }
         report(intact: result.isIntact, checked: result.eventsChecked, head: result.verifiedHead, position: nil, reason: nil)
         if !result.isIntact { throw ExitCode(AdminExit.failure.rawValue) }
     }
 
-    private func report(intact: Bool, checked: UInt64, head: LogHead?, position: UInt64?, reason: String?) {
+    private func report(intact: Bool, checked: UInt64, head: LogHead?, position: UInt64?, reason: String?,
+                        commit: ClosedRange<UInt64>? = nil) {
         if output.json {
             var o: [String: CanonicalJSON] = ["intact": .bool(intact), "eventsChecked": .uint(checked)]
             if let head { o["head"] = .string(head.description) }
             if let position { o["firstBadPosition"] = .uint(position) }
+            if let commit { o["firstBadCommit"] = .string("\(commit.lowerBound)-\(commit.upperBound)") }
             if let reason { o["reason"] = .string(reason) }
             print(CanonicalJSON.object(o).text)
         } else if intact {
             print("intact: \(checked) events verified, head \(head?.description ?? "-")")
         } else {
             let at = position.map { "at position \($0)" } ?? "in a segment header"
-            printError("verification FAILED \(at): \(reason ?? "unknown"); restore the damaged segment from a backup ('fabriek-admin restore')")
+            let verified = head.map { "; verified up to \($0)" } ?? ""
+            printError("verification FAILED \(at): \(reason ?? "unknown")\(verified); restore the damaged segment from a backup ('fabriek-admin restore')")
             print("FAILED \(position.map(String.init) ?? "-") \(reason ?? "")")
         }
     }
