@@ -54,7 +54,7 @@ let package = Package(
         ),
         .target(
             name: "Projections",
-            dependencies: ["EventLog", "Events", "Fabriek", .product(name: "GRDB", package: "GRDB.swift"),
+            dependencies: ["EventLog", "Events", "Fabriek", "CSQLite", .product(name: "GRDB", package: "GRDB.swift"),
                            .product(name: "Crypto", package: "swift-crypto")],
             path: "Projections"
         ),

@@ -1,5 +1,5 @@
 /// The command line: `fabriek-bench [--events N | --workload FILE] [--json FILE] [--dir DIR]
-/// [--phases LIST] [--stores LIST] [--generator PATH] [--replay-runs N] [--keep]`.
+/// [--phases LIST] [--stores LIST] [--generator PATH] [--replay-runs N] [--domain-batch N] [--keep]`.
 struct BenchOptions: Sendable {
     /// Workload size when it is generated (no `--workload`).
     var events = 100_000
@@ -18,11 +18,14 @@ struct BenchOptions: Sendable {
     var replayRuns = 3
     /// Leave each phase's store on disk (needs `--dir`), for inspection.
     var keepStores = false
+    /// Events per transaction of the domain rebuild (`fabriek-admin projections rebuild` uses
+    /// 5,000).
+    var domainBatch = 5_000
 
     static let usage = """
         usage: fabriek-bench [--events N | --workload FILE] [--json FILE] [--dir DIR]
                              [--phases LIST] [--stores LIST] [--generator PATH]
-                             [--replay-runs N] [--keep]
+                             [--replay-runs N] [--domain-batch N] [--keep]
 
           --events N        generate a workload of N events (default 100000) with --generator
           --workload FILE   use this workload JSON Lines file instead
@@ -34,6 +37,8 @@ struct BenchOptions: Sendable {
           --generator PATH  gen_workload.py (default ../shared/bench/gen_workload.py)
           --replay-runs N   full replays per replay phase, median reported (default 3; one
                             when a replay takes over 5 s)
+          --domain-batch N  events per transaction when the domain phase rebuilds every
+                            Fabriek read model (default 5000, as fabriek-admin)
           --keep            keep each phase's store in DIR for inspection (needs --dir)
 
         Build and run in release mode: swift run -c release fabriek-bench --events 100000
@@ -86,6 +91,10 @@ struct BenchOptions: Sendable {
                 let v = try value(flag)
                 guard let n = Int(v), n > 0 else { throw UsageError(description: "--replay-runs needs a positive number, not '\(v)'") }
                 options.replayRuns = n
+            case "--domain-batch":
+                let v = try value(flag)
+                guard let n = Int(v), n > 0 else { throw UsageError(description: "--domain-batch needs a positive number, not '\(v)'") }
+                options.domainBatch = n
             case "--keep": options.keepStores = true
             case "--help", "-h":
                 throw UsageError(description: "")

@@ -24,8 +24,3 @@ enum Quarter {
     /// A label later than every quarter: "the state now".
     static let end = "9999-Q9"
 }
-
-extension String {
-    /// Lowercase text of a UUID, the form ids take in read models.
-    init(id: UUID) { self = id.uuidString.lowercased() }
-}
