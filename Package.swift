@@ -7,7 +7,10 @@ let package = Package(
     products: [
         .library(name: "EventLog", targets: ["EventLog"]),
         .library(name: "Events", targets: ["Events"]),
+        .library(name: "PersonalData", targets: ["PersonalData"]),
+        .library(name: "FabriekReference", targets: ["FabriekReference"]),
         .library(name: "Fabriek", targets: ["Fabriek"]),
+        .library(name: "FabriekDemo", targets: ["FabriekDemo"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
@@ -39,35 +42,51 @@ let package = Package(
         ),
         .target(
             name: "Events",
-            dependencies: [
-                "EventLog", "CSQLite",
-                .product(name: "Crypto", package: "swift-crypto"),
-            ],
+            dependencies: ["EventLog"],
             path: "Events",
             exclude: ["CATALOGUE.md", "events.proto"]
         ),
         .target(
-            name: "Fabriek",
+            name: "PersonalData",
+            dependencies: [
+                "EventLog", "Events", "CSQLite",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            path: "Sources/PersonalData"
+        ),
+        .target(
+            name: "FabriekReference",
             dependencies: ["EventLog", "Events"],
-            path: "Sources/Fabriek",
+            path: "Sources/FabriekReference",
             resources: [.copy("Reference")]
         ),
         .target(
+            name: "Fabriek",
+            dependencies: ["EventLog", "Events", "PersonalData", "FabriekReference"],
+            path: "Sources/Fabriek"
+        ),
+        .target(
+            name: "FabriekDemo",
+            dependencies: ["EventLog", "Events", "PersonalData", "FabriekReference", "Fabriek"],
+            path: "Sources/FabriekDemo"
+        ),
+        .target(
             name: "Projections",
-            dependencies: ["EventLog", "Events", "Fabriek", "CSQLite", .product(name: "GRDB", package: "GRDB.swift"),
+            dependencies: ["EventLog", "Events", "PersonalData", "FabriekReference", "CSQLite", .product(name: "GRDB", package: "GRDB.swift"),
                            .product(name: "Crypto", package: "swift-crypto")],
             path: "Projections"
         ),
         .executableTarget(
             name: "fabriek-bench",
-            dependencies: ["EventLog", "Events", "Fabriek", "Projections", "CSQLite"],
+            dependencies: ["EventLog", "Events", "PersonalData", "FabriekReference", "Fabriek", "FabriekDemo", "Projections", "CSQLite",
+                           .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "tools/fabriek-bench",
             exclude: ["RESULTS-1M.md"]
         ),
         .executableTarget(
             name: "fabriek-admin",
             dependencies: [
-                "EventLog", "Events", "Fabriek", "Projections",
+                "EventLog", "Events", "PersonalData", "FabriekReference", "Fabriek", "FabriekDemo", "Projections",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "tools/fabriek-admin"
@@ -99,18 +118,18 @@ let package = Package(
         ),
         .testTarget(
             name: "ProjectionsTests",
-            dependencies: ["Projections", "EventLog", "Events", "Fabriek", "projection-crash-child"],
+            dependencies: ["Projections", "EventLog", "Events", "PersonalData", "FabriekReference", "Fabriek", "FabriekDemo", "projection-crash-child"],
             path: "Tests/ProjectionsTests",
             exclude: ["Golden"]
         ),
         .testTarget(
             name: "EventsTests",
-            dependencies: ["Events"],
+            dependencies: ["Events", "PersonalData"],
             path: "Tests/EventsTests"
         ),
         .testTarget(
             name: "FabriekTests",
-            dependencies: ["Fabriek", "Events", "EventLog"],
+            dependencies: ["Fabriek", "FabriekReference", "FabriekDemo", "PersonalData", "Events", "EventLog"],
             path: "Tests/FabriekTests"
         ),
     ],

@@ -9,9 +9,9 @@ import Foundation
 /// Parsing plaintext requires a vault (it is sealed again with a fresh nonce); `"erased"` parses
 /// to `SealedData.erased`.
 public struct JSONContext: Sendable {
-    public var vault: PersonalDataVault?
+    public var vault: (any PersonalDataKeys)?
 
-    public init(vault: PersonalDataVault? = nil) { self.vault = vault }
+    public init(vault: (any PersonalDataKeys)? = nil) { self.vault = vault }
 
     /// No vault: sealed fields stay sealed.
     public static let sealed = JSONContext()

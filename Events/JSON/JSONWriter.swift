@@ -75,6 +75,34 @@ public struct JSONWriter {
         needsComma = true
     }
 
+    /// Writes a number. Integral values within ±2^53 are written as integers (so `-0.0` is `0`),
+    /// other finite values in Swift's shortest round-trip form (`12.5`, `1e+20`), and NaN and
+    /// infinities as `null` (JSON has no such numbers).
+    public mutating func double(_ value: Double) {
+        separate()
+        if !value.isFinite {
+            bytes.append(contentsOf: "null".utf8)
+        } else if value == value.rounded(), abs(value) <= 9_007_199_254_740_992 {
+            bytes.append(contentsOf: String(Int64(value)).utf8)
+        } else {
+            bytes.append(contentsOf: value.description.utf8)
+        }
+        needsComma = true
+    }
+
+    public mutating func null() {
+        separate()
+        bytes.append(contentsOf: "null".utf8)
+        needsComma = true
+    }
+
+    /// Writes bytes that already are one JSON value (e.g. an event's canonical JSON).
+    public mutating func raw(_ json: [UInt8]) {
+        separate()
+        bytes.append(contentsOf: json)
+        needsComma = true
+    }
+
     /// Writes an array of values.
     public mutating func array<T: JSONValue>(_ values: [T], context: JSONContext) throws {
         beginArray()
@@ -87,6 +115,11 @@ public struct JSONWriter {
     }
 
     private mutating func appendQuoted(_ s: String) {
+        JSONWriter.appendQuoted(s, to: &bytes)
+    }
+
+    /// Appends `s` as a JSON string: the one escaping rule of every JSON this code base writes.
+    public static func appendQuoted(_ s: String, to bytes: inout [UInt8]) {
         bytes.append(UInt8(ascii: "\""))
         let hex = Array("0123456789abcdef".utf8)
         for c in s.utf8 {

@@ -1,3 +1,5 @@
+import EventLog
+
 /// A calendar day without time zone (a date such as "joined on" or "held on").
 ///
 /// Stored as the number of days since 1970-01-01 (proleptic Gregorian calendar); on the wire an
@@ -21,6 +23,19 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
         let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
         self.daysSinceEpoch = Int32(era * 146_097 + doe - 719_468)
     }
+
+    /// The UTC day that contains `timestamp`.
+    public init(utc timestamp: Timestamp) {
+        let perDay: Int64 = 86_400_000_000
+        let us = timestamp.microsecondsSinceEpoch
+        var days = us / perDay
+        if us % perDay < 0 { days -= 1 }
+        self.init(daysSinceEpoch: Int32(truncatingIfNeeded: days))
+    }
+
+    /// The first and the last microsecond of this day in UTC.
+    public var utcStart: Timestamp { Timestamp(microsecondsSinceEpoch: Int64(daysSinceEpoch) * 86_400_000_000) }
+    public var utcEnd: Timestamp { Timestamp(microsecondsSinceEpoch: (Int64(daysSinceEpoch) + 1) * 86_400_000_000 - 1) }
 
     /// Parses `YYYY-MM-DD`; nil for anything else.
     public init?(iso: String) {
@@ -80,6 +95,48 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
             v = v * 10 + Int(c - UInt8(ascii: "0"))
         }
         return v
+    }
+}
+
+extension Day {
+    /// This day plus `days` days.
+    public func adding(days: Int) -> Day { Day(daysSinceEpoch: daysSinceEpoch + Int32(days)) }
+
+    /// The same day of the month `months` months later, clamped to the month's last day.
+    public func adding(months: Int) -> Day {
+        let (y, m, d) = components
+        let total = y * 12 + (m - 1) + months
+        let year = total / 12, month = total % 12 + 1
+        var day = d
+        while Day(year: year, month: month, day: day) == nil { day -= 1 }
+        return Day(year: year, month: month, day: day)!
+    }
+}
+
+extension Timestamp {
+    /// This instant plus `days` whole days of 24 hours.
+    public func adding(days: Int) -> Timestamp {
+        Timestamp(microsecondsSinceEpoch: microsecondsSinceEpoch + Int64(days) * 86_400_000_000)
+    }
+
+    /// The UTC calendar day containing this instant.
+    public var utcDay: Day { Day(utc: self) }
+}
+
+/// `YYYY-MM-DD` in JSON and other `Codable` formats (e.g. a reference file's `validFrom`).
+extension Day: Codable {
+    public init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        guard let day = Day(iso: text) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath,
+                                                    debugDescription: "expected a date YYYY-MM-DD, got '\(text)'"))
+        }
+        self = day
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
     }
 }
 

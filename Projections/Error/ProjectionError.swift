@@ -1,4 +1,8 @@
+#if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Everything the projection runner can refuse or report. Each case says what went wrong and
 /// what to do (see `description`).

@@ -8,24 +8,25 @@ import GRDB
 /// decodes their payloads itself; the runner knows nothing of the domain.
 ///
 /// ```swift
-/// struct MembersByNeighbourhood: Projector {
-///     let name = "members-by-neighbourhood"
+/// struct MembersByBuurt: Projector {
+///     let name = "members-by-buurt"
 ///     let version = 1
-///     var handledTypes: Set<String>? { ["MemberRegistered", "MemberMoved"] }
+///     var handledTypes: Set<String>? { [MemberRegistered.typeName] }
 ///
 ///     func registerMigrations(in migrator: inout DatabaseMigrator) {
 ///         migrator.registerMigration("v1: members") { db in
-///             try db.execute(sql: "CREATE TABLE members (id TEXT PRIMARY KEY, neighbourhood TEXT NOT NULL)")
+///             try db.execute(sql: "CREATE TABLE members (id TEXT PRIMARY KEY, buurt TEXT)")
 ///         }
 ///     }
 ///
 ///     func apply(_ event: borrowing EventView, _ db: Database) throws {
-///         if event.hasType("MemberRegistered") {
-///             let e = try JSONDecoder().decode(MemberRegistered.self, from: Data(event.payload))
-///             let insert = try db.cachedStatement(sql: "INSERT INTO members VALUES (?, ?)")
-///             insert.setUncheckedArguments([e.id, e.neighbourhood])
-///             try insert.execute()
-///         } // other types: nothing
+///         // Payloads are protobuf (Events/events.proto): decode through the catalogue.
+///         let decoded = try EventCatalogue.decode(typeBytes: event.typeBytes, schemaVersion: event.schemaVersion,
+///                                                 payload: event.payload)
+///         guard case .member(.registered(let e)) = decoded else { return }  // other types: nothing
+///         let insert = try db.cachedStatement(sql: "INSERT INTO members VALUES (?, ?)")
+///         insert.setUncheckedArguments([e.memberId.uuidString.lowercased(), e.buurt])
+///         try insert.execute()
 ///     }
 /// }
 /// ```

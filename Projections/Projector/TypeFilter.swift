@@ -1,4 +1,8 @@
+#if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Decides from an event's type bytes whether a projector wants it, without allocating.
 /// Admits everything when the projector declares no `handledTypes`.

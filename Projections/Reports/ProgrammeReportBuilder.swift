@@ -1,7 +1,8 @@
 import EventLog
 import Events
-import Fabriek
+import FabriekReference
 import GRDB
+import PersonalData
 
 /// Computes the "Maastricht goals" programme report as of a log position or instant, by
 /// folding `ProgrammeKPIProjector` over the log prefix in memory and evaluating

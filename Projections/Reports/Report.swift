@@ -1,5 +1,6 @@
 import Crypto
 import EventLog
+import Events
 import Foundation
 
 /// A report computed from the log as of one position: its cells, goals and annex, the head it

@@ -1,3 +1,5 @@
+import Events
+
 /// The report as canonical JSON (sorted keys, no whitespace): its content plus `contentHash`,
 /// the SHA-256 of the content without that key.
 public enum ReportJSON {

@@ -23,11 +23,4 @@ extension ProjectionRunner {
         if let position { try await w.waitUntil(position, timeout: timeout) }
         return try await w.read(body)
     }
-
-    /// The pool of the file that serves `name` now, for callers that want GRDB directly.
-    /// It is closed when a rebuild is swapped in; prefer `read(_:atLeast:timeout:_:)`, which
-    /// always reads the current file.
-    public func databasePool(_ name: String) async throws -> DatabasePool {
-        try await worker(name).currentDatabase().pool
-    }
 }

@@ -233,12 +233,18 @@ final class ProjectionWorker: Sendable {
     }
 
     /// Suspends until the log holds an event after `position`, the worker is poked, or the
-    /// task is cancelled. No polling: the log's writer wakes the subscription.
+    /// task is cancelled. No polling: the log's writer wakes the waiter.
     private func waitForCommit(after position: UInt64) async {
         let log = self.log
         let waiter = Task {
-            var events = log.subscribe(after: position, pageSize: 1).makeAsyncIterator()
-            _ = try? await events.next()
+            do {
+                try await log.waitForCommit(of: position + 1)
+            } catch LogError.writerFailed {
+                // Nothing will be committed any more: wait to be poked or cancelled.
+                while !Task.isCancelled { try? await Task.sleep(for: .seconds(3600)) }
+            } catch {
+                // Closed or cancelled: return, as the subscription's end did.
+            }
         }
         let alreadyPoked = state.withLock { s in
             if s.poked || s.stopped {

@@ -1,5 +1,9 @@
 import Foundation
+#if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Where one projection's files live in the projections directory: `NAME.sqlite` (the file
 /// that serves queries), `NAME.rebuild.sqlite` (a rebuild in progress, with its own checkpoint),

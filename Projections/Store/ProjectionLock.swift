@@ -1,4 +1,8 @@
+#if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Synchronization
 
 /// Exclusive ownership of one projection: an `flock` on `NAME.lock`, held until `release()`

@@ -18,8 +18,15 @@
 //   continue [segmentSize] open DIR, append 12 events (ACK lines), read each back (`READ ok
 //                          <position>` or `READ failed <position> <error>`), retry the last
 //                          append (`RETRY recognised` or `RETRY written-again <positions>`),
-//                          verify (`VERIFY intact` or `VERIFY failed <report>`), close, `DONE`.
+//                          verify (`VERIFY intact` when the chain verifies and nothing but
+//                          quarantine files of cut tails is reported, else `VERIFY failed
+//                          <report>`), close, `DONE`.
 //                          Runs engine paths that could trap outside the test process.
+//   closefull [count]      open DIR with durability .none, append `count` events in commits
+//                          of 10 (ACK lines), then limit the file size (RLIMIT_FSIZE) to 64
+//                          bytes, ignore SIGXFSZ, and close: the derived files cannot be
+//                          written. Prints `CLOSE ok <number of problems>` and each problem as
+//                          `PROBLEM <text>`, or `CLOSE failed <error>`; then `DONE`, exit 0.
 //   hold                   open DIR for writing, append one event, print `READY`, then sleep
 //                          until killed (holds the writer lock).
 import EventLog
@@ -187,12 +194,46 @@ func runContinue(directory: String, segmentSize: Int) async {
         emit(retry.wasAlreadyStored && retry.positions == lastResult.positions
              ? "RETRY recognised\n" : "RETRY written-again \(retry.positions)\n")
         let report = log.verify()
-        emit(report.isIntact ? "VERIFY intact\n" : "VERIFY failed \(report)\n")
+        let intact = report.failure == nil && report.tail.isEmpty && report.indexProblem == nil
+        emit(intact ? "VERIFY intact\n" : "VERIFY failed \(report)\n")
         try log.close()
         emit("DONE\n")
         exit(0)
     } catch {
         fail("continue: \(error)")
+    }
+}
+
+func runCloseFull(directory: String, count: Int) async {
+    do {
+        let log = try EventLog.open(directory: directory, options: .init(durability: .none))
+        emit("READY \(log.head().position)\n")
+        var i = 0
+        while i < count {
+            let appends = [StreamAppend(stream: "bulk-\(i % 7)", expectedVersion: .any,
+                                        events: (0..<min(10, count - i)).map { k in
+                                            ProposedEvent(type: "Imported", metadata: ["n": "\(i + k)"],
+                                                          payload: payload(200, compressible: true))
+                                        })]
+            acknowledge(appends, try await log.append(appends))
+            i += 10
+        }
+        signal(SIGXFSZ, SIG_IGN)
+        var limit = rlimit()
+        getrlimit(RLIMIT_FSIZE_VALUE, &limit)
+        limit.rlim_cur = 64
+        guard setrlimit(RLIMIT_FSIZE_VALUE, &limit) == 0 else { fail("setrlimit: errno \(errno)") }
+        do {
+            let report = try log.closeWithReport()
+            emit("CLOSE ok \(report.problems.count)\n")
+            for problem in report.problems { emit("PROBLEM \(problem)\n") }
+        } catch {
+            emit("CLOSE failed \(error)\n")
+        }
+        emit("DONE\n")
+        exit(0)
+    } catch {
+        fail("closefull: \(error)")
     }
 }
 
@@ -223,6 +264,8 @@ case "diskfull":
     await runDiskFull(directory: arguments[1], slack: arguments.count > 3 ? Int(arguments[3]) ?? 20_000 : 20_000)
 case "continue":
     await runContinue(directory: arguments[1], segmentSize: arguments.count > 3 ? Int(arguments[3]) ?? (128 << 20) : 128 << 20)
+case "closefull":
+    await runCloseFull(directory: arguments[1], count: arguments.count > 3 ? Int(arguments[3]) ?? 200 : 200)
 case "hold":
     await runHold(directory: arguments[1])
 default:

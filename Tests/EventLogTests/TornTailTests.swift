@@ -96,7 +96,9 @@ struct TornTailTests {
             do {
                 let readOnly = try EventLog.open(directory: dir, options: Fixture.options(readOnly: true))
                 #expect(readOnly.head() == previous, "\(context) read-only")
-                #expect(readOnly.verify().isIntact, "\(context) read-only")
+                let readOnlyReport = readOnly.verify()
+                #expect(readOnlyReport.failure == nil && readOnlyReport.verifiedHead == previous, "\(context) read-only: \(readOnlyReport)")
+                #expect(readOnlyReport.tail == readOnly.recovery.tail && readOnly.recovery.tail.allSatisfy { !$0.wasCut }, "\(context) read-only")
                 try readOnly.close()
                 #expect(try Files.size(segment) == offset, "\(context): a read-only open changed the file")
             } catch {
@@ -109,12 +111,16 @@ struct TornTailTests {
                 let log = try EventLog.open(directory: dir)
                 #expect(log.head() == previous, "\(context)")
                 let report = log.verify()
-                #expect(report.isIntact && report.verifiedHead == previous, "\(context): \(report)")
+                #expect(report.failure == nil && report.verifiedHead == previous, "\(context): \(report)")
+                for finding in log.recovery.tail {
+                    #expect(finding.wasCut, "\(context): \(finding)")
+                    if let q = finding.quarantinePath { #expect(try Files.size(q) == Int(finding.length), "\(context): \(finding)") }
+                }
                 let again = try await log.append([built.lastCommit])
                 #expect(again.wasAlreadyStored == false, "\(context): a lost event was taken for stored")
                 #expect(again.positions == Array(previous.position + 1...previous.position + UInt64(built.lastCommit.events.count)), "\(context)")
                 let after = log.verify()
-                #expect(after.isIntact && after.verifiedHead == log.head(), "\(context) after re-append: \(after)")
+                #expect(after.failure == nil && after.verifiedHead == log.head(), "\(context) after re-append: \(after)")
                 try log.close()
                 // And it reopens cleanly with the re-appended commit.
                 let reopened = try EventLog.open(directory: dir, options: Fixture.options(readOnly: true))
@@ -170,13 +176,13 @@ struct TornTailTests {
                 try readOnly.close()
                 let log = try EventLog.open(directory: dir)
                 #expect(log.head() == head, "\(context)")
-                #expect(log.verify().isIntact, "\(context)")
+                #expect(log.verify().failure == nil, "\(context)")
                 let more = try await log.append(stream: "after-debris", expectedVersion: .noStream, events: Fixture.events(2))
                 #expect(more.positions == [head.position + 1, head.position + 2], "\(context)")
                 try log.close()
                 let reopened = try EventLog.open(directory: dir, options: Fixture.options(readOnly: true))
                 #expect(reopened.head() == more.head, "\(context) after reopen")
-                #expect(reopened.verify().isIntact, "\(context) after reopen")
+                #expect(reopened.verify().failure == nil, "\(context) after reopen")
                 try reopened.close()
             } catch {
                 Issue.record("\(context): \(error)")
@@ -203,7 +209,7 @@ struct TornTailTests {
             do {
                 let log = try EventLog.open(directory: dir, options: Fixture.options(durability: .none))
                 #expect(log.head() == built.previousHead, "\(context)")
-                #expect(log.verify().isIntact, "\(context)")
+                #expect(log.verify().failure == nil, "\(context)")
                 let again = try await log.append([built.lastCommit])
                 #expect(again.wasAlreadyStored == false && again.positions.first == built.previousHead.position + 1, "\(context)")
                 try log.close()

@@ -1,6 +1,7 @@
 import EventLog
 import Events
 import Foundation
+import PersonalData
 
 /// Deterministic sample values: at least one of every event type, with optional fields both
 /// present and absent, non-ASCII text and characters JSON must escape.

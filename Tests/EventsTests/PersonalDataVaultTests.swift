@@ -2,6 +2,7 @@ import CSQLite
 import EventLog
 import Events
 import Foundation
+import PersonalData
 import Testing
 
 @Suite struct PersonalDataVaultTests {

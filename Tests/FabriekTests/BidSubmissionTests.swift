@@ -246,4 +246,14 @@ struct DomainErrorTests {
         #expect(DomainError.validation(ValidationError(field: "kvkNumber", rule: .kvkFormat, value: "1")).rule
                 == "validation.kvk.format")
     }
+
+    @Test func eachCaseHasItsRuleKindStatusAndExitCodeInOnePlace() {
+        // Given a refusal, its classification gives the rule code and the kind,
+        let e = DomainError.compositionLocked(consortium: Fixture.a, liveBid: Fixture.b)
+        #expect(e.classification.rule == "invariant-6.compositionLocked" && e.kind == .conflict)
+        // and the kind gives the HTTP status and the CLI's exit code.
+        #expect(DomainError.Kind.allCases.map(\.httpStatus) == [422, 409, 404, 410])
+        #expect(DomainError.Kind.allCases.allSatisfy { $0.exitCode == 1 })
+        #expect(e.httpStatus == 409 && e.exitCode == 1)
+    }
 }

@@ -1,5 +1,6 @@
 import EventLog
 import Events
+@testable import FabriekDemo
 import Foundation
 import Testing
 @testable import Fabriek

@@ -1,6 +1,7 @@
 import EventLog
 import Events
 import Foundation
+import PersonalData
 import Testing
 @testable import Fabriek
 

@@ -1,6 +1,8 @@
+import EventLog
+import Events
+import FabriekReference
 import Foundation
 import Testing
-import EventLog
 @testable import Fabriek
 
 @Suite("Reference data")
@@ -23,12 +25,12 @@ struct ReferenceDataTests {
     @Test func euThresholdsPerPeriod() throws {
         let eu = try ReferenceData.load(environment: [:]).euThresholds
         let municipality = "decentraleOverheid"
-        #expect(eu.amountCents(category: "diensten", buyerKind: municipality, on: CalendarDay("2025-12-31")!) == 22_100_000)
-        #expect(eu.amountCents(category: "diensten", buyerKind: municipality, on: CalendarDay("2026-01-01")!) == 21_600_000)
-        #expect(eu.amountCents(category: "leveringen", buyerKind: municipality, on: CalendarDay("2027-06-01")!) == 21_600_000)
-        #expect(eu.amountCents(category: "werken", buyerKind: municipality, on: CalendarDay("2024-03-01")!) == 553_800_000)
-        #expect(eu.amountCents(category: "werken", buyerKind: municipality, on: CalendarDay("2026-03-01")!) == 540_400_000)
-        #expect(eu.amountCents(category: "diensten", buyerKind: "bedrijf", on: CalendarDay("2026-03-01")!) == nil)
+        #expect(eu.amountCents(category: "diensten", buyerKind: municipality, on: Day(iso: "2025-12-31")!) == 22_100_000)
+        #expect(eu.amountCents(category: "diensten", buyerKind: municipality, on: Day(iso: "2026-01-01")!) == 21_600_000)
+        #expect(eu.amountCents(category: "leveringen", buyerKind: municipality, on: Day(iso: "2027-06-01")!) == 21_600_000)
+        #expect(eu.amountCents(category: "werken", buyerKind: municipality, on: Day(iso: "2024-03-01")!) == 553_800_000)
+        #expect(eu.amountCents(category: "werken", buyerKind: municipality, on: Day(iso: "2026-03-01")!) == 540_400_000)
+        #expect(eu.amountCents(category: "diensten", buyerKind: "bedrijf", on: Day(iso: "2026-03-01")!) == nil)
     }
 
     @Test func maastrichtGeography() throws {
@@ -55,7 +57,7 @@ struct ReferenceDataTests {
             "buyerKind": "decentraleOverheid", "amountCents": 12300000 } ] }
         """.write(to: dir.appendingPathComponent("eu-thresholds.json"), atomically: true, encoding: .utf8)
 
-        let day = CalendarDay("2026-06-01")!
+        let day = Day(iso: "2026-06-01")!
         let viaParameter = try ReferenceData.load(overrideDirectory: dir, environment: [:])
         #expect(viaParameter.euThresholds.version == "2026.2-test")
         #expect(viaParameter.euThresholds.amountCents(category: "diensten", buyerKind: "decentraleOverheid", on: day) == 12_300_000)
@@ -101,11 +103,11 @@ struct ReferenceDataTests {
         }
     }
 
-    @Test func calendarDayFromTimestamp() {
+    @Test func utcDayOfTimestamp() {
         let t = Timestamp(microsecondsSinceEpoch: 1_777_456_799_000_000) // 2026-04-29T09:59:59Z
-        #expect(CalendarDay(t).description == "2026-04-29")
-        #expect(CalendarDay(Timestamp(microsecondsSinceEpoch: -1)).description == "1969-12-31")
-        #expect(CalendarDay(Timestamp(microsecondsSinceEpoch: 0)).description == "1970-01-01")
+        #expect(Day(utc: t).description == "2026-04-29")
+        #expect(Day(utc: Timestamp(microsecondsSinceEpoch: -1)).description == "1969-12-31")
+        #expect(Day(utc: Timestamp(microsecondsSinceEpoch: 0)).description == "1970-01-01")
     }
 
     private func temporaryDirectory() throws -> URL {

@@ -86,7 +86,11 @@ import Testing
             _ = try await h.service.execute(MemberDecider.self, stream: MemberDecider.streamId(Fixture.a),
                                             command: .setRate(unit: .hour, amountCents: 6_500))
         }
-        #expect(error as? ServiceError == .tooManyConflicts(stream: MemberDecider.streamId(Fixture.a), attempts: 3))
+        guard case let .tooManyConflicts(stream, attempts)? = error as? ServiceError else {
+            Issue.record("expected tooManyConflicts, got \(String(describing: error))")
+            return
+        }
+        #expect(stream == MemberDecider.streamId(Fixture.a) && attempts == 3)
         #expect(try rates(h.log) == [9_000, 9_001, 9_002])
     }
 

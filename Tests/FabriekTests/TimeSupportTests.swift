@@ -16,3 +16,11 @@ struct TimeSupportTests {
         #expect(time("2026-04-29T10:00:00Z").adding(days: 20) == time("2026-05-19T10:00:00Z"))
     }
 }
+
+@Suite struct SplitMix64Tests {
+    @Test func sequenceMatchesTheReferenceImplementation() {
+        // Given seed 0, the reference SplitMix64 (Vigna's splitmix64.c) starts with these values.
+        var r = SplitMix64(seed: 0)
+        #expect([r.next(), r.next(), r.next()] == [0xE220_A839_7B1D_CDAF, 0x6E78_9E6A_A1B9_65F4, 0x06C4_5D18_8009_454F])
+    }
+}

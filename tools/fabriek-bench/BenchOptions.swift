@@ -1,3 +1,5 @@
+import ArgumentParser
+
 /// The command line: `fabriek-bench [--events N | --workload FILE] [--json FILE] [--dir DIR]
 /// [--phases LIST] [--stores LIST] [--generator PATH] [--replay-runs N] [--domain-batch N] [--keep]`.
 struct BenchOptions: Sendable {
@@ -22,92 +24,94 @@ struct BenchOptions: Sendable {
     /// 5,000).
     var domainBatch = 5_000
 
-    static let usage = """
-        usage: fabriek-bench [--events N | --workload FILE] [--json FILE] [--dir DIR]
-                             [--phases LIST] [--stores LIST] [--generator PATH]
-                             [--replay-runs N] [--domain-batch N] [--keep]
-
-          --events N        generate a workload of N events (default 100000) with --generator
-          --workload FILE   use this workload JSON Lines file instead
-          --json FILE       also write the figures as JSON to FILE
-          --dir DIR         scratch directory for the workload and the stores (kept; default:
-                            a new directory under /tmp, removed at the end)
-          --phases LIST     comma-separated, default all: \(Phase.allCases.map(\.rawValue).joined(separator: ","))
-          --stores LIST     comma-separated, default fabriek,baseline
-          --generator PATH  gen_workload.py (default ../shared/bench/gen_workload.py)
-          --replay-runs N   full replays per replay phase, median reported (default 3; one
-                            when a replay takes over 5 s)
-          --domain-batch N  events per transaction when the domain phase rebuilds every
-                            Fabriek read model (default 5000, as fabriek-admin)
-          --keep            keep each phase's store in DIR for inspection (needs --dir)
-
-        Build and run in release mode: swift run -c release fabriek-bench --events 100000
-        """
-
-    /// A command-line mistake; `description` names the argument.
+    /// A command-line mistake; `description` names the argument, and is empty for `--help`.
     struct UsageError: Error, CustomStringConvertible {
         var description: String
     }
 
-    /// Parses the arguments after the program name. `--help` throws a `UsageError` with an empty
-    /// description.
+    /// The help text (`--help`).
+    static var usage: String { BenchArguments.helpMessage() }
+
+    /// Parses the arguments after the program name with swift-argument-parser, like the admin
+    /// CLI. `--help` throws a `UsageError` with an empty description.
     static func parse(_ arguments: [String]) throws(UsageError) -> BenchOptions {
+        let parsed: BenchArguments
+        do {
+            parsed = try BenchArguments.parse(arguments)
+        } catch {
+            if BenchArguments.exitCode(for: error) == .success { throw UsageError(description: "") }
+            throw UsageError(description: BenchArguments.message(for: error))
+        }
         var options = BenchOptions()
-        var eventsGiven = false
-        var rest = arguments[...]
-        func value(_ flag: String) throws(UsageError) -> String {
-            guard let v = rest.popFirst(), !v.hasPrefix("--") else { throw UsageError(description: "\(flag) needs a value") }
-            return v
-        }
-        while let flag = rest.popFirst() {
-            switch flag {
-            case "--events":
-                let v = try value(flag)
-                guard let n = Int(v.replacingOccurrences(of: "_", with: "")), n > 0 else {
-                    throw UsageError(description: "--events needs a positive number, not '\(v)'")
-                }
-                options.events = n
-                eventsGiven = true
-            case "--workload": options.workloadFile = try value(flag)
-            case "--json": options.jsonFile = try value(flag)
-            case "--dir": options.directory = try value(flag)
-            case "--generator": options.generator = try value(flag)
-            case "--phases":
-                var phases = Set<Phase>()
-                for name in try value(flag).split(separator: ",") {
-                    guard let phase = Phase(rawValue: String(name)) else {
-                        throw UsageError(description: "unknown phase '\(name)'; phases are \(Phase.allCases.map(\.rawValue).joined(separator: ","))")
-                    }
-                    phases.insert(phase)
-                }
-                options.phases = phases
-            case "--stores":
-                let stores = try value(flag).split(separator: ",").map(String.init)
-                for store in stores where !["fabriek", "baseline"].contains(store) {
-                    throw UsageError(description: "unknown store '\(store)'; stores are fabriek,baseline")
-                }
-                options.stores = stores
-            case "--replay-runs":
-                let v = try value(flag)
-                guard let n = Int(v), n > 0 else { throw UsageError(description: "--replay-runs needs a positive number, not '\(v)'") }
-                options.replayRuns = n
-            case "--domain-batch":
-                let v = try value(flag)
-                guard let n = Int(v), n > 0 else { throw UsageError(description: "--domain-batch needs a positive number, not '\(v)'") }
-                options.domainBatch = n
-            case "--keep": options.keepStores = true
-            case "--help", "-h":
-                throw UsageError(description: "")
-            default:
-                throw UsageError(description: "unknown argument '\(flag)'")
-            }
-        }
-        if eventsGiven && options.workloadFile != nil {
-            throw UsageError(description: "give either --events or --workload, not both")
-        }
-        if options.keepStores && options.directory == nil {
-            throw UsageError(description: "--keep needs --dir DIR")
-        }
+        if let events = parsed.events { options.events = events }
+        options.workloadFile = parsed.workload
+        options.jsonFile = parsed.json
+        options.directory = parsed.dir
+        if let phases = parsed.phases { options.phases = Set(phases.phases) }
+        if let stores = parsed.stores { options.stores = stores.names }
+        if let generator = parsed.generator { options.generator = generator }
+        if let runs = parsed.replayRuns { options.replayRuns = runs }
+        if let batch = parsed.domainBatch { options.domainBatch = batch }
+        options.keepStores = parsed.keep
         return options
+    }
+}
+
+/// The options of `fabriek-bench`, parsed by swift-argument-parser.
+struct BenchArguments: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fabriek-bench",
+        abstract: "Fabriek's log against one SQLite events table on the workload of shared/bench/WORKLOAD.md.",
+        discussion: "Build and run in release mode: swift run -c release fabriek-bench --events 100000")
+
+    /// A comma-separated list of phases.
+    struct PhaseList: ExpressibleByArgument {
+        var phases: [Phase]
+        init?(argument: String) {
+            var phases: [Phase] = []
+            for name in argument.split(separator: ",") {
+                guard let phase = Phase(rawValue: String(name)) else { return nil }
+                phases.append(phase)
+            }
+            self.phases = phases
+        }
+    }
+
+    /// A comma-separated list of stores (`fabriek`, `baseline`).
+    struct StoreList: ExpressibleByArgument {
+        var names: [String]
+        init?(argument: String) {
+            names = argument.split(separator: ",").map(String.init)
+            guard names.allSatisfy({ ["fabriek", "baseline"].contains($0) }) else { return nil }
+        }
+    }
+
+    @Option(help: ArgumentHelp("Generate a workload of N events (default 100000) with --generator.", valueName: "N"))
+    var events: Int?
+    @Option(help: ArgumentHelp("Use this workload JSON Lines file instead.", valueName: "FILE"))
+    var workload: String?
+    @Option(help: ArgumentHelp("Also write the figures as JSON to FILE.", valueName: "FILE"))
+    var json: String?
+    @Option(help: ArgumentHelp("Scratch directory for the workload and the stores (kept; default: a new directory under /tmp, removed at the end).", valueName: "DIR"))
+    var dir: String?
+    @Option(help: ArgumentHelp("Comma-separated, default all: \(Phase.allCases.map(\.rawValue).joined(separator: ",")).", valueName: "LIST"))
+    var phases: PhaseList?
+    @Option(help: ArgumentHelp("Comma-separated, default fabriek,baseline.", valueName: "LIST"))
+    var stores: StoreList?
+    @Option(help: ArgumentHelp("gen_workload.py (default ../shared/bench/gen_workload.py).", valueName: "PATH"))
+    var generator: String?
+    @Option(name: .customLong("replay-runs"), help: ArgumentHelp("Full replays per replay phase, median reported (default 3; one when a replay takes over 5 s).", valueName: "N"))
+    var replayRuns: Int?
+    @Option(name: .customLong("domain-batch"), help: ArgumentHelp("Events per transaction when the domain phase rebuilds every Fabriek read model (default 5000, as fabriek-admin).", valueName: "N"))
+    var domainBatch: Int?
+    @Flag(help: "Keep each phase's store in DIR for inspection (needs --dir).")
+    var keep = false
+
+    mutating func validate() throws {
+        if let events, events <= 0 { throw ArgumentParser.ValidationError("--events needs a positive number, not \(events)") }
+        if let replayRuns, replayRuns <= 0 { throw ArgumentParser.ValidationError("--replay-runs needs a positive number, not \(replayRuns)") }
+        if let domainBatch, domainBatch <= 0 { throw ArgumentParser.ValidationError("--domain-batch needs a positive number, not \(domainBatch)") }
+        if events != nil && workload != nil { throw ArgumentParser.ValidationError("give either --events or --workload, not both") }
+        if keep && dir == nil { throw ArgumentParser.ValidationError("--keep needs --dir DIR") }
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import EventLog
 import Events
 import GRDB
+import PersonalData
 
 /// Queries on the member directory (`MemberDirectoryProjector`).
 ///
@@ -90,7 +91,7 @@ public enum MemberDirectory {
     /// `MemberRegistered` event; nil when not registered or erased. Only for callers whose
     /// role may see personal data: the directory itself never holds them.
     public static func personalDetails(of memberId: UUID, log: EventLog, vault: PersonalDataVault) throws -> PersonalDetails? {
-        for recorded in try log.readStream("member-\(String(id: memberId))", maxCount: 1) {
+        for recorded in try log.readStream(StreamID.member(memberId), maxCount: 1) {
             if case .member(.registered(let e)) = try EventCatalogue.decode(recorded) { return try e.personalDetails(in: vault) }
         }
         return nil

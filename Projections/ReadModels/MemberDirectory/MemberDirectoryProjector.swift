@@ -1,6 +1,6 @@
 import EventLog
 import Events
-import Fabriek
+import FabriekReference
 import GRDB
 
 /// The member directory: non-personal profile fields for search by skill (FTS5), buurt, wijk,

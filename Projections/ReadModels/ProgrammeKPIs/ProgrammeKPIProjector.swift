@@ -1,8 +1,9 @@
 import EventLog
 import Events
-import Fabriek
+import FabriekReference
 import Foundation
 import GRDB
+import PersonalData
 
 /// The facts the programme KPIs are computed from, one small table per kind of fact, each row
 /// carrying the id of the event that established it (the audit trail).

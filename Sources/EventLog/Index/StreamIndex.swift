@@ -42,6 +42,9 @@ struct StreamIndex: Sendable {
     /// Events indexed only in memory (not in the file).
     var inMemoryEvents: Int { nodes.count }
 
+    /// The last position recorded in memory; 0 when none.
+    var lastRecordedPosition: UInt64 { nodes.last?.position ?? 0 }
+
     /// The stream's version (its number of events); 0 when it does not exist.
     func version(of key: IndexHashing.Key) -> UInt64 {
         if let i = streams.index(of: key) {
@@ -86,6 +89,9 @@ struct StreamIndex: Sendable {
         stream.lastNode = node
         streams[i] = stream
     }
+
+    /// The streams with events in memory, in no particular order.
+    var streamEntries: [KeyedTable<Stream>.Entry] { streams.entries }
 
     /// The streams with events in memory, sorted by key (the order of the index file).
     func inMemoryStreamsByKey() -> [KeyedTable<Stream>.Entry] {

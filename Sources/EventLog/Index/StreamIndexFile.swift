@@ -2,6 +2,8 @@ import CCRC32C
 import Foundation
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 /// The persisted stream index (`index/streams.idx`): stream → positions of its events, for the

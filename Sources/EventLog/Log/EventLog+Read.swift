@@ -63,42 +63,75 @@ extension EventLog {
 
     /// Events of one stream. Forward from `version` (default 1) or backward from `version`
     /// (default: the last), at most `maxCount`.
+    ///
+    /// Every event returned belongs to `stream` and carries the version asked for: the stream
+    /// index is derived data, so when an event it points to does not (a damaged or forged index
+    /// file), the index is rebuilt from the segments (a scan of the log) and the read is answered
+    /// from the rebuilt one.
+    /// - Throws: `LogError.corruptIndex` when even the rebuilt index disagrees with the events,
+    ///   `.corruptBatch`, `.closed`.
     public func readStream(_ stream: String, from version: UInt64? = nil, direction: ReadDirection = .forward,
                            maxCount: Int = .max) throws -> [RecordedEvent] {
         guard maxCount > 0 else { return [] }
+        if let events = try readStreamChecked(stream, from: version, direction: direction, maxCount: maxCount) {
+            return events
+        }
+        try rebuildStreamIndex()
+        guard let events = try readStreamChecked(stream, from: version, direction: direction, maxCount: maxCount) else {
+            throw LogError.corruptIndex(reason: "the stream index rebuilt from the segments still points stream '\(stream)' at other events")
+        }
+        return events
+    }
+
+    /// `readStream`, or nil when an event the index points to is not the stream's event of the
+    /// version asked for.
+    private func readStreamChecked(_ stream: String, from version: UInt64?, direction: ReadDirection,
+                                   maxCount: Int) throws -> [RecordedEvent]? {
         let key = IndexHashing.key(stream)
-        let (positions, refs, segments): ([UInt64], [BlockRef], [MappedSegment]) = try state.withLock { s throws(LogError) in
+        let (positions, refs, segments, firstVersion): ([UInt64], [BlockRef], [MappedSegment], UInt64) = try state.withLock { s throws(LogError) in
             try s.checkOpen()
             let current = s.index.version(of: key)
-            guard current > 0 else { return ([], [], []) }
+            guard current > 0 else { return ([], [], [], 0) }
             var ps: [UInt64]
+            let first: UInt64
             switch direction {
             case .forward:
                 let from = max(version ?? 1, 1)
                 let count = UInt64(min(maxCount, Int(min(current, UInt64(Int.max)))))
                 let (through, overflow) = from.addingReportingOverflow(count - 1)
                 ps = s.index.positions(of: key, from: from, through: overflow ? current : min(through, current))
+                first = from
             case .backward:
                 let from = min(version ?? current, current)
-                guard from >= 1 else { return ([], [], []) }
+                guard from >= 1 else { return ([], [], [], 0) }
                 let count = UInt64(min(maxCount, Int(min(from, UInt64(Int.max)))))
                 ps = s.index.positions(of: key, from: from - count + 1, through: from)
                 ps.reverse()
+                first = from
             }
             var refs: [BlockRef] = []
             refs.reserveCapacity(ps.count)
             for p in ps {
                 if let last = refs.last, p >= last.firstPosition, p <= last.lastPosition { refs.append(last); continue }
-                guard let i = s.blocks.index(holding: p) else { throw .positionOutOfRange(position: p, head: s.head.position) }
+                guard let i = s.blocks.index(holding: p) else { return ([], [], [], UInt64.max) }
                 refs.append(s.blocks[i])
             }
-            return (ps, refs, s.segments)
+            return (ps, refs, s.segments, first)
         }
+        if firstVersion == .max { return nil }  // the index points past the head
         var reader = BatchReader()
         var out: [RecordedEvent] = []
         out.reserveCapacity(positions.count)
-        for (p, block) in zip(positions, refs) {
-            try reader.forEachEvent(in: block, segments: segments, range: p...p) { out.append($0.materialize()) }
+        let utf8 = Array(stream.utf8)
+        var expected = firstVersion
+        var belongs = true
+        for (k, (p, block)) in zip(positions, refs).enumerated() {
+            try reader.forEachEvent(in: block, segments: segments, range: p...p) { view in
+                if view.streamVersion != expected || !view.streamBytes.elementsEqual(utf8) { belongs = false }
+                out.append(view.materialize())
+            }
+            if !belongs || out.count != k + 1 { return nil }
+            expected = direction == .forward ? expected &+ 1 : expected &- 1
         }
         return out
     }

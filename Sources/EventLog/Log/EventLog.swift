@@ -2,6 +2,8 @@ import Foundation
 import Synchronization
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 /// The append-only event log: the single source of truth.
@@ -37,20 +39,36 @@ public final class EventLog: Sendable {
         /// The source of recorded-at times (injected for deterministic tests).
         public var clock: @Sendable () -> Timestamp
 
+        /// Writable opens check the whole hash chain and the stream index on a thread of their
+        /// own (see `EventLog.openVerification`). On by default; benchmarks that measure other
+        /// work turn it off.
+        public var verifyInBackground: Bool
+
         public init(segmentSize: Int = 128 << 20, durability: Durability = .fsync, readOnly: Bool = false,
-                    clock: @escaping @Sendable () -> Timestamp = Timestamp.now) {
+                    clock: @escaping @Sendable () -> Timestamp = Timestamp.now, verifyInBackground: Bool = true) {
             self.segmentSize = segmentSize
             self.durability = durability
             self.readOnly = readOnly
             self.clock = clock
+            self.verifyInBackground = verifyInBackground
         }
     }
 
     public let directory: String
+    /// What this open found after the last whole record of the log (and, writable, cut to a
+    /// quarantine file). Print it when it is not empty: nothing is cut silently.
+    public let recovery: RecoveryReport
     let options: Options
     let state: Mutex<LogState>
     let writer: LogWriter?
     let lockFD: Int32
+    /// The head the stream index file recorded (covered position and the chain hash there, as
+    /// the writer that saved it computed it), as found at open: `verify` checks the hash there.
+    let indexedHead: LogHead?
+    /// The chain check started by a writable open (see `openVerification`).
+    let backgroundCheck: BackgroundVerification?
+    /// The segment appends went to at open: `close` makes every segment from it on durable.
+    let firstWrittenSegment: Int
 
     var segmentsDirectory: String { directory + "/segments" }
     var indexDirectory: String { directory + "/index" }
@@ -58,8 +76,16 @@ public final class EventLog: Sendable {
 
     /// Opens (creating if needed) the log in `directory`, recovering from a torn tail.
     ///
+    /// A torn tail (the bytes of a commit that never became durable) is cut to a quarantine file
+    /// beside its segment and described in `recovery`; a read-only open leaves it in place and
+    /// describes it there too. A writable open then rechecks the chain from the head the stream
+    /// index file recorded (the last close, or a checkpoint) to the head, and starts checking the
+    /// whole chain and the stream index in the background (see `openVerification`).
+    ///
     /// - Throws: `LogError.locked` when another process writes to it, `.corruptBatch` /
-    ///   `.corruptSegment` when damage is found before the tail, `.io` for file errors.
+    ///   `.corruptSegment` when damage is found (a whole commit that fails its checksum, even the
+    ///   last one, or a commit changed since the stream index recorded its hash), `.io` /
+    ///   `.diskFull` for file errors.
     public static func open(directory: String, options: Options = Options()) throws -> EventLog {
         try EventLog(directory: directory, options: options)
     }
@@ -74,7 +100,7 @@ public final class EventLog: Sendable {
             try FileIO.makeDirectory(dir + "/index")
             let fd = try FileIO.open(dir + "/LOCK", O_RDWR | O_CREAT)
             if flock(fd, LOCK_EX | LOCK_NB) != 0 {
-                Glibc.close(fd)
+                FileIO.close(fd)
                 throw LogError.locked(directory: dir)
             }
             lockFD = fd
@@ -86,18 +112,40 @@ public final class EventLog: Sendable {
         }
         do {
             let recovered = try Recovery.run(directory: dir, options: options)
+            let indexed: LogHead?
+            switch recovered.indexedHead {
+            case .none:
+                indexed = nil
+            case .matches(let head):
+                indexed = head
+                if !options.readOnly { try ChainCheck.sinceIndexed(head, state: recovered.state) }
+            case .differs(let head):
+                indexed = head
+                if !options.readOnly { throw ChainCheck.changedSinceIndexed(head, state: recovered.state) }
+            case .beyondHead:
+                // The log lost its end since the file was saved (a torn tail, reported above):
+                // the file describes commits the log no longer holds.
+                indexed = nil
+                if !options.readOnly { unlink(dir + "/index/streams.idx") }
+            }
+            recovery = recovered.report
+            indexedHead = indexed
             state = Mutex(recovered.state)
+            firstWrittenSegment = recovered.state.segments.count - 1
             writer = options.readOnly ? nil : try LogWriter(recovered: recovered, options: options)
         } catch {
-            if lockFD >= 0 { Glibc.close(lockFD) }
+            if lockFD >= 0 { FileIO.close(lockFD) }
             throw error
         }
+        backgroundCheck = options.readOnly || !options.verifyInBackground ? nil : BackgroundVerification()
         writer?.start(log: self)
+        backgroundCheck?.start(log: self)
     }
 
     deinit {
         writer?.stop()
-        if lockFD >= 0 { Glibc.close(lockFD) }
+        backgroundCheck?.cancel()
+        if lockFD >= 0 { FileIO.close(lockFD) }
     }
 
     /// The position of the last committed event and the chain hash after it.
@@ -105,24 +153,68 @@ public final class EventLog: Sendable {
         state.withLock { $0.head }
     }
 
-    /// Stops accepting appends (after those already queued), persists the stream index, and
-    /// releases the writer lock. Reads after `close` throw `.closed`.
+    /// Stops accepting appends (after those already queued), makes every commit durable,
+    /// persists the stream index (with the head and its chain hash) and releases the writer lock.
+    /// Reads after `close` throw `.closed`; closing twice does nothing.
+    ///
+    /// The index is derived data: failing to write it (disk full) does not fail the close;
+    /// `closeWithReport()` says it was not saved (the next open rescans what it would have
+    /// covered).
+    ///
+    /// - Throws: `LogError.notDurable` when commits written with `Durability.none` could not be
+    ///   made durable: they were written and acknowledged, but may not survive a crash.
     public func close() throws {
+        _ = try closeWithReport()
+    }
+
+    /// `close()`, returning what it could not save of the derived data (print its problems as
+    /// warnings).
+    public func closeWithReport() throws -> CloseReport {
         writer?.stop()
-        let (snapshot, waiters) = state.withLock { s -> ((StreamIndex, LogHead, Bool)?, [CheckedContinuation<Void, Never>]) in
+        backgroundCheck?.cancel()
+        let (snapshot, waiters) = state.withLock { s -> (LogState?, [CheckedContinuation<Void, Never>]) in
             let waiters = Array(s.waiters.values)
             s.waiters = [:]
             if s.closed { return (nil, waiters) }
             s.closed = true
-            let persist = (s.index.inMemoryEvents > 0 || s.index.file == nil) && s.failure == nil
-            return ((s.index, s.head, persist), waiters)
+            return (s, waiters)
         }
         for w in waiters { w.resume() }
-        guard let (index, head, persist) = snapshot else { return }
-        // The lock goes even when persisting the (derived) index fails.
+        guard let s = snapshot else { return CloseReport() }
+        // The lock goes even when a sync or a derived file fails.
         defer { if lockFD >= 0 { flock(lockFD, LOCK_UN) } }
-        if !options.readOnly && persist && head.position > 0 {
-            try StreamIndexFile.write(index, covered: head, path: indexPath, directory: indexDirectory)
+        guard !options.readOnly else { return CloseReport() }
+        if options.durability == .none {
+            try syncSegments(s)
+        }
+        var report = CloseReport()
+        guard s.failure == nil, s.head.position > 0 else { return report }
+        if s.index.inMemoryEvents > 0 || s.index.file == nil {
+            do {
+                try StreamIndexFile.write(s.index, covered: s.head, path: indexPath, directory: indexDirectory)
+            } catch {
+                report.problems.append("the stream index was not saved (\(error)); the next open rebuilds it from the "
+                                       + "segments, and can recheck only the commits since the index last saved")
+            }
+        }
+        return report
+    }
+
+    /// `fdatasync` of every segment written since open, then of the segments directory.
+    private func syncSegments(_ s: LogState) throws(LogError) {
+        for segment in s.segments[min(firstWrittenSegment, s.segments.count)...] {
+            let fd = try FileIO.open(segment.path, O_RDONLY)
+            defer { FileIO.close(fd) }
+            do throws(LogError) {
+                try FileIO.fdatasync(fd, path: segment.path)
+            } catch {
+                throw .notDurable(path: segment.path, reason: error.description, through: s.head.position)
+            }
+        }
+        do throws(LogError) {
+            try FileIO.fsyncDirectory(segmentsDirectory)
+        } catch {
+            throw .notDurable(path: segmentsDirectory, reason: error.description, through: s.head.position)
         }
     }
 }

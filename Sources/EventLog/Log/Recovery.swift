@@ -1,22 +1,66 @@
 import Foundation
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
-/// Opening a log: map every segment, check every record, cut a torn tail, rebuild the batch and
-/// block tables (the time index) and bring the stream index up to the head.
+/// Opening a log: map every segment, check every record, deal with a torn tail (see
+/// `Recovery+Tail.swift`), rebuild the batch and block tables (the time index) and bring the
+/// stream index up to the head.
 enum Recovery {
     struct Result {
         var state: LogState
         /// Offset and bytes of the dictionary in force at the end of the last segment.
         var dictionaryOffset: UInt32
         var dictionary: [UInt8]
+        /// What was found (and, writable, cut) after the last whole record.
+        var report: RecoveryReport
+        /// The head the stream index file recorded (its covered position and hash), when the
+        /// file was readable.
+        var indexedHead: IndexedHead
+    }
+
+    /// The head a stream index file recorded: the position it covers and the chain hash there,
+    /// computed by the writer that saved it (at close, or at a checkpoint).
+    enum IndexedHead {
+        /// No readable index file.
+        case none
+        /// The log's chain has that hash at that position: the file is used.
+        case matches(LogHead)
+        /// The position is beyond the head: the log lost its end since (a cut torn tail).
+        case beyondHead(LogHead)
+        /// The chain's hash there differs: the commit ending there changed since it was saved.
+        case differs(LogHead)
     }
 
     static func run(directory: String, options: EventLog.Options) throws -> Result {
-        let segDir = directory + "/segments"
+        let segmentsDirectory = directory + "/segments"
+        let numbers = try segmentNumbers(in: segmentsDirectory)
+        var scan = Scan(directory: segmentsDirectory, readOnly: options.readOnly)
+        for (i, number) in numbers.enumerated() {
+            let more = try scan.add(segment: number, isLast: i == numbers.count - 1)
+            if !more { break }
+        }
+        try prepareForAppends(&scan, options: options)
+        let head = try headAfter(scan)
+        var dictionary: [UInt8] = []
+        if scan.dictionaryLength > 0, let last = scan.segments.last {
+            dictionary = Array(last.bytes(Int(scan.dictionaryOffset) + DictionaryRecord.headerSize, scan.dictionaryLength))
+        }
+        var state = LogState(head: head, lastRecordedAt: scan.lastRecordedAt == .min ? 0 : scan.lastRecordedAt,
+                             segments: scan.segments, segmentLengths: scan.lengths, batches: scan.batches,
+                             blocks: scan.blocks, index: StreamIndex(file: nil))
+        let (index, indexed) = try loadStreamIndex(directory: directory, state: state)
+        state.index = index
+        return Result(state: state, dictionaryOffset: scan.dictionaryOffset, dictionary: dictionary,
+                      report: RecoveryReport(tail: scan.findings), indexedHead: indexed)
+    }
+
+    /// The numbers of the segment files, in order; throws when one is missing in between.
+    static func segmentNumbers(in directory: String) throws(LogError) -> [UInt32] {
         var numbers: [UInt32] = []
-        for name in FileIO.listDirectory(segDir) where name.hasSuffix(".seg") {
+        for name in FileIO.listDirectory(directory) where name.hasSuffix(".seg") {
             guard let n = UInt32(name.dropLast(4)) else { continue }
             numbers.append(n)
         }
@@ -25,201 +69,82 @@ enum Recovery {
             throw LogError.corruptSegment(segment: MappedSegment.fileName(n),
                                           reason: "segment \(i + 1) is missing; the log cannot continue past it")
         }
+        return numbers
+    }
 
-        var segments: [MappedSegment] = []
-        var lengths: [Int] = []
-        var batches: [BatchRef] = []
-        var blocks: [BlockRef] = []
-        var nextPosition: UInt64 = 1
-        var lastHeader: BatchHeader?
-        var lastBatchSegment = 0
-        var lastBatchOffset = 0
-        var dictionaryOffset: UInt32 = 0
-        var dictionaryLength = 0
-        var lastRecordedAt: Int64 = .min
-        var headHashIfEmptyTail = ChainHash.zero
-
-        for (i, number) in numbers.enumerated() {
-            let name = MappedSegment.fileName(number)
-            let path = segDir + "/" + name
-            let isLast = i == numbers.count - 1
-            let fd = try FileIO.open(path, options.readOnly ? O_RDONLY : O_RDWR)
-            defer { close(fd) }
-            var fileLength = try FileIO.size(fd, path: path)
-            if fileLength < SegmentHeader.size {
-                // A segment whose header never became durable: only possible at the tail.
-                guard isLast else {
-                    throw LogError.corruptSegment(segment: name, reason: "shorter than its header")
-                }
-                if !options.readOnly {
-                    unlink(path)
-                    try FileIO.fsyncDirectory(segDir)
-                }
-                break
-            }
-            let capacity = fileLength
-            let segment = try MappedSegment(number: number, path: path, name: name, capacity: capacity)
-            let header: SegmentHeader
-            do {
-                header = try SegmentHeader.decode(segment.bytes(0, SegmentHeader.size))
-            } catch .unsupportedVersion(let v) {
-                throw LogError.unsupportedFormat(segment: name, version: v)
-            } catch {
-                // A roll interrupted before its header was durable: the new last segment holds
-                // no batch, so nothing acknowledged is in it.
-                if isLast && !RecordScanner.hasValidBatch(in: segment.bytes(0, fileLength), after: SegmentHeader.size - 1) {
-                    if !options.readOnly {
-                        unlink(path)
-                        try FileIO.fsyncDirectory(segDir)
-                    }
-                    break
-                }
-                throw LogError.corruptSegment(segment: name, reason: "header unreadable (\(error))")
-            }
-            guard header.number == number else {
-                throw LogError.corruptSegment(segment: name, reason: "header names segment \(header.number)")
-            }
-            guard header.firstPosition == nextPosition else {
-                throw LogError.corruptSegment(
-                    segment: name, reason: "starts at position \(header.firstPosition), expected \(nextPosition)")
-            }
-            headHashIfEmptyTail = header.previousHash
-            let image = segment.bytes(0, fileLength)
-            var offset = SegmentHeader.size
-            var segmentDictionary: (UInt32, Int) = (0, 0)
-            while offset < fileLength {
-                switch RecordScanner.record(in: image, at: offset) {
-                case .success(let (record, next)):
-                    switch record {
-                    case .dictionary(let o, let length):
-                        segmentDictionary = (UInt32(o), length)
-                    case .batch(let o, let h):
-                        guard h.firstPosition == nextPosition else {
-                            throw LogError.corruptBatch(segment: name, offset: UInt64(o), position: nextPosition,
-                                                        reason: "batch starts at position \(h.firstPosition)")
-                        }
-                        guard h.firstRecordedAt >= lastRecordedAt || lastRecordedAt == .min,
-                              h.lastRecordedAt >= h.firstRecordedAt else {
-                            throw LogError.corruptBatch(segment: name, offset: UInt64(o), position: nextPosition,
-                                                        reason: "recorded-at goes backwards")
-                        }
-                        if h.dictionaryOffset != 0 && h.dictionaryOffset != segmentDictionary.0 {
-                            throw LogError.corruptBatch(segment: name, offset: UInt64(o), position: nextPosition,
-                                                        reason: "refers to a dictionary that is not in force")
-                        }
-                        guard let (entries, firstBlock) = RecordScanner.blockTable(in: image, batchOffset: o, header: h) else {
-                            throw LogError.corruptBatch(segment: name, offset: UInt64(o), position: nextPosition,
-                                                        reason: "block table does not parse")
-                        }
-                        var dataOffset = firstBlock
-                        var p = h.firstPosition
-                        var sum: UInt64 = 0
-                        for e in entries {
-                            blocks.append(BlockRef(firstPosition: p, batchFirstRecordedAt: h.firstRecordedAt,
-                                                   segmentIndex: UInt32(i), dataOffset: UInt32(dataOffset),
-                                                   storedLength: e.storedLength, rawLength: e.rawLength,
-                                                   dictionaryOffset: h.dictionaryOffset, eventCount: e.eventCount))
-                            p += UInt64(e.eventCount)
-                            sum += UInt64(e.eventCount)
-                            dataOffset += Int(e.storedLength)
-                        }
-                        guard sum == UInt64(h.eventCount), dataOffset == o + h.recordLength,
-                              entries.allSatisfy({ $0.eventCount > 0 }) else {
-                            throw LogError.corruptBatch(segment: name, offset: UInt64(o), position: nextPosition,
-                                                        reason: "block table does not match the batch")
-                        }
-                        batches.append(BatchRef(firstPosition: h.firstPosition, eventCount: h.eventCount,
-                                                segmentIndex: UInt32(i), recordOffset: UInt32(o),
-                                                firstRecordedAt: h.firstRecordedAt, lastRecordedAt: h.lastRecordedAt))
-                        nextPosition = h.lastPosition + 1
-                        lastRecordedAt = h.lastRecordedAt
-                        lastHeader = h
-                        lastBatchSegment = i
-                        lastBatchOffset = o
-                    }
-                    offset = next
-                case .failure(let problem):
-                    let torn = isLast && !RecordScanner.hasValidBatch(in: image, after: offset)
-                    guard torn else {
-                        throw LogError.corruptBatch(segment: name, offset: UInt64(offset), position: nextPosition,
-                                                    reason: problem.description)
-                    }
-                    if !options.readOnly {
-                        try FileIO.truncate(fd, to: offset, path: path)
-                        try FileIO.fdatasync(fd, path: path)
-                    }
-                    fileLength = offset
-                }
-            }
-            segments.append(segment)
-            lengths.append(fileLength)
-            dictionaryOffset = segmentDictionary.0
-            dictionaryLength = segmentDictionary.1
-        }
-
-        // The segment appends go to is mapped with room to grow (the last file may have been a
-        // torn roll that was removed above, so this is decided only now).
-        if let last = segments.last, !options.readOnly {
-            segments[segments.count - 1] = try MappedSegment(
+    /// Maps the segment appends go to with room to grow, or creates the first segment of a new
+    /// log (the last file may have been a torn roll that was set aside, so this is decided only
+    /// after the scan).
+    static func prepareForAppends(_ scan: inout Scan, options: EventLog.Options) throws {
+        guard !options.readOnly else { return }
+        if let last = scan.segments.last {
+            scan.segments[scan.segments.count - 1] = try MappedSegment(
                 number: last.number, path: last.path, name: last.name,
-                capacity: max(lengths[lengths.count - 1], options.segmentSize) + LogWriter.mappingSlack)
+                capacity: max(scan.lengths[scan.lengths.count - 1], options.segmentSize) + LogWriter.mappingSlack)
+            return
         }
-        if segments.isEmpty && !options.readOnly {
-            let name = MappedSegment.fileName(1)
-            let path = segDir + "/" + name
-            let header = SegmentHeader(number: 1, firstPosition: 1, previousHash: .zero).encoded()
-            try FileIO.writeFileAtomically(path, directory: segDir, bytes: header)
-            segments.append(try MappedSegment(number: 1, path: path, name: name,
-                                              capacity: options.segmentSize + LogWriter.mappingSlack))
-            lengths.append(SegmentHeader.size)
-        }
+        let name = MappedSegment.fileName(1)
+        let path = scan.directory + "/" + name
+        let header = SegmentHeader(number: 1, firstPosition: 1, previousHash: .zero).encoded()
+        try FileIO.writeFileAtomically(path, directory: scan.directory, bytes: header)
+        scan.segments.append(try MappedSegment(number: 1, path: path, name: name,
+                                               capacity: options.segmentSize + LogWriter.mappingSlack))
+        scan.lengths.append(SegmentHeader.size)
+    }
 
-        // The head hash: recompute the last batch's chain hash from its content.
-        var head = LogHead.empty
-        if let h = lastHeader {
-            let segment = segments[lastBatchSegment]
-            let content = try BatchReader.content(segment: segment, length: lengths[lastBatchSegment],
-                                                  batchOffset: lastBatchOffset, header: h)
-            var hasher = ChainHasher(previous: h.previousHash, firstPosition: h.firstPosition,
-                                     eventCount: h.eventCount, firstRecordedAt: h.firstRecordedAt)
-            content.withUnsafeBytes { hasher.update($0) }
-            head = LogHead(position: h.lastPosition, hash: hasher.finalize())
+    /// The head: the last batch's chain hash recomputed from its content (or the last segment
+    /// header's hash when no batch follows it).
+    static func headAfter(_ scan: Scan) throws -> LogHead {
+        guard let h = scan.lastHeader else {
+            return LogHead(position: 0, hash: scan.segments.isEmpty ? .zero : scan.lastSegmentHash)
         }
-        if head.position == 0 { head.hash = segments.isEmpty ? .zero : headHashIfEmptyTail }
+        let segment = scan.segments[scan.lastBatchSegment]
+        let content = try BatchReader.content(segment: segment, length: scan.lengths[scan.lastBatchSegment],
+                                              batchOffset: scan.lastBatchOffset, header: h)
+        var hasher = ChainHasher(previous: h.previousHash, firstPosition: h.firstPosition,
+                                 eventCount: h.eventCount, firstRecordedAt: h.firstRecordedAt)
+        content.withUnsafeBytes { hasher.update($0) }
+        let head = LogHead(position: h.lastPosition, hash: hasher.finalize())
         // Segments after the last batch (only headers and dictionaries) must continue its hash.
-        if let last = segments.last, lastHeader != nil, lastBatchSegment < segments.count - 1 {
-            let h = try SegmentHeader.decode(last.bytes(0, SegmentHeader.size))
-            guard h.previousHash == head.hash else {
+        if let last = scan.segments.last, scan.lastBatchSegment < scan.segments.count - 1 {
+            let next = try SegmentHeader.decode(last.bytes(0, SegmentHeader.size))
+            guard next.previousHash == head.hash else {
                 throw LogError.corruptSegment(segment: last.name, reason: "header does not continue the hash chain")
             }
         }
-
-        var dictionary: [UInt8] = []
-        if dictionaryLength > 0, let last = segments.last {
-            dictionary = Array(last.bytes(Int(dictionaryOffset) + DictionaryRecord.headerSize, dictionaryLength))
-        }
-
-        var state = LogState(head: head, lastRecordedAt: lastRecordedAt == .min ? 0 : lastRecordedAt,
-                             segments: segments, segmentLengths: lengths, batches: batches, blocks: blocks,
-                             index: StreamIndex(file: nil))
-        state.index = try loadStreamIndex(directory: directory, state: state, readOnly: options.readOnly)
-        return Result(state: state, dictionaryOffset: dictionaryOffset, dictionary: dictionary)
+        return head
     }
 
     /// The persisted index if it matches this log, brought up to the head from the segments;
-    /// otherwise a full rebuild.
-    static func loadStreamIndex(directory: String, state: LogState, readOnly: Bool) throws -> StreamIndex {
+    /// otherwise a full rebuild. A file that matches the chain may still have been forged with
+    /// recomputed checksums: reads check what it returns (see `EventLog.readStream`).
+    static func loadStreamIndex(directory: String, state: LogState) throws -> (StreamIndex, IndexedHead) {
         var file: StreamIndexFile?
         do {
             file = try StreamIndexFile.open(path: directory + "/index/streams.idx")
         } catch {
             file = nil
         }
-        if let f = file, !(f.coveredPosition <= state.head.position && hash(at: f.coveredPosition, state) == f.coveredHash) {
-            file = nil
+        var indexed = IndexedHead.none
+        if let f = file {
+            let recorded = LogHead(position: f.coveredPosition, hash: f.coveredHash)
+            if f.coveredPosition > state.head.position {
+                indexed = .beyondHead(recorded)
+                file = nil
+            } else if let hash = hash(at: f.coveredPosition, state), hash == f.coveredHash {
+                indexed = .matches(recorded)
+            } else {
+                indexed = .differs(recorded)
+                file = nil
+            }
         }
-        var index = StreamIndex(file: file)
-        let from = index.coveredPosition + 1
+        return (try catchUp(StreamIndex(file: file), state: state), indexed)
+    }
+
+    /// Records every event after the index's coverage up to the state's head.
+    static func catchUp(_ index: StreamIndex, state: LogState) throws -> StreamIndex {
+        var index = index
+        let from = max(index.coveredPosition, index.lastRecordedPosition) + 1
         if from <= state.head.position {
             try BatchReader.forEachEvent(in: state, from: from, through: state.head.position) { view in
                 index.record(key: IndexHashing.key(view.streamBytes), position: view.position)

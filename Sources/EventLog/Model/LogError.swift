@@ -18,14 +18,17 @@ public enum LogError: Error, Sendable, Hashable, CustomStringConvertible {
     case corruptSegment(segment: String, reason: String)
     /// The stream index or time index file is unusable; it is rebuilt from the segments.
     case corruptIndex(reason: String)
-    /// The disk (or the file-size limit) is full. Nothing of this commit was acknowledged; free
-    /// space and retry.
+    /// The disk (or the file-size limit) is full. Thrown by an append, nothing of its commit was
+    /// acknowledged (or kept); free space and retry.
     case diskFull(path: String, errno: Int32)
     /// An I/O call failed. `operation` names the call, `path` the file.
     case io(operation: String, path: String, errno: Int32)
     /// A durable write could not be confirmed (fsync failed). The log stops accepting appends;
     /// reopen it to recover from what is really on disk.
     case writerFailed(reason: String)
+    /// Commits written with `Durability.none` (up to position `through`) could not be made
+    /// durable at close: they are in the file and were acknowledged, but may not survive a crash.
+    case notDurable(path: String, reason: String, through: UInt64)
     /// Another process holds the writer lock on this directory.
     case locked(directory: String)
     /// The log was opened read-only.
@@ -58,9 +61,12 @@ public enum LogError: Error, Sendable, Hashable, CustomStringConvertible {
         case let .corruptIndex(reason):
             return "index unusable (\(reason)); it will be rebuilt from the segments"
         case let .diskFull(path, errno):
-            return "disk full writing \(path) (errno \(errno)); nothing of this commit was acknowledged; free space and retry"
+            return "disk full writing \(path) (errno \(errno)); free space and retry"
         case let .io(operation, path, errno):
             return "\(operation) failed on \(path): \(String(cString: strerror(errno))) (errno \(errno))"
+        case let .notDurable(path, reason, through):
+            return "the commits up to position \(through) were written but could not be made durable (\(path): \(reason)); "
+                + "they may not survive a crash or power loss: check the disk, then reopen the log and run 'log verify'"
         case let .writerFailed(reason):
             return "the log writer stopped: \(reason); reopen the log"
         case let .locked(directory):

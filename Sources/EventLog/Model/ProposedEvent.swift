@@ -3,9 +3,10 @@ import Foundation
 /// An event to append: identity, type, schema version, metadata and opaque payload bytes.
 /// The log assigns position, stream version and recorded-at.
 public struct ProposedEvent: Sendable, Hashable {
-    /// The idempotency key: retrying an append whose events are already stored in the stream
-    /// (right after the expected version, or for `.any` among its latest events) returns the
-    /// original result instead of writing again. Ids are not checked across streams.
+    /// The idempotency key, over the whole log: an append whose event ids are all stored already
+    /// (in any stream, at any age, whatever its expected version) returns the original result
+    /// instead of writing again; one whose ids are only partly stored is refused (see
+    /// `EventLog.append(_:)`).
     public var id: UUID
     /// The event type name, e.g. `MemberRegistered`. Never changes once written.
     public var type: String
@@ -28,45 +29,5 @@ public struct ProposedEvent: Sendable, Hashable {
         self.metadata = metadata
         self.payload = payload
         self.recordedAt = recordedAt
-    }
-}
-
-/// Well-known metadata keys.
-public enum MetadataKey {
-    public static let actor = "actor"
-    public static let role = "role"
-    public static let correlationID = "correlation"
-    public static let causationID = "causation"
-}
-
-/// The events to append to one stream, and the version the appender expects it to have.
-public struct StreamAppend: Sendable, Hashable {
-    public var stream: String
-    public var expectedVersion: ExpectedVersion
-    public var events: [ProposedEvent]
-
-    public init(stream: String, expectedVersion: ExpectedVersion, events: [ProposedEvent]) {
-        self.stream = stream
-        self.expectedVersion = expectedVersion
-        self.events = events
-    }
-}
-
-/// The outcome of one append call (all streams of it committed atomically).
-public struct AppendResult: Sendable, Hashable {
-    /// The position of each appended event, in the order given.
-    public var positions: [UInt64]
-    /// Each touched stream's version after the append.
-    public var streamVersions: [String: UInt64]
-    /// The log head right after the commit that holds these events.
-    public var head: LogHead
-    /// True when every event id was already stored and nothing was written.
-    public var wasAlreadyStored: Bool
-
-    public init(positions: [UInt64], streamVersions: [String: UInt64], head: LogHead, wasAlreadyStored: Bool) {
-        self.positions = positions
-        self.streamVersions = streamVersions
-        self.head = head
-        self.wasAlreadyStored = wasAlreadyStored
     }
 }

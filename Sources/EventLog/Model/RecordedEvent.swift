@@ -28,9 +28,3 @@ public struct RecordedEvent: Sendable, Hashable {
         self.payload = payload
     }
 }
-
-/// Direction of a stream read.
-public enum ReadDirection: Sendable, Hashable {
-    case forward
-    case backward
-}

@@ -7,7 +7,7 @@ import Darwin
 /// Thin, throwing wrappers over POSIX file calls, each naming the operation and path on failure.
 enum FileIO {
     static func open(_ path: String, _ flags: Int32, mode: mode_t = 0o644) throws(LogError) -> Int32 {
-        let fd = Glibc.open(path, flags | O_CLOEXEC, mode)
+        let fd = Libc.open(path, flags | O_CLOEXEC, mode)
         guard fd >= 0 else { throw .io(operation: "open", path: path, errno: errno) }
         return fd
     }
@@ -23,7 +23,7 @@ enum FileIO {
     static func pwriteAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, offset: Int, path: String) throws(LogError) {
         var done = 0
         while done < bytes.count {
-            let n = Glibc.pwrite(fd, bytes.baseAddress! + done, bytes.count - done, off_t(offset + done))
+            let n = Libc.pwrite(fd, bytes.baseAddress! + done, bytes.count - done, off_t(offset + done))
             if n < 0 {
                 let e = errno
                 if e == EINTR { continue }
@@ -49,7 +49,7 @@ enum FileIO {
     }
 
     static func fdatasync(_ fd: Int32, path: String) throws(LogError) {
-        while Glibc.fdatasync(fd) != 0 {
+        while Libc.fdatasync(fd) != 0 {
             if errno == EINTR { continue }
             throw .io(operation: "fdatasync", path: path, errno: errno)
         }
@@ -87,20 +87,9 @@ enum FileIO {
         return names
     }
 
-    /// Reads a whole (small) file.
-    static func readFile(_ path: String) throws(LogError) -> [UInt8] {
-        let fd = try open(path, O_RDONLY)
-        defer { close(fd) }
-        let n = try size(fd, path: path)
-        var out = [UInt8](repeating: 0, count: n)
-        var done = 0
-        while done < n {
-            let r = out.withUnsafeMutableBytes { Glibc.pread(fd, $0.baseAddress! + done, n - done, off_t(done)) }
-            if r < 0 { if errno == EINTR { continue }; throw .io(operation: "pread", path: path, errno: errno) }
-            if r == 0 { break }
-            done += r
-        }
-        return out
+    /// Closes a descriptor (errors are of no use to the caller here).
+    static func close(_ fd: Int32) {
+        _ = Libc.close(fd)
     }
 
     /// Writes a file atomically: temporary file, fsync, rename, fsync of the directory.
@@ -118,5 +107,40 @@ enum FileIO {
         close(fd)
         guard rename(tmp, path) == 0 else { throw .io(operation: "rename", path: tmp, errno: errno) }
         try fsyncDirectory(directory)
+    }
+}
+
+/// The C library's calls that `FileIO`'s own names hide, for Glibc and Darwin alike.
+enum Libc {
+    static func open(_ path: String, _ flags: Int32, _ mode: mode_t) -> Int32 {
+        #if canImport(Glibc)
+        Glibc.open(path, flags, mode)
+        #else
+        Darwin.open(path, flags, mode)
+        #endif
+    }
+
+    static func pwrite(_ fd: Int32, _ buffer: UnsafeRawPointer, _ count: Int, _ offset: off_t) -> Int {
+        #if canImport(Glibc)
+        Glibc.pwrite(fd, buffer, count, offset)
+        #else
+        Darwin.pwrite(fd, buffer, count, offset)
+        #endif
+    }
+
+    static func fdatasync(_ fd: Int32) -> Int32 {
+        #if canImport(Glibc)
+        Glibc.fdatasync(fd)
+        #else
+        Darwin.fsync(fd)
+        #endif
+    }
+
+    static func close(_ fd: Int32) -> Int32 {
+        #if canImport(Glibc)
+        Glibc.close(fd)
+        #else
+        Darwin.close(fd)
+        #endif
     }
 }

@@ -10,7 +10,7 @@ public enum ConsortiumDecider: Decider {
     public static let minimumMembers = 2
 
     /// The stream of a consortium.
-    public static func streamId(_ id: UUID) -> String { "consortium-\(id.uuidString.lowercased())" }
+    public static func streamId(_ id: UUID) -> String { StreamID.consortium(id) }
 
     public static func decide(_ command: ConsortiumCommand, state: ConsortiumState,
                               context: DecisionContext) throws(DomainError) -> [ConsortiumEvent] {
@@ -71,13 +71,6 @@ public enum ConsortiumDecider: Decider {
             s.isDissolved = true
         }
         return s
-    }
-
-    public static func domainEvent(_ event: ConsortiumEvent) -> DomainEvent { .consortium(event) }
-
-    public static func aggregateEvent(_ event: DomainEvent) -> ConsortiumEvent? {
-        if case .consortium(let e) = event { return e }
-        return nil
     }
 
     /// Checks in this order: name, distinct members, at least two, a lead, the lead among the

@@ -9,7 +9,7 @@ public enum CrossBorderDecider: Decider {
     public static let maximumPostingMonths = 24
 
     /// The stream of an assignment.
-    public static func streamId(_ id: UUID) -> String { "xborder-\(id.uuidString.lowercased())" }
+    public static func streamId(_ id: UUID) -> String { StreamID.crossBorder(id) }
 
     /// The last day a posting starting on `start` may last: 24 months later, less one day
     /// (2026-01-01 → 2027-12-31).
@@ -65,13 +65,6 @@ public enum CrossBorderDecider: Decider {
             s.isEnded = true
         }
         return s
-    }
-
-    public static func domainEvent(_ event: CrossBorderEvent) -> DomainEvent { .crossBorder(event) }
-
-    public static func aggregateEvent(_ event: DomainEvent) -> CrossBorderEvent? {
-        if case .crossBorder(let e) = event { return e }
-        return nil
     }
 
     /// Checks in this order: countries well-formed, member active (invariant 5), end ≥ start,

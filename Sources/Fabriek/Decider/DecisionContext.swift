@@ -1,4 +1,5 @@
 import EventLog
+import FabriekReference
 
 /// Everything a decider may consult besides the stream's own state: the service's clock and
 /// read-only views of other aggregates and of reference data.

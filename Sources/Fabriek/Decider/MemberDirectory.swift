@@ -5,7 +5,7 @@ import Foundation
 public enum MemberStatus: String, Hashable, Sendable, CaseIterable {
     /// In the register and allowed to take part in bids and consortia.
     case active
-    /// Suspended by the cooperative (reserved: no event sets it yet).
+    /// Suspended by the cooperative (DOMAIN.md invariant 5; reserved: no event sets it yet).
     case suspended
     /// Membership ended (`MembershipEnded`); the entry stays.
     case ended
@@ -23,7 +23,9 @@ public protocol MemberDirectory: Sendable {
     func status(of member: UUID) -> MemberStatus?
 
     /// The member that holds `registryId` among members not erased (invariant 10), if any.
-    /// Two registrations racing with the same number both see `nil`; a service that needs a
-    /// hard guarantee also appends to a claim stream per number with expected version "no stream".
+    /// Exact under `ApplicationService`: it decides one command at a time (`CommandGate`) and
+    /// applies each command's events to its directory before the next decision, and only one
+    /// process writes a log (the writer lock), so two registrations with the same number cannot
+    /// both pass.
     func member(holding registryId: RegistryId) -> UUID?
 }

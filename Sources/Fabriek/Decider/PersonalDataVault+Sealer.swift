@@ -1,7 +1,8 @@
 import Events
 import Foundation
+import PersonalData
 
-/// The vault of the Events module seals personal data for the deciders: personal details bound to
+/// The personal-data vault seals personal data for the deciders: personal details bound to
 /// `MemberRegistered`, target groups bound to `MemberTargetGroupsDeclared`. Throws
 /// `VaultError.subjectErased` for an erased member.
 extension PersonalDataVault: PersonalDataSealer {

@@ -8,7 +8,7 @@ public enum MemberDecider: Decider {
     public static let initialState = MemberState.initial
 
     /// The stream of a member.
-    public static func streamId(_ memberId: UUID) -> String { "member-\(memberId.uuidString.lowercased())" }
+    public static func streamId(_ memberId: UUID) -> String { StreamID.member(memberId) }
 
     public static func decide(_ command: MemberCommand, state: MemberState,
                               context: DecisionContext) throws(DomainError) -> [MemberEvent] {
@@ -106,13 +106,6 @@ public enum MemberDecider: Decider {
             break
         }
         return state
-    }
-
-    public static func domainEvent(_ event: MemberEvent) -> DomainEvent { .member(event) }
-
-    public static func aggregateEvent(_ event: DomainEvent) -> MemberEvent? {
-        if case .member(let e) = event { return e }
-        return nil
     }
 
     // MARK: Registration

@@ -7,7 +7,7 @@ public enum ActivityDecider: Decider {
     public static let initialState = ActivityState.initial
 
     /// The stream of an activity.
-    public static func streamId(_ id: UUID) -> String { "activity-\(id.uuidString.lowercased())" }
+    public static func streamId(_ id: UUID) -> String { StreamID.activity(id) }
 
     public static func decide(_ command: ActivityCommand, state: ActivityState,
                               context: DecisionContext) throws(DomainError) -> [ProgrammeEvent] {
@@ -41,13 +41,6 @@ public enum ActivityDecider: Decider {
             s.attendingMemberIds = e.attendingMemberIds
         }
         return s
-    }
-
-    public static func domainEvent(_ event: ProgrammeEvent) -> DomainEvent { .programme(event) }
-
-    public static func aggregateEvent(_ event: DomainEvent) -> ProgrammeEvent? {
-        if case .programme(let e) = event { return e }
-        return nil
     }
 
     /// Today is taken as the UTC day of `now` plus one, so that an activity held this evening in

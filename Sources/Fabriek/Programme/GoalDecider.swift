@@ -6,7 +6,7 @@ public enum GoalDecider: Decider {
     public static let initialState = GoalState.initial
 
     /// The stream of the goal for `kpiCode` in `period`, e.g. `goal-LER-1-2026`.
-    public static func streamId(kpiCode: String, period: String) -> String { "goal-\(kpiCode)-\(period)" }
+    public static func streamId(kpiCode: String, period: String) -> String { StreamID.goal(kpiCode: kpiCode, period: period) }
 
     public static func decide(_ command: GoalCommand, state: GoalState,
                               context: DecisionContext) throws(DomainError) -> [ProgrammeEvent] {
@@ -36,12 +36,5 @@ public enum GoalDecider: Decider {
     public static func evolve(_ state: GoalState, _ event: ProgrammeEvent) -> GoalState {
         if case .goalSet(let e) = event { return GoalState(current: e) }
         return state
-    }
-
-    public static func domainEvent(_ event: ProgrammeEvent) -> DomainEvent { .programme(event) }
-
-    public static func aggregateEvent(_ event: DomainEvent) -> ProgrammeEvent? {
-        if case .programme(let e) = event { return e }
-        return nil
     }
 }

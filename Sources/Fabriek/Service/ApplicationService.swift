@@ -1,6 +1,8 @@
 import EventLog
 import Events
+import FabriekReference
 import Foundation
+import PersonalData
 
 /// What a command did.
 public struct CommandOutcome: Sendable, Hashable {
@@ -15,18 +17,23 @@ public struct CommandOutcome: Sendable, Hashable {
 }
 
 /// Errors of the service itself (rule violations are `DomainError`).
-public enum ServiceError: Error, Sendable, Hashable, CustomStringConvertible {
+public enum ServiceError: Error, Sendable, CustomStringConvertible {
     /// The stream kept changing under the command; nothing was written.
     case tooManyConflicts(stream: String, attempts: Int)
-    /// The stream holds an event of another aggregate or one this build cannot decode.
-    case unreadableStream(stream: String, reason: String)
+    /// An event of the stream cannot be decoded by this build; `cause` is the decoder's error
+    /// (`EventDecodingError`, `ProtoDecodingError`, ...).
+    case undecodableEvent(stream: String, version: UInt64, type: String, cause: any Error & Sendable)
+    /// The stream holds an event of another aggregate.
+    case foreignEvent(stream: String, version: UInt64, type: String)
 
     public var description: String {
         switch self {
         case let .tooManyConflicts(stream, attempts):
             return "stream '\(stream)' changed concurrently \(attempts) times; nothing was written, retry the command"
-        case let .unreadableStream(stream, reason):
-            return "stream '\(stream)' cannot be read: \(reason)"
+        case let .undecodableEvent(stream, version, type, cause):
+            return "stream '\(stream)' cannot be read: event \(type) at version \(version): \(cause)"
+        case let .foreignEvent(stream, version, type):
+            return "stream '\(stream)' cannot be read: event \(type) at version \(version) belongs to another aggregate"
         }
     }
 }
@@ -94,10 +101,10 @@ public final class ApplicationService: Sendable {
             do {
                 event = try EventCatalogue.decode(r)
             } catch {
-                throw ServiceError.unreadableStream(stream: stream, reason: "\(error)")
+                throw ServiceError.undecodableEvent(stream: stream, version: r.streamVersion, type: r.type, cause: error)
             }
             guard let e = D.aggregateEvent(event) else {
-                throw ServiceError.unreadableStream(stream: stream, reason: "event \(r.type) at version \(r.streamVersion) belongs to another aggregate")
+                throw ServiceError.foreignEvent(stream: stream, version: r.streamVersion, type: r.type)
             }
             state = D.evolve(state, e)
         }

@@ -32,18 +32,14 @@ public struct IDGenerator: Sendable {
 /// A SplitMix64 stream behind a lock.
 final class SeededState: @unchecked Sendable {
     private let lock = NSLock()
-    private var s: UInt64
+    private var random: SplitMix64
 
-    init(_ seed: UInt64) { s = seed }
+    init(_ seed: UInt64) { random = SplitMix64(seed: seed) }
 
     func next() -> UInt64 {
         lock.lock()
         defer { lock.unlock() }
-        s &+= 0x9E37_79B9_7F4A_7C15
-        var z = s
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
+        return random.next()
     }
 
     func nextUUID() -> UUID {

@@ -1,5 +1,6 @@
 import EventLog
 import Events
+import FabriekReference
 
 /// The procurement-law checks shared by publishing and amending a tender (invariants 7 and 8).
 enum ProcurementRules {
@@ -26,7 +27,7 @@ enum ProcurementRules {
         }
         let day = now.utcDay
         guard let threshold = thresholds.amountCents(category: category.rawValue, buyerKind: municipalityBuyerKind,
-                                                     on: day.calendarDay)
+                                                     on: day)
         else { throw .euThresholdUnknown(category: category, day: day) }
         guard estimatedValueCents >= threshold else { return }
         guard procedure == .europeesOpenbaar || procedure == .europeesNietOpenbaar else {

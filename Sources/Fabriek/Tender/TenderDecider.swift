@@ -11,7 +11,7 @@ public enum TenderDecider: Decider {
     public static let initialState = TenderState.initial
 
     /// The stream of a tender.
-    public static func streamId(_ tenderId: UUID) -> String { "tender-\(tenderId.uuidString.lowercased())" }
+    public static func streamId(_ tenderId: UUID) -> String { StreamID.tender(tenderId) }
 
     public static func decide(_ command: TenderCommand, state: TenderState,
                               context: DecisionContext) throws(DomainError) -> [TenderEvent] {
@@ -157,13 +157,6 @@ public enum TenderDecider: Decider {
             s.status = .cancelled
         }
         return s
-    }
-
-    public static func domainEvent(_ event: TenderEvent) -> DomainEvent { .tender(event) }
-
-    public static func aggregateEvent(_ event: DomainEvent) -> TenderEvent? {
-        if case .tender(let e) = event { return e }
-        return nil
     }
 
     // MARK: Publication

@@ -1,10 +1,10 @@
 /// Check-digit arithmetic shared by the identifier validators. Inputs are assumed already
 /// checked for their character set; all functions are total and allocation-free apart from
 /// iterating the string.
-enum Checksums {
+public enum Checksums {
     /// ISO 7064 MOD 97-10 over letters and digits, letters converted as in IBANs (A=10 ... Z=35).
     /// Returns the remainder; a valid string gives 1. Returns `nil` for other characters.
-    static func mod97(_ text: some StringProtocol) -> Int? {
+    public static func mod97(_ text: some StringProtocol) -> Int? {
         var remainder = 0
         for scalar in text.unicodeScalars {
             switch scalar.value {

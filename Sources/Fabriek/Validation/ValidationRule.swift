@@ -45,4 +45,5 @@ extension ValidationRule {
     public static let countryCodeFormat = ValidationRule("country.format", "a country is an ISO 3166-1 alpha-2 code such as NL")
     public static let sealing = ValidationRule("personalData.sealing", "personal data could not be sealed with the member's key")
     public static let percentageRange = ValidationRule("basisPoints.range", "a share in basis points lies between 0 and 10,000")
+    public static let sha256Length = ValidationRule("hash.length", "a chain or content hash is 32 bytes (SHA-256)")
 }

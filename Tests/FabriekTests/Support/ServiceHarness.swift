@@ -2,6 +2,7 @@ import EventLog
 import Events
 import Foundation
 @testable import Fabriek
+import PersonalData
 
 /// A log and a vault in a fresh temporary directory, and a service on them. Call `close()` at the
 /// end: it closes the log and removes the directory.

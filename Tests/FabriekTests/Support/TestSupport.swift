@@ -1,5 +1,6 @@
 import EventLog
 import Events
+import FabriekReference
 import Foundation
 import Testing
 @testable import Fabriek

@@ -2,6 +2,7 @@ import EventLog
 import Events
 import Foundation
 import GRDB
+import PersonalData
 import Testing
 @testable import Projections
 

@@ -1,6 +1,8 @@
 import EventLog
 import Events
+import Fabriek
 import Foundation
+import PersonalData
 import Testing
 @testable import Projections
 
@@ -60,7 +62,9 @@ import Testing
         let builder = ProgrammeReportBuilder(log: log, geography: T.geography, vault: vault)
         let position = log.head().position
         let issued = try builder.report(asOf: position)
-        try await ReportIssuer.issue(issued, reportId: T.id(240), eventId: T.id(241), to: log)
+        let service = try ApplicationService(log: log, vault: vault, reference: T.reference)
+        _ = try await service.execute(ReportDecider.self, stream: ReportDecider.streamId(T.id(240)),
+                                  command: .issue(issued.issuedEvent(reportId: T.id(240))))
         // a recomputation before any erasure matches it and needs no note
         #expect(try builder.report(asOf: position).notes.isEmpty)
         let recorded = try #require(try IssuedReports.all(in: log).first)

@@ -1,6 +1,7 @@
 import EventLog
 import Events
 import Fabriek
+import FabriekReference
 import Foundation
 import GRDB
 @testable import Projections
@@ -33,7 +34,8 @@ enum T {
     static func at(_ y: Int, _ m: Int, _ d: Int, _ minutes: Int64 = 0) -> Timestamp {
         Timestamp(microsecondsSinceEpoch: (Int64(day(y, m, d).daysSinceEpoch) * 86_400 + 43_200 + minutes * 60) * 1_000_000)
     }
-    static let geography = try! ReferenceData.load().maastricht
+    static let reference = try! ReferenceData.load()
+    static let geography = reference.maastricht
     static let sealedPlaceholder = SealedData(bytes: Array(repeating: 7, count: 40))
 
     static func member(_ n: UInt8) -> UUID { id(n) }

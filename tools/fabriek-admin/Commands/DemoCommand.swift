@@ -2,6 +2,8 @@ import ArgumentParser
 import EventLog
 import Events
 import Fabriek
+import FabriekDemo
+import FabriekReference
 import Foundation
 
 /// `demo [--seed N]`: a deterministic Maastricht 2019–2021 history in an empty data directory.
@@ -37,8 +39,8 @@ struct DemoCommand: AsyncParsableCommand {
             throw error
         }
         let head = log.head()
-        try log.close()
-        ImportCommand.syncSegments(dir.logPath)
+        // Written with Durability.none: closing makes the commits durable.
+        for problem in try log.closeWithReport().problems { printError("warning: \(problem)") }
         print(summary)
         print("demo history written in \(String(format: "%.1f", Date().timeIntervalSince(started))) s; head \(head)")
         if !summary.unexpectedRefusals.isEmpty {

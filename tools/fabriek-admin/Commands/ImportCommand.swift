@@ -30,34 +30,38 @@ struct ImportCommand: AsyncParsableCommand {
         var written = 0, skipped = 0, commits = 0
         var progress = Progress(label: "import", total: UInt64(input.events))
         var done: UInt64 = 0
-        do {
-            for batch in input.batches {
-                let appends = batch.lines.map { StreamAppend(stream: $0.stream, expectedVersion: $0.expected, events: [$0.event]) }
-                let result: AppendResult
-                do {
-                    result = try await log.append(appends)
-                } catch {
-                    let line = Self.line(for: error, in: batch)
-                    throw AdminError(AdminError(mapping: error)?.code ?? .failure,
-                                     "\(file):\(line): \(error); nothing from lines \(batch.firstLine)-\(batch.lastLine) was written, \(written) events before them were (run the import again after fixing: stored events are skipped)")
-                }
-                if result.wasAlreadyStored { skipped += batch.lines.count } else { written += batch.lines.count; commits += 1 }
-                done += UInt64(batch.lines.count)
-                progress.update(done)
+        var refused: AdminError?
+        for batch in input.batches {
+            let appends = batch.lines.map { StreamAppend(stream: $0.stream, expectedVersion: $0.expected, events: [$0.event]) }
+            let result: AppendResult
+            do {
+                result = try await log.append(appends)
+            } catch {
+                // A refused or failed commit leaves nothing of itself in the log (the writer cuts
+                // a failed write back); the commits before it stay.
+                let line = Self.line(for: error, in: batch)
+                refused = AdminError(AdminError(mapping: error)?.code ?? .failure,
+                                     "\(file):\(line): \(error); nothing from lines \(batch.firstLine)-\(batch.lastLine) was stored, the \(written) events before them were (run the import again after fixing: stored events are skipped)")
+                break
             }
-        } catch {
-            try? log.close()
-            Self.syncSegments(dir.logPath)
-            progress.finish()
-            throw error
+            if result.wasAlreadyStored { skipped += batch.lines.count } else { written += batch.lines.count; commits += 1 }
+            done += UInt64(batch.lines.count)
+            progress.update(done)
         }
-        try log.close()
-        Self.syncSegments(dir.logPath)
         progress.finish()
-        let head = try dir.openReadOnly()
-        defer { try? head.close() }
+        // The commits were written with Durability.none: closing makes them durable, then saves
+        // the derived files (whose failure costs only a longer next open).
+        let head = log.head()
+        do {
+            for problem in try log.closeWithReport().problems { printError("warning: \(problem)") }
+        } catch {
+            let unsynced = "the \(written) events this import appended (head \(head)) were written but could not be made durable: \(error)"
+            if let refused { throw AdminError(refused.code, refused.message + "; moreover " + unsynced) }
+            throw AdminError.failure("\(file): \(unsynced)")
+        }
+        if let refused { throw refused }
         let seconds = Date().timeIntervalSince(started)
-        print("imported \(written) events in \(commits) commits (\(skipped) already stored) in \(String(format: "%.1f", seconds)) s; head \(head.head())")
+        print("imported \(written) events in \(commits) commits (\(skipped) already stored) in \(String(format: "%.1f", seconds)) s; head \(head)")
     }
 
     /// The line a refused append points at: the stream or event the error names, else the first.
@@ -75,17 +79,6 @@ struct ImportCommand: AsyncParsableCommand {
             }
         }
         return batch.firstLine
-    }
-
-    /// Makes the bulk (durability `.none`) commits durable: fsync every segment and the directory.
-    static func syncSegments(_ logPath: String) {
-        let segments = logPath + "/segments"
-        for name in (try? FileManager.default.contentsOfDirectory(atPath: segments)) ?? [] {
-            let fd = open(segments + "/" + name, O_RDONLY)
-            if fd >= 0 { fsync(fd); close(fd) }
-        }
-        let fd = open(segments, O_RDONLY)
-        if fd >= 0 { fsync(fd); close(fd) }
     }
 }
 

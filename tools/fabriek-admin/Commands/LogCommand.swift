@@ -24,7 +24,7 @@ struct LogHeadCommand: ParsableCommand {
         defer { try? log.close() }
         let head = log.head()
         if output.json {
-            print(JSONOut.object(["position": .uint(head.position), "hash": .string(head.hash.hex)]).text)
+            print(CanonicalJSON.object(["position": .uint(head.position), "hash": .string(head.hash.hex)]).text)
         } else {
             print(head.description)
         }
@@ -68,26 +68,43 @@ struct LogVerifyCommand: ParsableCommand {
         defer { try? log.close() }
         let result = log.verify(upTo: digest.flatMap(LogHead.init(digest:)))
         if let failure = result.failure {
+            let commit = failure.positions.map { "the commit of positions \($0.lowerBound)-\($0.upperBound) is the first bad one: " } ?? ""
             report(intact: false, checked: result.eventsChecked, head: result.verifiedHead, position: failure.position,
-                   reason: "\(failure.reason) (segment \(failure.segment), byte \(failure.offset))")
+                   reason: "\(commit)\(failure.reason) (segment \(failure.segment), byte \(failure.offset))",
+                   commit: failure.positions)
+            throw ExitCode(AdminExit.failure.rawValue)
+        }
+        if !result.findings.isEmpty {
+            if output.json {
+                print(JSONOut.object(["intact": .bool(false), "eventsChecked": .uint(result.eventsChecked),
+                                      "head": .string(result.verifiedHead.description),
+                                      "findings": .array(result.findings.map { .string($0) })]).text)
+            } else {
+                printError("NOT INTACT: the chain verifies, but:")
+                for finding in result.findings { printError("  - \(finding)") }
+                print("NOT INTACT \(result.eventsChecked) events verified, head \(result.verifiedHead); \(result.findings.count) finding(s)")
+            }
             throw ExitCode(AdminExit.failure.rawValue)
         }
         report(intact: result.isIntact, checked: result.eventsChecked, head: result.verifiedHead, position: nil, reason: nil)
         if !result.isIntact { throw ExitCode(AdminExit.failure.rawValue) }
     }
 
-    private func report(intact: Bool, checked: UInt64, head: LogHead?, position: UInt64?, reason: String?) {
+    private func report(intact: Bool, checked: UInt64, head: LogHead?, position: UInt64?, reason: String?,
+                        commit: ClosedRange<UInt64>? = nil) {
         if output.json {
-            var o: [String: JSONOut] = ["intact": .bool(intact), "eventsChecked": .uint(checked)]
+            var o: [String: CanonicalJSON] = ["intact": .bool(intact), "eventsChecked": .uint(checked)]
             if let head { o["head"] = .string(head.description) }
             if let position { o["firstBadPosition"] = .uint(position) }
+            if let commit { o["firstBadCommit"] = .string("\(commit.lowerBound)-\(commit.upperBound)") }
             if let reason { o["reason"] = .string(reason) }
-            print(JSONOut.object(o).text)
+            print(CanonicalJSON.object(o).text)
         } else if intact {
             print("intact: \(checked) events verified, head \(head?.description ?? "-")")
         } else {
             let at = position.map { "at position \($0)" } ?? "in a segment header"
-            printError("verification FAILED \(at): \(reason ?? "unknown"); restore the damaged segment from a backup ('fabriek-admin restore')")
+            let verified = head.map { "; verified up to \($0)" } ?? ""
+            printError("verification FAILED \(at): \(reason ?? "unknown")\(verified); restore the damaged segment from a backup ('fabriek-admin restore')")
             print("FAILED \(position.map(String.init) ?? "-") \(reason ?? "")")
         }
     }
@@ -107,7 +124,7 @@ struct LogStatsCommand: ParsableCommand {
         let head = log.head()
         let byType = s.eventsByType.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
         if output.json {
-            print(JSONOut.object([
+            print(CanonicalJSON.object([
                 "events": .uint(s.events), "streams": .uint(s.streams), "segments": .int(Int64(s.segments)),
                 "batches": .int(Int64(s.batches)), "bytes": .uint(s.bytesOnDisk),
                 "bytesPerEvent": .double((s.bytesPerEvent * 10).rounded() / 10),

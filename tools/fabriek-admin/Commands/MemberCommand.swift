@@ -2,6 +2,7 @@ import ArgumentParser
 import EventLog
 import Events
 import Fabriek
+import FabriekReference
 import Foundation
 
 /// `member erase ID`.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import EventLog
+import Events
 import Foundation
 import GRDB
 import Projections
@@ -24,7 +25,7 @@ struct ProjectionsListCommand: ParsableCommand {
             (p.name, p.version, FileManager.default.fileExists(atPath: "\(dir.projectionsPath)/\(p.name).sqlite"))
         }
         if output.json {
-            print(JSONOut.array(rows.map { .object(["name": .string($0.0), "version": .int(Int64($0.1)), "built": .bool($0.2)]) }).text)
+            print(CanonicalJSON.array(rows.map { .object(["name": .string($0.0), "version": .int(Int64($0.1)), "built": .bool($0.2)]) }).text)
             return
         }
         for (name, version, built) in rows {
@@ -90,8 +91,8 @@ struct ProjectionsStatusCommand: ParsableCommand {
                             rebuildPosition: rebuildPosition))
         }
         if output.json {
-            print(JSONOut.array(rows.map { r in
-                var o: [String: JSONOut] = [
+            print(CanonicalJSON.array(rows.map { r in
+                var o: [String: CanonicalJSON] = [
                     "name": .string(r.name), "version": .int(Int64(r.version)), "position": .uint(r.position),
                     "head": .uint(r.head), "lagEvents": .uint(r.lagEvents), "lagSeconds": .double(r.lagSeconds.rounded()),
                     "state": .string(r.state),

@@ -2,6 +2,7 @@ import ArgumentParser
 import EventLog
 import Events
 import Fabriek
+import FabriekReference
 import Foundation
 import Projections
 
@@ -76,18 +77,10 @@ struct ReportCommand: ParsableCommand {
         }
     }
 
-    /// A date means the end of that day (UTC).
+    /// A date means the end of that day (UTC); otherwise an ISO 8601 UTC time
+    /// (`2026-06-30T12:00:00Z`, optionally with up to six fractional digits).
     static func instant(_ text: String) -> Timestamp? {
-        if text.count == 10 {
-            let f = DateFormatter()
-            f.locale = Locale(identifier: "en_US_POSIX")
-            f.timeZone = TimeZone(identifier: "UTC")
-            f.dateFormat = "yyyy-MM-dd"
-            guard let d = f.date(from: text) else { return nil }
-            return Timestamp(microsecondsSinceEpoch: Int64(d.timeIntervalSince1970) * 1_000_000 + 86_400_000_000 - 1)
-        }
-        if let t = ISO8601Time.parse(text) { return t }
-        guard let d = ISO8601DateFormatter().date(from: text) else { return nil }
-        return Timestamp(d)
+        if let day = Day(iso: text) { return day.utcEnd }
+        return ISO8601Time.parse(text)
     }
 }

@@ -1,7 +1,9 @@
 import EventLog
 import Events
 import Fabriek
+import FabriekReference
 import Foundation
+import PersonalData
 import Projections
 
 /// The documented exit codes (see `fabriek-admin --help`).
@@ -46,7 +48,7 @@ struct AdminError: Error, CustomStringConvertible {
         case let e as ProjectionError:
             if case .locked = e { self.init(.locked, "\(e)") } else { self.init(.failure, "\(e)") }
         case let e as DomainError:
-            self.init(.failure, "refused: \(e)")
+            self.init(AdminExit(rawValue: e.exitCode) ?? .failure, "refused: \(e)")
         case let e as VaultError:
             self.init(.failure, "personal-data vault: \(e)")
         case let e as ServiceError:

@@ -1,5 +1,6 @@
 import Events
 import Fabriek
+import FabriekReference
 import Projections
 
 /// The read models this build registers with the projection runner.
@@ -10,13 +11,7 @@ struct AdminProjectors {
     /// directory has one (the KPI projector reads self-declared target groups).
     init(directory: DataDirectory) throws {
         let reference = try ReferenceData.load()
-        all = [
-            MemberDirectoryProjector(geography: reference.maastricht),
-            ConsortiaProjector(),
-            TenderBoardProjector(),
-            YouRegionProjector(),
-            ProgrammeKPIProjector(geography: reference.maastricht, vault: directory.existingVault()),
-        ]
+        all = ReadModels.all(geography: reference.maastricht, vault: directory.existingVault())
     }
 
     var names: [String] { all.map(\.name) }

@@ -1,6 +1,7 @@
 import EventLog
 import Events
 import Foundation
+import PersonalData
 
 /// The layout of a data directory: `log/`, `projections/`, `keys.sqlite`, `master.key`.
 struct DataDirectory {
@@ -18,7 +19,14 @@ struct DataDirectory {
         guard hasLog else {
             throw AdminError.failure("no event log in \(logPath); check --data (or FABRIEK_DATA), or create one with 'fabriek-admin demo' or 'fabriek-admin import'")
         }
-        return try EventLog.open(directory: logPath, options: .init(readOnly: true))
+        let log = try EventLog.open(directory: logPath, options: .init(readOnly: true))
+        Self.printRecovery(log)
+        return log
+    }
+
+    /// Says on standard error what the open found (and, writable, cut) at the end of the log.
+    static func printRecovery(_ log: EventLog) {
+        for finding in log.recovery.tail { printError("log recovery: \(finding)") }
     }
 
     /// Opens the log for writing; `LogError.locked` (exit 3) when another process writes.
@@ -27,7 +35,9 @@ struct DataDirectory {
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         var options = EventLog.Options(durability: durability)
         if let clock { options.clock = clock }
-        return try EventLog.open(directory: logPath, options: options)
+        let log = try EventLog.open(directory: logPath, options: options)
+        Self.printRecovery(log)
+        return log
     }
 
     /// The vault when this directory has one (for decrypting); nil otherwise. Never creates keys.

@@ -23,7 +23,7 @@ struct EventRendering {
     /// One event's line: envelope fields and `data`.
     func line(_ e: RecordedEvent, commit: UInt64? = nil) -> [UInt8] {
         let type = e.type
-        var fields: [String: JSONOut] = [
+        var fields: [String: CanonicalJSON] = [
             "position": .uint(e.position),
             "id": .string(e.id.uuidString.lowercased()),
             "stream": .string(e.stream),
@@ -46,6 +46,6 @@ struct EventRendering {
             }
             if !reproduces { fields["payload"] = .string(Data(e.payload).base64EncodedString()) }
         }
-        return JSONOut.object(fields).bytes
+        return CanonicalJSON.object(fields).bytes
     }
 }

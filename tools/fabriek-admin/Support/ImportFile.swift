@@ -1,6 +1,7 @@
 import EventLog
 import Events
 import Foundation
+import PersonalData
 
 /// A JSON-lines file for `import`, parsed and checked before anything is written.
 ///

@@ -1,7 +1,9 @@
 import EventLog
 import Events
 import Fabriek
+import FabriekReference
 import Foundation
+import PersonalData
 import Projections
 
 /// Rebuilds every Fabriek read model (member directory, tender board, consortia and bids,
@@ -28,8 +30,7 @@ enum DomainRebuild {
         let geography = try ReferenceData.load().maastricht
         let vault = try PersonalDataVault.open(directory: scratch + "/vault",
                                                environment: [MasterKey.environmentVariable: String(repeating: "5a", count: 32)])
-        return [MemberDirectoryProjector(geography: geography), TenderBoardProjector(), ConsortiaProjector(),
-                YouRegionProjector(), ProgrammeKPIProjector(geography: geography, vault: vault)]
+        return ReadModels.all(geography: geography, vault: vault)
     }
 
     /// Runs the rebuild over `log` into `scratch/projections` (scratch must be empty).

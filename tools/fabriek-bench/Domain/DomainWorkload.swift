@@ -1,5 +1,6 @@
 import EventLog
 import Events
+import Fabriek
 import Foundation
 
 /// A deterministic log of Fabriek's own domain events, for the typed-replay benchmark: the mix
@@ -12,14 +13,8 @@ struct DomainWorkload {
     let seed: UInt64
 
     private struct Random {
-        var s: UInt64
-        mutating func next() -> UInt64 {
-            s &+= 0x9E37_79B9_7F4A_7C15
-            var z = s
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
+        var s: SplitMix64
+        mutating func next() -> UInt64 { s.next() }
         mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
         mutating func uuid() -> UUID {
             let a = next(), b = next()
@@ -39,7 +34,7 @@ struct DomainWorkload {
 
     /// Appends the workload to `log` in commits of 1,000 events (the log's durability is the caller's choice).
     func write(to log: EventLog) async throws {
-        var r = Random(s: seed)
+        var r = Random(s: SplitMix64(seed: seed))
         var members: [UUID] = []
         var tenders: [(UUID, Int)] = []
         var assignments: [UUID] = []
@@ -56,7 +51,7 @@ struct DomainWorkload {
             if members.count < 50 || roll < 10 {
                 let id = r.uuid()
                 members.append(id)
-                stream = "member-" + id.uuidString.lowercased()
+                stream = StreamID.member(id)
                 event = Events.MemberRegistered(memberId: id, kind: .soleTrader, residenceCountry: r.below(10) < 8 ? .nl : .be,
                                          personal: SealedData(bytes: r.bytes(96 + r.below(40))),
                                          tradeName: "\(r.pick(Self.skills).capitalized) \(r.pick(Self.buurten))",
@@ -65,7 +60,7 @@ struct DomainWorkload {
                                          sbiCodes: [String(10_000 + r.below(89_999))], joinedOn: day).domainEvent
             } else if roll < 35 {
                 let m = r.pick(members)
-                stream = "member-" + m.uuidString.lowercased()
+                stream = StreamID.member(m)
                 event = Events.MemberProfileUpdated(memberId: m, headline: "\(r.pick(Self.skills)) in \(r.pick(Self.buurten))",
                                              description: nil, languages: ["nl", r.pick(["de", "en", "fr"])],
                                              serviceBuurten: [r.pick(Self.buurten), r.pick(Self.buurten)],
@@ -73,18 +68,18 @@ struct DomainWorkload {
                                              serviceCountries: [.nl, r.pick([.be, .de])]).domainEvent
             } else if roll < 45 {
                 let m = r.pick(members)
-                stream = "member-" + m.uuidString.lowercased()
+                stream = StreamID.member(m)
                 event = MemberSkillsDeclared(memberId: m, skills: [r.pick(Self.skills), r.pick(Self.skills)],
                                              cpvInterests: [r.pick(Self.cpv)]).domainEvent
             } else if roll < 50 {
                 let m = r.pick(members)
-                stream = "member-" + m.uuidString.lowercased()
+                stream = StreamID.member(m)
                 event = MemberRateSet(memberId: m, unit: .hour, amountCents: Int64(3_000 + r.below(9_000))).domainEvent
             } else if tenders.count < 10 || roll < 54 {
                 let id = r.uuid()
                 let lots = 1 + r.below(3)
                 tenders.append((id, lots))
-                stream = "tender-" + id.uuidString.lowercased()
+                stream = StreamID.tender(id)
                 event = Events.TenderPublished(
                     tenderId: id, buyer: Buyer(kind: .municipality, name: "Gemeente Maastricht", organisationId: nil),
                     title: "\(r.pick(Self.skills).capitalized) \(r.pick(Self.buurten))",
@@ -97,25 +92,25 @@ struct DomainWorkload {
                     sroiBasisPoints: 0).domainEvent
             } else if roll < 76 {
                 let (t, lots) = r.pick(tenders)
-                stream = "tender-" + t.uuidString.lowercased()
+                stream = StreamID.tender(t)
                 let m = r.pick(members)
                 event = Events.BidSubmitted(tenderId: t, bidId: r.uuid(), lots: [UInt32(1 + r.below(lots))],
                                      bidder: PartyRef(kind: .member, id: m), participatingMemberIds: [m],
                                      priceCents: Int64(100_000 + r.below(4_000_000)), priceBasis: .fixedPrice).domainEvent
             } else if roll < 80 {
                 let (t, _) = r.pick(tenders)
-                stream = "tender-" + t.uuidString.lowercased()
+                stream = StreamID.tender(t)
                 event = BidEvaluated(tenderId: t, bidId: r.uuid(), outcome: .valid,
                                      scoreHundredths: Int64(r.below(10_000)), rank: UInt32(1 + r.below(5))).domainEvent
             } else if roll < 83 {
                 let (t, _) = r.pick(tenders)
-                stream = "tender-" + t.uuidString.lowercased()
+                stream = StreamID.tender(t)
                 event = AwardIntended(tenderId: t, lot: 1, bidId: r.uuid(), valueCents: Int64(100_000 + r.below(4_000_000)),
                                       standstillEndsAt: at).domainEvent
             } else if assignments.isEmpty || roll < 88 {
                 let id = r.uuid()
                 assignments.append(id)
-                stream = "xborder-" + id.uuidString.lowercased()
+                stream = StreamID.crossBorder(id)
                 event = Events.CrossBorderWorkRegistered(assignmentId: id, memberId: r.pick(members), residenceCountry: .nl,
                                                   workCountry: r.pick([.be, .de]), emrRegion: r.pick([.beLiege, .deRegionAachen, .beLimburg]),
                                                   clientKind: .business, startsOn: day,
@@ -124,19 +119,19 @@ struct DomainWorkload {
                                                   socialSecurityBasis: .residence, clientCountry: nil).domainEvent
             } else if roll < 91 {
                 let a = r.pick(assignments)
-                stream = "xborder-" + a.uuidString.lowercased()
+                stream = StreamID.crossBorder(a)
                 event = A1CertificateRecorded(assignmentId: a, status: .issued, issuer: "SVB", validFrom: day, validUntil: day).domainEvent
             } else if activities.isEmpty || roll < 94 {
                 let id = r.uuid()
                 activities.append(id)
-                stream = "activity-" + id.uuidString.lowercased()
+                stream = StreamID.activity(id)
                 event = ProgrammeActivityHeld(activityId: id, title: "Meetup \(r.pick(Self.buurten))", focusAreas: [.ontmoetend],
                                               activityType: .meetup, heldOn: day, durationMinutes: 120, buurt: r.pick(Self.buurten),
                                               attendingMemberIds: (0..<(3 + r.below(8))).map { _ in r.pick(members) },
                                               externalAttendeeCount: UInt32(r.below(20)), partners: [], crossBorder: false).domainEvent
             } else {
                 let a = r.pick(activities)
-                stream = "activity-" + a.uuidString.lowercased()
+                stream = StreamID.activity(a)
                 event = TrainingHoursRecorded(activityId: a, memberId: r.pick(members), durationMinutes: UInt32(30 + r.below(240))).domainEvent
             }
             batch.append(StreamAppend(stream: stream, expectedVersion: .any,

@@ -1,0 +1,87 @@
+extension LogWriter {
+
+    struct PlannedEvent {
+        var event: ProposedEvent
+        var stream: String
+        /// The stream's index key, hashed once when planned.
+        var key: IndexHashing.Key
+        var streamVersion: UInt64
+        var position: UInt64
+        var recordedAt: Int64
+    }
+
+    enum Outcome {
+        case accepted(positions: [UInt64], versions: [String: UInt64])
+        case alreadyStored(positions: [UInt64], versions: [String: UInt64])
+        case refused(LogError)
+    }
+
+    func commit(_ requests: [AppendRequest], log: EventLog) {
+        let now = options.clock().microsecondsSinceEpoch
+        var planned: [PlannedEvent] = []
+        var outcomes: [Outcome] = []
+        var head = LogHead.empty
+        var poisoned: LogError?
+
+        // Every id of the log, read once after open (outside the lock: readers go on meanwhile;
+        // only this thread commits, so the snapshot stays the committed state).
+        if !eventIDs.isLoaded {
+            let snapshot = log.state.withLock { $0 }
+            do {
+                try eventIDs.load(from: snapshot)
+            } catch {
+                // Without every id a retry cannot be told from new events: refuse, write nothing.
+                let failure = error as? LogError ?? .writerFailed(reason: "reading the stored event ids: \(error)")
+                for r in requests { r.continuation.resume(throwing: failure) }
+                return
+            }
+        }
+        log.state.withLock { s in
+            head = s.head
+            if let f = s.failure { poisoned = f; return }
+            if s.closed { poisoned = .closed; return }
+            var pendingVersions = KeyedTable<UInt64>()
+            var nextPosition = s.head.position + 1
+            var running = s.lastRecordedAt
+            for request in requests {
+                outcomes.append(Self.plan(request.appends, state: s, pendingVersions: &pendingVersions,
+                                          eventIDs: &eventIDs, nextPosition: &nextPosition,
+                                          running: &running, now: now, planned: &planned))
+            }
+        }
+        if let poisoned {
+            for r in requests { r.continuation.resume(throwing: poisoned) }
+            return
+        }
+
+        var commitError: LogError?
+        if !planned.isEmpty {
+            do {
+                head = try write(planned, after: head, log: log)
+            } catch {
+                commitError = error
+                eventIDs.invalidate()  // it holds the ids of the events just refused
+            }
+        }
+
+        for (request, outcome) in zip(requests, outcomes) {
+            switch outcome {
+            case .refused(let error):
+                request.continuation.resume(throwing: error)
+            case .accepted(let positions, let versions):
+                if let commitError {
+                    request.continuation.resume(throwing: commitError)
+                } else {
+                    request.continuation.resume(returning: AppendResult(
+                        positions: positions, streamVersions: versions, head: head, wasAlreadyStored: false))
+                }
+            case .alreadyStored(let positions, let versions):
+                request.continuation.resume(with: Result {
+                    AppendResult(positions: positions, streamVersions: versions,
+                                 head: try log.commitHead(containing: positions.max() ?? 0), wasAlreadyStored: true)
+                })
+            }
+        }
+        if commitError == nil { checkpointIndexIfLarge(log: log) }
+    }
+}

@@ -1,0 +1,5 @@
+/// Direction of a stream read.
+public enum ReadDirection: Sendable, Hashable {
+    case forward
+    case backward
+}

@@ -1,0 +1,16 @@
+/// SplitMix64 (Steele, Lea and Flood 2014): a fast deterministic generator, so that one seed
+/// always gives the same sequence. Seeded ids, the demo history and the bench workloads use it.
+/// Not for cryptography.
+public struct SplitMix64: RandomNumberGenerator, Sendable {
+    public private(set) var state: UInt64
+
+    public init(seed: UInt64) { state = seed }
+
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
