@@ -27,6 +27,11 @@
 //                          bytes, ignore SIGXFSZ, and close: the derived files cannot be
 //                          written. Prints `CLOSE ok <number of problems>` and each problem as
 //                          `PROBLEM <text>`, or `CLOSE failed <error>`; then `DONE`, exit 0.
+//   faults [count]         for the system-call fault tests (run under Tests/FaultInjection's
+//                          LD_PRELOAD shim): open DIR (durability .fsync, 4 KiB segments;
+//                          `OPEN failed <error>` when that fails), make `count` appends one after
+//                          another (ACK lines, or `ERR <error>` per failed append, then go on),
+//                          close (`CLOSE ok`, or `CLOSE failed <error>`), print `DONE`, exit 0.
 //   hold                   open DIR for writing, append one event, print `READY`, then sleep
 //                          until killed (holds the writer lock).
 import EventLog
@@ -237,6 +242,38 @@ func runCloseFull(directory: String, count: Int) async {
     }
 }
 
+func runFaults(directory: String, count: Int) async {
+    let log: EventLog
+    do {
+        log = try EventLog.open(directory: directory, options: .init(segmentSize: 4096, durability: .fsync,
+                                                                     verifyInBackground: false))
+    } catch {
+        emit("OPEN failed \(error)\n")
+        emit("DONE\n")
+        exit(0)
+    }
+    for i in 0..<count {
+        let appends = [StreamAppend(stream: "f\(i % 3)", expectedVersion: .any,
+                                    events: (0..<(1 + i % 2)).map { k in
+                                        ProposedEvent(type: "Faulted", metadata: ["n": "\(i)-\(k)"],
+                                                      payload: payload(300 + 97 * (i % 5), compressible: i % 2 == 0))
+                                    })]
+        do {
+            acknowledge(appends, try await log.append(appends))
+        } catch {
+            emit("ERR \(error)\n")
+        }
+    }
+    do {
+        try log.close()
+        emit("CLOSE ok\n")
+    } catch {
+        emit("CLOSE failed \(error)\n")
+    }
+    emit("DONE\n")
+    exit(0)
+}
+
 func runHold(directory: String) async {
     do {
         let log = try EventLog.open(directory: directory, options: .init(durability: .fsync))
@@ -266,6 +303,8 @@ case "continue":
     await runContinue(directory: arguments[1], segmentSize: arguments.count > 3 ? Int(arguments[3]) ?? (128 << 20) : 128 << 20)
 case "closefull":
     await runCloseFull(directory: arguments[1], count: arguments.count > 3 ? Int(arguments[3]) ?? 200 : 200)
+case "faults":
+    await runFaults(directory: arguments[1], count: arguments.count > 3 ? Int(arguments[3]) ?? 10 : 10)
 case "hold":
     await runHold(directory: arguments[1])
 default:

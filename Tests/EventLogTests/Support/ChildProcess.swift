@@ -33,11 +33,14 @@ final class ChildProcess {
         return nil
     }
 
-    init(executable: URL, arguments: [String], stderrPath: String) throws {
+    init(executable: URL, arguments: [String], stderrPath: String, environment: [String: String] = [:]) throws {
         self.stderrPath = stderrPath
         _ = FileManager.default.createFile(atPath: stderrPath, contents: nil)
         process.executableURL = executable
         process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         process.standardOutput = output
         process.standardError = FileHandle(forWritingAtPath: stderrPath)
         process.standardInput = FileHandle.nullDevice
@@ -134,12 +137,13 @@ extension ChildProcess {
     /// concurrency pool). With `killAfterAcks`, sends SIGKILL `delayMicroseconds` after the child
     /// printed that many ACK lines, then collects what it printed before dying. `silence` bounds
     /// the wait for each line, turning a hung child into a failure.
-    static func run(executable: URL, arguments: [String], stderrPath: String, killAfterAcks: Int? = nil,
-                    delayMicroseconds: UInt32 = 0, silence: Double = 60) async throws -> ChildRun {
+    static func run(executable: URL, arguments: [String], stderrPath: String, environment: [String: String] = [:],
+                    killAfterAcks: Int? = nil, delayMicroseconds: UInt32 = 0, silence: Double = 60) async throws -> ChildRun {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<ChildRun, any Error>) in
             let thread = Thread {
                 do {
-                    let child = try ChildProcess(executable: executable, arguments: arguments, stderrPath: stderrPath)
+                    let child = try ChildProcess(executable: executable, arguments: arguments, stderrPath: stderrPath,
+                                                 environment: environment)
                     var run = ChildRun()
                     var acks = 0
                     while killAfterAcks.map({ acks < $0 }) ?? true {

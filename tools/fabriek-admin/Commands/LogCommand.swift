@@ -76,7 +76,7 @@ struct LogVerifyCommand: ParsableCommand {
         }
         if !result.findings.isEmpty {
             if output.json {
-                print(JSONOut.object(["intact": .bool(false), "eventsChecked": .uint(result.eventsChecked),
+                print(CanonicalJSON.object(["intact": .bool(false), "eventsChecked": .uint(result.eventsChecked),
                                       "head": .string(result.verifiedHead.description),
                                       "findings": .array(result.findings.map { .string($0) })]).text)
             } else {
