@@ -1,17 +1,21 @@
-# Fabriek: `make test` runs the whole test suite, `make run` the service on demo data.
+# Fabriek: `make run` serves the demo store on 127.0.0.1:8080, `make test` runs every test.
 SWIFT ?= swift
-APT_PACKAGES := liblz4-dev libsqlite3-dev
+APT_PACKAGES := liblz4-dev libsqlite3-dev python3-pip
+DATA ?= data
 
-.PHONY: deps build test bench release run clean
+.PHONY: deps build test browser-check bench load release run clean
 
-## Install the system libraries when they are missing (Debian/Ubuntu).
+## Install what is missing (Debian/Ubuntu): the system libraries, and Python's jsonschema for
+## the OCDS validation test.
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
-	if [ -n "$$missing" ]; then \
+	if [ -n "$$missing" ] && ! { [ "$$missing" = " python3-pip" ] && python3 -m pip --version >/dev/null 2>&1; }; then \
 	  echo "installing:$$missing"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
 	fi
+	@python3 -c 'import jsonschema, referencing' 2>/dev/null || python3 -m pip install -q 'jsonschema>=4.18' || \
+	  python3 -m pip install -q --break-system-packages 'jsonschema>=4.18'
 
 build: deps
 	$(SWIFT) build
@@ -19,22 +23,26 @@ build: deps
 test: deps
 	$(SWIFT) test
 
+## The web pages in headless Chromium at 375 and 1280 px (installs Debian's chromium).
+browser-check: deps
+	tools/browser-check/check-pages.sh
+
 release: deps
 	$(SWIFT) build -c release
 
-## Demo: a Maastricht history 2019-2021 in ./data (written once), the read models, the report.
-DATA ?= data
+## The service on demo data: builds, writes the demo history into ./data when it is empty,
+## serves on 127.0.0.1:8080 and prints a token per role. Ctrl-C stops it cleanly.
 run: deps
-	$(SWIFT) build --product fabriek-admin
-	@if [ ! -d "$(DATA)/log" ]; then $(SWIFT) run --skip-build fabriek-admin demo --data "$(DATA)"; fi
-	$(SWIFT) run --skip-build fabriek-admin projections rebuild --all --data "$(DATA)"
-	$(SWIFT) run --skip-build fabriek-admin projections status --data "$(DATA)"
-	$(SWIFT) run --skip-build fabriek-admin log head --data "$(DATA)"
-	$(SWIFT) run --skip-build fabriek-admin report programme --as-of 2021-12-31 --format md --data "$(DATA)"
+	$(SWIFT) build --product fabriek
+	$$($(SWIFT) build --show-bin-path)/fabriek serve --data "$(DATA)" --demo
 
 ## The benchmark of tools/fabriek-bench (release build); see README.md.
 bench: release
 	$(SWIFT) run -c release fabriek-bench
+
+## Load on a running release server with wrk (see tools/load/README in README.md).
+load: release
+	tools/load/run.sh
 
 clean:
 	rm -rf .build

@@ -11,11 +11,18 @@ let package = Package(
         .library(name: "FabriekReference", targets: ["FabriekReference"]),
         .library(name: "Fabriek", targets: ["Fabriek"]),
         .library(name: "FabriekDemo", targets: ["FabriekDemo"]),
+        .library(name: "FabriekServer", targets: ["FabriekServer"]),
+        .executable(name: "fabriek", targets: ["fabriek"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         .systemLibrary(
@@ -62,7 +69,8 @@ let package = Package(
         ),
         .target(
             name: "Fabriek",
-            dependencies: ["EventLog", "Events", "PersonalData", "FabriekReference"],
+            dependencies: ["EventLog", "Events", "PersonalData", "FabriekReference",
+                           .product(name: "Crypto", package: "swift-crypto")],
             path: "Sources/Fabriek"
         ),
         .target(
@@ -83,10 +91,42 @@ let package = Package(
             path: "tools/fabriek-bench",
             exclude: ["RESULTS-1M.md"]
         ),
+        .target(
+            name: "FabriekServer",
+            dependencies: [
+                "EventLog", "Events", "PersonalData", "FabriekReference", "Fabriek", "FabriekDemo", "Projections",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            path: "Sources/FabriekServer",
+            resources: [.copy("Resources")]
+        ),
+        .executableTarget(
+            name: "fabriek",
+            dependencies: [
+                "FabriekServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Sources/fabriek"
+        ),
+        .testTarget(
+            name: "FabriekServerTests",
+            dependencies: [
+                "FabriekServer", "Fabriek", "FabriekReference", "PersonalData", "Events", "EventLog", "Projections", "fabriek",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            path: "Tests/FabriekServerTests"
+        ),
         .executableTarget(
             name: "fabriek-admin",
             dependencies: [
                 "EventLog", "Events", "PersonalData", "FabriekReference", "Fabriek", "FabriekDemo", "Projections",
+                "FabriekServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "tools/fabriek-admin"
@@ -124,13 +164,35 @@ let package = Package(
         ),
         .testTarget(
             name: "EventsTests",
-            dependencies: ["Events", "PersonalData"],
+            dependencies: ["Events", "EventLog"],
             path: "Tests/EventsTests"
         ),
         .testTarget(
+            name: "PersonalDataTests",
+            dependencies: ["PersonalData", "Events", "EventLog", "CSQLite"],
+            path: "Tests/PersonalDataTests"
+        ),
+        .testTarget(
+            name: "FabriekReferenceTests",
+            dependencies: ["FabriekReference", "Events", "EventLog"],
+            path: "Tests/FabriekReferenceTests"
+        ),
+        // The service harness (a log, a vault and a service in a temporary directory), shared by
+        // the write-side and the demo tests.
+        .target(
+            name: "FabriekTestSupport",
+            dependencies: ["Fabriek", "FabriekReference", "PersonalData", "Events", "EventLog"],
+            path: "Tests/FabriekTestSupport"
+        ),
+        .testTarget(
             name: "FabriekTests",
-            dependencies: ["Fabriek", "FabriekReference", "FabriekDemo", "PersonalData", "Events", "EventLog"],
+            dependencies: ["Fabriek", "FabriekReference", "FabriekDemo", "FabriekTestSupport", "PersonalData", "Events", "EventLog"],
             path: "Tests/FabriekTests"
+        ),
+        .testTarget(
+            name: "FabriekDemoTests",
+            dependencies: ["FabriekDemo", "Fabriek", "FabriekTestSupport", "Events", "EventLog"],
+            path: "Tests/FabriekDemoTests"
         ),
     ],
     swiftLanguageModes: [.v6]

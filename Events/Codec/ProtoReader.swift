@@ -52,30 +52,19 @@ public struct ProtoReader {
         index += n
     }
 
-    /// Reads a base-128 varint.
+    /// Reads a base-128 varint (`Varint`, the project's one varint codec).
     @inlinable @inline(__always) public mutating func readVarint() throws -> UInt64 {
-        if index < end {
-            let byte = base.load(fromByteOffset: index, as: UInt8.self)
-            if byte < 0x80 {
-                index &+= 1
-                return UInt64(byte)
-            }
+        do throws(VarintError) {
+            return try Varint.decode(base, offset: &index, end: end)
+        } catch {
+            throw Self.decodingError(error)
         }
-        return try readMultiByteVarint()
     }
 
-    @inline(never) @usableFromInline mutating func readMultiByteVarint() throws -> UInt64 {
-        var result: UInt64 = 0
-        var shift: UInt64 = 0
-        while true {
-            guard index < end else { throw ProtoDecodingError.truncated }
-            let byte = base.load(fromByteOffset: index, as: UInt8.self)
-            index &+= 1
-            if shift == 63 && byte > 1 { throw ProtoDecodingError.malformedVarint }
-            result |= UInt64(byte & 0x7F) << shift
-            if byte < 0x80 { return result }
-            shift += 7
-            if shift > 63 { throw ProtoDecodingError.malformedVarint }
+    @usableFromInline static func decodingError(_ error: VarintError) -> ProtoDecodingError {
+        switch error {
+        case .truncated: return .truncated
+        case .overflows: return .malformedVarint
         }
     }
 

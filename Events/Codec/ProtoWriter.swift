@@ -15,19 +15,9 @@ public struct ProtoWriter {
         bytes.reserveCapacity(capacity)
     }
 
+    /// Appends a base-128 varint (`Varint`, the project's one varint codec).
     @inlinable public mutating func writeVarint(_ value: UInt64) {
-        var v = value
-        while v >= 0x80 {
-            bytes.append(UInt8(truncatingIfNeeded: v) | 0x80)
-            v >>= 7
-        }
-        bytes.append(UInt8(v))
-    }
-
-    @inlinable static func varintSize(_ value: UInt64) -> Int {
-        var v = value, n = 1
-        while v >= 0x80 { v >>= 7; n += 1 }
-        return n
+        Varint.append(value, to: &bytes)
     }
 
     @inlinable public mutating func key(_ field: UInt32, _ wire: WireType) {
@@ -106,7 +96,7 @@ public struct ProtoWriter {
     @inlinable public mutating func packedUint32s(_ field: UInt32, _ values: [UInt32]) {
         guard !values.isEmpty else { return }
         key(field, .lengthDelimited)
-        writeVarint(UInt64(values.reduce(0) { $0 + Self.varintSize(UInt64($1)) }))
+        writeVarint(UInt64(values.reduce(0) { $0 + Varint.size(of: UInt64($1)) }))
         for v in values { writeVarint(UInt64(v)) }
     }
 
@@ -114,7 +104,7 @@ public struct ProtoWriter {
     @inlinable public mutating func packedEnums<E: ProtoEnum>(_ field: UInt32, _ values: [E]) {
         guard !values.isEmpty else { return }
         key(field, .lengthDelimited)
-        writeVarint(UInt64(values.reduce(0) { $0 + Self.varintSize(UInt64(bitPattern: Int64($1.protoNumber))) }))
+        writeVarint(UInt64(values.reduce(0) { $0 + Varint.size(of: UInt64(bitPattern: Int64($1.protoNumber))) }))
         for v in values { writeVarint(UInt64(bitPattern: Int64(v.protoNumber))) }
     }
 }

@@ -23,14 +23,17 @@ public struct ProgrammeReportIssued: DomainEventPayload {
     public var kpiValues: [KpiValue]
     /// SHA-256 of the report's canonical content (32 bytes) (field 6).
     public var contentHash: [UInt8]
+    /// The report's canonical content (UTF-8 JSON) from which every format is reproduced (field 7).
+    public var content: [UInt8]?
 
-    public init(reportId: UUID, period: String, asOfPosition: UInt64, headHash: [UInt8], kpiValues: [KpiValue] = [], contentHash: [UInt8]) {
+    public init(reportId: UUID, period: String, asOfPosition: UInt64, headHash: [UInt8], kpiValues: [KpiValue] = [], contentHash: [UInt8], content: [UInt8]? = nil) {
         self.reportId = reportId
         self.period = period
         self.asOfPosition = asOfPosition
         self.headHash = headHash
         self.kpiValues = kpiValues
         self.contentHash = contentHash
+        self.content = content
     }
 }
 
@@ -43,6 +46,7 @@ extension ProgrammeReportIssued {
         w.bytes(4, headHash)
         for v in kpiValues { w.message(5, v) }
         w.bytes(6, contentHash)
+        if let v = content { w.bytes(7, v) }
     }
 
     /// Decodes the protobuf encoding; unknown fields are skipped, a missing required field throws.
@@ -53,6 +57,7 @@ extension ProgrammeReportIssued {
         var headHash: [UInt8] = []
         var kpiValues: [KpiValue] = []
         var contentHash: [UInt8] = []
+        var content: [UInt8]? = nil
         while let (field, wire) = try r.nextField() {
             switch field {
             case 1: reportId = try r.uuid(wire)
@@ -63,11 +68,12 @@ extension ProgrammeReportIssued {
                 if kpiValues.isEmpty { kpiValues.reserveCapacity(4) }
                 kpiValues.append(try r.message(wire, as: KpiValue.self))
             case 6: contentHash = try r.bytes(wire)
+            case 7: content = try r.bytes(wire)
             default: try r.skip(wire)
             }
         }
         guard let reportId else { throw ProtoDecodingError.missingField(message: "ProgrammeReportIssued", field: 1) }
-        self.init(reportId: reportId, period: period, asOfPosition: asOfPosition, headHash: headHash, kpiValues: kpiValues, contentHash: contentHash)
+        self.init(reportId: reportId, period: period, asOfPosition: asOfPosition, headHash: headHash, kpiValues: kpiValues, contentHash: contentHash, content: content)
     }
 }
 
@@ -77,6 +83,10 @@ extension ProgrammeReportIssued {
         w.beginObject()
         w.key("asOfPosition")
         asOfPosition.writeJSON(to: &w, context: context)
+        if let v = content {
+            w.key("content")
+            v.writeJSON(to: &w, context: context)
+        }
         w.key("contentHash")
         contentHash.writeJSON(to: &w, context: context)
         w.key("headHash")
@@ -99,6 +109,7 @@ extension ProgrammeReportIssued {
         let headHash: [UInt8] = try j.required("headHash")
         let kpiValues: [KpiValue] = try j.array("kpiValues")
         let contentHash: [UInt8] = try j.required("contentHash")
-        return Self(reportId: reportId, period: period, asOfPosition: asOfPosition, headHash: headHash, kpiValues: kpiValues, contentHash: contentHash)
+        let content: [UInt8]? = try j.optional("content")
+        return Self(reportId: reportId, period: period, asOfPosition: asOfPosition, headHash: headHash, kpiValues: kpiValues, contentHash: contentHash, content: content)
     }
 }

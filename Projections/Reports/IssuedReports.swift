@@ -1,3 +1,4 @@
+import Crypto
 import EventLog
 import Events
 import Foundation
@@ -18,6 +19,21 @@ public enum IssuedReports {
             found.append(r)
         }
         return found
+    }
+
+    /// The issued report `reportId`, reproduced from the content its `ProgrammeReportIssued`
+    /// recorded: the same bytes in every format as when it was issued, whatever was erased or
+    /// whichever keys are missing since. Throws `IssuedReportError` when no such report was
+    /// issued, when it was recorded without content, or when the content does not match its
+    /// recorded hash.
+    public static func report(_ reportId: UUID, in log: EventLog) throws -> Report {
+        guard let issued = try all(in: log).first(where: { $0.reportId == reportId }) else {
+            throw IssuedReportError.notFound(reportId)
+        }
+        guard let content = issued.content else { throw IssuedReportError.noContent(reportId) }
+        let hash = SHA256.hash(data: content).map { $0 }
+        guard hash == issued.contentHash else { throw IssuedReportError.hashMismatch(reportId) }
+        return try Report(content: content)
     }
 
     /// The issued cells of a report: `KpiValue` breakdowns carry the period first
@@ -45,5 +61,23 @@ public enum IssuedReports {
                 + "issued can no longer be read; the issued values, recorded in the log, remain the record.")
         }
         return notes
+    }
+}
+
+/// Why an issued report cannot be reproduced, and what to do.
+public enum IssuedReportError: Error, Sendable, Hashable, CustomStringConvertible {
+    case notFound(UUID)
+    case noContent(UUID)
+    case hashMismatch(UUID)
+
+    public var description: String {
+        switch self {
+        case .notFound(let id):
+            return "no report with id \(String(id: id)) was issued in this log; list the issued reports with 'report issued --list'"
+        case .noContent(let id):
+            return "report \(String(id: id)) was issued before reports recorded their content; only its cells are in the log ('log dump --stream report-\(String(id: id))')"
+        case .hashMismatch(let id):
+            return "the content recorded for report \(String(id: id)) does not match its recorded content hash; verify the log with 'log verify'"
+        }
     }
 }

@@ -3,9 +3,10 @@ import Events
 import Foundation
 
 extension Report {
-    /// The `ProgrammeReportIssued` that records this report as issued under `reportId`: its KPI
-    /// values, as-of position and chain hash, and content hash, so the issued figures stay
-    /// verifiable from the log whatever later erasures change in a recomputation.
+    /// The `ProgrammeReportIssued` that records this report as issued under `reportId`: its
+    /// published (suppressed, non-personal) KPI values, as-of position and chain hash, content
+    /// hash and the canonical content itself, so that `IssuedReports.report` reproduces every
+    /// format byte for byte whatever later erasures or missing keys change in a recomputation.
     ///
     /// Issuing is a command of the write side: pass the event to the application service as
     /// `ReportDecider`'s `.issue` on stream `ReportDecider.streamId(reportId)`.
@@ -14,6 +15,6 @@ extension Report {
         let contentHash = ChainHash(hex: self.contentHash)?.bytes ?? []
         return ProgrammeReportIssued(reportId: reportId, period: kind.rawValue, asOfPosition: asOf.position,
                                      headHash: asOf.hash.bytes, kpiValues: IssuedReports.kpiValues(of: self),
-                                     contentHash: contentHash)
+                                     contentHash: contentHash, content: canonicalContent.bytes)
     }
 }

@@ -1,10 +1,12 @@
 import EventLog
+import Events
 import GRDB
 
 /// Computes the YouRegion report as of a position or instant: registrations per quarter of
 /// their start by direction, work country, EMR region and A1 status (VER-3 is in the
 /// programme report). Folds
-/// `YouRegionProjector` over the log prefix in memory; cells under 5 are suppressed.
+/// `YouRegionProjector` over the log prefix in memory; cells are suppressed as in the
+/// programme report (`KPISuppression`: small counts, totals vs categories, quarters vs programme).
 public struct YouRegionReportBuilder: Sendable {
     let log: EventLog
 
@@ -34,13 +36,17 @@ public struct YouRegionReportBuilder: Sendable {
                     }
                 }
             }
-            return (KPISuppression.apply(cells).sorted { ($0.kpi, $0.period, $0.breakdown) < ($1.kpi, $1.period, $1.breakdown) }, quarters + ["programme"])
+            let categories = ["direction": ["BE/DE→NL", "NL→BE", "NL→DE", "other"], "workCountry": ["BE", "DE", "NL"],
+                              "region": EmrRegion.allCases.map(\.rawValue), "a1Status": ["none"] + A1Status.allCases.map(\.rawValue)]
+            return (KPISuppression.apply(cells, categories: categories).sorted { ($0.kpi, $0.period, $0.breakdown) < ($1.kpi, $1.period, $1.breakdown) }, quarters + ["programme"])
         }
-        var report = Report(kind: .youRegion, title: "YouRegion — cross-border work register", asOf: head, periods: periods,
+        var labels: [String: String] = [:]
+        for cell in cells where labels[cell.breakdown] == nil { labels[cell.breakdown] = ReportLabels.breakdown(cell.breakdown, geography: nil) }
+        var report = Report(kind: .youRegion, title: "YouRegion — register van grensoverschrijdend werk", asOf: head, periods: periods,
                             cells: cells, goals: [],
                             definitions: [.init(code: "YR-1", focusArea: "youRegion",
-                                                summary: "Cross-border registrations (CrossBorderWorkRegistered) by quarter of their start day, by direction (NL→BE, NL→DE, BE/DE→NL, other), work country, EMR region and latest A1 status.")],
-                            notes: [])
+                                                summary: "Grensoverschrijdende registraties (CrossBorderWorkRegistered) per kwartaal van hun startdag, per richting (NL→BE, NL→DE, BE/DE→NL, overig), werkland, EMR-regio en laatste A1-status.")],
+                            notes: [], labels: labels)
         report.notes = try IssuedReports.differences(of: report, in: log)
         return report
     }

@@ -19,7 +19,9 @@ struct SystemCallFaultTests {
         let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("FaultInjection/faultshim.c").path
         let output = NSTemporaryDirectory() + "faultshim-\(getpid()).so"
-        for compiler in ["/usr/bin/cc", "/usr/bin/clang", "/opt/swift/usr/bin/clang"] where FileManager.default.isExecutableFile(atPath: compiler) {
+        let path = (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").map(String.init)
+        let candidates = path.flatMap { [$0 + "/cc", $0 + "/clang"] } + ["/usr/bin/cc", "/opt/swift/usr/bin/clang"]
+        for compiler in candidates where FileManager.default.isExecutableFile(atPath: compiler) {
             let p = Process()
             p.executableURL = URL(fileURLWithPath: compiler)
             p.arguments = ["-shared", "-fPIC", "-O1", "-o", output, source, "-ldl"]

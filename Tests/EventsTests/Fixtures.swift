@@ -1,7 +1,6 @@
 import EventLog
 import Events
 import Foundation
-import PersonalData
 
 /// Deterministic sample values: at least one of every event type, with optional fields both
 /// present and absent, non-ASCII text and characters JSON must escape.
@@ -95,18 +94,4 @@ enum Fixtures {
                                 KpiValue(kpiCode: "SOC-1", breakdown: "group=armoede", value: 0, scale: 0, suppressed: true),
                               ], contentHash: Array(repeating: 0x01, count: 32)).domainEvent,
     ]
-
-    /// A fresh empty directory under the temporary directory.
-    static func temporaryDirectory(_ name: String = #function) -> String {
-        let path = NSTemporaryDirectory() + "fabriek-events-\(name.filter(\.isLetter))-\(UUID().uuidString)"
-        try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        return path
-    }
-
-    /// A vault in a fresh directory, with a fixed master key from the environment dictionary.
-    static func vault(_ name: String = #function) throws -> (PersonalDataVault, String) {
-        let dir = temporaryDirectory(name)
-        let vault = try PersonalDataVault.open(directory: dir, environment: ["FABRIEK_MASTER_KEY": String(repeating: "ab", count: 32)])
-        return (vault, dir)
-    }
 }

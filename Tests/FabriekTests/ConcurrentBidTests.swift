@@ -1,5 +1,6 @@
 import EventLog
 import Events
+import FabriekTestSupport
 import Foundation
 import Testing
 @testable import Fabriek

@@ -1,6 +1,7 @@
 import EventLog
 import Events
 @testable import FabriekDemo
+import FabriekTestSupport
 import Foundation
 import Testing
 @testable import Fabriek

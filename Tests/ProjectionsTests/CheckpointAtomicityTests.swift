@@ -14,7 +14,7 @@ import Testing
                                           projectors: [FailingProjector(failAt: 250)], options: .init(batchSize: 100, maxBatchDuration: .seconds(3600)))
         runner.start()
         await #expect(throws: ProjectionError.self) {
-            try await runner.waitUntil("stream-counts", reached: head, timeout: .seconds(60))
+            try await runner.waitUntil("stream-counts", reached: head, timeout: projectionDeadline)
         }
         let status = try runner.status(of: "stream-counts")
         #expect(status.state == .failed)
@@ -89,7 +89,7 @@ import Testing
                                           options: .init(batchSize: 100, maxBatchDuration: .seconds(3600)))
         try runner.retry("stream-counts")  // not failed: nothing happens
         runner.start()
-        await #expect(throws: ProjectionError.self) { try await runner.waitUntil("stream-counts", reached: head) }
+        await #expect(throws: ProjectionError.self) { try await runner.waitUntil("stream-counts", reached: head, timeout: projectionDeadline) }
         #expect(try runner.status(of: "stream-counts").position == 100)
         try runner.retry("stream-counts")
         let s = try await snapshot(runner, atLeast: head)

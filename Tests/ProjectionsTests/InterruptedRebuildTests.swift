@@ -12,7 +12,7 @@ import Testing
 
         let v1 = try ProjectionRunner(log: log, directory: store.projections, projectors: [StreamCountProjector()])
         v1.start()
-        try await v1.waitUntil("stream-counts", reached: head)
+        try await v1.waitUntil("stream-counts", reached: head, timeout: projectionDeadline)
         await v1.stop()
 
         // Version 2 fails in the batch 501...600 of its rebuild.
@@ -22,7 +22,7 @@ import Testing
         failing.start()
         let newHead = try await appendEvents(log, count: 1)
         await #expect(throws: ProjectionError.self) {
-            try await failing.waitUntil("stream-counts", reached: newHead, timeout: .seconds(60))
+            try await failing.waitUntil("stream-counts", reached: newHead, timeout: projectionDeadline)
         }
         let failed = try failing.status(of: "stream-counts")
         #expect(failed.state == .failed)

@@ -28,7 +28,7 @@ import Testing
         let head = try await appendEvents(log, count: 30)
         let runner = try ProjectionRunner(log: log, directory: store.projections, projectors: [StreamCountProjector()])
         runner.start()
-        try await runner.waitUntil("stream-counts", reached: head)
+        try await runner.waitUntil("stream-counts", reached: head, timeout: projectionDeadline)
         let waiter = Task { try await runner.waitUntil("stream-counts", reached: head + 1, timeout: .seconds(600)) }
         try log.close()
         await #expect(throws: ProjectionError.self) { try await waiter.value }

@@ -24,7 +24,7 @@ import Testing
         await first.stop()
         let second = try ProjectionRunner(log: log, directory: store.projections, projectors: [StreamCountProjector()])
         second.start()
-        try await second.waitUntil("stream-counts", reached: 10)
+        try await second.waitUntil("stream-counts", reached: 10, timeout: projectionDeadline)
         await second.stop()
         try log.close()
     }

@@ -11,7 +11,7 @@ import Testing
         let head = try await appendEvents(log, count: 300)
         let runner = try ProjectionRunner(log: log, directory: store.projections, projectors: [StreamCountProjector()])
         runner.start()
-        try await runner.waitUntil("stream-counts", reached: head)
+        try await runner.waitUntil("stream-counts", reached: head, timeout: projectionDeadline)
         await runner.stop()
         try log.close()
 

@@ -12,7 +12,7 @@ import Testing
         for i in 1...20 {
             let result = try await log.append(stream: "member-\(i % 3)", expectedVersion: .any,
                                               events: [ProposedEvent(type: "MemberRegistered", payload: [UInt8(i)])])
-            let count = try await runner.read("stream-counts", atLeast: result.positions[0], timeout: .seconds(30)) { db in
+            let count = try await runner.read("stream-counts", atLeast: result.positions[0], timeout: projectionDeadline) { db in
                 try StreamCountProjector.streamCounts(db)["member-\(i % 3)"]
             }
             #expect(count == i / 3 + (i % 3 == 0 ? 0 : 1))
@@ -28,7 +28,7 @@ import Testing
         let head = try await appendEvents(log, count: 12)
         let runner = try ProjectionRunner(log: log, directory: store.projections, projectors: [StreamCountProjector()])
         runner.start()
-        try await runner.waitUntil("stream-counts", reached: head)
+        try await runner.waitUntil("stream-counts", reached: head, timeout: projectionDeadline)
         await #expect(throws: ProjectionError.timeout(projection: "stream-counts", position: head + 5, reached: head)) {
             try await runner.waitUntil("stream-counts", reached: head + 5, timeout: .milliseconds(50))
         }

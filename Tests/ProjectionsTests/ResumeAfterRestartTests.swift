@@ -12,7 +12,7 @@ import Testing
         let runner = try ProjectionRunner(log: log, directory: store.projections,
                                           projectors: [StreamCountProjector()], options: .init(batchSize: 64))
         runner.start()
-        try await runner.waitUntil("stream-counts", reached: first)
+        try await runner.waitUntil("stream-counts", reached: first, timeout: projectionDeadline)
         await runner.stop()
 
         let head = try await appendEvents(log, count: 300)

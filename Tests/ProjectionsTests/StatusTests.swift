@@ -24,7 +24,7 @@ import Testing
         #expect(status.version == 1)
 
         runner.start()
-        try await runner.waitUntil("stream-counts", reached: 10)
+        try await runner.waitUntil("stream-counts", reached: 10, timeout: projectionDeadline)
         status = try runner.status(of: "stream-counts")
         #expect(status.state == .live)
         #expect(status.lagEvents == 0)
@@ -69,7 +69,7 @@ import Testing
         #expect(status.position == 200)
         #expect(status.eventsPerSecond == 100)
         #expect(status.etaSeconds == Double(head - 200) / 100)
-        try await runner.waitUntil("stream-counts", reached: head)
+        try await runner.waitUntil("stream-counts", reached: head, timeout: projectionDeadline)
         #expect(try runner.status(of: "stream-counts").eventsPerSecond == nil)  // live
         await runner.stop()
         try log.close()

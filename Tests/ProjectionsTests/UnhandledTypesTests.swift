@@ -18,7 +18,7 @@ import Testing
         #expect(s.types == ["A": expected.types["A"]!])
         #expect(s.applied == expected.types["A"]!)
 
-        let bCount = try await runner.read("only-b", atLeast: head) { db in
+        let bCount = try await runner.read("only-b", atLeast: head, timeout: projectionDeadline) { db in
             try Int.fetchOne(db, sql: "SELECT count(*) FROM b_events")!
         }
         #expect(bCount == expected.types["B"]!)

@@ -13,7 +13,7 @@ import Testing
 
         let v1 = try ProjectionRunner(log: log, directory: store.projections, projectors: [StreamCountProjector()])
         v1.start()
-        try await v1.waitUntil("stream-counts", reached: head)
+        try await v1.waitUntil("stream-counts", reached: head, timeout: projectionDeadline)
         await v1.stop()
 
         let gate = Gate()
@@ -86,7 +86,7 @@ import Testing
         let runner = try ProjectionRunner(log: log, directory: store.projections,
                                           projectors: [StreamCountProjector()], options: .init(batchSize: 50))
         runner.start()
-        try await runner.waitUntil("stream-counts", reached: head)
+        try await runner.waitUntil("stream-counts", reached: head, timeout: projectionDeadline)
         let before = try inode(store.path("stream-counts.sqlite"))
 
         try runner.rebuild("stream-counts")
@@ -108,7 +108,7 @@ import Testing
         let head = try await appendEvents(log, count: 600)
         let v1 = try ProjectionRunner(log: log, directory: store.projections, projectors: [StreamCountProjector()])
         v1.start()
-        try await v1.waitUntil("stream-counts", reached: head)
+        try await v1.waitUntil("stream-counts", reached: head, timeout: projectionDeadline)
         await v1.stop()
 
         let rebuildGate = Gate()
@@ -120,7 +120,7 @@ import Testing
 
         let readGate = Gate()
         let longRead = Task {
-            try await runner.read("stream-counts") { db in
+            try await runner.read("stream-counts", timeout: projectionDeadline) { db in
                 readGate.arrive()
                 return try Int.fetchOne(db, sql: "SELECT version FROM projection_meta")!
             }
@@ -140,8 +140,10 @@ import Testing
         try log.close()
     }
 
+    /// Polls `condition` until it holds or `projectionDeadline` has passed (then the expectation fails).
     private func eventually(_ condition: () throws -> Bool) async throws {
-        for _ in 0..<12_000 where try !condition() {
+        let deadline = ContinuousClock.now + projectionDeadline
+        while try !condition(), ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(5))
         }
         #expect(try condition())

@@ -449,6 +449,7 @@ AGGREGATES = [
             F(4, "headHash", "bytes", "chain hash at asOfPosition (32 bytes)"),
             F(5, "kpiValues", "[]msg:KpiValue", "the computed cells"),
             F(6, "contentHash", "bytes", "SHA-256 of the report's canonical content (32 bytes)"),
+            F(7, "content", "bytes?", "the report's canonical content (UTF-8 JSON) from which every format is reproduced"),
         ]),
     ]),
 ]

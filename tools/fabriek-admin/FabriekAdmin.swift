@@ -26,7 +26,7 @@ struct FabriekAdmin: AsyncParsableCommand {
         subcommands: [
             ProjectionsCommand.self, LogCommand.self, HistoryCommand.self, ReportCommand.self,
             ExportCommand.self, ImportCommand.self, BackupCommand.self, RestoreCommand.self,
-            MemberCommand.self, DemoCommand.self,
+            MemberCommand.self, DemoCommand.self, TokensCommand.self,
         ]
     )
 

@@ -20,7 +20,8 @@ import PersonalData
 /// issued report keeps its own values (`ProgrammeReportIssued`). The live file cannot subtract
 /// the groups of a member whose key is already destroyed when `MemberErased` is applied; it
 /// keeps that contribution until rebuilt (`ProjectionRunner.rebuild`), after which it matches
-/// a fresh fold. Without a vault, target-group figures stay zero.
+/// a fresh fold. Without a vault, or without a member's key, their target groups are not
+/// counted; reports say how many could not be read (`UnreadableInputs`).
 public struct ProgrammeKPIProjector: Projector {
     public let name = "programme-kpis"
     public let version = 1
@@ -153,7 +154,14 @@ public struct ProgrammeKPIProjector: Projector {
 
     private func open(_ sealed: SealedData, of member: UUID) throws -> TargetGroupDetails? {
         guard let vault, !sealed.isErasedMarker else { return nil }
-        return try TargetGroupDetails.unsealed(sealed, subject: member, eventType: MemberTargetGroupsDeclared.typeName, in: vault)
+        do {
+            return try TargetGroupDetails.unsealed(sealed, subject: member, eventType: MemberTargetGroupsDeclared.typeName, in: vault)
+        } catch let error as VaultError {
+            // A key this vault never held (an export imported without its keys) is an input the
+            // fold cannot read, as after an erasure; reports list it (`UnreadableInputs`).
+            if case .noKey = error { return nil }
+            throw error
+        }
     }
 }
 

@@ -17,8 +17,8 @@ public enum ProgrammeKPIs {
     }
 
     /// Writes the audit trail `kpi_evidence(kpi, period, breakdown, event_id)` (and
-    /// `kpi_values`) for `cells`, replacing what was there. Reports call it on their in-memory
-    /// fold; an auditor queries the table to trace a value to the events it counts.
+    /// `kpi_values`) for `cells`, replacing what was there, for ad-hoc SQL on a file. Tracing a
+    /// value as of a position, with each event's contribution, is `KPITracer`'s work.
     public static func materialize(_ cells: [KPICell], in db: Database) throws {
         try db.execute(sql: """
             CREATE TABLE IF NOT EXISTS kpi_values (kpi TEXT NOT NULL, period TEXT NOT NULL, breakdown TEXT NOT NULL,

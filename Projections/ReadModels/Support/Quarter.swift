@@ -24,3 +24,12 @@ enum Quarter {
     /// A label later than every quarter: "the state now".
     static let end = "9999-Q9"
 }
+
+extension Quarter {
+    /// Whether `text` is a quarter label (`2026-Q2`).
+    static func isLabel(_ text: String) -> Bool {
+        let u = Array(text.utf8)
+        return u.count == 7 && u[4] == UInt8(ascii: "-") && u[5] == UInt8(ascii: "Q") && u[..<4].allSatisfy { (48...57).contains($0) }
+            && (49...52).contains(u[6])
+    }
+}

@@ -13,13 +13,9 @@ struct ByteWriter {
         withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
     }
 
+    @inline(__always)
     mutating func appendVarint(_ value: UInt64) {
-        var v = value
-        while v >= 0x80 {
-            bytes.append(UInt8(truncatingIfNeeded: v) | 0x80)
-            v >>= 7
-        }
-        bytes.append(UInt8(v))
+        Varint.append(value, to: &bytes)
     }
 
     mutating func appendRaw<C: Collection>(_ data: C) where C.Element == UInt8 {
@@ -79,30 +75,13 @@ struct ByteReader {
 
     @inline(__always)
     mutating func readVarint() throws(FormatError) -> UInt64 {
-        // Fast path: most varints of the event encoding are one byte.
-        if offset < end {
-            let first = base.load(fromByteOffset: offset, as: UInt8.self)
-            if first < 0x80 {
-                offset += 1
-                return UInt64(first)
+        do throws(VarintError) {
+            return try Varint.decode(base, offset: &offset, end: end)
+        } catch {
+            switch error {
+            case .truncated: throw .truncated
+            case .overflows: throw .malformed("varint overflows 64 bits")
             }
-        }
-        return try readVarintSlow()
-    }
-
-    @inline(never)
-    mutating func readVarintSlow() throws(FormatError) -> UInt64 {
-        var result: UInt64 = 0
-        var shift: UInt64 = 0
-        while true {
-            guard offset < end else { throw .truncated }
-            let byte = base.load(fromByteOffset: offset, as: UInt8.self)
-            offset += 1
-            if shift == 63 && byte > 1 { throw .malformed("varint overflows 64 bits") }
-            result |= UInt64(byte & 0x7F) << shift
-            if byte < 0x80 { return result }
-            shift += 7
-            if shift > 63 { throw .malformed("varint longer than 10 bytes") }
         }
     }
 

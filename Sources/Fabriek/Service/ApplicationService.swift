@@ -11,9 +11,11 @@ public struct CommandOutcome: Sendable, Hashable {
     public var streamVersion: UInt64
     /// Positions of the appended events (empty when nothing changed).
     public var positions: [UInt64]
-    /// The log head after the commit; use its position for read-your-writes queries.
+    /// A log head at or after the commit; use its position for read-your-writes queries.
     public var head: LogHead
     public var events: [DomainEvent]
+    /// True when this is the stored outcome of an earlier command with the same idempotency key.
+    public var wasAlreadyStored: Bool = false
 }
 
 /// Errors of the service itself (rule violations are `DomainError`).
@@ -25,6 +27,9 @@ public enum ServiceError: Error, Sendable, CustomStringConvertible {
     case undecodableEvent(stream: String, version: UInt64, type: String, cause: any Error & Sendable)
     /// The stream holds an event of another aggregate.
     case foreignEvent(stream: String, version: UInt64, type: String)
+    /// The caller expected another stream version (`CommandOptions.expectedVersion`); nothing
+    /// was written.
+    case wrongExpectedVersion(stream: String, expected: UInt64, actual: UInt64)
 
     public var description: String {
         switch self {
@@ -34,12 +39,24 @@ public enum ServiceError: Error, Sendable, CustomStringConvertible {
             return "stream '\(stream)' cannot be read: event \(type) at version \(version): \(cause)"
         case let .foreignEvent(stream, version, type):
             return "stream '\(stream)' cannot be read: event \(type) at version \(version) belongs to another aggregate"
+        case let .wrongExpectedVersion(stream, expected, actual):
+            return "stream '\(stream)' is at version \(actual), not the expected \(expected); nothing was written, read it again and retry"
         }
     }
 }
 
 /// The write side's entry point: load the stream, fold it, decide, append with the expected
-/// version; on a version conflict reload and decide again, a bounded number of times.
+/// version — pipelined through group commit.
+///
+/// Commands decide one at a time (FIFO, under one lock), each on the committed state **plus**
+/// every command accepted before it that is not durable yet (its stream's pending events and
+/// the in-memory `directory`), so cross-aggregate rules stay exact. Deciding and enqueueing is
+/// all the lock covers: accepted commands gather in a batch that is appended as one atomic
+/// commit while the previous batch's `fdatasync` runs, so concurrent commands share a few
+/// fsyncs instead of paying one each. A command is answered only once its commit is durable.
+/// If a commit fails, nothing decided on top of it is acknowledged: the commands of the next
+/// batch were never written and are decided again on the real state; the failed batch's own
+/// commands are decided again after a version conflict, or refused with the log's error.
 ///
 /// Decisions use only the injected clock and directory. A refused command (`DomainError`)
 /// writes nothing. Erasing a member also destroys the member's key in the vault (after the
@@ -52,16 +69,24 @@ public enum ServiceError: Error, Sendable, CustomStringConvertible {
 /// ```
 public final class ApplicationService: Sendable {
     public let log: EventLog
+    /// The cross-aggregate facts decisions read: committed plus accepted-but-not-yet-durable.
     public let directory: WriteSideDirectory
     public let vault: PersonalDataVault
     public let reference: ReferenceData
     public let clock: ServiceClock
     public let ids: IDGenerator
     public let maxAttempts: Int
-    private let gate = CommandGate()
+    let pipeline: CommandPipeline
 
-    public init(log: EventLog, vault: PersonalDataVault, reference: ReferenceData, clock: ServiceClock = .system,
-                ids: IDGenerator = .random, maxAttempts: Int = 5) throws {
+    public convenience init(log: EventLog, vault: PersonalDataVault, reference: ReferenceData, clock: ServiceClock = .system,
+                            ids: IDGenerator = .random, maxAttempts: Int = 5) throws {
+        try self.init(log: log, vault: vault, reference: reference, clock: clock, ids: ids, maxAttempts: maxAttempts,
+                      appendBatch: { log, appends in try await log.append(appends) })
+    }
+
+    /// `appendBatch` commits one pipelined batch (tests wrap it to inject a failed commit).
+    init(log: EventLog, vault: PersonalDataVault, reference: ReferenceData, clock: ServiceClock, ids: IDGenerator,
+         maxAttempts: Int, appendBatch: @escaping CommandPipeline.AppendBatch) throws {
         self.log = log
         self.vault = vault
         self.reference = reference
@@ -69,33 +94,92 @@ public final class ApplicationService: Sendable {
         self.ids = ids
         self.maxAttempts = maxAttempts
         directory = WriteSideDirectory()
+        let committed = WriteSideDirectory()
         for member in try directory.rebuild(from: log) where !vault.isErased(subject: member) {
             try vault.erase(subject: member, at: clock.now())
         }
+        try committed.rebuild(from: log)
+        pipeline = try CommandPipeline(log: log, vault: vault, directory: directory, committed: committed,
+                                       appendBatch: appendBatch)
     }
 
-    /// Runs `command` against the aggregate in `stream`.
+    /// Runs `command` against the aggregate in `stream`; returns once its events are durable.
     ///
-    /// - Throws: `DomainError` when a rule refuses it; `ServiceError.tooManyConflicts` after
-    ///   `maxAttempts` version conflicts; `LogError` for storage failures. Nothing is written in
-    ///   any of these cases.
+    /// - Throws: `DomainError` when a rule refuses it; `ServiceError.wrongExpectedVersion` when
+    ///   `options.expectedVersion` does not match; `ServiceError.tooManyConflicts` after
+    ///   `maxAttempts` attempts decided on state that changed underneath; `LogError` for
+    ///   storage failures. Nothing of the command is written in any of these cases.
     public func execute<D: Decider>(_ decider: D.Type, stream: String, command: D.Command,
-                                    metadata: CommandMetadata = .system) async throws -> CommandOutcome {
-        await gate.acquire()
-        do {
-            let outcome = try await decideAndAppend(decider, stream: stream, command: command, metadata: metadata)
-            await gate.release()
-            return outcome
-        } catch {
-            await gate.release()
-            throw error
+                                    metadata: CommandMetadata = .system,
+                                    options: CommandOptions = .none) async throws -> CommandOutcome {
+        var attempts = 0
+        let derivedIDs: ((Int) -> UUID)? = options.idempotencyKey.map { key in
+            { DerivedEventID.id(scope: options.idempotencyScope, key: key, index: $0) }
+        }
+        while true {
+            let step = try pipeline.decideAndEnqueue(derivedIDs: derivedIDs) { overlay throws -> CommandPipeline.Decision in
+                let (state, version) = try self.state(D.self, stream: stream, pending: overlay)
+                if let expected = options.expectedVersion, expected != version {
+                    throw ServiceError.wrongExpectedVersion(stream: stream, expected: expected, actual: version)
+                }
+                let context = DecisionContext(now: clock.now(), members: directory, consortia: directory,
+                                              sealer: vault, reference: reference)
+                let events = try D.decide(command, state: state, context: context).map(D.domainEvent)
+                var meta = metadata.dictionary
+                var idempotencyID: UUID?
+                let eventIDs: [UUID]
+                if let key = options.idempotencyKey {
+                    eventIDs = events.indices.map { DerivedEventID.id(scope: options.idempotencyScope, key: key, index: $0) }
+                    idempotencyID = DerivedEventID.id(scope: options.idempotencyScope, key: key, index: 0)
+                    meta[CommandMetadata.idempotencyKeyField] = key
+                } else {
+                    eventIDs = events.map { _ in ids.next() }
+                }
+                let proposed = zip(events, eventIDs).map { $0.proposed(id: $1, metadata: meta) }
+                return CommandPipeline.Decision(stream: stream, baseVersion: version, events: events,
+                                                proposed: proposed, idempotencyID: idempotencyID)
+            }
+            switch step {
+            case .done(let outcome):
+                return outcome
+            case .sameKeyInFlight(let ticket):
+                _ = await ticket.wait()
+            case .enqueued(let ticket):
+                switch await ticket.wait() {
+                case .committed(let outcome):
+                    return outcome
+                case .failed(let error):
+                    throw error
+                case .retry:
+                    attempts += 1
+                    if attempts >= maxAttempts { throw ServiceError.tooManyConflicts(stream: stream, attempts: attempts) }
+                }
+            }
         }
     }
 
-    /// The current state of one aggregate.
+    /// Calls `body` after every commit of the pipeline (replacing an earlier observer).
+    public func observeCommits(_ body: @escaping @Sendable (CommitFigures) -> Void) {
+        pipeline.observe(body)
+    }
+
+    /// The committed state of one aggregate and its version.
     public func state<D: Decider>(_ decider: D.Type, stream: String) throws -> (state: D.State, version: UInt64) {
+        try state(D.self, stream: stream, pending: { _ in [] })
+    }
+
+    /// The state folded from the log, then from the stream's accepted events that are not in
+    /// the log yet (`pending` gives them with their stream versions).
+    private func state<D: Decider>(_ decider: D.Type, stream: String,
+                                   pending: (String) -> [(version: UInt64, event: DomainEvent)]) throws -> (state: D.State, version: UInt64) {
         let recorded = try log.readStream(stream)
         var state = D.initialState
+        func fold(_ event: DomainEvent, type: String, version: UInt64) throws {
+            guard let e = D.aggregateEvent(event) else {
+                throw ServiceError.foreignEvent(stream: stream, version: version, type: type)
+            }
+            state = D.evolve(state, e)
+        }
         for r in recorded {
             let event: DomainEvent
             do {
@@ -103,41 +187,13 @@ public final class ApplicationService: Sendable {
             } catch {
                 throw ServiceError.undecodableEvent(stream: stream, version: r.streamVersion, type: r.type, cause: error)
             }
-            guard let e = D.aggregateEvent(event) else {
-                throw ServiceError.foreignEvent(stream: stream, version: r.streamVersion, type: r.type)
-            }
-            state = D.evolve(state, e)
+            try fold(event, type: r.type, version: r.streamVersion)
         }
-        return (state, UInt64(recorded.count))
-    }
-
-    private func decideAndAppend<D: Decider>(_ decider: D.Type, stream: String, command: D.Command,
-                                             metadata: CommandMetadata) async throws -> CommandOutcome {
-        for _ in 0..<maxAttempts {
-            let (state, version) = try state(D.self, stream: stream)
-            let context = DecisionContext(now: clock.now(), members: directory, consortia: directory,
-                                          sealer: vault, reference: reference)
-            let events = try D.decide(command, state: state, context: context).map(D.domainEvent)
-            if events.isEmpty {
-                return CommandOutcome(stream: stream, streamVersion: version, positions: [], head: log.head(), events: [])
-            }
-            let proposed = events.map { $0.proposed(id: ids.next(), metadata: metadata.dictionary) }
-            let result: AppendResult
-            do {
-                result = try await log.append(stream: stream, expectedVersion: version == 0 ? .noStream : .exact(version),
-                                              events: proposed)
-            } catch LogError.wrongExpectedVersion {
-                continue
-            }
-            for e in events {
-                directory.apply(e)
-                if case .member(.erased(let erased)) = e {
-                    try vault.erase(subject: erased.memberId, at: erased.erasedAt)
-                }
-            }
-            return CommandOutcome(stream: stream, streamVersion: result.streamVersions[stream] ?? version,
-                                  positions: result.positions, head: result.head, events: events)
+        var version = UInt64(recorded.count)
+        for p in pending(stream) where p.version > version {
+            try fold(p.event, type: p.event.typeName, version: p.version)
+            version = p.version
         }
-        throw ServiceError.tooManyConflicts(stream: stream, attempts: maxAttempts)
+        return (state, version)
     }
 }

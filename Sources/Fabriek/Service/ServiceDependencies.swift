@@ -69,6 +69,9 @@ public struct CommandMetadata: Sendable, Hashable {
 
     public static let system = CommandMetadata(actor: "system", role: "admin")
 
+    /// The metadata field that records a command's idempotency key (`CommandOptions`).
+    public static let idempotencyKeyField = "idempotencyKey"
+
     var dictionary: [String: String] {
         var d = [MetadataKey.actor: actor, MetadataKey.role: role]
         if let c = correlationID { d[MetadataKey.correlationID] = c.uuidString.lowercased() }

@@ -38,6 +38,13 @@ public final class WriteSideDirectory: MemberDirectory, ConsortiumDirectory, Sen
         return erased
     }
 
+    /// Makes this directory hold exactly what `other` holds (dropping facts of events that
+    /// were accepted but never written).
+    public func reset(to other: WriteSideDirectory) {
+        let snapshot = other.model.withLock { $0 }
+        model.withLock { $0 = snapshot }
+    }
+
     /// Applies one appended event.
     public func apply(_ event: DomainEvent) {
         model.withLock { m in

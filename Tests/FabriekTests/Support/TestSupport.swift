@@ -1,15 +1,14 @@
 import EventLog
 import Events
 import FabriekReference
+import FabriekTestSupport
 import Foundation
 import Testing
 @testable import Fabriek
 
 /// Fixed ids and instants so every test replays the same way.
 enum Fixture {
-    static let reference: ReferenceData = {
-        do { return try ReferenceData.load(environment: [:]) } catch { fatalError("reference data: \(error)") }
-    }()
+    static let reference: ReferenceData = ServiceHarness.reference
 
     static let a = UUID(uuidString: "00000000-0000-0000-0000-00000000000a")!
     static let b = UUID(uuidString: "00000000-0000-0000-0000-00000000000b")!

@@ -31,8 +31,8 @@ import Testing
         runner.start()
         let head = log.head().position
         // When queries ask to see at least the head
-        let total = try await runner.read("member-directory", atLeast: head) { try MemberDirectory.search($0, .init()).total }
-        let kpis = try await runner.read("programme-kpis", atLeast: head) { try ProgrammeKPIs.cells($0) }
+        let total = try await runner.read("member-directory", atLeast: head, timeout: projectionDeadline) { try MemberDirectory.search($0, .init()).total }
+        let kpis = try await runner.read("programme-kpis", atLeast: head, timeout: projectionDeadline) { try ProgrammeKPIs.cells($0) }
         let fold = try InMemoryFold.run(ProgrammeKPIProjector(geography: T.geography, vault: nil), log: log)
         // Then they answer from the live files, equal to an in-memory fold of the same log.
         #expect(total == 6)

@@ -4,6 +4,7 @@ import Fabriek
 import FabriekReference
 import Foundation
 import GRDB
+import PersonalData
 @testable import Projections
 
 /// Builds small fixed histories by appending domain events directly, one commit per event,
@@ -197,4 +198,37 @@ extension DatabaseQueue {
     func now<T>(_ body: (Database) throws -> T) throws -> T { try read(body) }
     /// A synchronous write, callable from async tests.
     func nowWrite<T>(_ body: (Database) throws -> T) throws -> T { try write(body) }
+}
+
+/// Members with sealed target groups: `count` members in Wyck joining in January 2026; member
+/// `n` declares `groups(n)` (nothing when empty), sealed in a fresh vault.
+enum TargetGroupHistory {
+    static func make(count: UInt8, groups: (UInt8) -> [TargetGroup]) async throws -> (TestStore, EventLog, PersonalDataVault) {
+        let store = TestStore()
+        let log = try store.openLog()
+        let vault = try PersonalDataVault.open(directory: store.root + "/vault", environment: ["FABRIEK_MASTER_KEY": String(repeating: "cd", count: 32)])
+        var w = HistoryWriter(log: log)
+        for n in UInt8(1)...count {
+            let m = T.member(n)
+            try await w.append(T.stream("member", m), MemberRegistered(
+                memberId: m, kind: .soleTrader, residenceCountry: .nl, personal: T.sealedPlaceholder, buurt: "Wyck",
+                joinedOn: T.day(2026, 1, Int(n))).domainEvent, at: T.at(2026, 1, Int(n)))
+            let declared = groups(n)
+            guard !declared.isEmpty else { continue }
+            try await w.append(T.stream("member", m), MemberTargetGroupsDeclared(
+                memberId: m, consentId: T.id(200 + n),
+                details: try MemberTargetGroupsDeclared.seal(TargetGroupDetails(groups: declared), memberId: m, in: vault),
+                declaredAt: T.at(2026, 1, Int(n), 5)).domainEvent, at: T.at(2026, 1, Int(n), 5))
+        }
+        return (store, log, vault)
+    }
+}
+
+/// Issues `report` under `reportId` through the application service (`ReportDecider`), as the
+/// admin CLI and the server do. A vault is made in `store` when none is given.
+func issue(_ report: Report, reportId: UUID, log: EventLog, store: TestStore, vault: PersonalDataVault? = nil) async throws {
+    let vault = try vault ?? PersonalDataVault.open(directory: store.root + "/issuer-vault",
+                                                    environment: ["FABRIEK_MASTER_KEY": String(repeating: "ab", count: 32)])
+    let service = try ApplicationService(log: log, vault: vault, reference: T.reference)
+    _ = try await service.execute(ReportDecider.self, stream: ReportDecider.streamId(reportId), command: .issue(report.issuedEvent(reportId: reportId)))
 }

@@ -78,7 +78,7 @@ struct CountSnapshot: Sendable, Equatable {
 }
 
 func snapshot(_ runner: ProjectionRunner, _ name: String = "stream-counts", atLeast position: UInt64? = nil) async throws -> CountSnapshot {
-    try await runner.read(name, atLeast: position, timeout: .seconds(120)) { db in
+    try await runner.read(name, atLeast: position, timeout: projectionDeadline) { db in
         let meta = try Row.fetchOne(db, sql: "SELECT position, version FROM projection_meta")!
         let applied = try Row.fetchOne(db, sql: "SELECT count(*) AS n, coalesce(max(position), 0) AS m FROM applied")!
         let checkpoint: Int64 = meta["position"]
@@ -89,3 +89,8 @@ func snapshot(_ runner: ProjectionRunner, _ name: String = "stream-counts", atLe
                              applied: applied["n"], maxApplied: UInt64(maxApplied))
     }
 }
+
+/// How long a test waits for a projection to reach a position: generous, because the test machine
+/// may be busy with other builds. It only turns a hang into a failure; a passing test never waits
+/// for it, since waiting ends as soon as the projection gets there.
+let projectionDeadline: Duration = .seconds(120)

@@ -3,16 +3,17 @@ import EventLog
 import Events
 import Foundation
 
-/// `export FILE.jsonl [--until N]`: every event as a JSON line that `import` reads back.
-struct ExportCommand: ParsableCommand {
+/// `export [lines] FILE.jsonl [--until N]`: every event as a JSON line that `import` reads back.
+struct ExportLinesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "export",
+        commandName: "lines",
         abstract: "Write events as JSON lines (stream, type, data, version, id, metadata, recordedAt, schemaVersion, commit).",
         discussion: """
             Personal fields stay sealed (the keys are not exported; copy keys.sqlite and master.key \
             to read them). Importing the file into an empty data directory reproduces the same \
-            events, positions, times and chain hashes: 'log head' prints the same line.
-            """)
+            events, positions, times and chain hashes: 'log head' prints the same line.             'export ocds FILE' writes the published jobs as an OCDS release package instead.
+            """,
+        subcommands: [ExportOCDSCommand.self])
 
     @OptionGroup var dataOptions: DataOptions
 

@@ -35,7 +35,7 @@ struct LogVerifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
         abstract: "Recompute the whole hash chain (or up to a digest); exit 1 naming the first bad position.",
-        discussion: "Exit 0 when intact; 1 when the chain or a batch does not verify (or the digest does not match); 4 when the log is too damaged to open.")
+        discussion: "Exit 0 when intact; 1 when the chain or a batch does not verify (naming the first bad commit and its positions), the digest does not match, the stream index does not match the log, or a torn tail or a quarantine file of cut bytes is found; 4 when the log is too damaged to open.")
 
     @OptionGroup var dataOptions: DataOptions
     @OptionGroup var output: OutputOptions
@@ -52,7 +52,7 @@ struct LogVerifyCommand: ParsableCommand {
     func run() throws {
         let log: EventLog
         do {
-            log = try dataOptions.directory.openReadOnly()
+            log = try dataOptions.directory.openReadOnly(reportingRecovery: false)
         } catch let e as LogError {
             switch e {
             case let .corruptBatch(segment, offset, position, reason):

@@ -15,12 +15,14 @@ struct DataDirectory {
     var hasLog: Bool { FileManager.default.fileExists(atPath: logPath + "/segments") }
 
     /// Opens the log without the writer lock; works while another process writes.
-    func openReadOnly() throws -> EventLog {
+    /// With `reportingRecovery`, says on standard error what the open found at the end of the
+    /// log (a torn tail left in place); `log verify` reports it itself.
+    func openReadOnly(reportingRecovery: Bool = true) throws -> EventLog {
         guard hasLog else {
             throw AdminError.failure("no event log in \(logPath); check --data (or FABRIEK_DATA), or create one with 'fabriek-admin demo' or 'fabriek-admin import'")
         }
         let log = try EventLog.open(directory: logPath, options: .init(readOnly: true))
-        Self.printRecovery(log)
+        if reportingRecovery { Self.printRecovery(log) }
         return log
     }
 

@@ -1,3 +1,5 @@
+import EventLog
+
 /// Fabriek's payload format for the workload: a compact binary encoding written by hand.
 ///
 /// Each payload is its fields in declaration order, with no field names and no type tag (the
@@ -174,12 +176,7 @@ private struct PayloadWriter {
 
     @inline(__always)
     mutating func varint(_ value: UInt64) {
-        var v = value
-        while v >= 0x80 {
-            byte(UInt8(truncatingIfNeeded: v) | 0x80)
-            v >>= 7
-        }
-        byte(UInt8(truncatingIfNeeded: v))
+        Varint.encode(value) { byte($0) }
     }
 
     @inline(__always)
@@ -274,14 +271,14 @@ private struct PayloadReader {
     @inline(__always)
     mutating func varint() throws(WorkloadCodecError) -> UInt64 {
         let start = offset
-        var result: UInt64 = 0
-        var shift: UInt64 = 0
-        while true {
-            let b = try byte()
-            result |= UInt64(b & 0x7F) << shift
-            if b < 0x80 { return result }
-            shift += 7
-            guard shift < 64 else { throw .badVarint(offset: start) }
+        guard let base = bytes.baseAddress else { throw .truncated(offset: bytes.count) }
+        do throws(VarintError) {
+            return try Varint.decode(base, offset: &offset, end: bytes.count)
+        } catch {
+            switch error {
+            case .truncated: throw .truncated(offset: bytes.count)
+            case .overflows: throw .badVarint(offset: start)
+            }
         }
     }
 

@@ -3,7 +3,6 @@ import Events
 import FabriekReference
 import Foundation
 import Testing
-@testable import Fabriek
 
 @Suite("Reference data")
 struct ReferenceDataTests {
@@ -103,13 +102,6 @@ struct ReferenceDataTests {
         }
     }
 
-    @Test func utcDayOfTimestamp() {
-        let t = Timestamp(microsecondsSinceEpoch: 1_777_456_799_000_000) // 2026-04-29T09:59:59Z
-        #expect(Day(utc: t).description == "2026-04-29")
-        #expect(Day(utc: Timestamp(microsecondsSinceEpoch: -1)).description == "1969-12-31")
-        #expect(Day(utc: Timestamp(microsecondsSinceEpoch: 0)).description == "1970-01-01")
-    }
-
     private func temporaryDirectory() throws -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("fabriek-ref-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
@@ -136,16 +128,16 @@ struct ReferenceDataConsistencyTests {
         }
     }
 
-    @Test func kpiOfUnknownFocusAreaIsRefused() {
-        var data = Fixture.reference
+    @Test func kpiOfUnknownFocusAreaIsRefused() throws {
+        var data = try ReferenceData.load(environment: [:])
         data.kpis.kpis.append(.init(code: "XXX-1", focusArea: "onbekend", name: "x"))
         #expect(throws: ReferenceDataError.inconsistent(file: "kpis.json", reason: "KPI XXX-1 names unknown focus area onbekend")) {
             try data.checkConsistency()
         }
     }
 
-    @Test func buurtInTwoWijkenIsRefused() {
-        var data = Fixture.reference
+    @Test func buurtInTwoWijkenIsRefused() throws {
+        var data = try ReferenceData.load(environment: [:])
         data.maastricht.wijken[1].buurten.append("Wyck")
         #expect(throws: ReferenceDataError.inconsistent(file: "maastricht-wijken.json",
                                                         reason: "buurt Wyck is in both WK093500 and WK093501")) {

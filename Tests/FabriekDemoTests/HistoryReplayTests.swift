@@ -1,6 +1,7 @@
 import EventLog
 import Events
 @testable import FabriekDemo
+import FabriekTestSupport
 import Foundation
 import Testing
 @testable import Fabriek
@@ -19,7 +20,7 @@ import Testing
     private func generate(seed: UInt64) async throws -> (ServiceHarness, HistorySummary) {
         let generator = HistoryGenerator(seed: seed, scale: Self.scale)
         let harness = try ServiceHarness(logClock: generator.clock.logClock) { log, vault in
-            try generator.makeService(log: log, vault: vault, reference: Fixture.reference)
+            try generator.makeService(log: log, vault: vault, reference: ServiceHarness.reference)
         }
         return (harness, try await generator.run(on: harness.service))
     }

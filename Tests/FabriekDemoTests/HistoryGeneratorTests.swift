@@ -1,6 +1,7 @@
 import EventLog
 import Events
 @testable import FabriekDemo
+import FabriekTestSupport
 import Foundation
 import Testing
 @testable import Fabriek
@@ -9,7 +10,7 @@ import Testing
     @Test func smallHistoryIsAcceptedCommandByCommand() async throws {
         let generator = HistoryGenerator(seed: 7, scale: .small)
         let harness = try ServiceHarness(logClock: generator.clock.logClock) { log, vault in
-            try generator.makeService(log: log, vault: vault, reference: Fixture.reference)
+            try generator.makeService(log: log, vault: vault, reference: ServiceHarness.reference)
         }
         defer { harness.close() }
         let started = Date()
@@ -30,7 +31,7 @@ import Testing
     func demoScale() async throws {
         let generator = HistoryGenerator(seed: 2019, scale: .demo)
         let harness = try ServiceHarness(logClock: generator.clock.logClock) { log, vault in
-            try generator.makeService(log: log, vault: vault, reference: Fixture.reference)
+            try generator.makeService(log: log, vault: vault, reference: ServiceHarness.reference)
         }
         defer { harness.close() }
         let started = Date()

@@ -1,0 +1,60 @@
+import Foundation
+import Synchronization
+
+/// How a pipelined command ended once its commit was settled.
+enum TicketResult: Sendable {
+    /// Durable: the command's events are in the log (or it changed nothing and everything it
+    /// was decided on is durable).
+    case committed(CommandOutcome)
+    /// Not written, and decided on state that turned out wrong (a commit it was decided on top
+    /// of failed, or its own batch was refused for a version conflict): decide it again.
+    case retry
+    /// Not written; the error says why.
+    case failed(any Error)
+}
+
+/// One command waiting in the pipeline: resolved exactly once by the committer, awaited by
+/// the command's caller.
+final class PipelineTicket: Sendable {
+    private enum State {
+        case pending([CheckedContinuation<TicketResult, Never>])
+        case resolved(TicketResult)
+    }
+
+    private let state = Mutex(State.pending([]))
+
+    func resolve(_ result: TicketResult) {
+        let waiters: [CheckedContinuation<TicketResult, Never>] = state.withLock { s in
+            guard case .pending(let w) = s else { return [] }
+            s = .resolved(result)
+            return w
+        }
+        for w in waiters { w.resume(returning: result) }
+    }
+
+    func wait() async -> TicketResult {
+        await withCheckedContinuation { continuation in
+            let ready: TicketResult? = state.withLock { s in
+                switch s {
+                case .resolved(let r):
+                    return r
+                case .pending(var w):
+                    w.append(continuation)
+                    s = .pending(w)
+                    return nil
+                }
+            }
+            if let ready { continuation.resume(returning: ready) }
+        }
+    }
+}
+
+/// One pipelined commit as metrics see it.
+public struct CommitFigures: Sendable, Hashable {
+    /// Commands acknowledged by the commit.
+    public var commands: Int
+    /// Events written.
+    public var events: Int
+    /// From handing the batch to the log until it was durable.
+    public var duration: Duration
+}

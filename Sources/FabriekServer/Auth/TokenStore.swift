@@ -1,0 +1,129 @@
+import Crypto
+import Foundation
+import Synchronization
+
+/// API tokens of a data directory, kept in `tokens.json` as SHA-256 hashes only: a token is
+/// shown once, when issued, and cannot be recovered from the file.
+///
+/// The server re-reads the file when it changes, so `fabriek-admin tokens issue|revoke` takes
+/// effect on the next request. Writes replace the file atomically.
+public final class TokenStore: Sendable {
+    public struct Entry: Codable, Sendable, Hashable {
+        public var name: String
+        public var role: Role
+        public var memberId: UUID?
+        /// Hex SHA-256 of the token.
+        public var sha256: String
+        public var issuedAt: Date
+        public var revokedAt: Date?
+    }
+
+    public enum TokenError: Error, Sendable, CustomStringConvertible {
+        case duplicateName(String)
+        case unknownName(String)
+        case memberRequired
+        case memberNotAllowed(Role)
+        case unreadable(path: String, reason: String)
+
+        public var description: String {
+            switch self {
+            case .duplicateName(let n): "a token named '\(n)' exists already; choose another --name or revoke it first"
+            case .unknownName(let n): "no token named '\(n)'; see 'tokens list'"
+            case .memberRequired: "a member token needs --member ID (the member it acts for)"
+            case .memberNotAllowed(let r): "--member is only for role member, not \(r.rawValue)"
+            case let .unreadable(path, reason): "\(path) cannot be read: \(reason); fix or remove it and issue the tokens again"
+            }
+        }
+    }
+
+    public let path: String
+    private struct Cache {
+        var modified: Date?
+        var entries: [Entry] = []
+        var byHash: [String: Entry] = [:]
+    }
+    private let cache = Mutex(Cache())
+
+    public init(path: String) throws {
+        self.path = path
+        _ = try entries()
+    }
+
+    /// Every token, revoked ones included.
+    public func entries() throws -> [Entry] {
+        try refreshed().entries
+    }
+
+    /// The principal for `token`, or nil when it is unknown or revoked.
+    public func principal(for token: String) -> Principal? {
+        guard let cache = try? refreshed(), let e = cache.byHash[Self.hash(token)], e.revokedAt == nil else { return nil }
+        return Principal(name: e.name, role: e.role, memberId: e.memberId)
+    }
+
+    /// Issues a new token and returns it (the only time it is shown).
+    public func issue(name: String, role: Role, memberId: UUID?, now: Date = Date()) throws -> String {
+        if role == .member && memberId == nil { throw TokenError.memberRequired }
+        if role != .member && memberId != nil { throw TokenError.memberNotAllowed(role) }
+        var all = try entries()
+        guard !all.contains(where: { $0.name == name }) else { throw TokenError.duplicateName(name) }
+        var bytes = [UInt8](repeating: 0, count: 32)
+        var rng = SystemRandomNumberGenerator()
+        for i in bytes.indices { bytes[i] = UInt8.random(in: 0...255, using: &rng) }
+        let token = "fbk_" + bytes.map { String(format: "%02x", $0) }.joined()
+        all.append(Entry(name: name, role: role, memberId: memberId, sha256: Self.hash(token), issuedAt: now, revokedAt: nil))
+        try write(all)
+        return token
+    }
+
+    /// Revokes the token called `name`; it is refused from the next request on.
+    public func revoke(name: String, now: Date = Date()) throws {
+        var all = try entries()
+        guard let i = all.firstIndex(where: { $0.name == name }) else { throw TokenError.unknownName(name) }
+        if all[i].revokedAt == nil { all[i].revokedAt = now }
+        try write(all)
+    }
+
+    /// Revokes the token called `name` and renames it `newName`, freeing the name.
+    public func rename(_ name: String, to newName: String, now: Date = Date()) throws {
+        var all = try entries()
+        guard let i = all.firstIndex(where: { $0.name == name }) else { throw TokenError.unknownName(name) }
+        if all[i].revokedAt == nil { all[i].revokedAt = now }
+        all[i].name = newName
+        try write(all)
+    }
+
+    static func hash(_ token: String) -> String {
+        SHA256.hash(data: Array(token.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    private func refreshed() throws -> Cache {
+        let modified = (try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date
+        if let c = cache.withLock({ $0.modified == modified ? $0 : nil }) { return c }
+        var fresh = Cache(modified: modified)
+        if modified != nil {
+            do {
+                let data = try Data(contentsOf: URL(fileURLWithPath: path))
+                let decoder = JSONDecoder()
+                decoder.dateDecodingStrategy = .iso8601
+                fresh.entries = try decoder.decode([Entry].self, from: data)
+            } catch {
+                throw TokenError.unreadable(path: path, reason: "\(error)")
+            }
+        }
+        for e in fresh.entries { fresh.byHash[e.sha256] = e }
+        let result = fresh
+        cache.withLock { $0 = result }
+        return result
+    }
+
+    private func write(_ entries: [Entry]) throws {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        let data = try encoder.encode(entries)
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try data.write(to: URL(fileURLWithPath: path), options: .atomic)
+        chmod(path, 0o600)
+        cache.withLock { $0 = Cache() }
+    }
+}

@@ -1,0 +1,60 @@
+import GRDB
+import EventLog
+import Events
+import Fabriek
+import Foundation
+import Hummingbird
+
+/// Runs a command for a request: `If-Match` as the expected stream version, `Idempotency-Key`
+/// (scoped to the token) for safe retries, the caller recorded as the events' actor. Answers
+/// once the command is durable, with the positions written in the body and `Fabriek-Position`,
+/// and the stream's new version as `ETag`.
+struct CommandResponder: Sendable {
+    let runtime: ServerRuntime
+
+    func run<D: Decider>(_ decider: D.Type, stream: String, command: D.Command, request: Request,
+                         context: FabriekContext, created: Bool = false, extra: [String: Any] = [:]) async throws -> Response {
+        let caller = try context.caller
+        let key = request.headers[.idempotencyKey]
+        if let key, key.isEmpty || key.utf8.count > 200 {
+            throw Problem.badRequest("Idempotency-Key must be 1 to 200 characters", field: "Idempotency-Key", rule: "length", value: key)
+        }
+        let options = CommandOptions(expectedVersion: try request.ifMatchVersion(), idempotencyKey: key,
+                                     idempotencyScope: caller.name)
+        let outcome = try await runtime.service.execute(
+            decider, stream: stream, command: command,
+            metadata: CommandMetadata(actor: caller.name, role: caller.role.rawValue), options: options)
+        var body: [String: Any] = [
+            "stream": outcome.stream,
+            "streamVersion": outcome.streamVersion,
+            "positions": outcome.positions,
+            "position": outcome.head.position,
+            "head": ["position": outcome.head.position, "hash": outcome.head.hash.hex],
+            "events": outcome.events.map(\.typeName),
+            "replayed": outcome.wasAlreadyStored,
+        ]
+        for (k, v) in extra { body[k] = v }
+        var headers = HTTPFields()
+        headers[.fabriekPosition] = "\(outcome.head.position)"
+        headers[.eTag] = "\"\(outcome.streamVersion)\""
+        let status: HTTPResponse.Status = created && !outcome.positions.isEmpty && !outcome.wasAlreadyStored ? .created : .ok
+        return try JSONResponse.make(body, status: status, headers: headers)
+    }
+}
+
+/// Reads a projection for a request, honouring `minPosition` with a bounded wait (then 503
+/// with `Retry-After`), and answers with `Fabriek-Position` = the position the read reflects.
+struct QueryResponder: Sendable {
+    let runtime: ServerRuntime
+    /// How long a query waits for its `minPosition`.
+    var wait: Duration = .seconds(2)
+
+    func read<T: Sendable>(_ projection: String, request: Request, atLeast: UInt64? = nil,
+                           _ body: @escaping @Sendable (Database) throws -> T) async throws -> (T, UInt64) {
+        let asked = try request.minPosition()
+        let minPosition = [asked, atLeast].compactMap { $0 }.max()
+        let value = try await runtime.runner.read(projection, atLeast: minPosition, timeout: wait, body)
+        let position = (try? runtime.runner.status(of: projection).position) ?? 0
+        return (value, max(position, minPosition ?? 0))
+    }
+}

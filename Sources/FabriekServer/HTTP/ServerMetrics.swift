@@ -1,0 +1,76 @@
+import Fabriek
+import Foundation
+import Hummingbird
+import Metrics
+import Prometheus
+
+/// The server's Prometheus metrics (swift-metrics backed by one swift-prometheus registry per
+/// server, no global bootstrap): HTTP requests and latency per route and status, append latency,
+/// events appended, commit batch size, and projection lag (events and seconds) per projection,
+/// refreshed at each scrape.
+public final class ServerMetrics: Sendable {
+    public let registry = PrometheusCollectorRegistry()
+    private let factory: PrometheusMetricsFactory
+    private let runtime: ServerRuntime
+
+    init(runtime: ServerRuntime) {
+        self.runtime = runtime
+        var factory = PrometheusMetricsFactory(registry: registry)
+        let latency: [Duration] = [.microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5),
+                                   .milliseconds(10), .milliseconds(20), .milliseconds(50), .milliseconds(100), .milliseconds(500),
+                                   .seconds(1), .seconds(5)]
+        factory.durationHistogramBuckets = ["fabriek_http_request_duration_seconds": latency, "fabriek_append_duration_seconds": latency]
+        factory.valueHistogramBuckets = ["fabriek_commit_batch_commands": [1, 2, 4, 8, 16, 32, 64, 128, 256, 512]]
+        self.factory = factory
+        let appendTimer = Metrics.Timer(label: "fabriek_append_duration_seconds", factory: factory)
+        let appended = Counter(label: "fabriek_events_appended_total", factory: factory)
+        let batch = Recorder(label: "fabriek_commit_batch_commands", factory: factory)
+        runtime.service.observeCommits { figures in
+            appendTimer.recordNanoseconds(Int64(figures.duration.components.seconds) * 1_000_000_000
+                                          + figures.duration.components.attoseconds / 1_000_000_000)
+            appended.increment(by: figures.events)
+            batch.record(figures.commands)
+        }
+    }
+
+    func request(route: String, method: String, status: Int, duration: Duration) {
+        let dimensions = [("route", route), ("method", method), ("status", "\(status)")]
+        Counter(label: "fabriek_http_requests_total", dimensions: dimensions, factory: factory).increment()
+        Metrics.Timer(label: "fabriek_http_request_duration_seconds", dimensions: [("route", route), ("method", method)], factory: factory)
+            .recordNanoseconds(Int64(duration.components.seconds) * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
+    }
+
+    /// The Prometheus text, projection lag refreshed first.
+    func scrape() -> [UInt8] {
+        for status in runtime.runner.status() {
+            Gauge(label: "fabriek_projection_lag_events", dimensions: [("projection", status.name)], factory: factory)
+                .record(Double(status.lagEvents))
+            Gauge(label: "fabriek_projection_lag_seconds", dimensions: [("projection", status.name)], factory: factory)
+                .record(status.lagSeconds)
+        }
+        Gauge(label: "fabriek_log_head_position", factory: factory).record(Double(runtime.log.head().position))
+        return registry.emitToBuffer()
+    }
+}
+
+/// One structured log line per request (method, route, status, duration; never the query,
+/// body or token, which may hold personal data), and the request metrics.
+struct RequestObserverMiddleware: RouterMiddleware {
+    typealias Context = FabriekContext
+    let metrics: ServerMetrics
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let started = ContinuousClock.now
+        let response = try await next(request, context)
+        let duration = ContinuousClock.now - started
+        let route = context.endpointPath ?? "unmatched"
+        let status = Int(response.status.code)
+        metrics.request(route: route, method: request.method.rawValue, status: status, duration: duration)
+        context.logger.info("request", metadata: [
+            "method": "\(request.method.rawValue)", "route": "\(route)", "status": "\(status)",
+            "durationMs": "\(String(format: "%.2f", Double(duration.components.attoseconds) / 1e15 + Double(duration.components.seconds) * 1000))",
+            "caller": "\(context.principal?.role.rawValue ?? "-")",
+        ])
+        return response
+    }
+}

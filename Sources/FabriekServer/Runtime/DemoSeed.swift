@@ -1,0 +1,51 @@
+import EventLog
+import Events
+import Fabriek
+import FabriekDemo
+import Foundation
+import PersonalData
+import FabriekReference
+
+/// `--demo`: the deterministic demo history in an empty data directory, and a fresh token per
+/// role (a member token bound to the first registered member).
+public enum DemoSeed {
+    /// Writes the demo history (seed 2019) and returns the head.
+    public static func write(into layout: DataLayout, seed: UInt64 = 2019, scale: HistoryScale = .demo) async throws -> LogHead {
+        try FileManager.default.createDirectory(atPath: layout.path, withIntermediateDirectories: true)
+        let generator = HistoryGenerator(seed: seed, scale: scale)
+        let log = try EventLog.open(directory: layout.logPath,
+                                    options: EventLog.Options(durability: .none, clock: generator.clock.logClock))
+        do {
+            let service = try generator.makeService(log: log, vault: try PersonalDataVault.open(directory: layout.path),
+                                                    reference: try ReferenceData.load())
+            _ = try await generator.run(on: service)
+        } catch {
+            try? log.close()
+            throw error
+        }
+        let head = log.head()
+        try log.close()
+        return head
+    }
+
+    /// Issues `demo-ROLE` tokens (revoking earlier ones of that name) and returns them by role.
+    public static func tokens(runtime: ServerRuntime) throws -> [(Role, String)] {
+        let member = try firstMember(runtime.log)
+        var out: [(Role, String)] = []
+        for role in Role.allCases {
+            let name = "demo-\(role.rawValue)"
+            if try runtime.tokens.entries().contains(where: { $0.name == name }) { try runtime.tokens.rename(name, to: "\(name)-\(UUID().uuidString.prefix(8).lowercased())") }
+            out.append((role, try runtime.tokens.issue(name: name, role: role, memberId: role == .member ? member : nil)))
+        }
+        return out
+    }
+
+    private static func firstMember(_ log: EventLog) throws -> UUID? {
+        for page in try [log.read(from: 1, maxCount: 200)] {
+            for e in page where e.type == "MemberRegistered" {
+                if case .member(.registered(let r)) = try EventCatalogue.decode(e) { return r.memberId }
+            }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,94 @@
+import EventLog
+import Events
+import Fabriek
+import Foundation
+import PersonalData
+import FabriekReference
+import Logging
+import Projections
+
+/// Everything one `fabriek serve` process owns: the log (as its one writer), the vault, the
+/// application service, the live projections and the API tokens.
+///
+/// `open` takes the log's writer lock and the projections' locks, and starts the projections
+/// (they catch up in the background; queries are answered meanwhile). `close` stops the
+/// projections after their batch in flight, then closes the log (persisting its index).
+public final class ServerRuntime: Sendable {
+    public let layout: DataLayout
+    public let log: EventLog
+    public let vault: PersonalDataVault
+    public let reference: ReferenceData
+    public let service: ApplicationService
+    public let runner: ProjectionRunner
+    public let tokens: TokenStore
+    /// The head when the process started: `/readyz` waits until every projection reached it.
+    public let headAtStart: UInt64
+    public let clock: ServiceClock
+
+    /// - Throws: `LogError.locked` when another process writes the log, `ProjectionError.locked`
+    ///   when another process owns a projection, and what opening the files throws.
+    public static func open(layout: DataLayout, clock: ServiceClock = .system,
+                            durability: EventLog.Durability = .fsync) throws -> ServerRuntime {
+        try FileManager.default.createDirectory(atPath: layout.path, withIntermediateDirectories: true)
+        let log = try EventLog.open(directory: layout.logPath, options: EventLog.Options(durability: durability))
+        do {
+            let vault = try PersonalDataVault.open(directory: layout.path)
+            let reference = try ReferenceData.load()
+            let service = try ApplicationService(log: log, vault: vault, reference: reference, clock: clock)
+            let runner = try ProjectionRunner(log: log, directory: layout.projectionsPath,
+                                              projectors: ServerProjectors.all(reference: reference, vault: vault))
+            let tokens = try TokenStore(path: layout.tokensPath)
+            return ServerRuntime(layout: layout, log: log, vault: vault, reference: reference, service: service,
+                                 runner: runner, tokens: tokens, clock: clock)
+        } catch {
+            try? log.close()
+            throw error
+        }
+    }
+
+    private init(layout: DataLayout, log: EventLog, vault: PersonalDataVault, reference: ReferenceData,
+                 service: ApplicationService, runner: ProjectionRunner, tokens: TokenStore, clock: ServiceClock) {
+        self.layout = layout
+        self.log = log
+        self.vault = vault
+        self.reference = reference
+        self.service = service
+        self.runner = runner
+        self.tokens = tokens
+        self.clock = clock
+        headAtStart = log.head().position
+        runner.start()
+    }
+
+    /// True once every projection has reached the head the process started with.
+    public var isReady: Bool {
+        runner.status().allSatisfy { $0.position >= headAtStart && $0.state != .failed }
+    }
+
+    /// Stops the projections, then closes the log (its index persisted). Call once, after the
+    /// HTTP server stopped accepting and finished its requests.
+    public func close() async throws {
+        await runner.stop()
+        try log.close()
+    }
+}
+
+/// The read models the server keeps live (the same list `fabriek-admin` registers).
+public enum ServerProjectors {
+    public static func all(reference: ReferenceData, vault: PersonalDataVault?) -> [any Projector] {
+        [
+            MemberDirectoryProjector(geography: reference.maastricht),
+            ConsortiaProjector(),
+            TenderBoardProjector(),
+            YouRegionProjector(),
+            ProgrammeKPIProjector(geography: reference.maastricht, vault: vault),
+        ]
+    }
+}
+
+extension ServerRuntime {
+    /// Today (UTC) by the service clock: the default of date fields a client leaves out.
+    var today: Day {
+        Day(daysSinceEpoch: Int32(clock.now().microsecondsSinceEpoch / 86_400_000_000))
+    }
+}
