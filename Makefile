@@ -3,7 +3,7 @@ SWIFT ?= swift
 APT_PACKAGES := liblz4-dev libsqlite3-dev python3-pip
 DATA ?= data
 
-.PHONY: deps build test browser-check bench load release run clean
+.PHONY: deps build test browser-check bench release run clean
 
 ## Install what is missing (Debian/Ubuntu): the system libraries, and Python's jsonschema for
 ## the OCDS validation test.
@@ -39,10 +39,6 @@ run: deps
 ## The benchmark of tools/fabriek-bench (release build); see README.md.
 bench: release
 	$(SWIFT) run -c release fabriek-bench
-
-## Load on a running release server with wrk (see tools/load/README in README.md).
-load: release
-	tools/load/run.sh
 
 clean:
 	rm -rf .build

@@ -4,6 +4,7 @@ import Foundation
 import Synchronization
 import Testing
 @testable import Fabriek
+import FabriekTestSupport
 
 /// The application service pipelines commands through group commit: decisions are exact
 /// (each sees every command accepted before it), concurrent commands share commits, and

@@ -20,7 +20,7 @@ BIN=$(swift build --show-bin-path)
 DATA=$(mktemp -d)
 trap 'kill $SERVER 2>/dev/null || true; wait $SERVER 2>/dev/null || true; rm -rf "$DATA"' EXIT
 "$BIN/fabriek-admin" demo --data "$DATA" --scale small --seed 7 >/dev/null
-TOKEN=$("$BIN/fabriek-admin" tokens issue --data "$DATA" --role coordinator --name browser-check)
+TOKEN=$("$BIN/fabriek-admin" tokens issue --data "$DATA" --role admin --name browser-check)
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 "$BIN/fabriek" serve --data "$DATA" --port "$PORT" > "$OUT/server.log" 2>&1 &
 SERVER=$!
@@ -36,7 +36,8 @@ HEAD=$(api /api/v1/log/head | python3 -c 'import json,sys; print(json.load(sys.s
 MEMBERS=$(api "/api/v1/members?limit=1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["total"])')
 OPEN=$(api "/api/v1/tenders?limit=100" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["tenders"]))')
 MEMBER=$(api "/api/v1/members?limit=1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["members"][0]["memberId"])')
-TENDER=$(api "/api/v1/tenders?limit=1" | python3 -c 'import json,sys; t=json.load(sys.stdin)["tenders"]; print(t[0]["tenderId"] if t else "")')
+# any published job (the demo's are past their deadlines): the first of the open-data releases
+TENDER=$(curl -fs "$BASE/api/v1/ocds/releases" | python3 -c 'import json,sys; r=json.load(sys.stdin)["releases"]; print(r[-1]["tender"]["id"] if r else "")')
 
 # page | path | text that must appear
 CHECKS=(

@@ -29,9 +29,11 @@ public enum InMemoryFold {
         let last = position ?? log.head().position
         guard last > 0 else { return (queue, []) }
         try queue.write { db in
+            try projector.beginBatch(db)
             try log.forEachEvent(from: 1, through: last) { event in
                 if filter.admits(event.typeBytes) { try SkippedEvents.apply(event, with: projector, db, skip: skip) }
             }
+            try projector.finishBatch(db)
         }
         return (queue, skip.values.sorted { $0.position < $1.position })
     }
