@@ -80,7 +80,7 @@ let package = Package(
         ),
         .target(
             name: "Projections",
-            dependencies: ["EventLog", "Events", "PersonalData", "FabriekReference", .product(name: "GRDB", package: "GRDB.swift"),
+            dependencies: ["EventLog", "Events", "PersonalData", "FabriekReference", "CSQLite", .product(name: "GRDB", package: "GRDB.swift"),
                            .product(name: "Crypto", package: "swift-crypto")],
             path: "Projections"
         ),

@@ -40,7 +40,8 @@ import GRDB
 /// - Change `version` whenever the meaning of the rows changes (new tables, new handling of an
 ///   event): the runner then rebuilds the projection side by side and swaps it in.
 /// - For speed, use `db.cachedStatement(sql:)` with `setUncheckedArguments` and `execute()`;
-///   avoid Codable records in `apply`.
+///   avoid Codable records in `apply`. Rows that many events of a batch change (counters,
+///   full-text rows) are cheaper written once in `finishBatch`.
 public protocol Projector: Sendable {
     /// Unique among the runner's projectors and stable forever: it names the SQLite file.
     /// Letters, digits, `-`, `_` and `.` only.
@@ -56,8 +57,19 @@ public protocol Projector: Sendable {
     func registerMigrations(in migrator: inout DatabaseMigrator)
     /// Changes rows for one event. The view is valid only during the call.
     func apply(_ event: borrowing EventView, _ db: Database) throws
+    /// Called at the start of every batch, inside its transaction, before the first `apply`
+    /// (also when no event of the batch is for this projector). Default: nothing.
+    func beginBatch(_ db: Database) throws
+    /// Called at the end of every batch, inside its transaction, after the last `apply` and
+    /// before the checkpoint moves: writes what `apply` deferred to the end of the batch. When
+    /// it returns, the rows must be exactly what applying each event on its own would have left
+    /// (batches of any size give the same rows); nothing may be carried into the next batch.
+    /// Default: nothing.
+    func finishBatch(_ db: Database) throws
 }
 
 extension Projector {
     public var handledTypes: Set<String>? { nil }
+    public func beginBatch(_ db: Database) throws {}
+    public func finishBatch(_ db: Database) throws {}
 }

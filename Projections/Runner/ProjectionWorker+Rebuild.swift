@@ -13,7 +13,8 @@ extension ProjectionWorker {
         let files = self.files
         let fresh = try await offload {
             try previous?.pool.close()
-            return try ProjectionDatabase.create(path: files.rebuild, projector: projector, readers: 1).0
+            try files.markRebuildUnsynced()
+            return try ProjectionDatabase.create(path: files.rebuild, projector: projector, readers: 1, durability: .untilSwap).0
         }
         let now = options.clock()
         state.withLock { s in
@@ -28,7 +29,8 @@ extension ProjectionWorker {
     /// Puts the finished rebuild in place of the serving file.
     ///
     /// Order matters for crash safety and for readers:
-    /// 1. the rebuild file is checkpointed and closed (it then stands alone);
+    /// 1. the rebuild file is checkpointed, closed (it then stands alone) and fsynced: it was
+    ///    written with `synchronous=OFF`, and this is its one sync;
     /// 2. new reads wait; reads in flight on the old file finish on it; then it is closed and
     ///    its WAL emptied, so that no stale `-wal`/`-shm` can be mistaken for the new file's;
     /// 3. `rename(NAME.rebuild.sqlite, NAME.sqlite)` — atomic; a crash before it resumes the
@@ -37,19 +39,23 @@ extension ProjectionWorker {
     func swap() async throws {
         guard let fresh = state.withLock({ $0.rebuild }) else { return }
         fresh.retired.store(true, ordering: .releasing)
-        try await offload { try fresh.closeForRename() }
+        let files = self.files
+        try await offload {
+            try fresh.closeForRename()
+            try ProjectionDatabase.syncToDisk(files.rebuild)
+        }
         // `rebuild` stays set until the new file is installed: status keeps saying rebuilding.
         let old = state.withLock { s in
             defer { s.main = nil }
             return s.main
         }
         old?.retired.store(true, ordering: .releasing)
-        let files = self.files
         let projector = self.projector
         let readers = options.readers
         let (db, meta) = try await offload {
             try old?.closeForRename()
             try ProjectionFiles.replace(files.main, with: files.rebuild, directory: files.directory)
+            try files.clearRebuildUnsynced()
             return try ProjectionDatabase.open(path: files.main, projector: projector, readers: readers)
         }
         let head = log.head().position

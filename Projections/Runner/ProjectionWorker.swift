@@ -66,19 +66,27 @@ final class ProjectionWorker: Sendable {
                                   options: ProjectionRunner.Options) throws -> State {
         let version = projector.version
         var rebuild: (ProjectionDatabase, ProjectionMetadata)?
+        if ProjectionFiles.exists(files.rebuild) && files.rebuildMayBeDamaged {
+            // Written with synchronous=OFF and not fsynced before an OS crash: start it over.
+            try ProjectionFiles.removeDatabase(files.rebuild)
+        }
+        if !ProjectionFiles.exists(files.rebuild) { try files.clearRebuildUnsynced() }
         if ProjectionFiles.exists(files.rebuild) {
             if !ProjectionFiles.exists(files.main) {
                 // Only a swap renames the rebuild file onto the main one; finish it.
                 try ProjectionFiles.removeDatabase(files.main)
                 try ProjectionFiles.replace(files.main, with: files.rebuild, directory: files.directory)
             } else {
-                let (db, meta) = try ProjectionDatabase.open(path: files.rebuild, projector: projector, readers: 1)
+                try files.markRebuildUnsynced()
+                let (db, meta) = try ProjectionDatabase.open(path: files.rebuild, projector: projector, readers: 1,
+                                                             durability: .untilSwap)
                 if meta.version == version && meta.position <= head {
                     try db.migrate(projector)
                     rebuild = (db, meta)
                 } else {
                     try db.pool.close()
                     try ProjectionFiles.removeDatabase(files.rebuild)
+                    try files.clearRebuildUnsynced()
                 }
             }
         }
@@ -87,7 +95,8 @@ final class ProjectionWorker: Sendable {
             try main.migrate(projector)
         }
         if (meta.version != version || meta.position > head) && rebuild == nil {
-            rebuild = try ProjectionDatabase.create(path: files.rebuild, projector: projector, readers: 1)
+            try files.markRebuildUnsynced()
+            rebuild = try ProjectionDatabase.create(path: files.rebuild, projector: projector, readers: 1, durability: .untilSwap)
         }
         // A file from another log has applied nothing of this one: waits go to the rebuild.
         return State(main: main, mainPosition: meta.position <= head ? meta.position : 0, mainVersion: meta.version,
@@ -107,7 +116,8 @@ final class ProjectionWorker: Sendable {
     }
 
     /// Stops the loop after the batch in flight (which commits or rolls back as a whole), fails
-    /// pending waits with `.stopped`, closes the files and releases the lock.
+    /// pending waits with `.stopped`, closes the files (fsyncing a rebuild file) and releases
+    /// the lock.
     func stop() async {
         let task = state.withLock { s in
             s.stopped = true
@@ -126,9 +136,15 @@ final class ProjectionWorker: Sendable {
         }
         for w in waiters { w.resume(throwing: ProjectionError.stopped(projection: name)) }
         for r in readers { r.resume() }
+        let files = self.files
         _ = try? await offload {
             try main?.pool.close()
-            try rebuild?.pool.close()
+            if let rebuild {
+                // Left for a later run to resume: made durable first (it was written unsynced).
+                try rebuild.closeForRename()
+                try ProjectionDatabase.syncToDisk(files.rebuild)
+                try files.clearRebuildUnsynced()
+            }
         }
         lock.release()
     }

@@ -21,6 +21,7 @@ extension ProjectionDatabase {
             let clock = ContinuousClock()
             let deadline = clock.now.advanced(by: timeLimit)
             var expected = from
+            try projector.beginBatch(db)
             do {
                 try log.forEachEvent(from: from, through: through) { event in
                     guard event.position == expected else {
@@ -36,6 +37,7 @@ extension ProjectionDatabase {
                     throw ProjectionError.failed(projection: name, reason: "the log ended at \(expected - 1), expected \(through)")
                 }
             } catch is BatchCut {}
+            try projector.finishBatch(db)
             try ProjectionMetadata.setPosition(expected - 1, db)
             return expected - 1
         }

@@ -1,20 +1,39 @@
 import EventLog
 import Foundation
+import Glibc
 import GRDB
 import Synchronization
 
-/// One projection SQLite file, opened as a GRDB `DatabasePool` (WAL, `synchronous=NORMAL`):
-/// the runner writes through it, queries read through it concurrently.
+/// One projection SQLite file, opened as a GRDB `DatabasePool` (WAL): the runner writes through
+/// it, queries read through it concurrently.
 ///
-/// A process crash never loses a committed batch (WAL + NORMAL is durable against process
-/// death; only a power loss may drop the last batches, and then rows and checkpoint roll back
-/// together, so the runner simply re-applies them).
+/// A serving file uses `synchronous=NORMAL`: a process crash never loses a committed batch (WAL
+/// is durable against process death; only a power loss may drop the last batches, and then rows
+/// and checkpoint roll back together, so the runner simply re-applies them).
+///
+/// A rebuild file (`Durability.untilSwap`) uses `synchronous=OFF`: still safe against a process
+/// crash (the rebuild resumes from its checkpoint), but after a power loss it may be damaged,
+/// so it is fsynced before it is swapped in or closed, and a rebuild file left unsynced by an
+/// earlier boot is discarded (`ProjectionFiles.unsyncedMarker`).
 final class ProjectionDatabase: Sendable {
     let path: String
     let pool: DatabasePool
     /// Set before the pool is closed by a swap: a read that fails on a retired pool is retried
     /// on the new one.
     let retired = Atomic<Bool>(false)
+
+    /// How a file's commits reach the disk.
+    enum Durability: Sendable {
+        /// `synchronous=NORMAL`: the serving file.
+        case serving
+        /// `synchronous=OFF` until `syncToDisk()`: a rebuild file, not live until its swap.
+        case untilSwap
+    }
+
+    /// Page cache of the writing connection (SQLite's default is 2 MiB): rebuilds insert rows
+    /// at random keys (ids) into tables of tens of megabytes, and with the default cache most
+    /// of those inserts would reread and spill pages. It is an upper bound, taken as used.
+    static let writerCacheKiB = 128 * 1024
 
     private init(path: String, pool: DatabasePool) {
         self.path = path
@@ -24,9 +43,10 @@ final class ProjectionDatabase: Sendable {
     /// Opens `path` and returns its metadata, or nil when the file is new or was never
     /// initialised (it is then wiped and initialised for `projector`; its schema migrated).
     /// An existing, initialised file is returned unmigrated: the caller decides from its version.
-    static func open(path: String, projector: any Projector, readers: Int) throws -> (ProjectionDatabase, ProjectionMetadata) {
+    static func open(path: String, projector: any Projector, readers: Int,
+                     durability: Durability = .serving) throws -> (ProjectionDatabase, ProjectionMetadata) {
         if ProjectionFiles.exists(path) {
-            let db = try ProjectionDatabase(path: path, pool: makePool(path, readers: readers))
+            let db = try ProjectionDatabase(path: path, pool: makePool(path, readers: readers, durability: durability))
             if let meta = try db.pool.read({ try ProjectionMetadata.read($0) }) {
                 guard meta.name == projector.name else {
                     try? db.pool.close()
@@ -37,13 +57,14 @@ final class ProjectionDatabase: Sendable {
             try db.pool.close()
             try ProjectionFiles.removeDatabase(path)
         }
-        return try create(path: path, projector: projector, readers: readers)
+        return try create(path: path, projector: projector, readers: readers, durability: durability)
     }
 
     /// Creates a fresh file for `projector` (removing any file at `path`), with its schema.
-    static func create(path: String, projector: any Projector, readers: Int) throws -> (ProjectionDatabase, ProjectionMetadata) {
+    static func create(path: String, projector: any Projector, readers: Int,
+                       durability: Durability = .serving) throws -> (ProjectionDatabase, ProjectionMetadata) {
         try ProjectionFiles.removeDatabase(path)
-        let db = try ProjectionDatabase(path: path, pool: makePool(path, readers: readers))
+        let db = try ProjectionDatabase(path: path, pool: makePool(path, readers: readers, durability: durability))
         do {
             try db.pool.write { try ProjectionMetadata.create($0, name: projector.name, version: projector.version) }
             try db.migrate(projector)
@@ -75,12 +96,27 @@ final class ProjectionDatabase: Sendable {
         }
     }
 
-    private static func makePool(_ path: String, readers: Int) throws -> DatabasePool {
+    /// Makes the closed file durable: fsyncs it (a rebuild file, written with
+    /// `synchronous=OFF`, before it is swapped in or left for a later run).
+    static func syncToDisk(_ path: String) throws {
+        let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw ProjectionError.io(operation: "open", path: path, errno: errno) }
+        defer { close(fd) }
+        guard fsync(fd) == 0 else { throw ProjectionError.io(operation: "fsync", path: path, errno: errno) }
+    }
+
+    private static func makePool(_ path: String, readers: Int, durability: Durability) throws -> DatabasePool {
         var config = Configuration()
         config.maximumReaderCount = max(1, readers)
         config.label = (path as NSString).lastPathComponent
         config.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            switch durability {
+            case .serving: try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            case .untilSwap: try db.execute(sql: "PRAGMA synchronous = OFF")
+            }
+            if !db.configuration.readonly {
+                try db.execute(sql: "PRAGMA cache_size = -\(writerCacheKiB)")
+            }
         }
         return try DatabasePool(path: path, configuration: config)
     }

@@ -6,8 +6,9 @@ import Darwin
 #endif
 
 /// Where one projection's files live in the projections directory: `NAME.sqlite` (the file
-/// that serves queries), `NAME.rebuild.sqlite` (a rebuild in progress, with its own checkpoint)
-/// and `NAME.lock` (held by the owning runner).
+/// that serves queries), `NAME.rebuild.sqlite` (a rebuild in progress, with its own checkpoint),
+/// `NAME.rebuild.unsynced` (present while the rebuild file holds writes not yet fsynced) and
+/// `NAME.lock` (held by the owning runner).
 struct ProjectionFiles: Sendable {
     let directory: String
     let name: String
@@ -15,6 +16,46 @@ struct ProjectionFiles: Sendable {
     var main: String { "\(directory)/\(name).sqlite" }
     var rebuild: String { "\(directory)/\(name).rebuild.sqlite" }
     var lock: String { "\(directory)/\(name).lock" }
+    /// Written (and made durable) before the rebuild file is written with `synchronous=OFF`;
+    /// holds the boot id of the machine. Removed once the rebuild file is fsynced. A rebuild
+    /// file whose marker names another boot may have lost writes in a power loss or OS crash
+    /// and is discarded; after a mere process crash (same boot) it resumes from its checkpoint.
+    var unsyncedMarker: String { "\(directory)/\(name).rebuild.unsynced" }
+
+    /// Whether the rebuild file may hold writes lost by an OS crash: its marker exists and does
+    /// not name the current boot (or the boot cannot be told).
+    var rebuildMayBeDamaged: Bool {
+        guard Self.exists(unsyncedMarker) else { return false }
+        guard let current = Self.bootID(),
+              let written = try? String(contentsOfFile: unsyncedMarker, encoding: .utf8) else { return true }
+        return written != current
+    }
+
+    /// Records that the rebuild file is about to hold unsynced writes (see `unsyncedMarker`).
+    func markRebuildUnsynced() throws {
+        let text = Self.bootID() ?? "unknown"
+        let fd = open(unsyncedMarker, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw ProjectionError.io(operation: "open", path: unsyncedMarker, errno: errno) }
+        defer { close(fd) }
+        let written = text.withCString { write(fd, $0, strlen($0)) }
+        guard written == text.utf8.count, fsync(fd) == 0 else {
+            throw ProjectionError.io(operation: "write", path: unsyncedMarker, errno: errno)
+        }
+        try Self.syncDirectory(directory)
+    }
+
+    /// Removes the marker once the rebuild file is fsynced (or gone).
+    func clearRebuildUnsynced() throws {
+        if unlink(unsyncedMarker) != 0 && errno != ENOENT {
+            throw ProjectionError.io(operation: "unlink", path: unsyncedMarker, errno: errno)
+        }
+    }
+
+    /// The kernel's id of this boot (Linux), nil where there is none.
+    static func bootID() -> String? {
+        (try? String(contentsOfFile: "/proc/sys/kernel/random/boot_id", encoding: .utf8))?
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+    }
 
     static func exists(_ path: String) -> Bool {
         access(path, F_OK) == 0
@@ -30,6 +71,10 @@ struct ProjectionFiles: Sendable {
     /// Atomically replaces `to` with `from`, then makes the rename durable.
     static func replace(_ to: String, with from: String, directory: String) throws {
         guard rename(from, to) == 0 else { throw ProjectionError.io(operation: "rename", path: from, errno: errno) }
+        try syncDirectory(directory)
+    }
+
+    static func syncDirectory(_ directory: String) throws {
         let fd = open(directory, O_RDONLY)
         guard fd >= 0 else { throw ProjectionError.io(operation: "open", path: directory, errno: errno) }
         defer { close(fd) }

@@ -6,6 +6,7 @@ import PersonalData
 import Synchronization
 import Testing
 @testable import Fabriek
+import FabriekTestSupport
 
 /// The application service pipelines commands through group commit: decisions are exact
 /// (each sees every command accepted before it), concurrent commands share commits, and

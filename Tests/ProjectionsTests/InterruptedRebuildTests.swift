@@ -1,3 +1,4 @@
+import Foundation
 import EventLog
 import Testing
 @testable import Projections
@@ -41,6 +42,53 @@ import Testing
         #expect(s.applied == Int(newHead))  // a second application would violate applied's key
         #expect(s.streams == (try countsInLog(log)).streams)
         await resumed.stop()
+        try log.close()
+    }
+
+    @Test func givenRebuildStoppedMidway_whenItsUnsyncedMarkerNamesAnotherBoot_thenTheRebuildStartsOver() async throws {
+        let store = TestStore()
+        defer { store.remove() }
+        let log = try store.openLog()
+        let head = try await appendEvents(log, count: 1000)
+        let v1 = try ProjectionRunner(log: log, directory: store.projections, projectors: [StreamCountProjector()])
+        v1.start()
+        try await v1.waitUntil("stream-counts", reached: head)
+        await v1.stop()
+
+        // Given a rebuild to version 2 that stopped at 500 (a clean stop fsyncs the side file
+        // and removes its marker)
+        let failing = try ProjectionRunner(log: log, directory: store.projections,
+                                           projectors: [FailingProjector(version: 2, failAt: 550)],
+                                           options: .init(batchSize: 100, maxBatchDuration: .seconds(3600)))
+        #expect(store.exists("stream-counts.rebuild.unsynced"))
+        failing.start()
+        await #expect(throws: ProjectionError.self) {
+            try await failing.waitUntil("stream-counts", reached: head + 1, timeout: .seconds(60))
+        }
+        await failing.stop()
+        #expect(!store.exists("stream-counts.rebuild.unsynced"))
+
+        // When the side file is marked as written unsynced before an OS crash (another boot)
+        try "another-boot".write(toFile: store.path("stream-counts.rebuild.unsynced"), atomically: false, encoding: .utf8)
+        let restarted = try ProjectionRunner(log: log, directory: store.projections,
+                                             projectors: [StreamCountProjector(version: 2)],
+                                             options: .init(batchSize: 100, maxBatchDuration: .seconds(3600)))
+
+        // Then it is discarded and the rebuild starts from the first event, then swaps in.
+        let status = try restarted.status(of: "stream-counts")
+        #expect(status.state == .rebuilding)
+        #expect(status.rebuild?.position == 0)
+        restarted.start()
+        let deadline = ContinuousClock.now.advanced(by: .seconds(60))
+        while try restarted.status(of: "stream-counts").servedVersion != 2 {
+            try #require(ContinuousClock.now < deadline, "the rebuild did not swap in")
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        let s = try await snapshot(restarted, atLeast: head)
+        #expect(s.version == 2)
+        #expect(s.applied == Int(head))
+        #expect(!store.exists("stream-counts.rebuild.unsynced"))
+        await restarted.stop()
         try log.close()
     }
 }

@@ -103,7 +103,7 @@ enum Bench {
             try reopened.close()
             progress("domain: typed replay \(Report.format(best, 0)) ev/s")
             try await domainRebuild(logDirectory: dir, scratch: directory + "/fabriek-domain-rebuild",
-                                    keep: options.keepStores, into: &figures)
+                                    keep: options.keepStores, batchSize: options.domainBatch, into: &figures)
             if !options.keepStores { try? FileManager.default.removeItem(atPath: dir) }
         }
         print(Report.markdown(figures))

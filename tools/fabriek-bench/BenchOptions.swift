@@ -1,7 +1,7 @@
 import ArgumentParser
 
 /// The command line: `fabriek-bench [--events N | --workload FILE] [--json FILE] [--dir DIR]
-/// [--phases LIST] [--stores LIST] [--generator PATH] [--replay-runs N] [--keep]`.
+/// [--phases LIST] [--stores LIST] [--generator PATH] [--replay-runs N] [--domain-batch N] [--keep]`.
 struct BenchOptions: Sendable {
     /// Workload size when it is generated (no `--workload`).
     var events = 100_000
@@ -20,6 +20,9 @@ struct BenchOptions: Sendable {
     var replayRuns = 3
     /// Leave each phase's store on disk (needs `--dir`), for inspection.
     var keepStores = false
+    /// Events per transaction of the domain rebuild (`fabriek-admin projections rebuild` uses
+    /// 5,000).
+    var domainBatch = 5_000
 
     /// A command-line mistake; `description` names the argument, and is empty for `--help`.
     struct UsageError: Error, CustomStringConvertible {
@@ -48,6 +51,7 @@ struct BenchOptions: Sendable {
         if let stores = parsed.stores { options.stores = stores.names }
         if let generator = parsed.generator { options.generator = generator }
         if let runs = parsed.replayRuns { options.replayRuns = runs }
+        if let batch = parsed.domainBatch { options.domainBatch = batch }
         options.keepStores = parsed.keep
         return options
     }
@@ -98,12 +102,15 @@ struct BenchArguments: ParsableCommand {
     var generator: String?
     @Option(name: .customLong("replay-runs"), help: ArgumentHelp("Full replays per replay phase, median reported (default 3; one when a replay takes over 5 s).", valueName: "N"))
     var replayRuns: Int?
+    @Option(name: .customLong("domain-batch"), help: ArgumentHelp("Events per transaction when the domain phase rebuilds every Fabriek read model (default 5000, as fabriek-admin).", valueName: "N"))
+    var domainBatch: Int?
     @Flag(help: "Keep each phase's store in DIR for inspection (needs --dir).")
     var keep = false
 
     mutating func validate() throws {
         if let events, events <= 0 { throw ArgumentParser.ValidationError("--events needs a positive number, not \(events)") }
         if let replayRuns, replayRuns <= 0 { throw ArgumentParser.ValidationError("--replay-runs needs a positive number, not \(replayRuns)") }
+        if let domainBatch, domainBatch <= 0 { throw ArgumentParser.ValidationError("--domain-batch needs a positive number, not \(domainBatch)") }
         if events != nil && workload != nil { throw ArgumentParser.ValidationError("give either --events or --workload, not both") }
         if keep && dir == nil { throw ArgumentParser.ValidationError("--keep needs --dir DIR") }
     }

@@ -50,8 +50,17 @@ struct BenchFigures: Sendable {
     /// Every Fabriek read-model projector rebuilt over the domain log through one runner.
     var domainRebuildEPS: Double?
     var domainRebuildSeconds: Double?
+    /// Events per transaction of the domain rebuild (`--domain-batch`).
+    var domainRebuildBatch: Int?
+    /// CPU time (all threads) of the domain rebuild per event: steadier than the rate on a
+    /// shared machine.
+    var domainRebuildCPUMicrosecondsPerEvent: Double?
     /// Projections that failed during the domain rebuild: "name: reason".
     var domainRebuildFailures: [String] = []
+    /// Per read model of the domain rebuild, in the runner's order: events per second from
+    /// creating the files until that projection reached the head, and its content digest
+    /// (`ProjectionDigest`, untimed).
+    var domainRebuildProjections: [DomainRebuildProjection] = []
 
     /// The read model digest a correct rebuild of this workload gives (WORKLOAD.md), if known.
     var referenceDigest: String? { ReadModelDigest.references[workloadEvents] }
@@ -75,7 +84,13 @@ struct BenchFigures: Sendable {
             "domain_bytes_per_event": domainBytesPerEvent.map { rounded($0, 1) } ?? NSNull(),
             "domain_rebuild_eps": domainRebuildEPS.map { $0.rounded() } ?? NSNull(),
             "domain_rebuild_seconds": domainRebuildSeconds.map { rounded($0, 2) } ?? NSNull(),
+            "domain_rebuild_batch": domainRebuildBatch ?? NSNull(),
+            "domain_rebuild_cpu_us_per_event": domainRebuildCPUMicrosecondsPerEvent.map { rounded($0, 2) } ?? NSNull(),
             "domain_rebuild_failures": domainRebuildEPS == nil ? NSNull() : domainRebuildFailures,
+            "domain_rebuild_projections": domainRebuildEPS == nil ? NSNull() : domainRebuildProjections.map { p in
+                ["name": p.name, "eps": p.eventsPerSecond.rounded(), "seconds": rounded(p.seconds, 2),
+                 "digest": p.digest ?? NSNull()] as [String: Any]
+            },
             "readmodel_digest": fabriek?.readModelDigest ?? NSNull(),
             "readmodel_digest_baseline": baseline?.readModelDigest ?? NSNull(),
             "readmodel_digest_reference": referenceDigest ?? NSNull(),
@@ -87,4 +102,14 @@ struct BenchFigures: Sendable {
 private func rounded(_ value: Double, _ decimals: Int) -> Double {
     let scale = pow(10, Double(decimals))
     return (value * scale).rounded() / scale
+}
+
+/// One read model of the domain rebuild.
+struct DomainRebuildProjection: Sendable {
+    var name: String
+    /// From creating the files until this projection reached the head (or failed).
+    var seconds: Double
+    var eventsPerSecond: Double
+    /// `ProjectionDigest` of its file at the head; nil when it failed.
+    var digest: String?
 }

@@ -80,10 +80,33 @@ public struct MemberDirectoryProjector: Projector {
         }
     }
 
-    /// Replaces the member's full-text row with the current skills, headline and trade name. The
-    /// full-text row shares the member row's rowid, so replacing it is a keyed delete, not a scan.
+    /// Marks the member's full-text row for replacement at the end of the batch (`finishBatch`).
     private func reindex(_ id: String, _ db: Database) throws {
-        try db.execute(cached: "DELETE FROM member_search WHERE rowid = (SELECT rowid FROM members WHERE member_id = ?)", [id])
-        try db.execute(cached: "INSERT INTO member_search (rowid, member_id, skills, headline, trade_name) SELECT rowid, member_id, skills, coalesce(headline, ''), coalesce(trade_name, '') FROM members WHERE member_id = ? AND status <> 'erased'", [id])
+        try db.execute(cached: "INSERT OR IGNORE INTO temp.member_search_pending SELECT rowid FROM members WHERE member_id = ?", [id])
+    }
+
+    public func beginBatch(_ db: Database) throws {
+        // A temporary table lives as long as the connection; creating it is a schema change,
+        // which would drop the connection's cached statements, so only when it is missing.
+        let exists = try db.cachedStatement(sql: "SELECT count(*) FROM temp.sqlite_master WHERE name = 'member_search_pending'")
+        if try Int.fetchOne(exists) == 0 {
+            try db.execute(sql: "CREATE TEMP TABLE member_search_pending (member_rowid INTEGER PRIMARY KEY)")
+        }
+        try db.execute(cached: "DELETE FROM temp.member_search_pending", [])
+    }
+
+    /// Replaces the full-text row of every member the batch changed with its final skills,
+    /// headline and trade name, in one statement and in rowid order: FTS5 buffers rows written
+    /// in ascending rowid order and writes them as one segment at commit, whereas a row written
+    /// below the previous one makes it flush a segment (one per event, when done per event).
+    /// The full-text row shares the member row's rowid; an erased member gets none.
+    public func finishBatch(_ db: Database) throws {
+        try db.execute(cached: """
+            INSERT OR REPLACE INTO member_search (rowid, member_id, skills, headline, trade_name)
+            SELECT m.rowid, m.member_id, m.skills, coalesce(m.headline, ''), coalesce(m.trade_name, '')
+            FROM temp.member_search_pending p JOIN members m ON m.rowid = p.member_rowid
+            WHERE m.status <> 'erased' ORDER BY m.rowid
+            """, [])
+        try db.execute(cached: "DELETE FROM temp.member_search_pending", [])
     }
 }

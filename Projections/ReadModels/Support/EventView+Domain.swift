@@ -9,5 +9,5 @@ extension EventView {
     }
 
     /// The event id as the lowercase text stored in read models and evidence tables.
-    var idText: String { id.uuidString.lowercased() }
+    var idText: String { String(id: id) }
 }

@@ -18,9 +18,11 @@ public enum InMemoryFold {
         let last = position ?? log.head().position
         guard last > 0 else { return queue }
         try queue.write { db in
+            try projector.beginBatch(db)
             try log.forEachEvent(from: 1, through: last) { event in
                 if filter.admits(event.typeBytes) { try projector.apply(event, db) }
             }
+            try projector.finishBatch(db)
         }
         return queue
     }

@@ -25,11 +25,6 @@ enum Quarter {
     static let end = "9999-Q9"
 }
 
-extension String {
-    /// Lowercase text of a UUID, the form ids take in read models.
-    init(id: UUID) { self = id.uuidString.lowercased() }
-}
-
 extension Quarter {
     /// Whether `text` is a quarter label (`2026-Q2`).
     static func isLabel(_ text: String) -> Bool {

@@ -1,8 +1,11 @@
 import Foundation
 import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
 
-/// The check a writable open runs on a thread of its own: the whole chain up to the head at
-/// open, and the stream index against the log. A broken chain stops the writer (appends throw
+/// The check a writable open runs on a thread of its own, at the lowest CPU priority: the whole
+/// chain up to the head at open, and the stream index against the log. A broken chain stops the writer (appends throw
 /// `LogError.writerFailed`); a stream index that does not match is rebuilt.
 final class BackgroundVerification: Sendable {
     private let current = Mutex<OpenVerification>(.running)
@@ -14,6 +17,11 @@ final class BackgroundVerification: Sendable {
         let snapshot = log.state.withLock { $0 }
         let indexedHead = log.indexedHead
         let thread = Thread { [weak log, self] in
+            #if os(Linux)
+            // In the background indeed: on Linux the nice value is per thread, so this thread
+            // yields the CPU to the writer, readers and everything else.
+            _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 19)
+            #endif
             let report = ChainCheck.walk(snapshot, upTo: nil, indexedHead: indexedHead, index: snapshot.index,
                                          stop: { self.cancelled.load(ordering: .relaxed) })
             if self.cancelled.load(ordering: .relaxed) && report.failure == nil {

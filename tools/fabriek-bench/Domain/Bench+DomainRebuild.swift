@@ -3,14 +3,16 @@ import Foundation
 
 extension Bench {
     /// Domain rebuild: every Fabriek read model over the domain log at `logDirectory`
-    /// (`domain_rebuild_eps`, `domain_rebuild_seconds`; failed projections are listed).
-    static func domainRebuild(logDirectory: String, scratch: String, keep: Bool, into figures: inout BenchFigures) async throws {
+    /// (`domain_rebuild_eps`, `domain_rebuild_seconds`, per read model its rate and digest in
+    /// `domain_rebuild_projections`; failed projections are listed).
+    static func domainRebuild(logDirectory: String, scratch: String, keep: Bool, batchSize: Int,
+                              into figures: inout BenchFigures) async throws {
         try Files.freshDirectory(scratch)
         Files.settle()
         let log = try EventLog.open(directory: logDirectory, options: .init(durability: .none))
         let outcome: DomainRebuild.Outcome
         do {
-            outcome = try await DomainRebuild.run(log: log, scratch: scratch)
+            outcome = try await DomainRebuild.run(log: log, scratch: scratch, batchSize: batchSize)
         } catch {
             try? log.close()
             throw error
@@ -19,10 +21,16 @@ extension Bench {
         if !keep { Files.remove(scratch) }
         figures.domainRebuildEPS = Double(outcome.events) / outcome.seconds
         figures.domainRebuildSeconds = outcome.seconds
+        figures.domainRebuildBatch = batchSize
+        figures.domainRebuildCPUMicrosecondsPerEvent = outcome.cpuSeconds * 1e6 / Double(outcome.events)
         figures.domainRebuildFailures = outcome.projections.compactMap { p in p.failure.map { "\(p.name): \($0)" } }
-        for p in outcome.projections {
-            progress("  domain rebuild \(p.name): \(p.failure == nil ? "at the head" : "FAILED") after \(Report.format(p.seconds, 2)) s\(p.failure.map { " — \($0)" } ?? "")")
+        figures.domainRebuildProjections = outcome.projections.map { p in
+            DomainRebuildProjection(name: p.name, seconds: p.seconds, eventsPerSecond: Double(outcome.events) / p.seconds,
+                                    digest: p.digest)
         }
-        progress("domain: rebuild of \(outcome.projections.count) read models, \(outcome.events) events in \(Report.format(outcome.seconds, 2)) s: \(Report.format(figures.domainRebuildEPS!, 0)) ev/s")
+        for p in outcome.projections {
+            progress("  domain rebuild \(p.name): \(p.failure == nil ? "at the head" : "FAILED") after \(Report.format(p.seconds, 2)) s, \(Report.format(Double(outcome.events) / p.seconds, 0)) ev/s, digest \(p.digest ?? "—")\(p.failure.map { " — \($0)" } ?? "")")
+        }
+        progress("domain: rebuild of \(outcome.projections.count) read models, \(outcome.events) events in \(Report.format(outcome.seconds, 2)) s: \(Report.format(figures.domainRebuildEPS!, 0)) ev/s, cpu \(Report.format(outcome.cpuSeconds, 2)) s (\(Report.format(figures.domainRebuildCPUMicrosecondsPerEvent!, 1)) µs per event)")
     }
 }

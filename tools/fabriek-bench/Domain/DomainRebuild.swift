@@ -8,15 +8,20 @@ import Projections
 
 /// Rebuilds every Fabriek read model (member directory, tender board, consortia and bids,
 /// YouRegion register, programme KPIs) over a log of domain events through one
-/// `ProjectionRunner` (batches of 1,000), from creating the files until each projection has
-/// reached the head or failed. A projection that fails is reported, not hidden.
+/// `ProjectionRunner` (`batchSize` events per transaction), from creating the files until each projection has
+/// reached the head or failed. A projection that fails is reported, not hidden; each one that
+/// reached the head gets its content digest.
 enum DomainRebuild {
     struct Outcome: Sendable {
         var events: Int
         /// From creating the files until the last projection finished (reached the head or failed).
         var seconds: Double
-        /// Per projection: seconds until it finished, and its failure if it failed.
-        var projections: [(name: String, seconds: Double, failure: String?)]
+        /// CPU seconds of the process (user + system, all threads) from creating the files until
+        /// the runner stopped: the work, whatever else the machine runs.
+        var cpuSeconds: Double
+        /// Per projection: seconds until it finished, its failure if it failed, and (untimed,
+        /// after the runner stopped) the content digest of its file when it reached the head.
+        var projections: [(name: String, seconds: Double, failure: String?, digest: String?)]
     }
 
     /// The projectors of `Projections/ReadModels`; the KPI projector opens sealed target groups
@@ -29,12 +34,13 @@ enum DomainRebuild {
     }
 
     /// Runs the rebuild over `log` into `scratch/projections` (scratch must be empty).
-    static func run(log: EventLog, scratch: String) async throws -> Outcome {
+    static func run(log: EventLog, scratch: String, batchSize: Int) async throws -> Outcome {
         let projectors = try projectors(scratch: scratch)
         let head = log.head().position
         let start = monotonicNanoseconds()
+        let timer = PhaseTimer()
         let runner = try ProjectionRunner(log: log, directory: scratch + "/projections", projectors: projectors,
-                                          options: .init(batchSize: 1_000))
+                                          options: .init(batchSize: batchSize))
         runner.start()
         let finished = await withTaskGroup(of: (String, Double, String?).self) { group in
             for name in runner.names {
@@ -53,7 +59,13 @@ enum DomainRebuild {
         }
         let seconds = secondsSince(start)
         await runner.stop()
-        let ordered = runner.names.compactMap { name in finished.first { $0.name == name } }
-        return Outcome(events: Int(head), seconds: seconds, projections: ordered)
+        let cpuSeconds = timer.cpuSeconds
+        let ordered = try runner.names.compactMap { name in
+            try finished.first { $0.name == name }.map { p in
+                (name: p.name, seconds: p.seconds, failure: p.failure,
+                 digest: p.failure == nil ? try ProjectionDigest.compute(file: "\(runner.directory)/\(name).sqlite") : nil)
+            }
+        }
+        return Outcome(events: Int(head), seconds: seconds, cpuSeconds: cpuSeconds, projections: ordered)
     }
 }

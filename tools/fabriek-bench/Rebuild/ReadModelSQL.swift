@@ -1,6 +1,7 @@
 /// The workload read model of WORKLOAD.md ("The read model of phase 4"): its schema and the
-/// statements that maintain it, shared by Fabriek's projector and the baseline's replay so that
-/// both do exactly the same SQL work.
+/// statements that maintain it. The baseline's replay runs one statement per change; Fabriek's
+/// projector runs the same statements for rows, and sums counters per batch (the `…Sum`
+/// statements), which leaves the same rows.
 enum ReadModelSQL {
     /// The four tables, column for column as WORKLOAD.md specifies them.
     static let schema = """
@@ -35,5 +36,20 @@ enum ReadModelSQL {
     static let addCrossBorderDays = """
         INSERT INTO crossborder_days(country, days, registrations) VALUES (?1, ?2, 1)
         ON CONFLICT(country) DO UPDATE SET days = days + ?2, registrations = registrations + 1
+        """
+
+    /// ?1 tender_id, ?2 bids received in a batch.
+    static let countBidsSum = "UPDATE tender SET bids = bids + ?2 WHERE tender_id = ?1"
+    /// ?1 neighbourhood, ?2 change of its member count in a batch that moved a member into it.
+    static let addToNeighbourhoodSum = """
+        INSERT INTO members_per_neighbourhood(neighbourhood, members) VALUES (?1, ?2)
+        ON CONFLICT(neighbourhood) DO UPDATE SET members = members + ?2
+        """
+    /// ?1 neighbourhood, ?2 change of its member count in a batch that only moved members out.
+    static let changeNeighbourhoodSum = "UPDATE members_per_neighbourhood SET members = members + ?2 WHERE neighbourhood = ?1"
+    /// ?1 country, ?2 days, ?3 registrations in a batch.
+    static let addCrossBorderDaysSum = """
+        INSERT INTO crossborder_days(country, days, registrations) VALUES (?1, ?2, ?3)
+        ON CONFLICT(country) DO UPDATE SET days = days + ?2, registrations = registrations + ?3
         """
 }
