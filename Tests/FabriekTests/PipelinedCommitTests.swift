@@ -1,6 +1,8 @@
 import EventLog
 import Events
+import FabriekTestSupport
 import Foundation
+import PersonalData
 import Synchronization
 import Testing
 @testable import Fabriek
