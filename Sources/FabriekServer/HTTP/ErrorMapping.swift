@@ -46,7 +46,7 @@ enum ErrorMapping {
             switch e {
             case .wrongExpectedVersion, .partiallyStored:
                 return Problem(status: 409, title: "Conflict", detail: e.description)
-            case .diskFull, .io, .writerFailed, .closed, .locked, .readOnly:
+            case .diskFull, .io, .writerFailed, .notDurable, .closed, .locked, .readOnly:
                 return Problem(status: 503, title: "Service Unavailable", detail: e.description, retryAfter: 5)
             case .positionOutOfRange, .notACommitBoundary:
                 return Problem(status: 400, title: "Bad Request", detail: e.description, field: "position", rule: "range")

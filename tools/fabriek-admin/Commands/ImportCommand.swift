@@ -117,7 +117,7 @@ struct ImportCommand: AsyncParsableCommand {
                 return group.entries.first { $0.event.id.uuidString == id }?.line ?? group.firstLine
             case let .recordedAtGoesBackwards(given, _):
                 return group.entries.first { $0.event.recordedAt == given }?.line ?? group.firstLine
-            case .invalidAppend, .corruptBatch, .corruptSegment, .corruptIndex, .diskFull, .io, .writerFailed, .locked,
+            case .invalidAppend, .corruptBatch, .corruptSegment, .corruptIndex, .diskFull, .io, .writerFailed, .notDurable, .locked,
                  .readOnly, .closed, .positionOutOfRange, .notACommitBoundary, .unsupportedFormat:
                 break
             }
