@@ -74,6 +74,43 @@ import Testing
         }
     }
 
+    @Test("given a KPI cell, then /reports/programme/trace answers the same trace as fabriek-admin report trace; a suppressed cell lists no events; only an admin may force")
+    func traceRoute() async throws {
+        try await ServerHarness.run { h in
+            let log = h.runtime.log
+            let position = log.head().position
+            let report = try ProgrammeReportBuilder(log: log, geography: h.runtime.reference.maastricht, vault: h.runtime.vault)
+                .report(asOf: position)
+            let tracer = KPITracer(log: log, geography: h.runtime.reference.maastricht, vault: h.runtime.vault)
+            let shown = try #require(report.cells.first { !$0.suppressed && $0.value > 0 })
+            let expected = try tracer.trace(kpi: shown.kpi, period: shown.period, breakdown: shown.breakdown, asOf: position)
+            #expect(!expected.lines.isEmpty)
+            let query = "kpi=\(shown.kpi)&period=\(shown.period)&breakdown=\(shown.breakdown.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")&position=\(position)"
+            let reply = try await h.call("GET", "/api/v1/reports/programme/trace?\(query)", role: .auditor)
+            #expect(reply.status == 200)
+            #expect(reply.body == Data((expected.json.text + "\n").utf8))
+            let text = try await h.call("GET", "/api/v1/reports/programme/trace?\(query)&format=text", role: .municipality)
+            #expect(text.body == Data(expected.text.utf8))
+
+            if let hidden = report.cells.first(where: \.suppressed) {
+                let q = "kpi=\(hidden.kpi)&period=\(hidden.period)&breakdown=\(hidden.breakdown.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")"
+                let suppressed = try await h.call("GET", "/api/v1/reports/programme/trace?\(q)", role: .auditor)
+                #expect(suppressed.status == 200)
+                #expect((suppressed.json["lines"] as? [Any])?.isEmpty == true)
+                let forcedByAuditor = try await h.call("GET", "/api/v1/reports/programme/trace?\(q)&force=true", role: .auditor)
+                #expect(forcedByAuditor.status == 403)
+                let forcedByAdmin = try await h.call("GET", "/api/v1/reports/programme/trace?\(q)&force=true", role: .admin)
+                #expect(forcedByAdmin.status == 200)
+            }
+            let unknown = try await h.call("GET", "/api/v1/reports/programme/trace?kpi=XYZ-9&period=programme", role: .auditor)
+            #expect(unknown.status == 400)
+            #expect(unknown.json["field"] as? String == "kpi")
+            let missing = try await h.call("GET", "/api/v1/reports/programme/trace?kpi=\(shown.kpi)", role: .auditor)
+            #expect(missing.status == 400)
+            #expect(missing.json["field"] as? String == "period")
+        }
+    }
+
     @Test("given requests served, then /metrics holds request, append and projection lag series")
     func metrics() async throws {
         try await ServerHarness.run { h in

@@ -78,6 +78,7 @@ enum RoleMatrix {
         Entry(id: "logVerify", method: .get, path: "/api/v1/log/verify", access: .roles(auditors)),
         Entry(id: "logEvents", method: .get, path: "/api/v1/log/events", access: .roles(auditors)),
         Entry(id: "programmeReport", method: .get, path: "/api/v1/reports/programme", access: .roles([.coordinator, .municipality, .auditor, .admin])),
+        Entry(id: "programmeTrace", method: .get, path: "/api/v1/reports/programme/trace", access: .roles([.coordinator, .municipality, .auditor, .admin])),
     ]
 
     static func entry(_ id: String) -> Entry {

@@ -41,5 +41,8 @@ struct AuditRoutes {
         router.operation("programmeReport", tokens: tokens) { request, _ in
             try ReportRoute(runtime: runtime).programme(request)
         }
+        router.operation("programmeTrace", tokens: tokens) { request, context in
+            try ReportRoute(runtime: runtime).trace(request, role: try context.caller.role)
+        }
     }
 }
