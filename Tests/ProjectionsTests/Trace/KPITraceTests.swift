@@ -37,6 +37,26 @@ import Testing
         "FAC-1": (registered, 6),
     ]
 
+    @Test("given the fixed history, when every shown cell of the report (each period and breakdown) is traced, then each trace recomputes exactly that cell's value from its lines")
+    func everyShownCellTracesToItsValue() async throws {
+        let (store, log) = try await FixedHistory.makeLog()
+        defer { store.remove() }
+        let position = log.head().position
+        let tracer = KPITracer(log: log, geography: T.geography, vault: nil)
+        let report = try ProgrammeReportBuilder(log: log, geography: T.geography, vault: nil).report(asOf: position)
+        var traced = 0
+        for cell in report.cells where !cell.suppressed && !cell.breakdown.contains("targetGroup") {
+            let trace = try tracer.trace(kpi: cell.kpi, period: cell.period, breakdown: cell.breakdown, asOf: position)
+            guard trace.status == .traced else { continue }
+            traced += 1
+            #expect(trace.reportValue == cell.value, "\(cell.kpi) \(cell.period) '\(cell.breakdown)'")
+            #expect(trace.matches, "\(cell.kpi) \(cell.period) '\(cell.breakdown)': recomputed \(String(describing: trace.recomputed)), report \(cell.value)")
+            #expect(trace.lines.allSatisfy { $0.position <= position })
+        }
+        // Every KPI contributes traced cells beyond its programme total.
+        #expect(traced > KPIDefinitions.all.count)
+    }
+
     @Test func everyKPIsTotalTracesToExactlyItsEvents() async throws {
         let (store, log) = try await FixedHistory.makeLog()
         defer { store.remove() }
