@@ -29,7 +29,7 @@ struct SubscriptionTests {
         // Task t appends perTask commits of 1...3 events.
         let total = (0..<8).reduce(0) { sum, t in sum + (0..<perTask).reduce(0) { $0 + 1 + ($1 + t) % 3 } }
 
-        let seen = try await withTimeout(120, "\(total) events from the subscription") {
+        let seen = try await withTimeout(300, "\(total) events from the subscription") {
             try await withThrowingTaskGroup(of: [RecordedEvent]?.self) { group in
                 group.addTask { try await Self.collect(log, after: 0, count: total) }
                 for t in 0..<8 {
@@ -65,7 +65,7 @@ struct SubscriptionTests {
         for i in 0..<20 {
             _ = try await log.append(stream: "s\(i % 3)", expectedVersion: .any, events: Fixture.events(5, prefix: "p\(i)-"))
         }
-        let seen = try await withTimeout(60, "events 41...120") {
+        let seen = try await withTimeout(300, "events 41...120") {
             try await withThrowingTaskGroup(of: [RecordedEvent]?.self) { group in
                 group.addTask { try await Self.collect(log, after: 40, count: 80) }
                 group.addTask {
@@ -92,7 +92,7 @@ struct SubscriptionTests {
         _ = try await log.append(stream: "before", expectedVersion: .any, events: Fixture.events(3))
         let head = log.head().position
 
-        let seen = try await withTimeout(60, "events after the head") {
+        let seen = try await withTimeout(300, "events after the head") {
             try await withThrowingTaskGroup(of: [RecordedEvent]?.self) { group in
                 group.addTask { try await Self.collect(log, after: head, count: 6) }
                 group.addTask {
@@ -123,14 +123,14 @@ struct SubscriptionTests {
         let waiting = Task { try await Self.collect(log, after: 0, count: 1_000) }
         try await Task.sleep(nanoseconds: 50_000_000)
         waiting.cancel()
-        let cancelled = try await withTimeout(30, "the cancelled subscription to end") { try? await waiting.value }
+        let cancelled = try await withTimeout(300, "the cancelled subscription to end") { try? await waiting.value }
         // Ended (nil on throw is fine); whatever arrived was in order.
         if let events = cancelled { #expect(events.map(\.position) == Array(1...UInt64(events.count))) }
 
         let open = Task { try await Self.collect(log, after: 2, count: 1_000) }
         try await Task.sleep(nanoseconds: 50_000_000)
         try log.close()
-        let closed = try await withTimeout(30, "the subscription to end when the log closes") { try? await open.value }
+        let closed = try await withTimeout(300, "the subscription to end when the log closes") { try? await open.value }
         #expect(closed?.isEmpty ?? true)
     }
 }

@@ -93,4 +93,4 @@ func snapshot(_ runner: ProjectionRunner, _ name: String = "stream-counts", atLe
 /// How long a test waits for a projection to reach a position: generous, because the test machine
 /// may be busy with other builds. It only turns a hang into a failure; a passing test never waits
 /// for it, since waiting ends as soon as the projection gets there.
-let projectionDeadline: Duration = .seconds(120)
+let projectionDeadline: Duration = .seconds(300)
