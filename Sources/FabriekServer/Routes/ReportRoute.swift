@@ -12,21 +12,7 @@ struct ReportRoute {
 
     func programme(_ request: Request) throws -> Response {
         let log = runtime.log
-        let position: UInt64
-        if let p = try request.queryPosition("position") {
-            guard p <= log.head().position else {
-                throw Problem.badRequest("position \(p) is past the head \(log.head().position)", field: "position", rule: "range", value: "\(p)")
-            }
-            position = p
-        } else if let asOf = request.queryString("asOf") {
-            guard let instant = Self.instant(asOf) else {
-                throw Problem.badRequest("asOf must be a date (2020-12-31, the end of that day UTC) or an ISO 8601 instant",
-                                         field: "asOf", rule: "date", value: asOf)
-            }
-            position = log.position(at: instant)
-        } else {
-            position = log.head().position
-        }
+        let position = try position(request)
         let format = request.queryString("format") ?? "json"
         let report = try ProgrammeReportBuilder(log: log, geography: runtime.reference.maastricht, vault: runtime.vault)
             .report(asOf: position)
