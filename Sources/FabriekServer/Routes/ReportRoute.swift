@@ -100,7 +100,7 @@ struct ReportRoute {
     /// A date means the end of that day (UTC), as in `fabriek-admin report`.
     static func instant(_ text: String) -> Timestamp? {
         if text.count == 10, let day = Day(iso: text) {
-            return Timestamp(microsecondsSinceEpoch: (Int64(day.daysSinceEpoch) + 1) * 86_400_000_000 - 1)
+            return day.utcEnd
         }
         return ISO8601Time.parse(text)
     }
