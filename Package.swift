@@ -153,7 +153,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "projection-crash-child",
-            dependencies: ["Projections", "EventLog"],
+            dependencies: ["Projections", "EventLog", .product(name: "GRDB", package: "GRDB.swift")],
             path: "Tests/ProjectionCrashChild"
         ),
         .testTarget(

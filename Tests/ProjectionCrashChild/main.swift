@@ -1,10 +1,13 @@
-// The child process of ProjectionsTests' crash tests: runs a projection runner over a log and
+// The child process of ProjectionsTests' crash tests: runs a projection runner over a log,
 // reports each committed checkpoint on stdout ("STATE POSITION", the rebuild position while
-// rebuilding) until the parent kills it with SIGKILL.
+// rebuilding), and when its projector meets the event at PAUSE_AT it prints "paused PAUSE_AT"
+// and blocks inside that batch's open transaction until the parent kills it with SIGKILL.
+// Pausing makes the kill land mid-batch at a known event however fast or slow the machine is.
 //
-// usage: projection-crash-child LOG_DIR PROJECTIONS_DIR VERSION BATCH_SIZE
+// usage: projection-crash-child LOG_DIR PROJECTIONS_DIR VERSION BATCH_SIZE PAUSE_AT
 import EventLog
 import Foundation
+import GRDB
 import Projections
 
 /// Writes one line to stdout, unbuffered, so the parent sees it before a kill.
@@ -12,14 +15,31 @@ func report(_ line: String) {
     FileHandle.standardOutput.write(Data((line + "\n").utf8))
 }
 
+/// A `StreamCountProjector` that blocks forever (inside its batch) at `pauseAt`.
+struct PausingProjector: Projector {
+    let base: StreamCountProjector
+    let pauseAt: UInt64
+    var name: String { base.name }
+    var version: Int { base.version }
+    func registerMigrations(in migrator: inout DatabaseMigrator) { base.registerMigrations(in: &migrator) }
+    func apply(_ event: borrowing EventView, _ db: Database) throws {
+        if event.position == pauseAt {
+            report("paused \(pauseAt)")
+            while true { sleep(3600) }
+        }
+        try base.apply(event, db)
+    }
+}
+
 let args = CommandLine.arguments
-guard args.count == 5, let version = Int(args[3]), let batchSize = Int(args[4]) else {
-    FileHandle.standardError.write(Data("usage: projection-crash-child LOG_DIR PROJECTIONS_DIR VERSION BATCH_SIZE\n".utf8))
+guard args.count == 6, let version = Int(args[3]), let batchSize = Int(args[4]), let pauseAt = UInt64(args[5]) else {
+    FileHandle.standardError.write(Data("usage: projection-crash-child LOG_DIR PROJECTIONS_DIR VERSION BATCH_SIZE PAUSE_AT\n".utf8))
     exit(2)
 }
 do {
     let log = try EventLog.open(directory: args[1], options: .init(readOnly: true))
-    let runner = try ProjectionRunner(log: log, directory: args[2], projectors: [StreamCountProjector(version: version)],
+    let projector = PausingProjector(base: StreamCountProjector(version: version), pauseAt: pauseAt)
+    let runner = try ProjectionRunner(log: log, directory: args[2], projectors: [projector],
                                       options: .init(batchSize: batchSize, maxBatchDuration: .seconds(3600)))
     runner.start()
     var last: UInt64 = .max

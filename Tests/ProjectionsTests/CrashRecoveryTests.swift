@@ -13,17 +13,16 @@ import Testing
         let head = try await appendEvents(log, count: 40_000, perAppend: 1000)
         try log.close()
 
-        let first = try await runChildAndKill(store, version: 1, batchSize: 100, killAt: 3_000)
-        let second = try await runChildAndKill(store, version: 1, batchSize: 100, killAt: first + 5_000)
-        #expect(second >= first)
+        // Killed inside the batch 3001...3100 (at 3050), then inside 8001...8100: each time the
+        // open batch is lost and the checkpoint is the last whole batch.
+        try await runChildAndKill(store, version: 1, batchSize: 100, pauseAt: 3_050)
+        #expect(try checkpoint(store, batchSize: 100) == 3_000)
+        try await runChildAndKill(store, version: 1, batchSize: 100, pauseAt: 8_050)
+        #expect(try checkpoint(store, batchSize: 100) == 8_000)
 
         log = try store.openLog(readOnly: true)
         let runner = try ProjectionRunner(log: log, directory: store.projections,
                                           projectors: [StreamCountProjector()], options: .init(batchSize: 100, maxBatchDuration: .seconds(3600)))
-        let status = try runner.status(of: "stream-counts")
-        #expect(status.position >= second)
-        #expect(status.position < head, "the child was killed before it finished")
-        #expect(status.position % 100 == 0)
         runner.start()
         let s = try await snapshot(runner, atLeast: head)
         #expect(s.checkpoint == head)
@@ -45,7 +44,7 @@ import Testing
         await v1.stop()
         try log.close()
 
-        let killedAt = try await runChildAndKill(store, version: 2, batchSize: 100, killAt: 3_000)
+        try await runChildAndKill(store, version: 2, batchSize: 100, pauseAt: 3_050)
         #expect(store.exists("stream-counts.rebuild.sqlite"))
 
         log = try store.openLog()
@@ -54,9 +53,7 @@ import Testing
         let status = try runner.status(of: "stream-counts")
         #expect(status.state == .rebuilding)
         #expect(status.position == head)  // the old file, still serving
-        let resumedFrom = try #require(status.rebuild?.position)
-        #expect(resumedFrom >= killedAt)
-        #expect(resumedFrom < head)
+        #expect(status.rebuild?.position == 3_000, "the rebuild resumes after its last whole batch")
         runner.start()
         let newHead = try await appendEvents(log, count: 1)
         let s = try await snapshot(runner, atLeast: newHead)
@@ -67,30 +64,28 @@ import Testing
         try log.close()
     }
 
-    /// Starts the child, waits until it reports a checkpoint at or beyond `killAt`, kills it
-    /// with SIGKILL (while it keeps applying batches) and returns the last reported checkpoint.
-    private func runChildAndKill(_ store: TestStore, version: Int, batchSize: Int, killAt: UInt64) async throws -> UInt64 {
+    /// Starts the child, waits until it reports that it is blocked inside the batch holding
+    /// `pauseAt`, and kills it with SIGKILL there, mid-transaction.
+    private func runChildAndKill(_ store: TestStore, version: Int, batchSize: Int, pauseAt: UInt64) async throws {
         let child = Process()
         child.executableURL = try Self.childExecutable()
-        child.arguments = [store.logDirectory, store.projections, "\(version)", "\(batchSize)"]
+        child.arguments = [store.logDirectory, store.projections, "\(version)", "\(batchSize)", "\(pauseAt)"]
         let out = Pipe()
         child.standardOutput = out
         try child.run()
         let handle = out.fileHandleForReading
-        let reported: UInt64? = await withCheckedContinuation { continuation in
+        let paused: Bool = await withCheckedContinuation { continuation in
             DispatchQueue.global().async {
                 var buffer = ""
                 while true {
                     let data = handle.availableData
-                    if data.isEmpty { continuation.resume(returning: nil); return }
+                    if data.isEmpty { continuation.resume(returning: false); return }
                     buffer += String(decoding: data, as: UTF8.self)
                     let lines = buffer.split(separator: "\n", omittingEmptySubsequences: false)
                     buffer = String(lines.last ?? "")
-                    for line in lines.dropLast() {
-                        if let p = line.split(separator: " ").last.flatMap({ UInt64($0) }), p >= killAt {
-                            continuation.resume(returning: p)
-                            return
-                        }
+                    if lines.dropLast().contains(where: { $0 == "paused \(pauseAt)" }) {
+                        continuation.resume(returning: true)
+                        return
                     }
                 }
             }
@@ -98,7 +93,17 @@ import Testing
         kill(child.processIdentifier, SIGKILL)
         child.waitUntilExit()
         #expect(child.terminationReason == .uncaughtSignal)
-        return try #require(reported, "the child ended before reaching \(killAt)")
+        #expect(paused, "the child ended before it reached \(pauseAt)")
+    }
+
+    /// The committed checkpoint the killed child left: the rebuild's while rebuilding.
+    private func checkpoint(_ store: TestStore, batchSize: Int) throws -> UInt64 {
+        let log = try store.openLog(readOnly: true)
+        defer { try? log.close() }
+        let runner = try ProjectionRunner(log: log, directory: store.projections, projectors: [StreamCountProjector()],
+                                          options: .init(batchSize: batchSize, maxBatchDuration: .seconds(3600)))
+        let status = try runner.status(of: "stream-counts")
+        return status.rebuild?.position ?? status.position
     }
 
     private static func childExecutable() throws -> URL {
