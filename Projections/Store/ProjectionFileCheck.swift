@@ -56,7 +56,7 @@ enum ProjectionFileCheck {
         switch scalar("PRAGMA quick_check") {
         case .failure(let m): return "not a readable SQLite database: \(m)"
         case .success(let result):
-            guard result == "ok" else { return "PRAGMA quick_check failed: \(result ?? "no result")" }
+            guard result == "ok" else { return "PRAGMA quick_check failed: \(oneLine(result ?? "no result"))" }
         }
         switch scalar("PRAGMA application_id") {
         case .failure(let m): return "its header cannot be read: \(m)"
@@ -78,6 +78,13 @@ enum ProjectionFileCheck {
             guard owner == name else { return "it belongs to projection '\(owner)'" }
             return nil
         }
+    }
+
+    /// SQLite's multi-line findings on one line, at most about 200 characters.
+    private static func oneLine(_ text: String) -> String {
+        let lines = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+        let joined = lines.joined(separator: "; ")
+        return joined.count <= 200 ? joined : String(joined.prefix(200)) + "… (\(lines.count) findings)"
     }
 
     private static func message(_ db: OpaquePointer?, _ rc: Int32) -> String {

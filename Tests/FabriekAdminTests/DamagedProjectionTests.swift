@@ -20,7 +20,8 @@ import Testing
     }
 
     static func damagedCopies(_ data: String, _ name: String) throws -> [String] {
-        try FileManager.default.contentsOfDirectory(atPath: data + "/projections").filter { $0.hasPrefix("\(name).damaged-") }
+        try FileManager.default.contentsOfDirectory(atPath: data + "/projections")
+            .filter { $0.hasPrefix("\(name).damaged-") && !$0.hasSuffix("-wal") && !$0.hasSuffix("-shm") }
     }
 
     @Test(arguments: ["truncated", "garbage", "foreign"])
