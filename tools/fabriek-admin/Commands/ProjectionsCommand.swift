@@ -172,7 +172,7 @@ struct ProjectionsRebuildCommand: AsyncParsableCommand {
         var preexisting: [String: UInt64?] = [:]
         for p in projectors { preexisting[p.name] = Self.inode("\(dir.projectionsPath)/\(p.name).sqlite") }
         let runner = try ProjectionRunner(log: log, directory: dir.projectionsPath, projectors: projectors,
-                                          options: .init(batchSize: 5000))
+                                          options: .bulk())
         let head = log.head().position
         let started = Date()
         runner.start()
