@@ -51,6 +51,8 @@ public final class ProjectionRunner: Sendable {
     public let names: [String]
 
     /// Takes each projection's lock and opens its files; applies no event until `start()`.
+    /// A file that cannot be used is moved aside and its projection rebuilt (see
+    /// `damagedFiles`); the other projections are not affected.
     ///
     /// - Throws: `ProjectionError.locked` when another runner owns one of the projections
     ///   (nothing is kept locked then), `.invalidName`, `.foreignFile`, `.io`, or a GRDB error
@@ -116,6 +118,14 @@ public final class ProjectionRunner: Sendable {
     ///   `.unknownProjection`.
     public func retry(_ name: String) throws {
         try worker(name).retry()
+    }
+
+    /// The projection files found unusable when the runner opened them (unopenable, failing
+    /// `PRAGMA quick_check`, another application's or projection's file): each was moved aside
+    /// to `NAME.damaged-TIMESTAMP`, and its projection is built again from the log. Tell the
+    /// operator.
+    public var damagedFiles: [DamagedProjectionFile] {
+        names.flatMap { workers[$0]!.damagedAtOpen }
     }
 
     /// A snapshot of every projection, in the order the projectors were given.

@@ -12,6 +12,9 @@ final class ProjectionWorker: Sendable {
     let filter: TypeFilter
     let lock: ProjectionLock
     let state: Mutex<State>
+    /// Files found unusable when the worker opened them, moved aside (the projection is then
+    /// built again from the log).
+    let damagedAtOpen: [DamagedProjectionFile]
 
     struct State: Sendable {
         /// The file answering queries; nil only during a swap.
@@ -45,7 +48,14 @@ final class ProjectionWorker: Sendable {
         self.filter = TypeFilter(projector.handledTypes)
         lock = try ProjectionLock(path: files.lock, projection: projector.name)
         do {
-            state = Mutex(try Self.openFiles(projector: projector, files: files, head: log.head().position, options: options))
+            let damaged = try Self.moveAsideDamaged(files: files, projection: projector.name)
+            do {
+                state = Mutex(try Self.openFiles(projector: projector, files: files, head: log.head().position, options: options))
+            } catch let error as DatabaseError {
+                throw ProjectionError.failed(projection: projector.name,
+                                             reason: "opening \(files.main) (or \(files.rebuild)) failed: \(error)")
+            }
+            damagedAtOpen = damaged
         } catch {
             lock.release()
             throw error
@@ -57,6 +67,23 @@ final class ProjectionWorker: Sendable {
         }
     }
 
+    /// Moves every existing file of the projection that cannot be used aside (see
+    /// `ProjectionFileCheck`); a rebuild file that may have lost writes in an OS crash is
+    /// discarded instead (it was never served, and `rebuildMayBeDamaged` says why).
+    private static func moveAsideDamaged(files: ProjectionFiles, projection: String) throws -> [DamagedProjectionFile] {
+        if ProjectionFiles.exists(files.rebuild) && files.rebuildMayBeDamaged {
+            // Written with synchronous=OFF and not fsynced before an OS crash: start it over.
+            try ProjectionFiles.removeDatabase(files.rebuild)
+        }
+        var damaged: [DamagedProjectionFile] = []
+        for (path, label) in [(files.rebuild, "\(projection).rebuild"), (files.main, projection)] where ProjectionFiles.exists(path) {
+            guard let reason = ProjectionFileCheck.problem(path: path, projection: projection) else { continue }
+            let moved = try ProjectionFileCheck.moveAside(path, label: label, directory: files.directory)
+            damaged.append(DamagedProjectionFile(projection: projection, path: path, movedTo: moved, reason: reason))
+        }
+        return damaged
+    }
+
     /// Decides what to serve and what to build:
     /// - a rebuild file of the projector's version resumes from its own checkpoint;
     /// - a main file of another version is served while a rebuild runs beside it;
@@ -66,10 +93,6 @@ final class ProjectionWorker: Sendable {
                                   options: ProjectionRunner.Options) throws -> State {
         let version = projector.version
         var rebuild: (ProjectionDatabase, ProjectionMetadata)?
-        if ProjectionFiles.exists(files.rebuild) && files.rebuildMayBeDamaged {
-            // Written with synchronous=OFF and not fsynced before an OS crash: start it over.
-            try ProjectionFiles.removeDatabase(files.rebuild)
-        }
         if !ProjectionFiles.exists(files.rebuild) { try files.clearRebuildUnsynced() }
         if ProjectionFiles.exists(files.rebuild) {
             if !ProjectionFiles.exists(files.main) {

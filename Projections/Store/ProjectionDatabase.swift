@@ -66,6 +66,9 @@ final class ProjectionDatabase: Sendable {
         try ProjectionFiles.removeDatabase(path)
         let db = try ProjectionDatabase(path: path, pool: makePool(path, readers: readers, durability: durability))
         do {
+            try db.pool.writeWithoutTransaction {
+                try $0.execute(sql: "PRAGMA application_id = \(ProjectionFileCheck.applicationID)")
+            }
             try db.pool.write { try ProjectionMetadata.create($0, name: projector.name, version: projector.version) }
             try db.migrate(projector)
             return (db, ProjectionMetadata(name: projector.name, version: projector.version, position: 0))

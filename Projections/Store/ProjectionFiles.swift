@@ -81,11 +81,24 @@ struct ProjectionFiles: Sendable {
         guard fsync(fd) == 0 else { throw ProjectionError.io(operation: "fsync", path: directory, errno: errno) }
     }
 
+    /// Creates the projections directory (and its parents) unless it exists.
+    /// - Throws: `ProjectionError.io` with the real errno: `ENOTDIR` when `path` (or a parent)
+    ///   is not a directory, `EACCES` when it cannot be created.
     static func makeDirectory(_ path: String) throws {
-        do {
-            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        } catch {
-            throw ProjectionError.io(operation: "mkdir", path: path, errno: EACCES)
+        var st = stat()
+        if stat(path, &st) == 0 {
+            guard st.st_mode & S_IFMT == S_IFDIR else {
+                throw ProjectionError.io(operation: "use as the projections directory", path: path, errno: ENOTDIR)
+            }
+            return
+        }
+        let parent = (path as NSString).deletingLastPathComponent
+        if !parent.isEmpty && parent != path && !exists(parent) { try makeDirectory(parent) }
+        guard mkdir(path, 0o755) == 0 || errno == EEXIST else {
+            throw ProjectionError.io(operation: "mkdir", path: path, errno: errno)
+        }
+        guard stat(path, &st) == 0, st.st_mode & S_IFMT == S_IFDIR else {
+            throw ProjectionError.io(operation: "use as the projections directory", path: path, errno: ENOTDIR)
         }
     }
 }
