@@ -6,7 +6,7 @@ import Testing
 /// The runner (the admin CLI's and the server's live one) never trusts a projection file that
 /// cannot be used: it moves it aside, names it, and rebuilds that projection; the others serve.
 @Suite struct DamagedFileTests {
-    @Test(arguments: ["garbage", "truncated", "empty-schema-but-foreign-app-id"])
+    @Test(arguments: ["garbage", "truncated", "foreign-application-id"])
     func givenADamagedFile_whenTheRunnerOpens_thenItIsMovedAsideAndRebuiltWhileTheOthersServe(damage: String) async throws {
         // Given two projections built to the head,
         let store = TestStore()
