@@ -71,15 +71,15 @@ final class ProjectionWorker: Sendable {
     }
 
     /// Moves every existing file of the projection that cannot be used aside (see
-    /// `ProjectionFileCheck`); a rebuild file that may have lost writes in an OS crash is
-    /// discarded instead (it was never served, and `rebuildMayBeDamaged` says why).
+    /// `ProjectionFileCheck`). A file that may have lost writes in an OS crash (written unsynced
+    /// under another boot, `mayBeDamaged`) is left to `openFiles`, which discards it: it was
+    /// derived from the log moments ago and is documented to be rebuilt.
     private static func moveAsideDamaged(files: ProjectionFiles, projection: String) throws -> [DamagedProjectionFile] {
-        if ProjectionFiles.exists(files.rebuild) && files.rebuildMayBeDamaged {
-            // Written with synchronous=OFF and not fsynced before an OS crash: start it over.
-            try ProjectionFiles.removeDatabase(files.rebuild)
-        }
         var damaged: [DamagedProjectionFile] = []
-        for (path, label) in [(files.rebuild, "\(projection).rebuild"), (files.main, projection)] where ProjectionFiles.exists(path) {
+        let candidates: [(String, String, ProjectionFiles.File)] = [
+            (files.rebuild, "\(projection).rebuild", .rebuild), (files.main, projection, .main),
+        ]
+        for (path, label, kind) in candidates where ProjectionFiles.exists(path) && !files.mayBeDamaged(kind) {
             guard let reason = ProjectionFileCheck.problem(path: path, projection: projection) else { continue }
             let moved = try ProjectionFileCheck.moveAside(path, label: label, directory: files.directory)
             damaged.append(DamagedProjectionFile(projection: projection, path: path, movedTo: moved, reason: reason))
@@ -99,9 +99,6 @@ final class ProjectionWorker: Sendable {
                                   options: ProjectionRunner.Options) throws -> State {
         let version = projector.version
         var rebuild: (ProjectionDatabase, ProjectionMetadata)?
-<<<<<<< HEAD
-        if !ProjectionFiles.exists(files.rebuild) { try files.clearRebuildUnsynced() }
-=======
         if ProjectionFiles.exists(files.main) && files.mayBeDamaged(.main) {
             // Built from nothing with synchronous=OFF and not fsynced before an OS crash: start over.
             try ProjectionFiles.removeDatabase(files.rebuild)
@@ -113,7 +110,6 @@ final class ProjectionWorker: Sendable {
             try ProjectionFiles.removeDatabase(files.rebuild)
         }
         if !ProjectionFiles.exists(files.rebuild) { try files.clearUnsynced(.rebuild) }
->>>>>>> rebuild
         if ProjectionFiles.exists(files.rebuild) {
             if !ProjectionFiles.exists(files.main) {
                 // Only a swap renames the rebuild file onto the main one; finish it.
