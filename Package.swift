@@ -196,7 +196,7 @@ let package = Package(
         ),
         .testTarget(
             name: "FabriekTests",
-            dependencies: ["Fabriek", "FabriekReference", "FabriekDemo", "FabriekTestSupport", "PersonalData", "Events", "EventLog"],
+            dependencies: ["Fabriek", "FabriekReference", "FabriekDemo", "FabriekTestSupport", "PersonalData", "Events", "EventLog", "CSQLite"],
             path: "Tests/FabriekTests"
         ),
         .testTarget(

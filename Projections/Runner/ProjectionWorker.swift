@@ -71,22 +71,15 @@ final class ProjectionWorker: Sendable {
     }
 
     /// Moves every existing file of the projection that cannot be used aside (see
-    /// `ProjectionFileCheck`); a file that may have lost writes in an OS crash is discarded
-    /// instead (`ProjectionFiles.mayBeDamaged` says why): a rebuild file, never served, or a
-    /// serving file still in its first build from nothing, with any rebuild beside it.
+    /// `ProjectionFileCheck`). A file that may have lost writes in an OS crash (written unsynced
+    /// under another boot, `mayBeDamaged`) is left to `openFiles`, which discards it: it was
+    /// derived from the log moments ago and is documented to be rebuilt.
     private static func moveAsideDamaged(files: ProjectionFiles, projection: String) throws -> [DamagedProjectionFile] {
-        if ProjectionFiles.exists(files.main) && files.mayBeDamaged(.main) {
-            // Built from nothing with synchronous=OFF and not fsynced before an OS crash: start over.
-            try ProjectionFiles.removeDatabase(files.rebuild)
-            try files.clearUnsynced(.rebuild)
-            try ProjectionFiles.removeDatabase(files.main)
-        }
-        if ProjectionFiles.exists(files.rebuild) && files.mayBeDamaged(.rebuild) {
-            // Written with synchronous=OFF and not fsynced before an OS crash: start it over.
-            try ProjectionFiles.removeDatabase(files.rebuild)
-        }
         var damaged: [DamagedProjectionFile] = []
-        for (path, label) in [(files.rebuild, "\(projection).rebuild"), (files.main, projection)] where ProjectionFiles.exists(path) {
+        let candidates: [(String, String, ProjectionFiles.File)] = [
+            (files.rebuild, "\(projection).rebuild", .rebuild), (files.main, projection, .main),
+        ]
+        for (path, label, kind) in candidates where ProjectionFiles.exists(path) && !files.mayBeDamaged(kind) {
             guard let reason = ProjectionFileCheck.problem(path: path, projection: projection) else { continue }
             let moved = try ProjectionFileCheck.moveAside(path, label: label, directory: files.directory)
             damaged.append(DamagedProjectionFile(projection: projection, path: path, movedTo: moved, reason: reason))
@@ -101,11 +94,21 @@ final class ProjectionWorker: Sendable {
     ///   rebuilt the same way (a rebuild file beyond the head is discarded);
     /// - a main file built from nothing over a non-empty log is written with `synchronous=OFF`
     ///   until it first reaches the head (then fsynced); one left unsynced by an earlier boot
-    ///   was discarded with any rebuild beside it (`moveAsideDamaged`) and is built again.
+    ///   is discarded with any rebuild beside it and built again.
     private static func openFiles(projector: any Projector, files: ProjectionFiles, head: UInt64,
                                   options: ProjectionRunner.Options) throws -> State {
         let version = projector.version
         var rebuild: (ProjectionDatabase, ProjectionMetadata)?
+        if ProjectionFiles.exists(files.main) && files.mayBeDamaged(.main) {
+            // Built from nothing with synchronous=OFF and not fsynced before an OS crash: start over.
+            try ProjectionFiles.removeDatabase(files.rebuild)
+            try files.clearUnsynced(.rebuild)
+            try ProjectionFiles.removeDatabase(files.main)
+        }
+        if ProjectionFiles.exists(files.rebuild) && files.mayBeDamaged(.rebuild) {
+            // Written with synchronous=OFF and not fsynced before an OS crash: start it over.
+            try ProjectionFiles.removeDatabase(files.rebuild)
+        }
         if !ProjectionFiles.exists(files.rebuild) { try files.clearUnsynced(.rebuild) }
         if ProjectionFiles.exists(files.rebuild) {
             if !ProjectionFiles.exists(files.main) {
