@@ -14,6 +14,8 @@ public enum DomainEvent: Sendable, Hashable {
     case crossBorder(CrossBorderEvent)
     /// The Maastricht goals programme: goals, activities and reports.
     case programme(ProgrammeEvent)
+    /// An import of history from a JSON-lines file (`fabriek-admin import`).
+    case historyImport(HistoryImportEvent)
 
     public var typeName: String {
         switch self {
@@ -22,6 +24,7 @@ public enum DomainEvent: Sendable, Hashable {
         case .tender(let e): return e.typeName
         case .crossBorder(let e): return e.typeName
         case .programme(let e): return e.typeName
+        case .historyImport(let e): return e.typeName
         }
     }
 
@@ -32,6 +35,7 @@ public enum DomainEvent: Sendable, Hashable {
         case .tender(let e): return e.schemaVersion
         case .crossBorder(let e): return e.schemaVersion
         case .programme(let e): return e.schemaVersion
+        case .historyImport(let e): return e.schemaVersion
         }
     }
 
@@ -43,6 +47,7 @@ public enum DomainEvent: Sendable, Hashable {
         case .tender: return .tender
         case .crossBorder: return .crossBorderAssignment
         case .programme: return .programme
+        case .historyImport: return .historyImport
         }
     }
 
@@ -54,6 +59,7 @@ public enum DomainEvent: Sendable, Hashable {
         case .tender(let e): return e.encodePayload()
         case .crossBorder(let e): return e.encodePayload()
         case .programme(let e): return e.encodePayload()
+        case .historyImport(let e): return e.encodePayload()
         }
     }
 
@@ -65,6 +71,7 @@ public enum DomainEvent: Sendable, Hashable {
         case .tender(let e): try e.writeJSON(to: &w, context: context)
         case .crossBorder(let e): try e.writeJSON(to: &w, context: context)
         case .programme(let e): try e.writeJSON(to: &w, context: context)
+        case .historyImport(let e): try e.writeJSON(to: &w, context: context)
         }
     }
 }
@@ -76,4 +83,5 @@ public enum AggregateKind: String, Sendable, Hashable, CaseIterable {
     case tender
     case crossBorderAssignment
     case programme
+    case historyImport
 }

@@ -37,10 +37,11 @@ extension EventCatalogue {
         Entry(ProgrammeActivityHeld.self),
         Entry(TrainingHoursRecorded.self),
         Entry(ProgrammeReportIssued.self),
+        Entry(ImportViolationsAccepted.self),
     ]
 
     /// `entries[i].schemaVersion`, without copying entries on the hot path.
-    static let currentVersions: [UInt32] = [1, 1, 1, 1, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]
+    static let currentVersions: [UInt32] = [1, 1, 1, 1, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]
 
     /// Decodes a current-version payload of the type with catalogue index `index`.
     static func decodeCurrent(index: Int, payload: UnsafeRawBufferPointer) throws -> DomainEvent {
@@ -78,6 +79,7 @@ extension EventCatalogue {
         case 29: return .programme(.activityHeld(try ProgrammeActivityHeld(from: &r)))
         case 30: return .programme(.trainingHoursRecorded(try TrainingHoursRecorded(from: &r)))
         case 31: return .programme(.reportIssued(try ProgrammeReportIssued(from: &r)))
+        case 32: return .historyImport(.violationsAccepted(try ImportViolationsAccepted(from: &r)))
         default: preconditionFailure("catalogue index \(index) out of range")
         }
     }

@@ -17,4 +17,6 @@ public enum StreamID {
     public static func goal(kpiCode: String, period: String) -> String { "goal-\(kpiCode)-\(period)" }
     /// `report-{reportId}`.
     public static func report(_ id: UUID) -> String { "report-\(id.uuidString.lowercased())" }
+    /// `import-{importId}`: the record of one `fabriek-admin import` run.
+    public static func historyImport(_ id: UUID) -> String { "import-\(id.uuidString.lowercased())" }
 }

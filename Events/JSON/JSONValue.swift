@@ -101,9 +101,14 @@ extension Day: JSONValue {
 }
 
 extension Timestamp: JSONValue {
-    public func writeJSON(to w: inout JSONWriter, context: JSONContext) { w.asciiString(ISO8601Time.format(self)) }
+    public func writeJSON(to w: inout JSONWriter, context: JSONContext) {
+        var text = [UInt8]()
+        text.reserveCapacity(ISO8601.instantLength)
+        appendISO8601(to: &text)
+        w.asciiString(text)
+    }
     public static func fromJSON(_ value: Any, path: String, context: JSONContext) throws -> Timestamp {
-        guard let s = value as? String, let t = ISO8601Time.parse(s) else {
+        guard let s = value as? String, let t = Timestamp(iso8601: s) else {
             throw JSONImportError.typeMismatch(path: path, expected: "time YYYY-MM-DDTHH:MM:SS[.ffffff]Z")
         }
         return t

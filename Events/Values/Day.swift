@@ -12,16 +12,8 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     /// The day with this civil date; nil when month or day is out of range.
     public init?(year: Int, month: Int, day: Int) {
-        guard (1...12).contains(month), day >= 1, day <= Day.daysInMonth(year: year, month: month),
-              (-9999...9999).contains(year) else { return nil }
-        // Howard Hinnant's days_from_civil.
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let mp = (month + 9) % 12
-        let doy = (153 * mp + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        self.daysSinceEpoch = Int32(era * 146_097 + doe - 719_468)
+        guard ISO8601.isValid(year: year, month: month, day: day), (-9999...9999).contains(year) else { return nil }
+        self.daysSinceEpoch = Int32(ISO8601.days(year: year, month: month, day: day))
     }
 
     /// The UTC day that contains `timestamp`.
@@ -39,26 +31,12 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     /// Parses `YYYY-MM-DD`; nil for anything else.
     public init?(iso: String) {
-        let u = Array(iso.utf8)
-        guard u.count == 10, u[4] == UInt8(ascii: "-"), u[7] == UInt8(ascii: "-"),
-              let y = Day.digits(u[0..<4]), let m = Day.digits(u[5..<7]), let d = Day.digits(u[8..<10])
-        else { return nil }
-        self.init(year: y, month: m, day: d)
+        guard let days = ISO8601.parseDate(Array(iso.utf8)) else { return nil }
+        self.init(daysSinceEpoch: Int32(days))
     }
 
     /// The civil date of this day.
-    public var components: (year: Int, month: Int, day: Int) {
-        // Howard Hinnant's civil_from_days.
-        let z = Int(daysSinceEpoch) + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
-    }
+    public var components: (year: Int, month: Int, day: Int) { ISO8601.civil(days: Int(daysSinceEpoch)) }
 
     /// `YYYY-MM-DD`.
     public var description: String {
@@ -69,33 +47,9 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
     }
 
     /// Appends `YYYY-MM-DD` (ASCII) to `out`.
-    public func appendISO(to out: inout [UInt8]) {
-        let (y, m, d) = components
-        ISODigits.append(y, width: 4, to: &out)
-        out.append(UInt8(ascii: "-"))
-        ISODigits.append(m, width: 2, to: &out)
-        out.append(UInt8(ascii: "-"))
-        ISODigits.append(d, width: 2, to: &out)
-    }
+    public func appendISO(to out: inout [UInt8]) { ISO8601.appendDate(days: Int(daysSinceEpoch), to: &out) }
 
     public static func < (lhs: Day, rhs: Day) -> Bool { lhs.daysSinceEpoch < rhs.daysSinceEpoch }
-
-    static func daysInMonth(year: Int, month: Int) -> Int {
-        switch month {
-        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
-        case 4, 6, 9, 11: return 30
-        default: return 31
-        }
-    }
-
-    static func digits(_ s: ArraySlice<UInt8>) -> Int? {
-        var v = 0
-        for c in s {
-            guard c >= UInt8(ascii: "0"), c <= UInt8(ascii: "9") else { return nil }
-            v = v * 10 + Int(c - UInt8(ascii: "0"))
-        }
-        return v
-    }
 }
 
 extension Day {
@@ -137,21 +91,5 @@ extension Day: Codable {
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(description)
-    }
-}
-
-/// Zero-padded decimal digits for ISO 8601 output.
-enum ISODigits {
-    static func append(_ value: Int, width: Int, to out: inout [UInt8]) {
-        var v = value < 0 ? -value : value
-        if value < 0 { out.append(UInt8(ascii: "-")) }
-        var buf = [UInt8](repeating: UInt8(ascii: "0"), count: width)
-        var i = width - 1
-        while v > 0 && i >= 0 {
-            buf[i] = UInt8(ascii: "0") + UInt8(v % 10)
-            v /= 10
-            i -= 1
-        }
-        out.append(contentsOf: buf)
     }
 }

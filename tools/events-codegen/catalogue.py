@@ -198,6 +198,14 @@ MESSAGES = {
         F(1, "kind", "enum:PartyKind", "member or consortium"),
         F(2, "id", "uuid", "the member id or consortium id"),
     ]),
+    "AcceptedViolation": ("HistoryImport", "One imported event that breaks a domain rule, imported because the operator accepted it.", [
+        F(1, "eventId", "uuid", "the imported event (its envelope id)"),
+        F(2, "stream", "string", "its stream"),
+        F(3, "eventType", "string", "its type name"),
+        F(4, "line", "uint64", "its line in the imported file (1-based)"),
+        F(5, "rule", "string", "the rule it breaks, e.g. `tender.invalidLotNumber` or `invariant-4.participationConflict`"),
+        F(6, "reason", "string", "why, as `fabriek-admin audit` words it"),
+    ]),
     "KpiValue": ("Programme", "One computed cell of a programme report.", [
         F(1, "kpiCode", "string", "KPI code, e.g. `SOC-1`"),
         F(2, "breakdown", "string", "breakdown key, e.g. `wijk=WK093501`; empty for the total"),
@@ -450,6 +458,13 @@ AGGREGATES = [
             F(5, "kpiValues", "[]msg:KpiValue", "the computed cells"),
             F(6, "contentHash", "bytes", "SHA-256 of the report's canonical content (32 bytes)"),
             F(7, "content", "bytes?", "the report's canonical content (UTF-8 JSON) from which every format is reproduced"),
+        ]),
+    ]),
+    ("HistoryImport", "HistoryImportEvent", "HistoryImport", "import-{importId}", "An import of history from a JSON-lines file (`fabriek-admin import`).", [
+        E("ImportViolationsAccepted", "violationsAccepted", "An import appended events that break a domain rule because the operator gave `--accept-violations`; recorded in the same commit as those events.", [
+            F(1, "importId", "uuid", "the import run (its stream `import-{importId}`)"),
+            F(2, "file", "string", "the imported file's name, as given"),
+            F(3, "violations", "[]msg:AcceptedViolation", "the accepted events of this commit"),
         ]),
     ]),
 ]

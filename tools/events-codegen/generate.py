@@ -290,9 +290,11 @@ def gen_json(name, fs, event):
 # ---------------------------------------------------------------------------- aggregates
 
 AGG_CASE = {"Member": "member", "Consortium": "consortium", "Tender": "tender",
-            "CrossBorderAssignment": "crossBorderAssignment", "Programme": "programme"}
+            "CrossBorderAssignment": "crossBorderAssignment", "Programme": "programme",
+            "HistoryImport": "historyImport"}
 DOMAIN_CASE = {"MemberEvent": "member", "ConsortiumEvent": "consortium", "TenderEvent": "tender",
-               "CrossBorderEvent": "crossBorder", "ProgrammeEvent": "programme"}
+               "CrossBorderEvent": "crossBorder", "ProgrammeEvent": "programme",
+               "HistoryImportEvent": "historyImport"}
 
 
 def gen_aggregate_enum(agg, enum, folder, stream, doc, events, stage):

@@ -17,11 +17,30 @@ public struct InvariantViolation: Error, Sendable, Hashable, CustomStringConvert
     public var description: String { "\(rule), \(eventType) in \(stream): \(reason)" }
 }
 
+/// An import that appended an event breaking a rule because the operator accepted it
+/// (`fabriek-admin import --accept-violations`, recorded as `ImportViolationsAccepted`).
+public struct ImportAcceptance: Sendable, Hashable {
+    public var importId: UUID
+    /// The imported file's name, as given to the import.
+    public var file: String
+    /// The stream of the record, `import-{importId}`.
+    public var stream: String
+    /// The record's position, when it was folded with one.
+    public var position: UInt64?
+}
+
 /// Replays Fabriek's events and checks each one as the write side would have decided it: the
 /// event is turned back into the command that causes it, and the aggregate's decider decides
 /// that command on the state folded so far, at the event's recorded time, with the write-side
 /// directory (`WriteSideDirectory`) as built up to that event. A refusal is a violation.
 /// Then the event is folded, violating or not (the log is the record).
+///
+/// Every aggregate is covered: members, consortia, tenders, cross-border assignments and the
+/// programme (activities and their attendances and training records, goals, issued reports).
+/// Besides the deciders' own refusals, an event must sit in its own stream (`activity-{id}`,
+/// `goal-{kpi}-{period}`, `report-{id}`, ...), an activity names each attendee once, and an
+/// issued report (invariant 12) counts only events before its own position, with the chain
+/// hash the log had there (when `chainHead` is given).
 ///
 /// Used by `fabriek-admin audit` (the whole log) and `import` (the lines it would append, after
 /// folding what the log already holds). Memory: the state of every aggregate seen.
@@ -41,6 +60,19 @@ public final class InvariantAuditor {
     private var consortia: [String: ConsortiumState] = [:]
     private var crossBorder: [String: CrossBorderState] = [:]
     private var members: [String: MemberState] = [:]
+    private var activities: [String: ActivityState] = [:]
+    private var goals: [String: GoalState] = [:]
+    private var reports: [String: ReportState] = [:]
+    /// The log's head right after the commit ending at a position (`EventLog.head(at:)`), so
+    /// that an issued report's head hash is checked against the log (invariant 12); nil (the
+    /// default) skips that check. Returns nil for a position that does not end a commit.
+    public var chainHead: ((UInt64) -> LogHead?)?
+    /// The last position `chainHead` knows (`.max`, the default, for a whole log); reports as
+    /// of a later position (lines an import has not appended yet) are not checked against it.
+    public var chainKnownThrough: UInt64 = .max
+    /// Events an import appended although they break a rule (`ImportViolationsAccepted`,
+    /// recorded in the same commit as them), by event id, as of the last event folded.
+    public private(set) var acceptances: [UUID: ImportAcceptance] = [:]
     /// Members whose `MemberErased` was checked or folded, in order.
     public private(set) var erasedMembers: [UUID] = []
 
@@ -48,16 +80,18 @@ public final class InvariantAuditor {
         self.reference = reference
     }
 
-    /// Checks `event`, recorded (or to be recorded) in `stream` at `recordedAt`, then folds it.
-    /// Returns the violation, nil when the decider would have decided this event.
-    public func check(_ event: DomainEvent, stream: String, recordedAt: Timestamp) -> InvariantViolation? {
-        let violation = judge(event, stream: stream, recordedAt: recordedAt)
-        fold(event, stream: stream)
+    /// Checks `event`, recorded (or to be recorded) in `stream` at `recordedAt` and at `position`
+    /// (nil when not known yet), then folds it. Returns the violation, nil when the decider
+    /// would have decided this event.
+    public func check(_ event: DomainEvent, stream: String, recordedAt: Timestamp, position: UInt64? = nil) -> InvariantViolation? {
+        let violation = judge(event, stream: stream, recordedAt: recordedAt, position: position)
+        fold(event, stream: stream, position: position)
         return violation
     }
 
-    /// Folds `event` without checking it (history already stored and audited).
-    public func fold(_ event: DomainEvent, stream: String) {
+    /// Folds `event`, at `position` when known, without checking it (history already stored
+    /// and audited).
+    public func fold(_ event: DomainEvent, stream: String, position: UInt64? = nil) {
         switch event {
         case .member(let e):
             members[stream] = MemberDecider.evolve(members[stream] ?? MemberDecider.initialState, e)
@@ -68,13 +102,22 @@ public final class InvariantAuditor {
             tenders[stream] = TenderDecider.evolve(tenders[stream] ?? TenderDecider.initialState, e)
         case .crossBorder(let e):
             crossBorder[stream] = CrossBorderDecider.evolve(crossBorder[stream] ?? CrossBorderDecider.initialState, e)
-        case .programme:
-            break
+        case .programme(let e):
+            switch e {
+            case .activityHeld, .trainingHoursRecorded:
+                activities[stream] = ActivityDecider.evolve(activities[stream] ?? ActivityDecider.initialState, e)
+            case .goalSet:
+                goals[stream] = GoalDecider.evolve(goals[stream] ?? GoalDecider.initialState, e)
+            case .reportIssued:
+                reports[stream] = ReportDecider.evolve(reports[stream] ?? ReportDecider.initialState, e)
+            }
+        case .historyImport(.violationsAccepted(let e)):
+            for v in e.violations { acceptances[v.eventId] = ImportAcceptance(importId: e.importId, file: e.file, stream: stream, position: position) }
         }
         directory.apply(event)
     }
 
-    private func judge(_ event: DomainEvent, stream: String, recordedAt: Timestamp) -> InvariantViolation? {
+    private func judge(_ event: DomainEvent, stream: String, recordedAt: Timestamp, position: UInt64?) -> InvariantViolation? {
         if let expected = Self.streamPrefix(event.aggregate), !stream.hasPrefix(expected) {
             return InvariantViolation(stream: stream, eventType: event.typeName, rule: "stream.otherAggregate", invariant: nil,
                                       reason: "a \(event.aggregate.rawValue) event belongs in a '\(expected)…' stream")
@@ -95,8 +138,10 @@ public final class InvariantAuditor {
                                                   state: crossBorder[stream] ?? CrossBorderDecider.initialState, context: context)
             case .member(let e):
                 try checkMember(e, state: members[stream] ?? MemberDecider.initialState, stream: stream)
-            case .programme:
-                break
+            case .programme(let e):
+                if let v = try checkProgramme(e, stream: stream, position: position, context: context) { return v }
+            case .historyImport:
+                break  // a record of the import itself: no rule of the domain applies
             }
         } catch {
             return InvariantViolation(stream: stream, eventType: event.typeName, rule: error.rule, invariant: error.invariant,
@@ -122,6 +167,67 @@ public final class InvariantAuditor {
         if state.status == .erased { throw .memberErased(member: memberId) }
     }
 
+    /// Programme events are decided again by their deciders (activity, goal, report); what the
+    /// deciders take from the service (the stream, a position) is checked here. Returns a
+    /// violation the deciders cannot name, throws their refusals.
+    private func checkProgramme(_ e: ProgrammeEvent, stream: String, position: UInt64?,
+                                context: DecisionContext) throws(DomainError) -> InvariantViolation? {
+        func violation(_ rule: String, _ invariant: Int?, _ reason: String) -> InvariantViolation {
+            InvariantViolation(stream: stream, eventType: e.typeName, rule: rule, invariant: invariant, reason: reason)
+        }
+        func otherStream(_ expected: String, _ what: String) -> InvariantViolation {
+            violation("stream.mismatch", nil, "\(what) belongs in stream '\(expected)', not '\(stream)'")
+        }
+        switch e {
+        case .activityHeld(let h):
+            let expected = ActivityDecider.streamId(h.activityId)
+            guard stream == expected else { return otherStream(expected, "activity \(h.activityId.uuidString.lowercased())") }
+            _ = try ActivityDecider.decide(.hold(HoldActivity(
+                activityId: h.activityId, title: h.title, focusAreas: h.focusAreas, activityType: h.activityType, heldOn: h.heldOn,
+                durationMinutes: h.durationMinutes, buurt: h.buurt, attendingMemberIds: h.attendingMemberIds,
+                externalAttendeeCount: h.externalAttendeeCount, partners: h.partners, crossBorder: h.crossBorder)),
+                state: activities[stream] ?? ActivityDecider.initialState, context: context)
+            var seen = Set<UUID>()
+            if let twice = h.attendingMemberIds.first(where: { !seen.insert($0).inserted }) {
+                return violation("programme.duplicateAttendee", nil,
+                                 "member \(twice.uuidString.lowercased()) is listed twice among the attendees (the decider lists each attendee once, so attendance would count them twice)")
+            }
+        case .trainingHoursRecorded(let t):
+            let expected = ActivityDecider.streamId(t.activityId)
+            guard stream == expected else { return otherStream(expected, "training time of activity \(t.activityId.uuidString.lowercased())") }
+            let state = activities[stream] ?? ActivityDecider.initialState
+            guard state.activityId != nil else { throw .notFound(stream: stream) }
+            _ = try ActivityDecider.decide(.recordTrainingHours(memberId: t.memberId, durationMinutes: t.durationMinutes),
+                                           state: state, context: context)
+        case .goalSet(let g):
+            let expected = GoalDecider.streamId(kpiCode: g.kpiCode, period: g.period)
+            guard stream == expected else { throw .goalStreamMismatch(expected: expected, actual: stream) }
+            _ = try GoalDecider.decide(.set(SetGoal(focusArea: g.focusArea, kpiCode: g.kpiCode, period: g.period, startsOn: g.startsOn,
+                                                    endsOn: g.endsOn, targetValue: g.targetValue, scale: g.scale)),
+                                       state: goals[stream] ?? GoalDecider.initialState, context: context)
+        case .reportIssued(let r):
+            let expected = ReportDecider.streamId(r.reportId)
+            guard stream == expected else { return otherStream(expected, "report \(r.reportId.uuidString.lowercased())") }
+            _ = try ReportDecider.decide(.issue(r), state: reports[stream] ?? ReportDecider.initialState, context: context)
+            if let position, r.asOfPosition >= position {
+                return violation("invariant-12.asOfNotBefore", 12,
+                                 "the report counts events up to position \(r.asOfPosition), but it was issued at position \(position); a report is built only from events before it")
+            }
+            if let chainHead, r.asOfPosition <= chainKnownThrough {
+                guard let head = chainHead(r.asOfPosition) else {
+                    return violation("invariant-12.asOfNotACommit", 12,
+                                     "position \(r.asOfPosition) does not end a commit of this log, so no head hash exists there to reproduce the report from")
+                }
+                if head.hash.bytes != r.headHash {
+                    let recorded = ChainHash(bytes: r.headHash)?.hex ?? "of \(r.headHash.count) bytes"
+                    return violation("invariant-12.headHashMismatch", 12,
+                                     "the report records head hash \(recorded) at position \(r.asOfPosition), the log's chain hash there is \(head.hash.hex); it was not computed from this log")
+                }
+            }
+        }
+        return nil
+    }
+
     static func streamPrefix(_ aggregate: AggregateKind) -> String? {
         switch aggregate {
         case .member: return "member-"
@@ -129,6 +235,7 @@ public final class InvariantAuditor {
         case .tender: return "tender-"
         case .crossBorderAssignment: return "xborder-"
         case .programme: return nil
+        case .historyImport: return "import-"
         }
     }
 

@@ -29,7 +29,7 @@ public final class WriteSideDirectory: MemberDirectory, ConsortiumDirectory, Sen
         var erased: [UUID] = []
         try log.forEachEvent(from: 1) { view in
             guard let entry = EventCatalogue.entry(typeBytes: view.typeBytes), entry.aggregate != .crossBorderAssignment,
-                  entry.aggregate != .programme else { return }
+                  entry.aggregate != .programme, entry.aggregate != .historyImport else { return }
             let event = try EventCatalogue.decode(typeBytes: view.typeBytes, schemaVersion: view.schemaVersion,
                                                   payload: view.payload)
             if case .member(.erased(let e)) = event { erased.append(e.memberId) }
@@ -114,7 +114,7 @@ public final class WriteSideDirectory: MemberDirectory, ConsortiumDirectory, Sen
                 default:
                     break
                 }
-            case .crossBorder, .programme:
+            case .crossBorder, .programme, .historyImport:
                 break
             }
         }

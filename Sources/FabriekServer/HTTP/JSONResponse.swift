@@ -40,7 +40,7 @@ enum JSONResponse {
         case let v as UInt32: return v
         case let v as Double: return v.isFinite ? v : NSNull()
         case let v as UUID: return v.uuidString.lowercased()
-        case let v as Timestamp: return String(decoding: ISO8601Time.format(v), as: UTF8.self)
+        case let v as Timestamp: return v.iso8601
         case let v as Day: return v.description
         case let v as [String: Any]: return v.mapValues(plain)
         case let v as any RawRepresentable<String>: return v.rawValue

@@ -32,7 +32,7 @@ struct JSONWriter {
         case let v as UInt32: integer(Int64(v))
         case let v as Double: number(v)
         case let v as UUID: string(v.uuidString.lowercased())
-        case let v as Timestamp: string(String(decoding: ISO8601Time.format(v), as: UTF8.self))
+        case let v as Timestamp: string(v.iso8601)
         case let v as Day: string(v.description)
         case let v as [String: Any]:
             bytes.append(UInt8(ascii: "{"))

@@ -74,7 +74,7 @@ public struct OCDSExport {
                 case .tender(.cancelled(let c)):
                     tenders[c.tenderId]?.cancelled = true
                     tenders[c.tenderId]?.lastChange = at
-                case .member, .consortium, .tender, .crossBorder, .programme:
+                case .member, .consortium, .tender, .crossBorder, .programme, .historyImport:
                     break
                 }
             }

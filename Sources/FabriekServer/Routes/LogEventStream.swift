@@ -44,7 +44,7 @@ struct LogEventStream {
         var envelope: [String: Any] = [
             "position": event.position, "id": event.id.uuidString.lowercased(), "stream": event.stream,
             "streamVersion": event.streamVersion, "type": event.type, "schemaVersion": event.schemaVersion,
-            "recordedAt": String(decoding: ISO8601Time.format(event.recordedAt), as: UTF8.self),
+            "recordedAt": event.recordedAt.iso8601,
         ]
         if let decoded = try? EventCatalogue.decode(event), let json = try? decoded.canonicalJSON(context: .sealed),
            let object = try? JSONSerialization.jsonObject(with: Data(json)) {

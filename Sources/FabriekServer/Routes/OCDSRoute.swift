@@ -34,6 +34,6 @@ public struct OCDSRoute: Sendable {
         if text.count == 10, let day = Day(iso: text) {
             return Timestamp(microsecondsSinceEpoch: Int64(day.daysSinceEpoch) * 86_400_000_000)
         }
-        return ISO8601Time.parse(text)
+        return Timestamp(iso8601: text)
     }
 }

@@ -102,6 +102,6 @@ struct ReportRoute {
         if text.count == 10, let day = Day(iso: text) {
             return day.utcEnd
         }
-        return ISO8601Time.parse(text)
+        return Timestamp(iso8601: text)
     }
 }

@@ -27,14 +27,13 @@ struct ImportCommand: AsyncParsableCommand {
             (as 'export' writes them) are appended in one commit with their "recordedAt"; lines \
             without "commit" but with "recordedAt" commit per distinct "recordedAt"; others 1,000 \
             at a time. The events are checked against the domain's invariants as 'audit' does; a \
-            violation refuses the import unless --accept-violations is given (then each violating \
-            event records it in its metadata, key "\(acceptedViolationKey)"). Members erased by \
+            violation refuses the import unless --accept-violations is given; then each commit \
+            holding violating events also records, atomically with them, an \
+            ImportViolationsAccepted event (stream import-{id}: the file, and per event its id, \
+            stream, line, rule and reason), which 'audit' shows beside the violation. Members erased by \
             the import have their keys destroyed before it returns. Takes the writer lock (exit 3 \
             when the server runs).
             """)
-
-    /// The metadata key that records a violation accepted with `--accept-violations`.
-    static let acceptedViolationKey = "importAcceptedViolation"
 
     @OptionGroup var dataOptions: DataOptions
 
@@ -43,7 +42,7 @@ struct ImportCommand: AsyncParsableCommand {
 
     @OptionGroup var progressOption: ProgressOption
 
-    @Flag(help: "Import events that break a domain invariant (recorded in their metadata; 'audit' lists them).")
+    @Flag(help: "Import events that break a domain invariant (recorded as ImportViolationsAccepted in their commit; 'audit' lists them).")
     var acceptViolations = false
 
     func run() async throws {
@@ -64,12 +63,16 @@ struct ImportCommand: AsyncParsableCommand {
             throw error
         }
         var written = 0, commits = 0, skipped = plan.stored
+        let importId = UUID()
+        var records: UInt64 = 0
         var progress = Progress(label: "import", total: UInt64(plan.spool.count), enabled: progressOption.show)
         var done: UInt64 = 0
         var refused: AdminError?
         do {
             try await plan.spool.forEachGroup { group in
-                let appends = group.entries.map { StreamAppend(stream: $0.stream, expectedVersion: $0.expected, events: [$0.event]) }
+                var appends = group.entries.map { StreamAppend(stream: $0.stream, expectedVersion: $0.expected, events: [$0.event]) }
+                let record = plan.acceptance(of: group, importId: importId, recorded: records)
+                if let record { appends.append(record) }
                 let result: AppendResult
                 do {
                     result = try await log.appendChecked(appends)
@@ -80,7 +83,13 @@ struct ImportCommand: AsyncParsableCommand {
                     throw AdminError(AdminError(mapping: error)?.code ?? .failure,
                                      "\(file):\(line): \(error); nothing from lines \(group.firstLine)-\(group.lastLine) was stored, the \(written) events before them were (run the import again after fixing: stored events are skipped)")
                 }
-                if result.wasAlreadyStored { skipped += group.entries.count } else { written += group.entries.count; commits += 1 }
+                if result.wasAlreadyStored {
+                    skipped += group.entries.count
+                } else {
+                    written += group.entries.count
+                    commits += 1
+                    if record != nil { records += 1 }
+                }
                 done += UInt64(group.entries.count)
                 progress.update(done)
             }
@@ -104,7 +113,7 @@ struct ImportCommand: AsyncParsableCommand {
         var summary = "imported \(written) events in \(commits) commits (\(skipped) already stored) in \(String(format: "%.1f", seconds)) s; head \(head)"
         if shredded > 0 { summary += "; keys of \(shredded) erased members destroyed" }
         if plan.acceptedViolations > 0 {
-            summary += "; \(plan.acceptedViolations) events break a domain invariant (accepted, recorded in their metadata; see 'fabriek-admin audit')"
+            summary += "; \(plan.acceptedViolations) events break a domain invariant (accepted: recorded in stream \(StreamID.historyImport(importId)) in \(records) commit\(records == 1 ? "" : "s"); see 'fabriek-admin audit')"
         }
         print(summary)
     }

@@ -29,7 +29,7 @@ struct ReportCommand: ParsableCommand {
     static func instant(_ text: String) -> Timestamp? {
         // Day(iso:) refuses dates that do not exist (2020-02-30), where a DateFormatter rolls over.
         if let day = Day(iso: text) { return day.utcEnd }
-        return ISO8601Time.parse(text)
+        return Timestamp(iso8601: text)
     }
 
     static func render(_ report: Report, _ format: Format) -> String {

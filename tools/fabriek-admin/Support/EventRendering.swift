@@ -30,7 +30,7 @@ struct EventRendering {
             "version": .uint(e.streamVersion),
             "type": .string(type),
             "schemaVersion": .uint(UInt64(e.schemaVersion)),
-            "recordedAt": .string(String(decoding: ISO8601Time.format(e.recordedAt), as: UTF8.self)),
+            "recordedAt": .string(e.recordedAt.iso8601),
         ]
         let metadata = e.metadata
         if !metadata.isEmpty { fields["metadata"] = .object(metadata.mapValues { .string($0) }) }

@@ -52,7 +52,7 @@ struct ExportLineWriter {
         out.append(contentsOf: #","position":"#.utf8)
         appendDecimal(e.position, to: &out)
         out.append(contentsOf: #","recordedAt":""#.utf8)
-        out.append(contentsOf: ISO8601Time.format(e.recordedAt))
+        e.recordedAt.appendISO8601(to: &out)
         out.append(contentsOf: #"","schemaVersion":"#.utf8)
         appendDecimal(UInt64(e.schemaVersion), to: &out)
         out.append(contentsOf: #","stream":"#.utf8)

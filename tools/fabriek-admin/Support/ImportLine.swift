@@ -133,7 +133,7 @@ struct ImportLine {
         }
         var recordedAt: Timestamp?
         if let r = f.recordedAt {
-            guard let s = string(r, in: bytes), let t = ISO8601Time.parse(s) else {
+            guard let s = string(r, in: bytes), let t = Timestamp(iso8601: s) else {
                 throw AdminError.failure("\"recordedAt\" must be an ISO 8601 UTC time like 2019-01-02T08:00:00.000000Z")
             }
             recordedAt = t

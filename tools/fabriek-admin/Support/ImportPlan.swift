@@ -27,8 +27,11 @@ struct ImportPlan {
     let auditor: InvariantAuditor
     /// Lines the log already held (skipped).
     private(set) var stored = 0
-    /// Violations accepted with `--accept-violations`.
-    private(set) var acceptedViolations = 0
+    /// Violations accepted with `--accept-violations`, by line (memory grows with the
+    /// violations only): the second pass records them, commit by commit, as
+    /// `ImportViolationsAccepted` in the same commit as the events.
+    private(set) var accepted: [Int: InvariantViolation] = [:]
+    var acceptedViolations: Int { accepted.count }
 
     private enum GroupKey: Equatable {
         case commit(UInt64)
@@ -50,6 +53,9 @@ struct ImportPlan {
 
     mutating func check(_ reader: LineReader) throws {
         let lastStored = try primeAuditor()
+        let log = self.log
+        auditor.chainHead = { log.head(at: $0) }
+        auditor.chainKnownThrough = log.head().position
         var context = JSONContext.sealed
         let dir = directory
         var openedVault: PersonalDataVault?
@@ -73,14 +79,29 @@ struct ImportPlan {
         let now = Timestamp.now()
         var progress = Progress(label: "check", total: total >> 20, unit: "MB", enabled: showProgress)
         let file = self.file
+        // Violations of the current commit, settled when it ends: accepted by a record the file
+        // itself carries in that commit (an export of a log that accepted them), else by
+        // --accept-violations, else refused.
+        var pending: [(line: Int, eventId: UUID, violation: InvariantViolation)] = []
+        var recordedInFile = Set<UUID>()
+        func settle() throws {
+            defer { pending = []; recordedInFile = [] }
+            for p in pending where !recordedInFile.contains(p.eventId) {
+                guard acceptViolations else {
+                    throw RefusedViolation(message: "\(file):\(p.line): \(p.violation.rule), \(p.violation.reason) (\(p.violation.eventType) in \(p.violation.stream)); to import it anyway and record that, use --accept-violations; nothing was imported (fix the line and run the import again)")
+                }
+                accepted[p.line] = p.violation
+            }
+        }
         let spool = self.spool
 
         try reader.forEachLine { number, bytes, offset in
             if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return }
             do {
-                var line = try ImportLine.parse(bytes, number: number, context: &context, vault: vault)
+                let line = try ImportLine.parse(bytes, number: number, context: &context, vault: vault)
                 let lineKey: GroupKey = line.commit.map { .commit($0) } ?? line.event.recordedAt.map { .time($0) } ?? .bulk
                 if lineKey != key || (lineKey == .bulk && groupSize >= Self.bulkSize) {
+                    try settle()
                     key = lineKey
                     groupSize = 0
                     groupFirstLine = number
@@ -124,23 +145,52 @@ struct ImportPlan {
                 lastRecorded = at
                 lastRecordedLine = number
                 if let violation = auditor.check(line.decoded, stream: line.stream, recordedAt: at) {
-                    guard acceptViolations else {
-                        throw AdminError.failure("\(violation.rule), \(violation.reason) (\(line.event.type) in \(line.stream)); to import it anyway and record that, use --accept-violations")
-                    }
-                    line.event.metadata[ImportCommand.acceptedViolationKey] = "\(violation.rule): \(violation.reason)"
-                    acceptedViolations += 1
+                    pending.append((number, line.event.id, violation))
+                }
+                if case .historyImport(.violationsAccepted(let record)) = line.decoded {
+                    recordedInFile.formUnion(record.violations.map(\.eventId))
                 }
                 let spooledAt = try spool.write(ImportSpool.Entry(line: number, stream: line.stream, expected: line.expected, event: line.event),
                                                 startsCommit: groupFirstLine == number || groupNew == number)
                 if line.hasID { try fileIDs.insert(line.event.id, value: spooledAt) }
                 progress.update(offset >> 20)
+            } catch let e as RefusedViolation {
+                throw AdminError.failure(e.message)
             } catch let e as AdminError {
                 throw AdminError(e.code, "\(file):\(number): \(e.message); nothing was imported (fix the line and run the import again)")
             } catch {
                 throw AdminError.failure("\(file):\(number): \(error); nothing was imported (fix the line and run the import again)")
             }
         }
+        do {
+            try settle()
+        } catch let e as RefusedViolation {
+            throw AdminError.failure(e.message)
+        }
         progress.finish()
+    }
+
+    /// A violation neither accepted nor recorded in the file; the message names its own line.
+    private struct RefusedViolation: Error {
+        var message: String
+    }
+
+    /// The record of the violations accepted in `group` (one commit), to append in that same
+    /// commit after its events: `ImportViolationsAccepted` in stream `import-{importId}`, whose
+    /// version `recorded` counts the records appended before; nil when the commit accepts none.
+    func acceptance(of group: ImportSpool.Group, importId: UUID, recorded: UInt64) -> StreamAppend? {
+        let violations = group.entries.compactMap { entry -> AcceptedViolation? in
+            guard let v = accepted[entry.line] else { return nil }
+            return AcceptedViolation(eventId: entry.event.id, stream: entry.stream, eventType: entry.event.type,
+                                     line: UInt64(entry.line), rule: v.rule, reason: v.reason)
+        }
+        guard !violations.isEmpty else { return nil }
+        let record = ImportViolationsAccepted(importId: importId, file: (file as NSString).lastPathComponent,
+                                              violations: violations)
+        var event = record.domainEvent.proposed()
+        event.recordedAt = group.entries.last?.event.recordedAt
+        return StreamAppend(stream: StreamID.historyImport(importId), expectedVersion: recorded == 0 ? .noStream : .exact(recorded),
+                            events: [event])
     }
 
     /// Whether a line's id was given on an earlier line of the file (spooled): the same
@@ -162,7 +212,7 @@ struct ImportPlan {
         if e.event.type != line.event.type { return "type \(e.event.type), not \(line.event.type)" }
         if e.expected != line.expected { return "\"version\" \(e.expected.number.map { "\($0 + 1)" } ?? "none"), not \(line.version.map { "\($0)" } ?? "none")" }
         if e.event.recordedAt != line.event.recordedAt { return "other \"recordedAt\"" }
-        if e.event.metadata.filter({ !StoredEvents.importKeys.contains($0.key) }) != line.event.metadata { return "other metadata" }
+        if e.event.metadata != line.event.metadata { return "other metadata" }
         if e.event.schemaVersion != line.event.schemaVersion || e.event.payload != line.event.payload {
             return line.sealedOnImport ? "other data (or plaintext personal data, sealed again: give such a line once)" : "other data"
         }

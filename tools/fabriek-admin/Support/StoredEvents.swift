@@ -18,9 +18,6 @@ final class StoredEvents {
         case conflictInFile(line: Int, difference: String)
     }
 
-    /// Metadata the import itself adds (see `ImportCommand`); not part of a line's content.
-    static let importKeys: Set<String> = [ImportCommand.acceptedViolationKey]
-
     let log: EventLog
     let head: UInt64
     let context: () -> JSONContext
@@ -52,7 +49,7 @@ final class StoredEvents {
         if stored.type != line.event.type { return conflict("type \(stored.type), not \(line.event.type)") }
         if let v = line.version, v != stored.streamVersion { return conflict("stream version \(stored.streamVersion), not \(v)") }
         if let t = line.event.recordedAt, t != stored.recordedAt { return conflict("recordedAt \(stored.recordedAt), not \(t)") }
-        if stored.metadata.filter({ !Self.importKeys.contains($0.key) }) != line.event.metadata {
+        if stored.metadata != line.event.metadata {
             return conflict("other metadata")
         }
         if stored.schemaVersion != line.event.schemaVersion || stored.payload != line.event.payload {

@@ -168,7 +168,7 @@ struct DomainWorkload {
             case .member: checksum &+= 1
             case .tender: checksum &+= 3
             case .crossBorder: checksum &+= 5
-            case .consortium, .programme: checksum &+= 7
+            case .consortium, .programme, .historyImport: checksum &+= 7
             }
             n += 1
         }
