@@ -182,7 +182,7 @@ struct ProjectionsRebuildCommand: AsyncParsableCommand {
         let registered = try AdminProjectors(directory: dir, log: log)
         let projectors = all ? registered.all : [registered.named(name!)!]
         let runner = try ProjectionRunner(log: log, directory: dir.projectionsPath, projectors: projectors,
-                                          options: .init(batchSize: 5000))
+                                          options: .bulk())
         // A damaged file was moved aside when the runner opened it: that projection is built
         // from scratch by the catch-up below.
         for damaged in runner.damagedFiles { printError("warning: \(damaged)") }
