@@ -9,6 +9,8 @@ enum Admin {
         var status: Int32
         var stdout: String
         var stderr: String
+        /// True when the process was killed by a signal (for `timeout`: SIGKILL once it passed).
+        var killedBySignal = false
         var lines: [String] { stdout.split(separator: "\n").map(String.init) }
     }
 
@@ -30,9 +32,12 @@ enum Admin {
         return nil
     }()
 
-    /// Runs `fabriek-admin ARGS` with `FABRIEK_DATA` unset (tests pass --data), feeding `input`.
+    /// Runs `fabriek-admin ARGS` with `FABRIEK_DATA` unset (tests pass --data), feeding `input`,
+    /// with `environment` added. With `timeout` (seconds), a process still running then is killed
+    /// (SIGKILL): a hung command fails its test instead of hanging it.
     @discardableResult
-    static func run(_ arguments: [String], input: String? = nil) throws -> Result {
+    static func run(_ arguments: [String], input: String? = nil, environment: [String: String] = [:],
+                    timeout: Double? = nil) throws -> Result {
         guard let executable else { throw AdminTestError.binaryMissing }
         let process = Process()
         process.executableURL = executable
@@ -40,6 +45,7 @@ enum Admin {
         var env = ProcessInfo.processInfo.environment
         env["FABRIEK_DATA"] = nil
         env["FABRIEK_MASTER_KEY"] = nil
+        env.merge(environment) { _, new in new }
         process.environment = env
         let out = Pipe(), err = Pipe(), inp = Pipe()
         process.standardOutput = out
@@ -48,6 +54,12 @@ enum Admin {
         try process.run()
         if let input { inp.fileHandleForWriting.write(Data(input.utf8)) }
         try inp.fileHandleForWriting.close()
+        let killer = timeout.map { seconds in
+            let pid = process.processIdentifier
+            let item = DispatchWorkItem { kill(pid, SIGKILL) }
+            DispatchQueue.global().asyncAfter(deadline: .now() + seconds, execute: item)
+            return item
+        }
         // Read both pipes concurrently so a full pipe never blocks the child.
         nonisolated(unsafe) var errData = Data()
         let done = DispatchSemaphore(value: 0)
@@ -56,8 +68,10 @@ enum Admin {
         let outData = out.fileHandleForReading.readDataToEndOfFile()
         done.wait()
         process.waitUntilExit()
+        killer?.cancel()
         return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                      stderr: String(decoding: errData, as: UTF8.self))
+                      stderr: String(decoding: errData, as: UTF8.self),
+                      killedBySignal: process.terminationReason == .uncaughtSignal)
     }
 }
 
