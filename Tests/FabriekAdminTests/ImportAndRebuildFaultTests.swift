@@ -82,7 +82,7 @@ struct ImportAndRebuildFaultTests {
                 let r = try Admin.run(["import", file, "--data", dir],
                                       environment: FaultShim.environment(shim: shim, directory: dir, at: n, errno: errno, short: short),
                                       timeout: 120)
-                #expect(!r.killedBySignal, "\(context): killed by a signal: \(r.stderr.suffix(600))")
+                #expect(!r.signalled, "\(context): killed by a signal: \(r.stderr.suffix(600))")
                 let stored = try Self.storedFileEvents(dir)
                 if r.status == 0 {
                     #expect(r.stdout.contains("imported 10 events"), "\(context): \(r.stdout)")
@@ -150,7 +150,7 @@ struct ImportAndRebuildFaultTests {
                                       environment: FaultShim.environment(shim: shim, directory: dir + "/projections", at: n,
                                                                          errno: errno, short: short),
                                       timeout: 300)
-                #expect(!r.killedBySignal, "\(context): killed by a signal (or hung): \(r.stderr.suffix(600))")
+                #expect(!r.signalled, "\(context): killed by a signal (or hung): \(r.stderr.suffix(600))")
                 if r.status != 0 {
                     failures += 1
                     #expect(!r.stderr.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, "\(context): exit \(r.status) without a message")

@@ -7,10 +7,10 @@ import Glibc
 enum Admin {
     struct Result {
         var status: Int32
+        /// True when the process was ended by a signal (`status` is then the signal number).
+        var signalled = false
         var stdout: String
         var stderr: String
-        /// True when the process was killed by a signal (for `timeout`: SIGKILL once it passed).
-        var killedBySignal = false
         var lines: [String] { stdout.split(separator: "\n").map(String.init) }
     }
 
@@ -45,7 +45,7 @@ enum Admin {
         var env = ProcessInfo.processInfo.environment
         env["FABRIEK_DATA"] = nil
         env["FABRIEK_MASTER_KEY"] = nil
-        env.merge(environment) { _, new in new }
+        env.merge(environment) { $1 }
         process.environment = env
         let out = Pipe(), err = Pipe(), inp = Pipe()
         process.standardOutput = out
@@ -69,9 +69,9 @@ enum Admin {
         done.wait()
         process.waitUntilExit()
         killer?.cancel()
-        return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                      stderr: String(decoding: errData, as: UTF8.self),
-                      killedBySignal: process.terminationReason == .uncaughtSignal)
+        return Result(status: process.terminationStatus, signalled: process.terminationReason == .uncaughtSignal,
+                      stdout: String(decoding: outData, as: UTF8.self),
+                      stderr: String(decoding: errData, as: UTF8.self))
     }
 }
 
