@@ -196,7 +196,7 @@ struct PowerLossStates {
                                  acknowledged: acknowledged))
             }
         }
-        let stride = max(1, (all.count + statesPerCut - 1) / statesPerCut)
+        let stride = all.count <= statesPerCut ? 1 : (all.count + statesPerCut - 1) / statesPerCut
         for (i, state) in all.enumerated() where i % stride == 0 { try await body(state) }
     }
 
