@@ -140,7 +140,7 @@ struct ImportAndRebuildFaultTests {
 
         var failures = 0
         for short in [false, true] {
-            for n in Self.walk(calls, limit: 12) {
+            for n in Self.walk(calls, limit: 6) {
                 let dir = temp.sub("run-\(short)-\(n)")
                 try FileManager.default.copyItem(atPath: base, toPath: dir)
                 defer { try? FileManager.default.removeItem(atPath: dir) }
