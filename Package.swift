@@ -91,6 +91,13 @@ let package = Package(
             path: "tools/fabriek-bench",
             exclude: ["RESULTS-1M.md"]
         ),
+        // The fuzzers' host: replays corpus files through the entry points in a normal build,
+        // fuzzes with libFuzzer when built with -sanitize=fuzzer -DFUZZING (tools/fuzz).
+        .executableTarget(
+            name: "fabriek-fuzz",
+            dependencies: ["EventLog", "Events"],
+            path: "tools/fabriek-fuzz"
+        ),
         .target(
             name: "FabriekServer",
             dependencies: [
@@ -143,7 +150,7 @@ let package = Package(
         ),
         .testTarget(
             name: "FabriekAdminTests",
-            dependencies: ["fabriek-admin"],
+            dependencies: ["fabriek-admin", "FaultInjection", "Projections", "EventLog", "Events", "PersonalData"],
             path: "Tests/FabriekAdminTests"
         ),
         .testTarget(
@@ -156,9 +163,16 @@ let package = Package(
             dependencies: ["EventLog"],
             path: "Tests/EventLogCrashChild"
         ),
+        // The LD_PRELOAD system-call fault shim (C, compiled by the tests that use it) and its
+        // Swift side, shared by the log's and the admin CLI's fault tests.
+        .target(
+            name: "FaultInjection",
+            path: "Tests/FaultInjection",
+            exclude: ["faultshim.c"]
+        ),
         .testTarget(
             name: "EventLogTests",
-            dependencies: ["EventLog", "eventlog-crash-child", "CLZ4", "CCRC32C"],
+            dependencies: ["EventLog", "eventlog-crash-child", "CLZ4", "CCRC32C", "FaultInjection"],
             path: "Tests/EventLogTests"
         ),
         .executableTarget(

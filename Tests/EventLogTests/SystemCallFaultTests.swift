@@ -1,4 +1,5 @@
 import EventLog
+import FaultInjection
 import Foundation
 import Testing
 
@@ -13,24 +14,6 @@ import Testing
 @Suite("System-call faults")
 struct SystemCallFaultTests {
     static let appends = 12
-
-    /// The shim, compiled once per test run; nil when no C compiler is found.
-    static let shim: String? = {
-        let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("FaultInjection/faultshim.c").path
-        let output = NSTemporaryDirectory() + "faultshim-\(getpid()).so"
-        let path = (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").map(String.init)
-        let candidates = path.flatMap { [$0 + "/cc", $0 + "/clang"] } + ["/usr/bin/cc", "/opt/swift/usr/bin/clang"]
-        for compiler in candidates where FileManager.default.isExecutableFile(atPath: compiler) {
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: compiler)
-            p.arguments = ["-shared", "-fPIC", "-O1", "-o", output, source, "-ldl"]
-            guard (try? p.run()) != nil else { continue }
-            p.waitUntilExit()
-            if p.terminationStatus == 0 { return output }
-        }
-        return nil
-    }()
 
     struct Outcome {
         var acknowledged: [UInt64: UUID] = [:]
@@ -50,7 +33,7 @@ struct SystemCallFaultTests {
     @Test("given the Nth file-system call of an append workload failing, for every N, then each append is acknowledged or refused, and the reopened log holds exactly the acknowledged events, verifies and takes appends")
     func everyCallOfAnAppendWorkload() async throws {
         let executable = try #require(ChildProcess.executable(), "eventlog-crash-child not found next to the test bundle; build with `swift build --build-tests`")
-        let shim = try #require(Self.shim, "no C compiler (cc or clang) to build Tests/FaultInjection/faultshim.c")
+        let shim = try #require(FaultShim.path, "\(FaultShim.missing)")
         let tmp = TemporaryDirectory("syscall-faults")
         defer { tmp.remove() }
         // A base log with a few events and a saved stream index.
@@ -70,10 +53,10 @@ struct SystemCallFaultTests {
         let counting = tmp.sub("count")
         try Files.copyDirectory(base, to: counting)
         let countFile = tmp.sub("count.txt")
-        let clean = try await Self.runChild(executable, directory: counting, scratch: tmp.path, environment: [
-            "LD_PRELOAD": shim, "FAULT_DIR": counting, "FAULT_AT": "0", "FAULT_COUNT_FILE": countFile])
+        let clean = try await Self.runChild(executable, directory: counting, scratch: tmp.path,
+                                            environment: FaultShim.environment(shim: shim, directory: counting, at: 0, countFile: countFile))
         #expect(clean.acknowledged.count >= Self.appends, "\(clean.lines)")
-        let calls = try #require(Int(try String(contentsOfFile: countFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
+        let calls = try #require(FaultShim.count(in: countFile))
         try #require(calls >= 2 * Self.appends, "the shim counted only \(calls) calls: is LD_PRELOAD in effect?")
 
         var runs = 0, refusals = 0, stoppedWriters = 0
@@ -82,8 +65,8 @@ struct SystemCallFaultTests {
                 let dir = tmp.sub("run-\(short ? "short" : "fail")-\(n)")
                 try Files.copyDirectory(base, to: dir)
                 defer { try? FileManager.default.removeItem(atPath: dir) }
-                let environment = ["LD_PRELOAD": shim, "FAULT_DIR": dir, "FAULT_AT": "\(n)",
-                                   "FAULT_ERRNO": n % 2 == 0 ? "ENOSPC" : "EIO", "FAULT_SHORT": short ? "1" : "0"]
+                let environment = FaultShim.environment(shim: shim, directory: dir, at: n, errno: n % 2 == 0 ? "ENOSPC" : "EIO",
+                                                        short: short)
                 let context = "call \(n) of \(calls) \(short ? "cut short" : "failing with \(environment["FAULT_ERRNO"]!)")"
                 let outcome = try await Self.runChild(executable, directory: dir, scratch: tmp.path, environment: environment)
                 runs += 1

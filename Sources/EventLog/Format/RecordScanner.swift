@@ -58,15 +58,22 @@ enum RecordScanner {
     /// True when a valid batch record starts anywhere after `offset`: then a bad record at
     /// `offset` is damage inside the log, not a torn tail.
     static func hasValidBatch(in segment: UnsafeRawBufferPointer, after offset: Int) -> Bool {
+        var found = false
+        forEachValidBatch(in: segment, after: offset) { _, _ in found = true; return false }
+        return found
+    }
+
+    /// Calls `body` with each valid batch record that starts after `offset` (its offset and
+    /// header), in order, while `body` returns true.
+    static func forEachValidBatch(in segment: UnsafeRawBufferPointer, after offset: Int, _ body: (Int, BatchHeader) -> Bool) {
         var o = offset + 1
         while o + BatchHeader.size <= segment.count {
             if segment[o] == 0x42, segment.loadUnaligned(fromByteOffset: o, as: UInt32.self).littleEndian == RecordMagic.batch,
-               case .success = record(in: segment, at: o) {
-                return true
+               case .success(let (.batch(_, header), _)) = record(in: segment, at: o) {
+                guard body(o, header) else { return }
             }
             o += 1
         }
-        return false
     }
 
     /// The block table of a batch record (varints: event count, compressed length, uncompressed

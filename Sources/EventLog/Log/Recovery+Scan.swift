@@ -84,7 +84,8 @@ extension Recovery {
                     }
                     offset = next
                 case .failure(let problem):
-                    guard isLast && !RecordScanner.hasValidBatch(in: image, after: offset),
+                    guard isLast && (!RecordScanner.hasValidBatch(in: image, after: offset)
+                                     || Recovery.isTornDictionaryWrite(image: image, at: offset)),
                           let why = Recovery.tornReason(problem, image: image, at: offset) else {
                         throw LogError.corruptBatch(segment: name, offset: UInt64(offset), position: nextPosition,
                                                     reason: Recovery.damageReason(problem, image: image, at: offset))

@@ -48,6 +48,32 @@ extension Recovery {
         }
     }
 
+    /// True when the bad record at `offset` is a dictionary record torn in the write that also
+    /// carried the batches after it: the writer writes a dictionary record and the batch that
+    /// first uses it with one `pwrite`, and a power cut may leave that write's later sectors on
+    /// disk without an earlier one. Then every valid batch after `offset` is compressed with
+    /// the dictionary at `offset` (so unreadable without it, and never durable: a completed
+    /// `fdatasync` of any of them would have made the dictionary durable too), and the bytes
+    /// before the first of them bear the mark of a write that did not reach the disk (a disk
+    /// sector of zeros). A flipped byte leaves no such mark: that stays damage.
+    static func isTornDictionaryWrite(image: UnsafeRawBufferPointer, at offset: Int) -> Bool {
+        var first: Int?
+        var allUseIt = true
+        RecordScanner.forEachValidBatch(in: image, after: offset) { o, header in
+            if first == nil { first = o }
+            allUseIt = allUseIt && Int(header.dictionaryOffset) == offset
+            return allUseIt
+        }
+        guard let end = first, allUseIt else { return false }
+        var sector = offset / sectorSize * sectorSize
+        while sector < end {
+            let low = max(sector, offset), high = min(sector + sectorSize, end)
+            if high - low >= 8 && image[low..<high].allSatisfy({ $0 == 0 }) { return true }
+            sector += sectorSize
+        }
+        return false
+    }
+
     /// The reason given when a bad record is damage, not a torn write.
     static func damageReason(_ problem: RecordScanner.Problem, image: UnsafeRawBufferPointer, at offset: Int) -> String {
         guard case .badChecksum = problem else { return problem.description }

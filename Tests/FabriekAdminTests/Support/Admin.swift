@@ -33,9 +33,11 @@ enum Admin {
     }()
 
     /// Runs `fabriek-admin ARGS` with `FABRIEK_DATA` unset (tests pass --data), feeding `input`,
-    /// with `environment` added to this process's environment.
+    /// with `environment` added. With `timeout` (seconds), a process still running then is killed
+    /// (SIGKILL): a hung command fails its test instead of hanging it.
     @discardableResult
-    static func run(_ arguments: [String], input: String? = nil, environment: [String: String] = [:]) throws -> Result {
+    static func run(_ arguments: [String], input: String? = nil, environment: [String: String] = [:],
+                    timeout: Double? = nil) throws -> Result {
         guard let executable else { throw AdminTestError.binaryMissing }
         let process = Process()
         process.executableURL = executable
@@ -52,6 +54,12 @@ enum Admin {
         try process.run()
         if let input { inp.fileHandleForWriting.write(Data(input.utf8)) }
         try inp.fileHandleForWriting.close()
+        let killer = timeout.map { seconds in
+            let pid = process.processIdentifier
+            let item = DispatchWorkItem { kill(pid, SIGKILL) }
+            DispatchQueue.global().asyncAfter(deadline: .now() + seconds, execute: item)
+            return item
+        }
         // Read both pipes concurrently so a full pipe never blocks the child.
         nonisolated(unsafe) var errData = Data()
         let done = DispatchSemaphore(value: 0)
@@ -60,6 +68,7 @@ enum Admin {
         let outData = out.fileHandleForReading.readDataToEndOfFile()
         done.wait()
         process.waitUntilExit()
+        killer?.cancel()
         return Result(status: process.terminationStatus, signalled: process.terminationReason == .uncaughtSignal,
                       stdout: String(decoding: outData, as: UTF8.self),
                       stderr: String(decoding: errData, as: UTF8.self))

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Coverage-guided fuzzing of the log's and the catalogue's decoders with libFuzzer.
+#
+#   tools/fuzz/run-fuzzers.sh [SECONDS_PER_TARGET] [TARGET...]   # default 3600 s, every target
+#   tools/fuzz/run-fuzzers.sh --seed DATA_DIR                    # (re)write seeds from a store's log
+#
+# Builds tools/fabriek-fuzz with `-sanitize=fuzzer -DFUZZING` into .build-fuzz (release, its own
+# scratch path: the normal build is untouched), then fuzzes each target for the given time,
+# starting from Tests/FuzzCorpus/TARGET. New inputs that add coverage are merged back into that
+# directory; a crash, hang (-timeout) or allocation over the limit (-malloc_limit_mb) is written
+# there as crash-*/timeout-*/oom-* and stops the target. Commit the corpus: the tests
+# (FuzzCorpusTests, PayloadFuzzCorpusTests) replay every file of it in the normal build.
+# Results go to .build-fuzz/results.txt (target, seconds, executions, coverage, outcome).
+# Targets: segment index block payload.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+corpus=Tests/FuzzCorpus
+if [ "${1:-}" = "--seed" ]; then
+  swift build --product fabriek-fuzz
+  "$(swift build --show-bin-path)/fabriek-fuzz" seed "$2/log" "$corpus"
+  exit 0
+fi
+seconds="${1:-3600}"; shift || true
+targets=("$@"); [ ${#targets[@]} -gt 0 ] || targets=(segment index block payload)
+swift build -c release --scratch-path .build-fuzz --product fabriek-fuzz \
+  -Xswiftc -sanitize=fuzzer -Xswiftc -DFUZZING
+bin=".build-fuzz/release/fabriek-fuzz"
+results=.build-fuzz/results.txt
+for target in "${targets[@]}"; do
+  work=".build-fuzz/corpus-$target"; rm -rf "$work"; mkdir -p "$work"
+  log=".build-fuzz/fuzz-$target.log"
+  start=$(date +%s)
+  status=0
+  "$bin" "$target" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=512 \
+    -max_len=16384 -print_final_stats=1 -artifact_prefix="$corpus/$target/" "$work" "$corpus/$target" >"$log" 2>&1 || status=$?
+  end=$(date +%s)
+  # Keep only the new inputs that add coverage.
+  "$bin" "$target" -merge=1 "$corpus/$target" "$work" >>"$log" 2>&1 || true
+  execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)
+  cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1)
+  outcome=$([ $status -eq 0 ] && echo "no crash" || echo "FOUND (exit $status): see $log and $corpus/$target/{crash,timeout,oom}-*")
+  line="$(date -u +%FT%TZ) $target $((end - start)) s, ${execs:-?} executions, ${cov:-cov ?}, $outcome"
+  echo "$line" | tee -a "$results"
+done
