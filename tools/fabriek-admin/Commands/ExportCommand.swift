@@ -20,10 +20,20 @@ struct ExportLinesCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("The file to write ('-' for standard output).", valueName: "FILE.jsonl"))
     var file: String
 
+    @OptionGroup var progressOption: ProgressOption
+
     @Option(help: "Export up to this position (the end of a commit, at most the head; default: the head).")
     var until: UInt64?
 
+    @Flag(help: "Read a damaged log without opening it: export every commit that still verifies, and say which positions could not be recovered and why (exit 4 when any were lost). Writes nothing in the data directory.")
+    var salvage = false
+
+    func validate() throws {
+        if salvage && until != nil { throw ValidationError("--salvage exports everything it can read; leave --until out") }
+    }
+
     func run() throws {
+        if salvage { return try runSalvage() }
         let log = try dataOptions.directory.openReadOnly()
         defer { try? log.close() }
         let head = log.head()
@@ -44,16 +54,23 @@ struct ExportLinesCommand: ParsableCommand {
             }
             handle = try FileHandle(forWritingTo: URL(fileURLWithPath: file))
         }
-        let rendering = EventRendering(context: .sealed, exact: true)
         var buffer: [UInt8] = []
+        buffer.reserveCapacity(1 << 21)
         var k = 0
+        var progress = Progress(label: "export", total: last, enabled: progressOption.show)
         try log.forEachEvent(from: 1, through: last) { e in
             while ranges[k].upperBound < e.position { k += 1 }
-            buffer.append(contentsOf: rendering.line(e.materialize(), commit: ranges[k].lowerBound))
+            ExportLineWriter.append(e, commit: ranges[k].lowerBound, to: &buffer)
             buffer.append(0x0A)
-            if buffer.count >= 1 << 20 { handle.write(Data(buffer)); buffer.removeAll(keepingCapacity: true) }
+            if buffer.count >= 1 << 20 {
+                handle.write(Data(buffer))
+                buffer.removeAll(keepingCapacity: true)
+                progress.update(e.position)
+            }
         }
         handle.write(Data(buffer))
+        progress.update(last)
+        progress.finish()
         if file != "-" {
             try handle.synchronize()
             try handle.close()

@@ -41,6 +41,8 @@ struct ImportCommand: AsyncParsableCommand {
     @Argument(help: ArgumentHelp("The file to read.", valueName: "FILE.jsonl"))
     var file: String
 
+    @OptionGroup var progressOption: ProgressOption
+
     @Flag(help: "Import events that break a domain invariant (recorded in their metadata; 'audit' lists them).")
     var acceptViolations = false
 
@@ -54,14 +56,15 @@ struct ImportCommand: AsyncParsableCommand {
         let log = try dir.openWriter(durability: .none)
         var plan: ImportPlan
         do {
-            plan = try ImportPlan(file: file, directory: dir, log: log, acceptViolations: acceptViolations)
+            plan = try ImportPlan(file: file, directory: dir, log: log, acceptViolations: acceptViolations,
+                                  showProgress: progressOption.show)
             try plan.check(reader)
         } catch {
             try? log.close()
             throw error
         }
         var written = 0, commits = 0, skipped = plan.stored
-        var progress = Progress(label: "import", total: UInt64(plan.spool.count))
+        var progress = Progress(label: "import", total: UInt64(plan.spool.count), enabled: progressOption.show)
         var done: UInt64 = 0
         var refused: AdminError?
         do {

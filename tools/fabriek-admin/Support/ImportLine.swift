@@ -33,63 +33,130 @@ struct ImportLine {
     static let knownKeys: Set<String> = ["stream", "type", "data", "version", "id", "metadata", "recordedAt",
                                          "schemaVersion", "payload", "commit", "position"]
 
+    /// The byte ranges of a line's top-level values, by key (parsed only as far as needed).
+    private struct Fields {
+        var stream: Range<Int>?, type: Range<Int>?, data: Range<Int>?, version: Range<Int>?, id: Range<Int>?
+        var metadata: Range<Int>?, recordedAt: Range<Int>?, schemaVersion: Range<Int>?, payload: Range<Int>?
+        var commit: Range<Int>?, position: Range<Int>?
+        var unknown: [String] = []
+        var dataValue: Any?
+    }
+
+    @inline(__always)
+    private static func equals(_ key: UnsafeRawBufferPointer, _ name: StaticString) -> Bool {
+        key.count == name.utf8CodeUnitCount && memcmp(key.baseAddress!, name.utf8Start, key.count) == 0
+    }
+
+    /// Reads the top-level object: each known key's value range (`data` parsed too), unknown
+    /// keys, a key given twice refused.
+    private static func fields(_ bytes: UnsafeRawBufferPointer) throws -> Fields {
+        var f = Fields()
+        var p = LineJSON(bytes)
+        do {
+            guard try p.peek() == 0x7B else {
+                _ = try p.skipValue()
+                try p.end()
+                throw AdminError.failure("a line must be a JSON object")
+            }
+            try p.forEachMember { p, key in
+                func take(_ slot: inout Range<Int>?, _ name: StaticString) throws {
+                    guard slot == nil else { throw p.fail("key \"\(name)\" is given twice") }
+                    slot = try p.skipValue()
+                }
+                guard key.count > 0 else { f.unknown.append(""); _ = try p.skipValue(); return }
+                switch key[0] {
+                case UInt8(ascii: "s") where equals(key, "stream"): try take(&f.stream, "stream")
+                case UInt8(ascii: "s") where equals(key, "schemaVersion"): try take(&f.schemaVersion, "schemaVersion")
+                case UInt8(ascii: "t") where equals(key, "type"): try take(&f.type, "type")
+                case UInt8(ascii: "d") where equals(key, "data"):
+                    guard f.data == nil else { throw p.fail("key \"data\" is given twice") }
+                    p.skipSpace()
+                    let start = p.i
+                    f.dataValue = try p.value()
+                    f.data = start..<p.i
+                case UInt8(ascii: "v") where equals(key, "version"): try take(&f.version, "version")
+                case UInt8(ascii: "i") where equals(key, "id"): try take(&f.id, "id")
+                case UInt8(ascii: "m") where equals(key, "metadata"): try take(&f.metadata, "metadata")
+                case UInt8(ascii: "r") where equals(key, "recordedAt"): try take(&f.recordedAt, "recordedAt")
+                case UInt8(ascii: "p") where equals(key, "payload"): try take(&f.payload, "payload")
+                case UInt8(ascii: "p") where equals(key, "position"): try take(&f.position, "position")
+                case UInt8(ascii: "c") where equals(key, "commit"): try take(&f.commit, "commit")
+                default:
+                    let name = try LineJSON.decodeString(key, at: p.i)
+                    guard !f.unknown.contains(name) else { throw p.fail("key \"\(name)\" is given twice") }
+                    f.unknown.append(name)
+                    _ = try p.skipValue()
+                }
+            }
+            try p.end()
+        } catch let e as LineJSON.Failure {
+            throw AdminError.failure("\(e)")
+        }
+        return f
+    }
+
+    /// A string value at `range` of `bytes`, nil when the value there is not a string.
+    private static func string(_ range: Range<Int>, in bytes: UnsafeRawBufferPointer) -> String? {
+        guard bytes[range.lowerBound] == 0x22 else { return nil }
+        var p = LineJSON(UnsafeRawBufferPointer(rebasing: bytes[range]))
+        return try? p.string()
+    }
+
     /// Parses one line. `context` gains the vault (from `vault()`) the first time a line holds
     /// plaintext personal data.
     static func parse(_ bytes: UnsafeRawBufferPointer, number: Int, context: inout JSONContext,
                       vault: () throws -> PersonalDataVault) throws -> ImportLine {
-        let any: Any
-        do {
-            any = try JSONSerialization.jsonObject(with: Data(bytes))
-        } catch {
-            throw AdminError.failure("not valid JSON")
-        }
-        guard let o = any as? [String: Any] else { throw AdminError.failure("a line must be a JSON object") }
-        let unknown = o.keys.filter { !knownKeys.contains($0) }.sorted()
-        if !unknown.isEmpty {
+        let f = try fields(bytes)
+        if !f.unknown.isEmpty {
+            let unknown = f.unknown.sorted()
             throw AdminError.failure("unknown key\(unknown.count == 1 ? "" : "s") \(unknown.map { "\"\($0)\"" }.joined(separator: ", ")) (a line has \(knownKeys.sorted().joined(separator: ", ")))")
         }
-        guard let stream = o["stream"] as? String, !stream.isEmpty else {
+        guard let r = f.stream, let stream = string(r, in: bytes), !stream.isEmpty else {
             throw AdminError.failure("\"stream\" is missing or not a non-empty string")
         }
-        guard let type = o["type"] as? String, !type.isEmpty else {
+        guard let r = f.type, let type = string(r, in: bytes), !type.isEmpty else {
             throw AdminError.failure("\"type\" is missing or not a non-empty string")
         }
-        let version = try integer(o["version"], "version", in: bytes, minimum: 1, rule: "a stream version, an integer >= 1")
+        let version = try integer(f.version, "version", in: bytes, minimum: 1, rule: "a stream version, an integer >= 1")
         var id = UUID()
-        let hasID = o["id"] != nil
-        if let v = o["id"] {
-            guard let s = v as? String, let u = UUID(uuidString: s) else { throw AdminError.failure("\"id\" must be a UUID") }
+        let hasID = f.id != nil
+        if let r = f.id {
+            guard let s = string(r, in: bytes), let u = UUID(uuidString: s) else { throw AdminError.failure("\"id\" must be a UUID") }
             id = u
         }
         var metadata: [String: String] = [:]
-        if let v = o["metadata"] {
-            guard let m = v as? [String: String] else { throw AdminError.failure("\"metadata\" must be an object of strings") }
+        if let r = f.metadata {
+            guard let m = (try? LineJSON.parse(UnsafeRawBufferPointer(rebasing: bytes[r]))) as? [String: String] else {
+                throw AdminError.failure("\"metadata\" must be an object of strings")
+            }
             metadata = m
         }
         var recordedAt: Timestamp?
-        if let v = o["recordedAt"] {
-            guard let s = v as? String, let t = ISO8601Time.parse(s) else {
+        if let r = f.recordedAt {
+            guard let s = string(r, in: bytes), let t = ISO8601Time.parse(s) else {
                 throw AdminError.failure("\"recordedAt\" must be an ISO 8601 UTC time like 2019-01-02T08:00:00.000000Z")
             }
             recordedAt = t
         }
-        let commit = try integer(o["commit"], "commit", in: bytes, minimum: 1, rule: "a position, an integer >= 1")
-        let position = try integer(o["position"], "position", in: bytes, minimum: 1, rule: "a position, an integer >= 1")
-        let schemaVersion = try integer(o["schemaVersion"], "schemaVersion", in: bytes, minimum: 1, rule: "an integer >= 1")
+        let commit = try integer(f.commit, "commit", in: bytes, minimum: 1, rule: "a position, an integer >= 1")
+        let position = try integer(f.position, "position", in: bytes, minimum: 1, rule: "a position, an integer >= 1")
+        let schemaVersion = try integer(f.schemaVersion, "schemaVersion", in: bytes, minimum: 1, rule: "an integer >= 1")
         guard let entry = EventCatalogue.entry(named: type) else {
             throw AdminError.failure("\"type\": '\(type)' is not an event type of the catalogue (see Events/CATALOGUE.md)")
         }
         var payload: [UInt8]
         var sealedOnImport = false
         let eventSchema: UInt32
-        if let p = o["payload"] {
-            guard let s = p as? String, let d = Data(base64Encoded: s) else { throw AdminError.failure("\"payload\" must be base64") }
+        if let r = f.payload {
+            guard let s = string(r, in: bytes), let d = Data(base64Encoded: s) else { throw AdminError.failure("\"payload\" must be base64") }
             guard let sv = schemaVersion else { throw AdminError.failure("\"schemaVersion\" is required with \"payload\"") }
             guard let sv32 = UInt32(exactly: sv) else { throw AdminError.failure("\"schemaVersion\" is out of range") }
             payload = [UInt8](d)
             eventSchema = sv32
         } else {
-            guard let d = o["data"], d is [String: Any] else { throw AdminError.failure("\"data\" is missing or not an object") }
+            guard let d = f.dataValue, d is [String: Any], let dataRange = f.data else {
+                throw AdminError.failure("\"data\" is missing or not an object")
+            }
             if let sv = schemaVersion, sv != UInt64(entry.schemaVersion) {
                 throw AdminError.failure("\"schemaVersion\": \"data\" of \(type) must be schema version \(entry.schemaVersion), the current one, not \(sv) (give another version's bytes as \"payload\")")
             }
@@ -108,11 +175,9 @@ struct ImportLine {
             eventSchema = event.schemaVersion
             let canonical = try event.canonicalJSON(context: .sealed)
             // An exported line's data is the canonical rendering itself: nothing unknown.
-            let verbatim = TopLevelJSON.valueRange(of: "data", in: bytes).map { range in
-                range.count == canonical.count && canonical.withUnsafeBytes { c in
-                    memcmp(c.baseAddress!, bytes.baseAddress! + range.lowerBound, c.count) == 0
-                }
-            } ?? false
+            let verbatim = dataRange.count == canonical.count && canonical.withUnsafeBytes { c in
+                memcmp(c.baseAddress!, bytes.baseAddress! + dataRange.lowerBound, c.count) == 0
+            }
             let unknown = verbatim ? [] : try Self.unknownKeys(given: d, canonical: canonical)
             if !unknown.isEmpty {
                 throw AdminError.failure("\"data\" has key\(unknown.count == 1 ? "" : "s") \(type) does not know: \(unknown.joined(separator: ", ")) (remove \(unknown.count == 1 ? "it" : "them") or check the spelling; nothing is dropped silently)")
@@ -131,12 +196,12 @@ struct ImportLine {
                           hasID: hasID, commit: commit, position: position, sealedOnImport: sealedOnImport)
     }
 
-    /// An integer field: its text in the line must be digits only (no fraction, exponent, sign
-    /// or `true`), read from the raw bytes since `JSONSerialization` blurs 1, 1.0 and true.
-    static func integer(_ value: Any?, _ key: StaticString, in bytes: UnsafeRawBufferPointer, minimum: UInt64,
+    /// An integer field: its text in the line must be digits only (no fraction, exponent, sign,
+    /// string or `true`).
+    static func integer(_ range: Range<Int>?, _ key: StaticString, in bytes: UnsafeRawBufferPointer, minimum: UInt64,
                         rule: String) throws -> UInt64? {
-        guard value != nil else { return nil }
-        let text = TopLevelJSON.valueRange(of: key, in: bytes).map { Array(bytes[$0]) } ?? []
+        guard let range else { return nil }
+        let text = UnsafeRawBufferPointer(rebasing: bytes[range])
         var n: UInt64 = 0
         var ok = !text.isEmpty && !(text.count > 1 && text[0] == UInt8(ascii: "0"))
         for b in text where ok {
@@ -156,7 +221,7 @@ struct ImportLine {
     /// does not have: fields the event type does not know. Sealed fields are not descended
     /// into (their plaintext form differs from their sealed form).
     static func unknownKeys(given: Any, canonical: [UInt8]) throws -> [String] {
-        let rendered = try JSONSerialization.jsonObject(with: Data(canonical))
+        let rendered = try canonical.withUnsafeBytes { try LineJSON.parse($0) }
         var out: [String] = []
         collect(given, rendered, path: "", into: &out)
         return out
@@ -177,7 +242,8 @@ struct ImportLine {
 
     /// True when `given` differs from the sealed rendering where a sealed field sits.
     private static func holdsPlaintext(_ given: Any, canonical: [UInt8]) -> Bool {
-        guard let rendered = try? JSONSerialization.jsonObject(with: Data(canonical)) else { return false }
+        let parsed: Any? = try? canonical.withUnsafeBytes { (raw: UnsafeRawBufferPointer) throws -> Any in try LineJSON.parse(raw) }
+        guard let rendered = parsed else { return false }
         func walk(_ g: Any, _ r: Any) -> Bool {
             if let g = g as? [String: Any], let r = r as? [String: Any] {
                 if r.count == 1, r["sealed"] != nil { return g["sealed"] == nil }

@@ -10,15 +10,19 @@ import PersonalData
 /// bad line (`FILE:LINE: what; nothing was imported`).
 ///
 /// Per line, in order: parse and decode (`ImportLine`); skip it when the log already holds it
-/// (`StoredEvents`; a conflict refuses); check its stream version and recorded time against the
+/// (`StoredEvents`; a conflict refuses) or an earlier line gave the same id (same content:
+/// skipped; other content: refused naming both lines); check its stream version and recorded time against the
 /// log and the lines before it; check it against the domain's invariants (`InvariantAuditor`,
 /// primed with what the log holds); group it into its commit. Memory: the auditor's state of
-/// every aggregate, each stream's version, and one commit's lines at a time in the spool.
+/// every aggregate; each stream's version in 16 bytes (`StreamVersionTable`); the ids of the
+/// file's and the log's events in ~2 bytes each plus spilled runs (`IDCandidateIndex`); one
+/// commit's lines at a time in the spool.
 struct ImportPlan {
     let file: String
     let directory: DataDirectory
     let log: EventLog
     let acceptViolations: Bool
+    let showProgress: Bool
     let spool: ImportSpool
     let auditor: InvariantAuditor
     /// Lines the log already held (skipped).
@@ -34,7 +38,8 @@ struct ImportPlan {
 
     static let bulkSize = 1000
 
-    init(file: String, directory: DataDirectory, log: EventLog, acceptViolations: Bool) throws {
+    init(file: String, directory: DataDirectory, log: EventLog, acceptViolations: Bool, showProgress: Bool = false) throws {
+        self.showProgress = showProgress
         self.file = file
         self.directory = directory
         self.log = log
@@ -50,21 +55,25 @@ struct ImportPlan {
         var openedVault: PersonalDataVault?
         func vault() throws -> PersonalDataVault {
             if let openedVault { return openedVault }
-            let v = try dir.vault()
+            let v = try dir.vault(log: log)
             openedVault = v
             return v
         }
-        let storedEvents = StoredEvents(log: log, context: { openedVault.map { JSONContext(vault: $0) } ?? .sealed })
-        var versions: [String: UInt64] = [:]
+        let storedEvents = StoredEvents(log: log, directory: dir.path,
+                                        context: { openedVault.map { JSONContext(vault: $0) } ?? .sealed })
+        var versions = StreamVersionTable()
+        let total = reader.size ?? 0
+        // Ids of the lines spooled so far, to find an id given twice (lines are ~150-1000 bytes).
+        let fileIDs = IDCandidateIndex(expected: Int(total / 150), directory: dir.path, name: "file")
         var lastRecorded = lastStored
         var lastRecordedLine = 0
         var key: GroupKey?
         var groupSize = 0, groupFirstLine = 0
         var groupStored: Int?, groupNew: Int?
         let now = Timestamp.now()
-        let total = reader.size ?? 0
-        var progress = Progress(label: "check", total: total >> 20, unit: "MB")
+        var progress = Progress(label: "check", total: total >> 20, unit: "MB", enabled: showProgress)
         let file = self.file
+        let spool = self.spool
 
         try reader.forEachLine { number, bytes, offset in
             if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return }
@@ -79,27 +88,34 @@ struct ImportPlan {
                     groupNew = nil
                 }
                 groupSize += 1
-                switch try storedEvents.match(line) {
+                var match = try storedEvents.match(line)
+                if case .new = match, line.hasID {
+                    match = try Self.matchEarlier(line, in: fileIDs, spool: spool)
+                }
+                switch match {
                 case .stored:
                     if let n = groupNew {
-                        throw AdminError.failure("this line is already stored but line \(n) of the same commit is not; a commit is imported whole or not at all (import the file the stored part came from, or remove the stored lines)")
+                        throw AdminError.failure("this line is already stored (or given before in this file) but line \(n) of the same commit is not; a commit is imported whole or not at all (import the file the stored part came from, or remove the stored lines)")
                     }
                     groupStored = groupStored ?? number
                     stored += 1
                     return
                 case let .conflict(position, difference):
                     throw AdminError.failure("\"id\" \(line.event.id.uuidString.lowercased()) is already stored at position \(position) with other content (\(difference)); an id names one event: give this event a new id or correct it")
+                case let .conflictInFile(earlierLine, difference):
+                    throw AdminError.failure("\"id\" \(line.event.id.uuidString.lowercased()) is also given on line \(earlierLine) with other content (\(difference)); an id names one event: give one of them a new id or correct it")
                 case .new:
                     if let s = groupStored {
                         throw AdminError.failure("this line is not stored but line \(s) of the same commit is; a commit is imported whole or not at all")
                     }
                     groupNew = groupNew ?? number
                 }
-                let current = try versions[line.stream] ?? streamVersion(line.stream)
+                let streamKey = StreamVersionTable.key(line.stream)
+                let current = versions.version(streamKey) ?? log.streamVersion(line.stream)
                 if let v = line.version, v != current + 1 {
                     throw AdminError.failure("\"version\": \(v), but stream '\(line.stream)' holds \(current) events before this line, so its next version is \(current + 1)")
                 }
-                versions[line.stream] = current + 1
+                try versions.set(streamKey, current + 1)
                 let at = line.event.recordedAt ?? now
                 if let last = lastRecorded, at < last {
                     let before = lastRecordedLine == 0 ? "the log's last recorded time" : "line \(lastRecordedLine)'s"
@@ -114,8 +130,9 @@ struct ImportPlan {
                     line.event.metadata[ImportCommand.acceptedViolationKey] = "\(violation.rule): \(violation.reason)"
                     acceptedViolations += 1
                 }
-                try spool.write(ImportSpool.Entry(line: number, stream: line.stream, expected: line.expected, event: line.event),
-                                startsCommit: groupFirstLine == number || groupNew == number)
+                let spooledAt = try spool.write(ImportSpool.Entry(line: number, stream: line.stream, expected: line.expected, event: line.event),
+                                                startsCommit: groupFirstLine == number || groupNew == number)
+                if line.hasID { try fileIDs.insert(line.event.id, value: spooledAt) }
                 progress.update(offset >> 20)
             } catch let e as AdminError {
                 throw AdminError(e.code, "\(file):\(number): \(e.message); nothing was imported (fix the line and run the import again)")
@@ -126,8 +143,30 @@ struct ImportPlan {
         progress.finish()
     }
 
-    private func streamVersion(_ stream: String) throws -> UInt64 {
-        log.streamVersion(stream)
+    /// Whether a line's id was given on an earlier line of the file (spooled): the same
+    /// content is `.stored` (skipped, as a stored line is), other content a conflict naming
+    /// that line, else `.new`.
+    static func matchEarlier(_ line: ImportLine, in ids: IDCandidateIndex, spool: ImportSpool) throws -> StoredEvents.Match {
+        for offset in try ids.candidates(of: line.event.id) {
+            let earlier = try spool.entry(at: offset)
+            guard earlier.event.id == line.event.id else { continue }
+            guard let difference = difference(line, earlier) else { return .stored(position: 0) }
+            return .conflictInFile(line: earlier.line, difference: difference)
+        }
+        return .new
+    }
+
+    /// What differs between a line and a spooled one, nil when they are the same event.
+    static func difference(_ line: ImportLine, _ e: ImportSpool.Entry) -> String? {
+        if e.stream != line.stream { return "stream '\(e.stream)', not '\(line.stream)'" }
+        if e.event.type != line.event.type { return "type \(e.event.type), not \(line.event.type)" }
+        if e.expected != line.expected { return "\"version\" \(e.expected.number.map { "\($0 + 1)" } ?? "none"), not \(line.version.map { "\($0)" } ?? "none")" }
+        if e.event.recordedAt != line.event.recordedAt { return "other \"recordedAt\"" }
+        if e.event.metadata.filter({ !StoredEvents.importKeys.contains($0.key) }) != line.event.metadata { return "other metadata" }
+        if e.event.schemaVersion != line.event.schemaVersion || e.event.payload != line.event.payload {
+            return line.sealedOnImport ? "other data (or plaintext personal data, sealed again: give such a line once)" : "other data"
+        }
+        return nil
     }
 
     /// Folds what the log holds into the auditor (so new lines are checked against it); returns
@@ -154,7 +193,7 @@ struct ImportPlan {
         guard !erased.isEmpty, FileManager.default.fileExists(atPath: directory.keysPath) else { return 0 }
         let vault: PersonalDataVault
         do {
-            vault = try directory.vault()
+            vault = try directory.vault(log: log)
         } catch {
             throw AdminError.failure("the import is committed, but the keys of \(erased.count) erased members in \(directory.keysPath) could not be destroyed: \(error); provide master.key (or FABRIEK_MASTER_KEY) and run 'fabriek-admin member erase' for each, or import again (stored lines are skipped)")
         }

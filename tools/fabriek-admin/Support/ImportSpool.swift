@@ -27,6 +27,8 @@ final class ImportSpool {
     let path: String
     private var fd: Int32
     private var out: [UInt8] = []
+    /// Bytes of the file already written (`out` follows them).
+    private var flushed: Int64 = 0
     private(set) var count = 0
     private(set) var groups = 0
 
@@ -44,8 +46,11 @@ final class ImportSpool {
         unlink(path)
     }
 
-    /// Appends an entry; `startsCommit` begins a new commit.
-    func write(_ e: Entry, startsCommit: Bool) throws {
+    /// Appends an entry; `startsCommit` begins a new commit. Returns the entry's offset (for
+    /// `entry(at:)`).
+    @discardableResult
+    func write(_ e: Entry, startsCommit: Bool) throws -> UInt64 {
+        let offset = UInt64(flushed) + UInt64(out.count)
         out.append(startsCommit ? 1 : 0)
         put(UInt64(e.line))
         put(e.stream)
@@ -65,6 +70,15 @@ final class ImportSpool {
         count += 1
         if startsCommit { groups += 1 }
         if out.count >= 1 << 20 { try flush() }
+        return offset
+    }
+
+    /// The entry written at `offset` (a value `write` returned).
+    func entry(at offset: UInt64) throws -> Entry {
+        if Int64(offset) >= flushed { try flush() }
+        var reader = Reader(fd: fd, path: path, position: Int64(offset), chunk: 4096)
+        guard let (_, entry) = try reader.next() else { throw AdminError.failure("\(path) ends early") }
+        return entry
     }
 
     private func put(_ v: UInt64) {
@@ -81,21 +95,21 @@ final class ImportSpool {
     private func flush() throws {
         var done = 0
         while done < out.count {
-            let n = out.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + done, $0.count - done) }
+            let n = out.withUnsafeBytes { pwrite(fd, $0.baseAddress! + done, $0.count - done, off_t(flushed + Int64(done))) }
             if n < 0 {
                 if errno == EINTR { continue }
                 throw AdminError.failure("cannot write \(path): \(String(cString: strerror(errno))) (free space in the data directory); nothing was imported")
             }
             done += n
         }
+        flushed += Int64(out.count)
         out.removeAll(keepingCapacity: true)
     }
 
     /// Calls `body` for every commit written, in order, reading the file in bounded memory.
     func forEachGroup(_ body: (Group) async throws -> Void) async throws {
         try flush()
-        guard lseek(fd, 0, SEEK_SET) == 0 else { throw AdminError.failure("cannot read back \(path)") }
-        var reader = Reader(fd: fd, path: path)
+        var reader = Reader(fd: fd, path: path, position: 0, chunk: 1 << 20)
         var group = Group()
         while let (starts, entry) = try reader.next() {
             if starts && !group.entries.isEmpty {
@@ -110,13 +124,18 @@ final class ImportSpool {
     private struct Reader {
         let fd: Int32
         let path: String
+        /// The file offset after `buffer`.
+        var position: Int64
+        let chunk: Int
         var buffer = [UInt8]()
         var at = 0
         var eof = false
 
-        init(fd: Int32, path: String) {
+        init(fd: Int32, path: String, position: Int64, chunk: Int) {
             self.fd = fd
             self.path = path
+            self.position = position
+            self.chunk = chunk
         }
 
         /// Makes `n` bytes available from `at`; false at the end of the file.
@@ -125,13 +144,13 @@ final class ImportSpool {
             buffer.removeFirst(at)
             at = 0
             while buffer.count < n && !eof {
-                var chunk = [UInt8](repeating: 0, count: max(1 << 20, n))
-                let got = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
+                var bytes = [UInt8](repeating: 0, count: max(chunk, n))
+                let got = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress!, $0.count, off_t(position)) }
                 if got < 0 {
                     if errno == EINTR { continue }
                     throw AdminError.failure("cannot read back \(path): \(String(cString: strerror(errno)))")
                 }
-                if got == 0 { eof = true } else { buffer.append(contentsOf: chunk[0..<got]) }
+                if got == 0 { eof = true } else { buffer.append(contentsOf: bytes[0..<got]); position += Int64(got) }
             }
             return buffer.count >= n
         }

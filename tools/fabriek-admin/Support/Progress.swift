@@ -1,10 +1,12 @@
+import ArgumentParser
 import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// Progress of long work on standard error: on a terminal a bar redrawn in place with count,
-/// rate and ETA; otherwise a plain line every few seconds (logs and pipes stay readable).
+/// rate and ETA; otherwise, when asked for (`enabled`, e.g. `--progress`), a plain line every
+/// few seconds (logs and pipes stay readable), and nothing when not.
 struct Progress {
     let label: String
     var total: UInt64
@@ -15,9 +17,12 @@ struct Progress {
     private var lastDraw = Date.distantPast
     private var drawn = false
     private let terminal = isatty(STDERR_FILENO) != 0
+    private let enabled: Bool
     private var lastDone: UInt64 = 0
 
-    init(label: String, total: UInt64, unit: String = "events", started: Date = Date()) {
+    /// `enabled`: draw also when standard error is not a terminal (a terminal always gets the bar).
+    init(label: String, total: UInt64, unit: String = "events", started: Date = Date(), enabled: Bool = true) {
+        self.enabled = enabled || terminal
         self.started = started
         self.unit = unit
         self.label = label
@@ -29,6 +34,7 @@ struct Progress {
     mutating func update(_ done: UInt64, rate: Double? = nil, eta: Double? = nil) {
         lastDone = done
         if let rate { lastRate = rate }
+        guard enabled else { return }
         let now = Date()
         guard now.timeIntervalSince(lastDraw) >= (terminal ? 0.1 : 2) else { return }
         lastDraw = now
@@ -37,7 +43,7 @@ struct Progress {
 
     /// Draws the final state and ends the line.
     mutating func finish() {
-        guard drawn || lastDone > 0 else { return }
+        guard enabled, drawn || lastDone > 0 else { return }
         if terminal {
             draw(lastDone, rate: lastRate, eta: 0)
             FileHandle.standardError.write(Data("\n".utf8))
@@ -67,4 +73,12 @@ struct Progress {
         let s = Int(seconds.rounded())
         return s >= 3600 ? "\(s / 3600)h\(String(format: "%02d", s / 60 % 60))m" : s >= 60 ? "\(s / 60)m\(String(format: "%02d", s % 60))s" : "\(s)s"
     }
+}
+
+/// `--progress`: a progress line on standard error also when it is not a terminal.
+struct ProgressOption: ParsableArguments {
+    @Flag(help: "Report progress (count, rate, ETA) on standard error also when it is not a terminal (a terminal always shows the bar).")
+    var progress = false
+
+    var show: Bool { progress }
 }

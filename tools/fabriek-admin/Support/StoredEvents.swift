@@ -7,12 +7,15 @@ import PersonalData
 /// the same content is stored (the line is skipped), the same id with other content is a
 /// conflict. A line exported with its `position` is compared with the event at that position,
 /// read forward a page at a time (a stored prefix costs one sequential read); other ids are
-/// looked up in a table of the log's ids, built on first need.
+/// looked up in an `IDCandidateIndex` of the log's ids (~2 bytes of memory per stored event,
+/// the rest spilled beside the spool), built on first need by one scan of the ids.
 final class StoredEvents {
     enum Match {
         case new
         case stored(position: UInt64)
         case conflict(position: UInt64, difference: String)
+        /// An earlier line of the same file gives the id with other content.
+        case conflictInFile(line: Int, difference: String)
     }
 
     /// Metadata the import itself adds (see `ImportCommand`); not part of a line's content.
@@ -23,10 +26,12 @@ final class StoredEvents {
     let context: () -> JSONContext
     private var page: [RecordedEvent] = []
     private var pageStart: UInt64 = 0
-    private var ids: [UUID: UInt64]?
+    private var ids: IDCandidateIndex?
+    private let directory: String
 
-    init(log: EventLog, context: @escaping () -> JSONContext) {
+    init(log: EventLog, directory: String, context: @escaping () -> JSONContext) {
         self.log = log
+        self.directory = directory
         self.head = log.head().position
         self.context = context
     }
@@ -37,8 +42,8 @@ final class StoredEvents {
             let stored = try event(at: p)
             if stored.id == line.event.id { return compare(line, stored) }
         }
-        guard let p = try position(of: line.event.id) else { return .new }
-        return compare(line, try event(at: p))
+        guard let stored = try storedEvent(withID: line.event.id) else { return .new }
+        return compare(line, stored)
     }
 
     private func compare(_ line: ImportLine, _ stored: RecordedEvent) -> Match {
@@ -70,13 +75,17 @@ final class StoredEvents {
         return page[Int(p - pageStart)]
     }
 
-    private func position(of id: UUID) throws -> UInt64? {
+    /// The stored event with `id`, nil when the log holds none.
+    private func storedEvent(withID id: UUID) throws -> RecordedEvent? {
         if ids == nil {
-            var table: [UUID: UInt64] = [:]
-            table.reserveCapacity(Int(head))
-            try log.forEachEvent(from: 1, through: head) { table[$0.id] = $0.position }
-            ids = table
+            let index = IDCandidateIndex(expected: Int(head), directory: directory, name: "stored")
+            try log.forEachEvent(from: 1, through: head) { try index.insert($0.id, value: $0.position) }
+            ids = index
         }
-        return ids![id]
+        for p in try ids!.candidates(of: id) {
+            let stored = try log.event(at: p)
+            if stored.id == id { return stored }
+        }
+        return nil
     }
 }
