@@ -72,9 +72,9 @@ final class ProjectionWorker: Sendable {
 
     /// Moves every existing file of the projection that cannot be used aside (see
     /// `ProjectionFileCheck`); a rebuild file that may have lost writes in an OS crash is
-    /// discarded instead (it was never served, and `rebuildMayBeDamaged` says why).
+    /// discarded instead (it was never served, and `mayBeDamaged(.rebuild)` says why).
     private static func moveAsideDamaged(files: ProjectionFiles, projection: String) throws -> [DamagedProjectionFile] {
-        if ProjectionFiles.exists(files.rebuild) && files.rebuildMayBeDamaged {
+        if ProjectionFiles.exists(files.rebuild) && files.mayBeDamaged(.rebuild) {
             // Written with synchronous=OFF and not fsynced before an OS crash: start it over.
             try ProjectionFiles.removeDatabase(files.rebuild)
         }
@@ -99,9 +99,6 @@ final class ProjectionWorker: Sendable {
                                   options: ProjectionRunner.Options) throws -> State {
         let version = projector.version
         var rebuild: (ProjectionDatabase, ProjectionMetadata)?
-<<<<<<< HEAD
-        if !ProjectionFiles.exists(files.rebuild) { try files.clearRebuildUnsynced() }
-=======
         if ProjectionFiles.exists(files.main) && files.mayBeDamaged(.main) {
             // Built from nothing with synchronous=OFF and not fsynced before an OS crash: start over.
             try ProjectionFiles.removeDatabase(files.rebuild)
@@ -113,7 +110,6 @@ final class ProjectionWorker: Sendable {
             try ProjectionFiles.removeDatabase(files.rebuild)
         }
         if !ProjectionFiles.exists(files.rebuild) { try files.clearUnsynced(.rebuild) }
->>>>>>> rebuild
         if ProjectionFiles.exists(files.rebuild) {
             if !ProjectionFiles.exists(files.main) {
                 // Only a swap renames the rebuild file onto the main one; finish it.

@@ -9,14 +9,14 @@ import Testing
 @Suite(.serialized) struct ErasureRouteTests {
     /// Everything personal the member E registers with, and the public profile text they add.
     static let personal = ["Fenna Erasmus-Zandvoort", "fenna.erasmus@example.nl", "+31 6 98765432", "Erasmus Tuinontwerp",
-                           "87654321", "Zandweg 7", "6211 AB"]
+                           "87654321", "Zandweg", "6211 AB"]
     static let profile = ["Hovenier met oog voor stadstuinen"]
 
     static func registration(_ id: UUID) -> String {
         """
         {"memberId": "\(id.uuidString.lowercased())", "kind": "soleTrader", "residenceCountry": "NL",
          "personal": {"legalName": "Fenna Erasmus-Zandvoort", "email": "fenna.erasmus@example.nl", "phone": "+31 6 98765432",
-                      "address": {"street": "Zandweg 7", "postcode": "6211 AB", "city": "Maastricht", "country": "NL"}},
+                      "address": {"street": "Zandweg", "houseNumber": "17", "postcode": "6211 AB", "city": "Maastricht", "country": "NL"}},
          "tradeName": "Erasmus Tuinontwerp", "registryIds": [{"scheme": "kvk", "value": "87654321"}],
          "buurt": "Wyck", "sbiCodes": ["81300"], "joinedOn": "2026-03-01"}
         """

@@ -37,7 +37,7 @@ struct AuditRoutes {
             return try JSONResponse.make(body, status: report.isIntact ? .ok : .conflict)
         }
         router.operation("logEvents", tokens: tokens) { request, _ in
-            try LogEventStream(log: runtime.log).response(for: request)
+            try LogEventStream(log: runtime.log, vault: runtime.vault).response(for: request)
         }
         router.operation("programmeReport", tokens: tokens) { request, _ in
             try ReportRoute(runtime: runtime).programme(request)
