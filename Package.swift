@@ -135,6 +135,7 @@ let package = Package(
             name: "FabriekServerTests",
             dependencies: [
                 "FabriekServer", "Fabriek", "FabriekReference", "PersonalData", "Events", "EventLog", "Projections", "fabriek",
+                "fabriek-admin",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
             path: "Tests/FabriekServerTests"

@@ -32,7 +32,7 @@ public struct Report: Sendable, Hashable {
         public var code: String
         public var focusArea: String
         public var summary: String
-        /// The KPI's Dutch name (`ReportLabels.kpi`).
+        /// The KPI's Dutch name: `name`, else the reference data's (`ReportLabels.kpi`).
         public var name: String
 
         public init(code: String, focusArea: String, summary: String, name: String? = nil) {

@@ -1,29 +1,24 @@
 import FabriekReference
 
-/// Dutch labels for what a report shows: KPI names, focus areas, periods, breakdowns (wijk names
-/// from the reference data, not CBS codes) and units. Machine keys stay in the JSON and CSV;
-/// these labels stand beside them.
+/// Dutch labels for what reports and the web pages show: KPI names (from the reference data),
+/// focus areas, periods, breakdowns (wijk names from the reference data, not CBS codes), units,
+/// and the states a page shows (member status, availability, rate band, tender status,
+/// procedure). Machine keys stay in the JSON and CSV and in the API; these labels stand beside
+/// them.
 public enum ReportLabels {
-    /// The KPI's name in Dutch.
+    /// The KPI's name in Dutch, from the reference data's `kpis.json` (the one place KPI names
+    /// are kept, correctable there without a code change); the code itself for a code the
+    /// catalogue does not list, or when the reference data cannot be loaded.
     public static func kpi(_ code: String) -> String {
-        switch code {
-        case "SOC-1": return "Actieve leden"
-        case "COM-1": return "Gegunde opdrachtwaarde"
-        case "COM-2": return "Zakelijke opdrachtgevers"
-        case "OPD-1": return "Gepubliceerde opdrachten"
-        case "OPD-2": return "Inschrijvingen"
-        case "OPD-4": return "Buurtmatch: gegunde percelen gewonnen in de eigen buurt"
-        case "LER-1": return "Trainingsuren"
-        case "LER-2": return "Trainingen"
-        case "ONT-1": return "Meetups"
-        case "ONT-3": return "Meetups per wijk"
-        case "VER-1": return "Combinaties gevormd"
-        case "VER-3": return "YouRegion-registraties"
-        case "FAC-1": return "Omvang van het register"
-        case "YR-1": return "Grensoverschrijdende registraties"
-        default: return code
-        }
+        kpiNames[code] ?? code
     }
+
+    /// `kpis.json`'s names by code, read once (`ReferenceData.load()`, so `FABRIEK_REFERENCE_DIR`
+    /// corrections apply).
+    private static let kpiNames: [String: String] = {
+        guard let reference = try? ReferenceData.load() else { return [:] }
+        return Dictionary(reference.kpis.kpis.map { ($0.code, $0.name) }, uniquingKeysWith: { first, _ in first })
+    }()
 
     /// The focus area's name in Dutch, capitalised.
     public static func focusArea(_ area: String) -> String {
@@ -128,7 +123,8 @@ public enum ReportLabels {
          "men": "mannen", "youngTalent": "jong talent"][g] ?? g
     }
 
-    static func procedure(_ p: String) -> String {
+    /// A procedure type in words (`nationaalOpenbaar` → `nationaal openbaar`).
+    public static func procedure(_ p: String) -> String {
         ["enkelvoudigOnderhands": "enkelvoudig onderhands", "meervoudigOnderhands": "meervoudig onderhands",
          "nationaalOpenbaar": "nationaal openbaar", "nationaalNietOpenbaar": "nationaal niet-openbaar",
          "europeesOpenbaar": "Europees openbaar", "europeesNietOpenbaar": "Europees niet-openbaar",
@@ -138,5 +134,33 @@ public enum ReportLabels {
     static func region(_ r: String) -> String {
         ["NL_SOUTH_LIMBURG": "Zuid-Limburg (NL)", "BE_LIMBURG": "Limburg (BE)", "BE_LIEGE": "Luik (BE)", "BE_OSTBELGIEN": "Oostbelgië (BE)",
          "DE_REGION_AACHEN": "Aken (DE)", "OUTSIDE_EMR": "buiten de Euregio"][r] ?? r
+    }
+
+    /// A directory entry's status (`active`, `ended`, `erased`).
+    public static func memberStatus(_ status: String) -> String {
+        ["active": "actief", "ended": "lidmaatschap beëindigd", "erased": "verwijderd"][status] ?? status
+    }
+
+    /// A member's availability for new work.
+    public static func availability(_ availability: String) -> String {
+        ["available": "beschikbaar", "limited": "beperkt beschikbaar", "unavailable": "niet beschikbaar"][availability] ?? availability
+    }
+
+    /// A directory rate band (`RateBand`).
+    public static func rateBand(_ band: String) -> String {
+        ["budget": "tot € 40 per uur", "standard": "€ 40 tot € 75 per uur", "premium": "€ 75 per uur of meer",
+         "fixed": "vaste prijs per klus"][band] ?? band
+    }
+
+    /// A tender's status on the board.
+    public static func tenderStatus(_ status: String) -> String {
+        ["open": "open", "closed": "inschrijving gesloten", "awarding": "gunning voorgenomen", "awarded": "gegund",
+         "cancelled": "ingetrokken"][status] ?? status
+    }
+
+    /// A bid's status (`BidDetail.status`, `MemberBid.status`).
+    public static func bidStatus(_ status: String) -> String {
+        ["submitted": "ingediend", "withdrawn": "ingetrokken", "valid": "geldig", "disqualified": "uitgesloten",
+         "awarded": "gegund"][status] ?? status
     }
 }

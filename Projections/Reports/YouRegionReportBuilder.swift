@@ -45,7 +45,8 @@ public struct YouRegionReportBuilder: Sendable {
         var report = Report(kind: .youRegion, title: "YouRegion — register van grensoverschrijdend werk", asOf: head, periods: periods,
                             cells: cells, goals: [],
                             definitions: [.init(code: "YR-1", focusArea: "youRegion",
-                                                summary: "Grensoverschrijdende registraties (CrossBorderWorkRegistered) per kwartaal van hun startdag, per richting (NL→BE, NL→DE, BE/DE→NL, overig), werkland, EMR-regio en laatste A1-status.")],
+                                                summary: "Grensoverschrijdende registraties (CrossBorderWorkRegistered) per kwartaal van hun startdag, per richting (NL→BE, NL→DE, BE/DE→NL, overig), werkland, EMR-regio en laatste A1-status.",
+                                                name: "Grensoverschrijdende registraties")],
                             notes: [], labels: labels)
         report.notes = SkippedEvents.notes(skipped) + (try IssuedReports.differences(of: report, in: log))
         return report

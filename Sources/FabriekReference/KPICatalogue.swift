@@ -7,6 +7,7 @@ public struct KPICatalogue: Hashable, Sendable, Codable {
         public var code: String
         /// A code from `FocusAreas`.
         public var focusArea: String
+        /// The KPI's name in Dutch, as reports and pages show it beside the code.
         public var name: String
 
         public init(code: String, focusArea: String, name: String) {

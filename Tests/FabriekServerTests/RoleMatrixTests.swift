@@ -16,6 +16,10 @@ import Testing
             .replacingOccurrences(of: "{lot}", with: "1")
             .replacingOccurrences(of: "{kpiCode}", with: "K1")
             .replacingOccurrences(of: "{period}", with: "2026")
+            .replacingOccurrences(of: "{assignmentId}", with: UUID().uuidString.lowercased())
+            .replacingOccurrences(of: "{activityId}", with: UUID().uuidString.lowercased())
+            .replacingOccurrences(of: "{consentId}", with: UUID().uuidString.lowercased())
+            .replacingOccurrences(of: "{reportId}", with: UUID().uuidString.lowercased())
     }
 
     @Test("given each route and each role, then the matrix is enforced and every status is documented")

@@ -12,8 +12,11 @@ import Hummingbird
 struct CommandResponder: Sendable {
     let runtime: ServerRuntime
 
+    /// `extra` fields join the body; so do `describe`'s, read from the outcome (the events
+    /// written, or stored by the first of idempotent retries).
     func run<D: Decider>(_ decider: D.Type, stream: String, command: D.Command, request: Request,
-                         context: FabriekContext, created: Bool = false, extra: [String: Any] = [:]) async throws -> Response {
+                         context: FabriekContext, created: Bool = false, extra: [String: Any] = [:],
+                         describe: ((CommandOutcome) -> [String: Any])? = nil) async throws -> Response {
         let caller = try context.caller
         let key = request.headers[.idempotencyKey]
         if let key, key.isEmpty || key.utf8.count > 200 {
@@ -34,6 +37,7 @@ struct CommandResponder: Sendable {
             "replayed": outcome.wasAlreadyStored,
         ]
         for (k, v) in extra { body[k] = v }
+        for (k, v) in describe?(outcome) ?? [:] { body[k] = v }
         var headers = HTTPFields()
         headers[.fabriekPosition] = "\(outcome.head.position)"
         headers[.eTag] = "\"\(outcome.streamVersion)\""

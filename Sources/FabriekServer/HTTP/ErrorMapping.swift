@@ -65,6 +65,12 @@ enum ErrorMapping {
             case .unknownProjection, .invalidName, .foreignFile, .io:
                 return Problem(status: 500, title: "Internal Server Error", detail: e.description)
             }
+        case let e as ReportError:
+            switch e {
+            case .notACommitEnd(let position, _):
+                return Problem(status: 400, title: "Bad Request", detail: e.description, field: "position", rule: "commitEnd",
+                               value: "\(position)")
+            }
         case let e as HTTPError:
             let code = Int(e.status.code)
             return Problem(status: code, title: e.status.reasonPhrase,

@@ -5,7 +5,8 @@ import PersonalData
 import FabriekReference
 import Projections
 
-/// The "Maastricht goals" dashboard: the seven focus areas, per KPI its target and realised
+/// The "Maastricht goals" dashboard: the seven focus areas, per KPI its code, Dutch name and
+/// description (reference data and `KPIDefinitions`, as in the reports), target and realised
 /// value for the programme, a trend per quarter (SVG), suppressed cells marked, an as-of date
 /// picker, and links to the same report as CSV and HTML with its position and head hash.
 struct DashboardPage {
@@ -42,7 +43,7 @@ struct DashboardPage {
                 }
                 let suppressedQuarters = quarters.filter { report.cell(d.code, period: $0)?.suppressed == true }
                 body += """
-                <section class="card"><div><span class="kpi">\(HTML.e(d.code))</span> \(value)</div>
+                <section class="card"><div><span class="kpi">\(HTML.e(d.code))</span> <strong>\(HTML.e(d.name))</strong></div><div>\(value)</div>
                 <div class="muted">doel: \(goal.map { HTML.e($0.target.displayValue) + " (" + HTML.e($0.period) + ")" } ?? "geen doel vastgesteld")</div>
                 \(HTML.trend(points))
                 \(suppressedQuarters.isEmpty ? "" : "<div class=\"supp\">onderdrukt: \(HTML.e(suppressedQuarters.joined(separator: ", ")))</div>")

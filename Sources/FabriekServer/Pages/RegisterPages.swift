@@ -20,7 +20,7 @@ struct RegisterPage {
         """
         for m in page.listings {
             body += "<tr><td><a href=\"/leden/\(HTML.e(m.memberId))\">\(HTML.e(m.tradeName ?? "lid"))</a>\(m.verified ? " ✓" : "")</td>"
-                + "<td>\(HTML.e(m.buurt ?? "–"))</td><td>\(HTML.e(m.skills))</td><td>\(HTML.e(m.availability))</td></tr>"
+                + "<td>\(HTML.e(m.buurt ?? "–"))</td><td>\(HTML.e(m.skills))</td><td>\(HTML.e(ReportLabels.availability(m.availability)))</td></tr>"
         }
         body += "</tbody></table></div>"
         var link = URLComponents()
@@ -48,13 +48,13 @@ struct MemberPage {
         <div class="card"><p class="num">\(HTML.e(m.tradeName ?? "lid"))</p><p>\(HTML.e(m.headline ?? ""))</p>
         <table><tbody><tr><th>Buurt</th><td>\(HTML.e(m.buurt ?? "–"))\(m.wijk.map { " (" + HTML.e($0) + ")" } ?? "")</td></tr>
         <tr><th>Land</th><td>\(HTML.e(m.country))</td></tr><tr><th>Vaardigheden</th><td>\(HTML.e(m.skills))</td></tr>
-        <tr><th>Beschikbaarheid</th><td>\(HTML.e(m.availability))</td></tr><tr><th>Tarief</th><td>\(HTML.e(m.rateBand ?? "–"))</td></tr>
-        <tr><th>Status</th><td>\(HTML.e(m.status))\(m.verified ? " · geverifieerd" : "")</td></tr></tbody></table></div>
+        <tr><th>Beschikbaarheid</th><td>\(HTML.e(ReportLabels.availability(m.availability)))</td></tr><tr><th>Tarief</th><td>\(HTML.e(m.rateBand.map(ReportLabels.rateBand) ?? "–"))</td></tr>
+        <tr><th>Status</th><td>\(HTML.e(ReportLabels.memberStatus(m.status)))\(m.verified ? " · geverifieerd" : "")</td></tr></tbody></table></div>
         """
         if !bids.isEmpty {
             body += "<h2>Inschrijvingen</h2><div class=\"scroll\"><table><thead><tr><th>Klus</th><th>Percelen</th><th>Status</th></tr></thead><tbody>"
             for b in bids {
-                body += "<tr><td><a href=\"/klussen/\(HTML.e(b.tenderId))\">\(HTML.e(b.tenderId.prefix(8) + "…"))</a></td><td>\(HTML.e(b.lots))</td><td>\(HTML.e(b.status))</td></tr>"
+                body += "<tr><td><a href=\"/klussen/\(HTML.e(b.tenderId))\">\(HTML.e(b.tenderId.prefix(8) + "…"))</a></td><td>\(HTML.e(b.lots))</td><td>\(HTML.e(ReportLabels.bidStatus(b.status)))</td></tr>"
             }
             body += "</tbody></table></div>"
         }

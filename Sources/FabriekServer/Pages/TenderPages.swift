@@ -11,7 +11,7 @@ struct TenderBoardPage {
         for t in tenders {
             body += """
             <section class="card"><a href="/klussen/\(HTML.e(t.tenderId))"><strong>\(HTML.e(t.title))</strong></a>
-            <div class="muted">\(HTML.e(t.buyerName)) · \(HTML.e(t.procedure)) · sluit \(HTML.e(t.deadline))</div>
+            <div class="muted">\(HTML.e(t.buyerName)) · \(HTML.e(ReportLabels.procedure(t.procedure))) · sluit \(HTML.e(t.deadline))</div>
             <div>\(t.lots.count) percelen · \(t.liveBidCount) inschrijvingen · ca. € \(t.estimatedCents / 100)</div></section>
             """
         }
@@ -27,8 +27,8 @@ struct TenderPage {
     func render() -> String {
         let t = tender
         var body = """
-        <div class="card"><div class="muted">\(HTML.e(t.buyerName)) · \(HTML.e(t.category)) · \(HTML.e(t.procedure))</div>
-        <p>Status: <strong>\(HTML.e(t.status))</strong> · sluitingsdatum \(HTML.e(t.deadline)) · \
+        <div class="card"><div class="muted">\(HTML.e(t.buyerName)) · \(HTML.e(t.category)) · \(HTML.e(ReportLabels.procedure(t.procedure)))</div>
+        <p>Status: <strong>\(HTML.e(ReportLabels.tenderStatus(t.status)))</strong> · sluitingsdatum \(HTML.e(t.deadline)) · \
         <span id="bids">\(t.liveBidCount)</span> inschrijvingen · geraamd € \(t.estimatedCents / 100)</p></div>
         <h2>Percelen</h2><div class="scroll"><table><thead><tr><th>#</th><th>Perceel</th><th>Buurten</th><th>Gunning</th></tr></thead><tbody>
         """

@@ -5,7 +5,8 @@ import Hummingbird
 import Projections
 
 /// The auditor's routes: the head digest, verification against a digest, the log as
-/// server-sent events, and the as-of programme report.
+/// server-sent events, the as-of reports (programme, YouRegion), the trace of a programme cell,
+/// and issued programme reports (issue, list, reproduce).
 struct AuditRoutes {
     let runtime: ServerRuntime
 
@@ -36,13 +37,25 @@ struct AuditRoutes {
             return try JSONResponse.make(body, status: report.isIntact ? .ok : .conflict)
         }
         router.operation("logEvents", tokens: tokens) { request, _ in
-            try LogEventStream(log: runtime.log).response(for: request)
+            try LogEventStream(log: runtime.log, vault: runtime.vault).response(for: request)
         }
         router.operation("programmeReport", tokens: tokens) { request, _ in
             try ReportRoute(runtime: runtime).programme(request)
         }
         router.operation("programmeTrace", tokens: tokens) { request, context in
             try ReportRoute(runtime: runtime).trace(request, role: try context.caller.role)
+        }
+        router.operation("youRegionReport", tokens: tokens) { request, _ in
+            try ReportRoute(runtime: runtime).youRegion(request)
+        }
+        router.operation("issueProgrammeReport", tokens: tokens) { request, context in
+            try await ReportRoute(runtime: runtime).issue(request, context: context)
+        }
+        router.operation("listIssuedReports", tokens: tokens) { _, _ in
+            try ReportRoute(runtime: runtime).listIssued()
+        }
+        router.operation("getIssuedReport", tokens: tokens) { request, context in
+            try ReportRoute(runtime: runtime).issued(request, context: context)
         }
     }
 }

@@ -2,6 +2,7 @@ import EventLog
 import Events
 import Foundation
 import Hummingbird
+import PersonalData
 import ServiceLifecycle
 
 /// `/api/v1/log/events?from=N` as server-sent events: every event after position `from - 1`
@@ -10,8 +11,17 @@ import ServiceLifecycle
 /// JSON with personal fields sealed). `limit` ends the stream after that many events (for
 /// scripts); without it the stream follows until the client goes or the server stops: at a
 /// graceful shutdown (SIGTERM/SIGINT) the stream ends, so it never holds the shutdown up.
+///
+/// The events of an erased member's stream are shown without the identifying fields that
+/// `MemberRegistered` (schema version 1) and `MemberRegistryVerified` still hold in plaintext
+/// (`tradeName`, `registryIds`, `registryId`, `vatId`): after erasure no answer identifies the
+/// person. The log's bytes are unchanged (`/log/verify` checks those).
 struct LogEventStream {
     let log: EventLog
+    let vault: PersonalDataVault
+
+    /// Plaintext fields of member events that identify an erased member.
+    static let identifyingFields = ["tradeName", "registryIds", "registryId", "vatId"]
 
     func response(for request: Request) throws -> Response {
         var after: UInt64 = 0
@@ -24,6 +34,7 @@ struct LogEventStream {
         }
         let limit = try request.queryInt("limit", default: Int.max, range: 1...Int.max)
         let log = log
+        let vault = vault
         let start = after
         var headers = HTTPFields()
         headers[.contentType] = "text/event-stream"
@@ -32,7 +43,7 @@ struct LogEventStream {
             var sent = 0
             try await writer.write(ByteBuffer(string: ": fabriek log from \(start + 1)\n\n"))
             for try await event in log.subscribe(after: start).cancelOnGracefulShutdown() {
-                try await writer.write(ByteBuffer(string: Self.message(event)))
+                try await writer.write(ByteBuffer(string: Self.message(event, vault: vault)))
                 sent += 1
                 if sent >= limit { break }
             }
@@ -40,14 +51,18 @@ struct LogEventStream {
         })
     }
 
-    static func message(_ event: RecordedEvent) -> String {
+    static func message(_ event: RecordedEvent, vault: PersonalDataVault) -> String {
         var envelope: [String: Any] = [
             "position": event.position, "id": event.id.uuidString.lowercased(), "stream": event.stream,
             "streamVersion": event.streamVersion, "type": event.type, "schemaVersion": event.schemaVersion,
             "recordedAt": event.recordedAt.iso8601,
         ]
         if let decoded = try? EventCatalogue.decode(event), let json = try? decoded.canonicalJSON(context: .sealed),
-           let object = try? JSONSerialization.jsonObject(with: Data(json)) {
+           var object = try? JSONSerialization.jsonObject(with: Data(json)) as? [String: Any] {
+            if event.stream.hasPrefix("member-"), let member = UUID(uuidString: String(event.stream.dropFirst(7))),
+               vault.isErased(subject: member) {
+                for field in identifyingFields { object[field] = nil }
+            }
             envelope["data"] = object
         }
         let data = (try? JSONSerialization.data(withJSONObject: envelope, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()

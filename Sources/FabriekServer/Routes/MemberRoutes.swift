@@ -5,7 +5,9 @@ import Foundation
 import Hummingbird
 import Projections
 
-/// `/api/v1/members`: register, search, read one member, and the member's own changes.
+/// `/api/v1/members`: register, search, read one member, the member's own changes (profile,
+/// skills, rate, availability, target groups with consent), staff's decisions (registry
+/// verification, end of membership, erasure), and a member's bids and consortia.
 struct MemberRoutes {
     let runtime: ServerRuntime
     var commands: CommandResponder { CommandResponder(runtime: runtime) }
@@ -64,10 +66,71 @@ struct MemberRoutes {
                 reason: try j.required("reason"), endedOn: try j.optional("endedOn") ?? runtime.today),
                 request: request, context: context)
         }
+        router.operation("verifyRegistry", tokens: tokens) { request, context in
+            let id = try context.uuid("memberId")
+            let j = try await RequestBody.object(request, context: context)
+            return try await commands.run(MemberDecider.self, stream: MemberDecider.streamId(id), command: .verifyRegistry(
+                try j.required("registryId"), source: try j.optional("source")), request: request, context: context)
+        }
+        router.operation("declareTargetGroups", tokens: tokens) { request, context in
+            let id = try context.uuid("memberId")
+            try context.requireActing(for: id)
+            let j = try await RequestBody.object(request, context: context)
+            let consentId: UUID = try j.optional("consentId") ?? UUID()
+            let details = TargetGroupDetails(groups: try j.array("groups"), ageBand: try j.optional("ageBand"))
+            return try await commands.run(MemberDecider.self, stream: MemberDecider.streamId(id),
+                                          command: .declareTargetGroups(consentId: consentId, details: details),
+                                          request: request, context: context,
+                                          extra: ["consentId": consentId.uuidString.lowercased()])
+        }
+        router.operation("withdrawTargetGroups", tokens: tokens) { request, context in
+            let id = try context.uuid("memberId")
+            try context.requireActing(for: id)
+            let consentId = try context.uuid("consentId")
+            return try await commands.run(MemberDecider.self, stream: MemberDecider.streamId(id),
+                                          command: .withdrawTargetGroups(consentId: consentId), request: request, context: context)
+        }
+        router.operation("eraseMember", tokens: tokens) { request, context in
+            // The reason (legal ground) is required: erasure cannot be undone.
+            let id = try context.uuid("memberId")
+            let j = try await RequestBody.object(request, context: context)
+            return try await commands.run(MemberDecider.self, stream: MemberDecider.streamId(id),
+                                          command: .erase(reason: try j.required("reason")), request: request, context: context)
+        }
+        router.operation("memberBids", tokens: tokens) { request, context in
+            let id = try context.uuid("memberId")
+            try context.requireActing(for: id)
+            let (bids, position) = try await queries.read("consortia-and-bids", request: request) { db in
+                try Consortia.bids(db, ofMember: id)
+            }
+            return try JSONResponse.make(["memberId": id.uuidString.lowercased(), "bids": bids],
+                                         headers: [.fabriekPosition: "\(position)"])
+        }
+        router.operation("memberConsortia", tokens: tokens) { request, context in
+            let id = try context.uuid("memberId")
+            let (consortia, position) = try await queries.read("consortia-and-bids", request: request) { db in
+                try Consortia.consortia(db, ofMember: id)
+            }
+            return try JSONResponse.make(["memberId": id.uuidString.lowercased(), "consortia": consortia],
+                                         headers: [.fabriekPosition: "\(position)"])
+        }
         router.operation("searchMembers", tokens: tokens) { request, context in
+            let rateBand = try request.queryString("rateBand").map { (raw: String) throws -> RateBand in
+                guard let band = RateBand(rawValue: raw) else {
+                    throw Problem.badRequest("query parameter 'rateBand' must be one of \(RateBand.allCases.map(\.rawValue).joined(separator: ", "))",
+                                             field: "rateBand", rule: "enum", value: raw)
+                }
+                return band
+            }
+            let includeInactive = request.queryString("includeInactive")
+            guard [nil, "true", "false"].contains(includeInactive) else {
+                throw Problem.badRequest("query parameter 'includeInactive' must be true or false", field: "includeInactive",
+                                         rule: "boolean", value: includeInactive)
+            }
             let query = MemberDirectory.Query(
                 text: request.queryString("q"), buurt: request.queryString("buurt"), wijk: request.queryString("wijk"),
                 country: request.queryString("country"), availability: request.queryString("availability"),
+                rateBand: rateBand, includeInactive: includeInactive == "true",
                 limit: try request.queryInt("limit", default: 20, range: 1...100),
                 offset: try request.queryInt("offset", default: 0, range: 0...1_000_000))
             let (page, position) = try await queries.read("member-directory", request: request) { db in

@@ -5,17 +5,29 @@ import Foundation
 import Hummingbird
 import Projections
 
-/// `/api/v1/reports/programme?asOf=DATE|position=N&format=json|csv|md|html`: the same bytes
-/// as `fabriek-admin report programme` for the same position (the same builder and renderers).
+/// The reports: `/api/v1/reports/programme?asOf=DATE|position=N&format=json|csv|md|html` and
+/// `/api/v1/reports/youregion` (the same bytes as `fabriek-admin report programme|youregion` for
+/// the same position: the same builders and renderers), the trace of one programme cell, and
+/// the issued programme reports (`ReportRoute+Issued.swift`).
 struct ReportRoute {
     let runtime: ServerRuntime
 
     func programme(_ request: Request) throws -> Response {
-        let log = runtime.log
         let position = try position(request)
-        let format = request.queryString("format") ?? "json"
-        let report = try ProgrammeReportBuilder(log: log, geography: runtime.reference.maastricht, vault: runtime.vault)
+        let report = try ProgrammeReportBuilder(log: runtime.log, geography: runtime.reference.maastricht, vault: runtime.vault)
             .report(asOf: position)
+        return try Self.render(report, request: request, position: position)
+    }
+
+    func youRegion(_ request: Request) throws -> Response {
+        let position = try position(request)
+        return try Self.render(try YouRegionReportBuilder(log: runtime.log).report(asOf: position), request: request, position: position)
+    }
+
+    /// `report` in the request's `format` (json by default), with the renderers `fabriek-admin`
+    /// uses: byte for byte what it prints. `Fabriek-Position` is the report's as-of position.
+    static func render(_ report: Report, request: Request, position: UInt64) throws -> Response {
+        let format = request.queryString("format") ?? "json"
         let (text, type): (String, String)
         switch format {
         case "json": (text, type) = (ReportJSON.render(report), "application/json")
@@ -80,14 +92,20 @@ struct ReportRoute {
 
     /// The position a query names: `position`, or `asOf` (a date or instant), else the head.
     private func position(_ request: Request) throws -> UInt64 {
+        try position(given: try request.queryPosition("position"), asOf: request.queryString("asOf"))
+    }
+
+    /// `position` (at most the head), or the position in force at `asOf` (a date or instant),
+    /// else the head; 400 naming `position` or `asOf` otherwise.
+    func position(given position: UInt64?, asOf: String?) throws -> UInt64 {
         let log = runtime.log
-        if let p = try request.queryPosition("position") {
+        if let p = position {
             guard p <= log.head().position else {
                 throw Problem.badRequest("position \(p) is past the head \(log.head().position)", field: "position", rule: "range", value: "\(p)")
             }
             return p
         }
-        if let asOf = request.queryString("asOf") {
+        if let asOf {
             guard let instant = Self.instant(asOf) else {
                 throw Problem.badRequest("asOf must be a date (2020-12-31, the end of that day UTC) or an ISO 8601 instant",
                                          field: "asOf", rule: "date", value: asOf)

@@ -5,7 +5,7 @@ import Foundation
 import Hummingbird
 import Projections
 
-/// `/api/v1/tenders`: publish, the board, one job, bids and awards.
+/// `/api/v1/tenders`: publish, amend, invite, the board, one job, bids and awards.
 struct TenderRoutes {
     let runtime: ServerRuntime
     var commands: CommandResponder { CommandResponder(runtime: runtime) }
@@ -92,6 +92,21 @@ struct TenderRoutes {
             let j = try await RequestBody.object(request, context: context)
             return try await commands.run(TenderDecider.self, stream: TenderDecider.streamId(tender),
                                           command: .cancel(reason: try j.required("reason")), request: request, context: context)
+        }
+        router.operation("amendTender", tokens: tokens) { request, context in
+            let tender = try context.uuid("tenderId")
+            let j = try await RequestBody.object(request, context: context)
+            return try await commands.run(TenderDecider.self, stream: TenderDecider.streamId(tender), command: .amend(
+                title: try j.optional("title"), description: try j.optional("description"),
+                submissionDeadline: try j.optional("submissionDeadline"), estimatedValueCents: try j.optional("estimatedValueCents"),
+                lots: try j.array("lots"), reason: try j.required("reason")), request: request, context: context)
+        }
+        router.operation("inviteParticipant", tokens: tokens) { request, context in
+            let tender = try context.uuid("tenderId")
+            let j = try await RequestBody.object(request, context: context)
+            return try await commands.run(TenderDecider.self, stream: TenderDecider.streamId(tender), command: .invite(
+                try j.required("party"), isLocal: try j.optional("isLocal") ?? false, reason: try j.required("reason")),
+                request: request, context: context)
         }
         router.operation("listTenders", tokens: tokens) { request, context in
             let limit = try request.queryInt("limit", default: 20, range: 1...100)
