@@ -114,6 +114,16 @@ let package = Package(
             ],
             path: "Sources/fabriek"
         ),
+        // The load benchmark's ceiling: a plain Hummingbird route returning a constant
+        // (tools/load/run.sh; not a test).
+        .executableTarget(
+            name: "fabriek-load-ceiling",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "tools/load/ceiling"
+        ),
         .testTarget(
             name: "FabriekServerTests",
             dependencies: [

@@ -63,13 +63,28 @@ public protocol Projector: Sendable {
     /// Called at the end of every batch, inside its transaction, after the last `apply` and
     /// before the checkpoint moves: writes what `apply` deferred to the end of the batch. When
     /// it returns, the rows must be exactly what applying each event on its own would have left
-    /// (batches of any size give the same rows); nothing may be carried into the next batch.
-    /// Default: nothing.
+    /// (batches of any size give the same rows), except what `beginBuild` deferred to the end
+    /// of a build; nothing may be carried into the next batch in memory. Default: nothing.
     func finishBatch(_ db: Database) throws
+    /// Called inside the transaction of the first batch of a build from the first event that
+    /// nobody follows until it reaches the head (a side-by-side rebuild, or a serving file
+    /// built from nothing over a log that already holds events), before `beginBatch`. The
+    /// projector may then leave rows that only serve readers (a full-text index) unwritten
+    /// until `finishBuild`, and must record in its own file that it does: a build may be stopped
+    /// and resumed by another process. Default: nothing.
+    func beginBuild(_ db: Database) throws
+    /// Called inside the transaction of every batch that brings the file to the head of the
+    /// log, after `finishBatch`: writes what `beginBuild` deferred, so that the rows are again
+    /// exactly what applying each event on its own would have left. While live every batch
+    /// reaches the head, so this must cost next to nothing when nothing was deferred.
+    /// Default: nothing.
+    func finishBuild(_ db: Database) throws
 }
 
 extension Projector {
     public var handledTypes: Set<String>? { nil }
     public func beginBatch(_ db: Database) throws {}
     public func finishBatch(_ db: Database) throws {}
+    public func beginBuild(_ db: Database) throws {}
+    public func finishBuild(_ db: Database) throws {}
 }

@@ -1,4 +1,5 @@
 import CSQLite
+import Foundation
 import GRDB
 
 extension Statement {
@@ -46,6 +47,31 @@ extension Statement {
         @inlinable public func int(_ index: Int32, _ value: Int64?) {
             if let value { int(index, value) } else { _ = sqlite3_bind_null(statement, index) }
         }
+
+        /// Binds `value` as its lowercase text (`String(id:)`), formatted on the stack.
+        @inlinable public func id(_ index: Int32, _ value: UUID) {
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: UUIDText.count) { buffer in
+                UUIDText.write(value, into: buffer.baseAddress!)
+                buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: UUIDText.count) { text in
+                    _ = sqlite3_bind_text(statement, index, text, Int32(UUIDText.count), SQLITE_TRANSIENT_BIND)
+                }
+            }
+        }
+
+        @inlinable public func id(_ index: Int32, _ value: UUID?) {
+            if let value { id(index, value) } else { _ = sqlite3_bind_null(statement, index) }
+        }
+
+        /// Binds `value` as a BLOB (an empty one when `value` is empty, never NULL).
+        @inlinable public func blob(_ index: Int32, _ value: [UInt8]) {
+            if value.isEmpty {
+                _ = sqlite3_bind_zeroblob(statement, index, 0)
+                return
+            }
+            value.withUnsafeBytes { bytes in
+                _ = sqlite3_bind_blob(statement, index, bytes.baseAddress, Int32(bytes.count), SQLITE_TRANSIENT_BIND)
+            }
+        }
     }
 }
 
@@ -75,5 +101,28 @@ extension Statement {
             throw DatabaseError(resultCode: ResultCode(rawValue: code), message: message, sql: sql)
         }
         return nil
+    }
+}
+
+extension Statement {
+    /// Runs this prepared statement (a query, or a change with `RETURNING`) with `bind` setting
+    /// its parameters and returns the first column of its first row as an integer (nil when
+    /// there is no row or the value is NULL); the same fast path as `run(_:)`. Steps it to the
+    /// end, so that a change is complete whatever rows it returns.
+    @inlinable
+    public func firstInt(_ bind: (Binder) -> Void) throws -> Int64? {
+        let statement = sqliteStatement
+        sqlite3_reset(statement)
+        bind(Binder(statement: statement))
+        var value: Int64?
+        var code = sqlite3_step(statement)
+        if code == SQLITE_ROW, sqlite3_column_type(statement, 0) != SQLITE_NULL {
+            value = sqlite3_column_int64(statement, 0)
+        }
+        while code == SQLITE_ROW { code = sqlite3_step(statement) }
+        if code == SQLITE_DONE { return value }
+        let message = String(cString: sqlite3_errmsg(sqlite3_db_handle(statement)))
+        sqlite3_reset(statement)
+        throw DatabaseError(resultCode: ResultCode(rawValue: code), message: message, sql: sql)
     }
 }

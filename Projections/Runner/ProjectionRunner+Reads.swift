@@ -23,4 +23,16 @@ extension ProjectionRunner {
         if let position { try await w.waitUntil(position, timeout: timeout) }
         return try await w.read(body)
     }
+
+    /// `read`, also giving `body` the checkpoint of the snapshot it reads (the position whose
+    /// effects it holds, exactly; read in the same transaction), e.g. to key a cache of
+    /// results or to answer with the position a response reflects.
+    public func readAtPosition<T: Sendable>(_ name: String, atLeast position: UInt64? = nil, timeout: Duration = .seconds(10),
+                                            _ body: @Sendable (Database, UInt64) throws -> T) async throws -> T {
+        try await read(name, atLeast: position, timeout: timeout) { db in
+            let statement = try db.cachedStatement(sql: "SELECT position FROM projection_meta WHERE id = 1")
+            let checkpoint = try Int64.fetchOne(statement) ?? 0
+            return try body(db, UInt64(checkpoint))
+        }
+    }
 }

@@ -34,13 +34,27 @@ public final class ProjectionRunner: Sendable {
         public var readers: Int
         /// "Now" for lag and rate figures (injected in tests).
         public var clock: @Sendable () -> Timestamp
+        /// A serving file built from nothing over a non-empty log is written with
+        /// `synchronous=OFF` and fsynced once when it first reaches the head (true, the
+        /// default), or with `synchronous=NORMAL` from the first batch (false: what a benchmark
+        /// that prescribes NORMAL measures).
+        public var unsyncedFirstBuild: Bool
 
         public init(batchSize: Int = 1000, maxBatchDuration: Duration = .seconds(1), readers: Int = 4,
-                    clock: @escaping @Sendable () -> Timestamp = Timestamp.now) {
+                    clock: @escaping @Sendable () -> Timestamp = Timestamp.now, unsyncedFirstBuild: Bool = true) {
             self.batchSize = batchSize
             self.maxBatchDuration = maxBatchDuration
             self.readers = readers
             self.clock = clock
+            self.unsyncedFirstBuild = unsyncedFirstBuild
+        }
+
+        /// For a build or rebuild that nobody follows live (`fabriek-admin projections rebuild`,
+        /// the bench): 50,000 events per transaction, committed at least every 10 s. A read
+        /// model's tables take new rows at random keys, so each commit rewrites most of the
+        /// pages it touched; ten times fewer commits write those pages ten times less often.
+        public static func bulk() -> Options {
+            Options(batchSize: 50_000, maxBatchDuration: .seconds(10))
         }
     }
 
@@ -51,6 +65,8 @@ public final class ProjectionRunner: Sendable {
     public let names: [String]
 
     /// Takes each projection's lock and opens its files; applies no event until `start()`.
+    /// A file that cannot be used is moved aside and its projection rebuilt (see
+    /// `damagedFiles`); the other projections are not affected.
     ///
     /// - Throws: `ProjectionError.locked` when another runner owns one of the projections
     ///   (nothing is kept locked then), `.invalidName`, `.foreignFile`, `.io`, or a GRDB error
@@ -116,6 +132,14 @@ public final class ProjectionRunner: Sendable {
     ///   `.unknownProjection`.
     public func retry(_ name: String) throws {
         try worker(name).retry()
+    }
+
+    /// The projection files found unusable when the runner opened them (unopenable, failing
+    /// `PRAGMA quick_check`, another application's or projection's file): each was moved aside
+    /// to `NAME.damaged-TIMESTAMP`, and its projection is built again from the log. Tell the
+    /// operator.
+    public var damagedFiles: [DamagedProjectionFile] {
+        names.flatMap { workers[$0]!.damagedAtOpen }
     }
 
     /// A snapshot of every projection, in the order the projectors were given.

@@ -13,8 +13,8 @@ extension ProjectionWorker {
         let files = self.files
         let fresh = try await offload {
             try previous?.pool.close()
-            try files.markRebuildUnsynced()
-            return try ProjectionDatabase.create(path: files.rebuild, projector: projector, readers: 1, durability: .untilSwap).0
+            try files.markUnsynced(.rebuild)
+            return try ProjectionDatabase.create(path: files.rebuild, projector: projector, readers: 1, durability: .untilSynced).0
         }
         let now = options.clock()
         state.withLock { s in
@@ -55,13 +55,15 @@ extension ProjectionWorker {
         let (db, meta) = try await offload {
             try old?.closeForRename()
             try ProjectionFiles.replace(files.main, with: files.rebuild, directory: files.directory)
-            try files.clearRebuildUnsynced()
+            try files.clearUnsynced(.rebuild)
+            try files.clearUnsynced(.main)
             return try ProjectionDatabase.open(path: files.main, projector: projector, readers: readers)
         }
         let head = log.head().position
         let now = options.clock()
         let (waiters, readersWaiting) = state.withLock { s in
             s.main = db
+            s.mainUnsynced = false
             s.rebuild = nil
             s.mainPosition = meta.position
             s.mainVersion = meta.version

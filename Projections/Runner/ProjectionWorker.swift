@@ -12,12 +12,18 @@ final class ProjectionWorker: Sendable {
     let filter: TypeFilter
     let lock: ProjectionLock
     let state: Mutex<State>
+    /// Files found unusable when the worker opened them, moved aside (the projection is then
+    /// built again from the log).
+    let damagedAtOpen: [DamagedProjectionFile]
 
     struct State: Sendable {
         /// The file answering queries; nil only during a swap.
         var main: ProjectionDatabase?
         var mainPosition: UInt64
         var mainVersion: Int
+        /// The serving file is being built from nothing with `synchronous=OFF` (marker
+        /// `NAME.unsynced`) and is fsynced when it first reaches the head.
+        var mainUnsynced = false
         var rebuild: ProjectionDatabase?
         var rebuildPosition: UInt64 = 0
         var rebuildRequested = false
@@ -45,7 +51,14 @@ final class ProjectionWorker: Sendable {
         self.filter = TypeFilter(projector.handledTypes)
         lock = try ProjectionLock(path: files.lock, projection: projector.name)
         do {
-            state = Mutex(try Self.openFiles(projector: projector, files: files, head: log.head().position, options: options))
+            let damaged = try Self.moveAsideDamaged(files: files, projection: projector.name)
+            do {
+                state = Mutex(try Self.openFiles(projector: projector, files: files, head: log.head().position, options: options))
+            } catch let error as DatabaseError {
+                throw ProjectionError.failed(projection: projector.name,
+                                             reason: "opening \(files.main) (or \(files.rebuild)) failed: \(error)")
+            }
+            damagedAtOpen = damaged
         } catch {
             lock.release()
             throw error
@@ -57,50 +70,86 @@ final class ProjectionWorker: Sendable {
         }
     }
 
-    /// Decides what to serve and what to build:
-    /// - a rebuild file of the projector's version resumes from its own checkpoint;
-    /// - a main file of another version is served while a rebuild runs beside it;
-    /// - a file whose checkpoint is beyond the log's head was built from another log: it is
-    ///   rebuilt the same way (a rebuild file beyond the head is discarded).
-    private static func openFiles(projector: any Projector, files: ProjectionFiles, head: UInt64,
-                                  options: ProjectionRunner.Options) throws -> State {
-        let version = projector.version
-        var rebuild: (ProjectionDatabase, ProjectionMetadata)?
+    /// Moves every existing file of the projection that cannot be used aside (see
+    /// `ProjectionFileCheck`); a rebuild file that may have lost writes in an OS crash is
+    /// discarded instead (it was never served, and `rebuildMayBeDamaged` says why).
+    private static func moveAsideDamaged(files: ProjectionFiles, projection: String) throws -> [DamagedProjectionFile] {
         if ProjectionFiles.exists(files.rebuild) && files.rebuildMayBeDamaged {
             // Written with synchronous=OFF and not fsynced before an OS crash: start it over.
             try ProjectionFiles.removeDatabase(files.rebuild)
         }
+        var damaged: [DamagedProjectionFile] = []
+        for (path, label) in [(files.rebuild, "\(projection).rebuild"), (files.main, projection)] where ProjectionFiles.exists(path) {
+            guard let reason = ProjectionFileCheck.problem(path: path, projection: projection) else { continue }
+            let moved = try ProjectionFileCheck.moveAside(path, label: label, directory: files.directory)
+            damaged.append(DamagedProjectionFile(projection: projection, path: path, movedTo: moved, reason: reason))
+        }
+        return damaged
+    }
+
+    /// Decides what to serve and what to build:
+    /// - a rebuild file of the projector's version resumes from its own checkpoint;
+    /// - a main file of another version is served while a rebuild runs beside it;
+    /// - a file whose checkpoint is beyond the log's head was built from another log: it is
+    ///   rebuilt the same way (a rebuild file beyond the head is discarded);
+    /// - a main file built from nothing over a non-empty log is written with `synchronous=OFF`
+    ///   until it first reaches the head (then fsynced); one left unsynced by an earlier boot
+    ///   is discarded with any rebuild beside it and built again.
+    private static func openFiles(projector: any Projector, files: ProjectionFiles, head: UInt64,
+                                  options: ProjectionRunner.Options) throws -> State {
+        let version = projector.version
+        var rebuild: (ProjectionDatabase, ProjectionMetadata)?
+<<<<<<< HEAD
         if !ProjectionFiles.exists(files.rebuild) { try files.clearRebuildUnsynced() }
+=======
+        if ProjectionFiles.exists(files.main) && files.mayBeDamaged(.main) {
+            // Built from nothing with synchronous=OFF and not fsynced before an OS crash: start over.
+            try ProjectionFiles.removeDatabase(files.rebuild)
+            try files.clearUnsynced(.rebuild)
+            try ProjectionFiles.removeDatabase(files.main)
+        }
+        if ProjectionFiles.exists(files.rebuild) && files.mayBeDamaged(.rebuild) {
+            // Written with synchronous=OFF and not fsynced before an OS crash: start it over.
+            try ProjectionFiles.removeDatabase(files.rebuild)
+        }
+        if !ProjectionFiles.exists(files.rebuild) { try files.clearUnsynced(.rebuild) }
+>>>>>>> rebuild
         if ProjectionFiles.exists(files.rebuild) {
             if !ProjectionFiles.exists(files.main) {
                 // Only a swap renames the rebuild file onto the main one; finish it.
                 try ProjectionFiles.removeDatabase(files.main)
                 try ProjectionFiles.replace(files.main, with: files.rebuild, directory: files.directory)
+                try files.clearUnsynced(.main)
             } else {
-                try files.markRebuildUnsynced()
+                try files.markUnsynced(.rebuild)
                 let (db, meta) = try ProjectionDatabase.open(path: files.rebuild, projector: projector, readers: 1,
-                                                             durability: .untilSwap)
+                                                             durability: .untilSynced)
                 if meta.version == version && meta.position <= head {
                     try db.migrate(projector)
                     rebuild = (db, meta)
                 } else {
                     try db.pool.close()
                     try ProjectionFiles.removeDatabase(files.rebuild)
-                    try files.clearRebuildUnsynced()
+                    try files.clearUnsynced(.rebuild)
                 }
             }
         }
-        let (main, meta) = try ProjectionDatabase.open(path: files.main, projector: projector, readers: options.readers)
+        if !ProjectionFiles.exists(files.main) {
+            if head > 0 && options.unsyncedFirstBuild { try files.markUnsynced(.main) } else { try files.clearUnsynced(.main) }
+        }
+        let mainUnsynced = files.isUnsynced(.main)
+        let (main, meta) = try ProjectionDatabase.open(path: files.main, projector: projector, readers: options.readers,
+                                                       durability: mainUnsynced ? .untilSynced : .serving)
         if meta.version == version {
             try main.migrate(projector)
         }
         if (meta.version != version || meta.position > head) && rebuild == nil {
-            try files.markRebuildUnsynced()
-            rebuild = try ProjectionDatabase.create(path: files.rebuild, projector: projector, readers: 1, durability: .untilSwap)
+            try files.markUnsynced(.rebuild)
+            rebuild = try ProjectionDatabase.create(path: files.rebuild, projector: projector, readers: 1, durability: .untilSynced)
         }
         // A file from another log has applied nothing of this one: waits go to the rebuild.
         return State(main: main, mainPosition: meta.position <= head ? meta.position : 0, mainVersion: meta.version,
-                     rebuild: rebuild?.0, rebuildPosition: rebuild?.1.position ?? 0,
+                     mainUnsynced: mainUnsynced, rebuild: rebuild?.0, rebuildPosition: rebuild?.1.position ?? 0,
                      phase: rebuild == nil ? .catchingUp : .rebuilding)
     }
 
@@ -126,24 +175,29 @@ final class ProjectionWorker: Sendable {
         task?.cancel()
         poke()
         await task?.value
-        let (main, rebuild, waiters, readers) = state.withLock { s in
+        let (main, mainUnsynced, rebuild, waiters, readers) = state.withLock { s in
             defer {
                 s.main = nil
                 s.rebuild = nil
                 s.readersWaitingForSwap = []
             }
-            return (s.main, s.rebuild, s.waiters.removeAll(), s.readersWaitingForSwap)
+            return (s.main, s.mainUnsynced, s.rebuild, s.waiters.removeAll(), s.readersWaitingForSwap)
         }
         for w in waiters { w.resume(throwing: ProjectionError.stopped(projection: name)) }
         for r in readers { r.resume() }
         let files = self.files
         _ = try? await offload {
+            if mainUnsynced, let main {
+                // Built from nothing and stopped before the head: made durable for a later run.
+                try main.makeDurable()
+                try files.clearUnsynced(.main)
+            }
             try main?.pool.close()
             if let rebuild {
                 // Left for a later run to resume: made durable first (it was written unsynced).
                 try rebuild.closeForRename()
                 try ProjectionDatabase.syncToDisk(files.rebuild)
-                try files.clearRebuildUnsynced()
+                try files.clearUnsynced(.rebuild)
             }
         }
         lock.release()
@@ -189,14 +243,16 @@ final class ProjectionWorker: Sendable {
                     try await beginRebuild()
                 }
                 let head = log.head().position
-                let (target, position, rebuilding) = state.withLock { s in
-                    s.rebuild.map { ($0, s.rebuildPosition, true) } ?? (s.main!, s.mainPosition, false)
+                let (target, position, rebuilding, mainUnsynced) = state.withLock { s in
+                    s.rebuild.map { ($0, s.rebuildPosition, true, s.mainUnsynced) } ?? (s.main!, s.mainPosition, false, s.mainUnsynced)
                 }
                 if position < head {
                     let upTo = min(head, position + UInt64(max(1, options.batchSize)))
-                    let through = try await target.apply(log: log, from: position + 1, through: upTo,
+                    let through = try await target.apply(log: log, from: position + 1, through: upTo, head: head,
+                                                         bulk: rebuilding || mainUnsynced,
                                                          timeLimit: options.maxBatchDuration,
                                                          projector: projector, filter: filter)
+                    if !rebuilding && through >= head { try await makeMainDurable(target) }
                     committed(through: through, head: head, rebuilding: rebuilding)
                     continue
                 }
@@ -214,6 +270,18 @@ final class ProjectionWorker: Sendable {
                 return
             }
         }
+    }
+
+    /// Fsyncs a serving file built from nothing once it has reached the head: from then on its
+    /// commits are `synchronous=NORMAL`. Nothing when the file is already durable.
+    private func makeMainDurable(_ main: ProjectionDatabase) async throws {
+        guard state.withLock({ $0.mainUnsynced }) else { return }
+        let files = self.files
+        try await offload {
+            try main.makeDurable()
+            try files.clearUnsynced(.main)
+        }
+        state.withLock { $0.mainUnsynced = false }
     }
 
     private func committed(through: UInt64, head: UInt64, rebuilding: Bool) {

@@ -11,10 +11,11 @@ import Synchronization
 /// is durable against process death; only a power loss may drop the last batches, and then rows
 /// and checkpoint roll back together, so the runner simply re-applies them).
 ///
-/// A rebuild file (`Durability.untilSwap`) uses `synchronous=OFF`: still safe against a process
+/// A rebuild file (`Durability.untilSynced`) uses `synchronous=OFF`: still safe against a process
 /// crash (the rebuild resumes from its checkpoint), but after a power loss it may be damaged,
 /// so it is fsynced before it is swapped in or closed, and a rebuild file left unsynced by an
-/// earlier boot is discarded (`ProjectionFiles.unsyncedMarker`).
+/// earlier boot is discarded (`ProjectionFiles.unsyncedMarker`). A serving file built from nothing
+/// is written the same way until it first reaches the head of the log.
 final class ProjectionDatabase: Sendable {
     let path: String
     let pool: DatabasePool
@@ -26,14 +27,18 @@ final class ProjectionDatabase: Sendable {
     enum Durability: Sendable {
         /// `synchronous=NORMAL`: the serving file.
         case serving
-        /// `synchronous=OFF` until `syncToDisk()`: a rebuild file, not live until its swap.
-        case untilSwap
+        /// `synchronous=OFF` until the file is fsynced: a rebuild file (not live until its
+        /// swap), or a serving file built from nothing until it first reaches the head
+        /// (`makeDurable()`).
+        case untilSynced
     }
 
     /// Page cache of the writing connection (SQLite's default is 2 MiB): rebuilds insert rows
-    /// at random keys (ids) into tables of tens of megabytes, and with the default cache most
-    /// of those inserts would reread and spill pages. It is an upper bound, taken as used.
-    static let writerCacheKiB = 128 * 1024
+    /// at random keys (ids) into tables of a hundred megabytes and more (the tender board and
+    /// the programme KPIs over a million events), and with a smaller cache most of those
+    /// inserts would reread and spill pages. It is an upper bound, taken as used: at most the
+    /// file's size.
+    static let writerCacheKiB = 256 * 1024
 
     private init(path: String, pool: DatabasePool) {
         self.path = path
@@ -66,6 +71,9 @@ final class ProjectionDatabase: Sendable {
         try ProjectionFiles.removeDatabase(path)
         let db = try ProjectionDatabase(path: path, pool: makePool(path, readers: readers, durability: durability))
         do {
+            try db.pool.writeWithoutTransaction {
+                try $0.execute(sql: "PRAGMA application_id = \(ProjectionFileCheck.applicationID)")
+            }
             try db.pool.write { try ProjectionMetadata.create($0, name: projector.name, version: projector.version) }
             try db.migrate(projector)
             return (db, ProjectionMetadata(name: projector.name, version: projector.version, position: 0))
@@ -96,6 +104,16 @@ final class ProjectionDatabase: Sendable {
         }
     }
 
+    /// Makes a serving file written with `synchronous=OFF` durable and switches its writer to
+    /// `synchronous=NORMAL`: waits for reads in flight, folds the WAL into the file, fsyncs it.
+    func makeDurable() throws {
+        try pool.barrierWriteWithoutTransaction { db in
+            try db.checkpoint(.truncate)
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        try Self.syncToDisk(path)
+    }
+
     /// Makes the closed file durable: fsyncs it (a rebuild file, written with
     /// `synchronous=OFF`, before it is swapped in or left for a later run).
     static func syncToDisk(_ path: String) throws {
@@ -112,7 +130,7 @@ final class ProjectionDatabase: Sendable {
         config.prepareDatabase { db in
             switch durability {
             case .serving: try db.execute(sql: "PRAGMA synchronous = NORMAL")
-            case .untilSwap: try db.execute(sql: "PRAGMA synchronous = OFF")
+            case .untilSynced: try db.execute(sql: "PRAGMA synchronous = OFF")
             }
             if !db.configuration.readonly {
                 try db.execute(sql: "PRAGMA cache_size = -\(writerCacheKiB)")

@@ -77,6 +77,22 @@ final class KeyStoreDatabase {
         }
     }
 
+    /// The subjects whose key is still held (not destroyed).
+    func activeSubjects() throws -> [UUID] {
+        try withStatement("SELECT subject FROM subject_keys WHERE wrapped_key IS NOT NULL AND destroyed_at IS NULL") { stmt in
+            var out: [UUID] = []
+            while true {
+                let rc = sqlite3_step(stmt)
+                if rc == SQLITE_DONE { return out }
+                guard rc == SQLITE_ROW else { throw failure("select", rc) }
+                guard sqlite3_column_bytes(stmt, 0) == 16, let p = sqlite3_column_blob(stmt, 0) else { continue }
+                let b = UnsafeRawBufferPointer(start: p, count: 16)
+                out.append(UUID(uuid: (b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7],
+                                       b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15])))
+            }
+        }
+    }
+
     /// Destroys the subject's key (or records a tombstone when it had none), then vacuums.
     func destroy(subject: UUID, at time: Timestamp) throws {
         try withStatement("""

@@ -12,6 +12,13 @@ import Foundation
 /// the subject's key for good: afterwards `open` returns nil and `seal` throws. The log itself
 /// is never touched.
 ///
+/// The log, not the key store, decides who is erased: a subject marked erased (`erase`, or
+/// `completeErasures(recordedIn:)` finding `MemberErased` in the log) reads as erased in this
+/// process from then on — `open` nil, `keyState` `.destroyed`, `seal` throws — even while its
+/// key could not be destroyed yet (disk full, a crash between the durable `MemberErased` and the
+/// shred). Open the vault of a data directory with `open(directory:log:)`, which completes such
+/// pending shredding.
+///
 ///     let vault = try PersonalDataVault.open(directory: dataDirectory)
 ///     let sealed = try vault.seal(details.encodePayload(), subject: memberId, eventType: "MemberRegistered")
 ///     let plain = try vault.open(sealed, subject: memberId, eventType: "MemberRegistered")  // nil once erased
@@ -20,10 +27,13 @@ import Foundation
 /// once the subject's key is cached, the first use of a subject one SQLite lookup (the first
 /// `seal` also one durable insert), `erase` a VACUUM of the key file.
 public final class PersonalDataVault: PersonalDataKeys, @unchecked Sendable {
-    // @unchecked: `store` and `cache` are only touched while holding `lock`.
-    private let lock = NSLock()
-    private let store: KeyStoreDatabase
+    // @unchecked: `store`, `cache` and `erased` are only touched while holding `lock`.
+    let lock = NSLock()
+    let store: KeyStoreDatabase
     private var cache: [UUID: SymmetricKey] = [:]
+    /// Subjects this process knows to be erased (by the log or by `erase`), whatever the key
+    /// store still holds.
+    var erased: Set<UUID> = []
     private let masterKey: SymmetricKey
 
     /// The key file's name in the data directory.
@@ -51,6 +61,7 @@ public final class PersonalDataVault: PersonalDataKeys, @unchecked Sendable {
     /// Throws `VaultError.subjectErased` after `erase(subject:)`.
     public func seal(_ plaintext: [UInt8], subject: UUID, eventType: String = "") throws -> SealedData {
         let key = try lock.withLock { () throws -> SymmetricKey in
+            if erased.contains(subject) { throw VaultError.subjectErased(subject: subject) }
             if let k = try subjectKey(for: subject) { return k }
             if case .destroyed = try store.row(subject: subject) { throw VaultError.subjectErased(subject: subject) }
             let k = SymmetricKey(size: .bits256)
@@ -65,12 +76,18 @@ public final class PersonalDataVault: PersonalDataKeys, @unchecked Sendable {
     }
 
     /// Decrypts data sealed for `subject` and `eventType`. Returns nil when the subject was erased
-    /// (or the data is the erased marker). Throws `VaultError.noKey` when this vault never had the
+    /// (or the data is the erased marker, or the subject is marked erased while its key still
+    /// waits to be destroyed). Throws `VaultError.noKey` when this vault never had the
     /// subject's key, `.authenticationFailed` when the data was sealed for another subject or
     /// event type, or altered.
     public func open(_ sealed: SealedData, subject: UUID, eventType: String = "") throws -> [UInt8]? {
         if sealed.isErasedMarker { return nil }
-        guard let key = try lock.withLock({ try subjectKey(for: subject) }) else {
+        let (isErased, found) = try lock.withLock { () throws -> (Bool, SymmetricKey?) in
+            if erased.contains(subject) { return (true, nil) }
+            return (false, try subjectKey(for: subject))
+        }
+        if isErased { return nil }
+        guard let key = found else {
             if keyState(subject: subject) == .destroyed { return nil }
             throw VaultError.noKey(subject: subject)
         }
@@ -84,17 +101,22 @@ public final class PersonalDataVault: PersonalDataKeys, @unchecked Sendable {
     }
 
     /// Destroys the subject's key: the row's wrapped key is cleared (secure_delete) and the file
-    /// vacuumed. Idempotent. Record it in the log with `MemberErased`.
+    /// vacuumed. Idempotent. Record it in the log with `MemberErased` first: the subject reads
+    /// as erased in this process from this call on, even when destroying the key throws (it is
+    /// then still pending, and `completeErasures(recordedIn:)` destroys it at the next open).
     public func erase(subject: UUID, at time: Timestamp = .now()) throws {
         try lock.withLock {
+            erased.insert(subject)
             cache[subject] = nil
             try store.destroy(subject: subject, at: time)
         }
     }
 
-    /// The state of the subject's key; `.absent` also when the store cannot be read.
+    /// The state of the subject's key; `.destroyed` for a subject marked erased (even while its
+    /// key waits to be destroyed); `.absent` also when the store cannot be read.
     public func keyState(subject: UUID) -> KeyState {
         lock.withLock {
+            if erased.contains(subject) { return .destroyed }
             if cache[subject] != nil { return .active }
             switch try? store.row(subject: subject) {
             case .active: return .active

@@ -49,6 +49,7 @@ struct ServeCommand: AsyncParsableCommand {
             say("error: another process writes \(directory) (a running 'fabriek serve'?); stop it or choose another --data")
             throw ExitCode(3)
         }
+        for damaged in runtime.runner.damagedFiles { say("warning: \(damaged)") }
         if demo {
             for (role, token) in try DemoSeed.tokens(runtime: runtime) {
                 say("token \(role): \(token)")

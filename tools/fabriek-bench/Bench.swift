@@ -35,6 +35,47 @@ enum Bench {
         progress("warning: this is a debug build; figures are meaningless. Use -c release.")
         #endif
 
+        var figures: BenchFigures
+        if options.phases == [.domain] && options.workloadFile == nil {
+            // The domain phase writes its own log of `--events` domain events: no workload file.
+            figures = BenchFigures(workloadEvents: options.events, workloadStreams: 0, longestStream: 0)
+        } else {
+            figures = try await runWorkloadPhases(options, directory: directory)
+        }
+
+        if options.phases.contains(.domain) {
+            let count = figures.workloadEvents
+            progress("domain: writing \(count) domain events")
+            let dir = directory + "/fabriek-domain"
+            try? FileManager.default.removeItem(atPath: dir)
+            let log = try EventLog.open(directory: dir, options: .init(durability: .none, clock: DomainWorkload.clock()))
+            try await DomainWorkload(count: count, seed: 2019).write(to: log)
+            try log.close()
+            let reopened = try EventLog.open(directory: dir, options: .init(readOnly: true))
+            var best = 0.0
+            for _ in 0..<3 {
+                let start = DispatchTime.now().uptimeNanoseconds
+                let (n, _) = try DomainWorkload.replayTyped(reopened)
+                let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+                best = max(best, Double(n) / seconds)
+            }
+            figures.domainReplayTypedEPS = best
+            figures.domainBytesPerEvent = Double(EventLog.bytesOnDisk(dir)) / Double(count)
+            try reopened.close()
+            progress("domain: typed replay \(Report.format(best, 0)) ev/s")
+            try await domainRebuild(logDirectory: dir, scratch: directory + "/fabriek-domain-rebuild",
+                                    keep: options.keepStores, batchSize: options.domainBatch, into: &figures)
+            if !options.keepStores { try? FileManager.default.removeItem(atPath: dir) }
+        }
+        print(Report.markdown(figures))
+        if let jsonFile = options.jsonFile {
+            try figures.json().write(to: URL(fileURLWithPath: jsonFile))
+            progress("wrote \(jsonFile)")
+        }
+    }
+
+    /// Generates or reads the workload and runs every selected phase but `domain` on the stores.
+    private static func runWorkloadPhases(_ options: BenchOptions, directory: String) async throws -> BenchFigures {
         let workloadPath: String
         if let file = options.workloadFile {
             workloadPath = file
@@ -82,34 +123,6 @@ enum Bench {
         figures.fabriek = runFabriek ? fabriek : nil
         figures.baseline = runBaseline ? baseline : nil
 
-        if options.phases.contains(.domain) {
-            let count = figures.workloadEvents
-            progress("domain: writing \(count) domain events")
-            let dir = directory + "/fabriek-domain"
-            try? FileManager.default.removeItem(atPath: dir)
-            let log = try EventLog.open(directory: dir, options: .init(durability: .none))
-            try await DomainWorkload(count: count, seed: 2019).write(to: log)
-            try log.close()
-            let reopened = try EventLog.open(directory: dir, options: .init(readOnly: true))
-            var best = 0.0
-            for _ in 0..<3 {
-                let start = DispatchTime.now().uptimeNanoseconds
-                let (n, _) = try DomainWorkload.replayTyped(reopened)
-                let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-                best = max(best, Double(n) / seconds)
-            }
-            figures.domainReplayTypedEPS = best
-            figures.domainBytesPerEvent = Double(EventLog.bytesOnDisk(dir)) / Double(count)
-            try reopened.close()
-            progress("domain: typed replay \(Report.format(best, 0)) ev/s")
-            try await domainRebuild(logDirectory: dir, scratch: directory + "/fabriek-domain-rebuild",
-                                    keep: options.keepStores, batchSize: options.domainBatch, into: &figures)
-            if !options.keepStores { try? FileManager.default.removeItem(atPath: dir) }
-        }
-        print(Report.markdown(figures))
-        if let jsonFile = options.jsonFile {
-            try figures.json().write(to: URL(fileURLWithPath: jsonFile))
-            progress("wrote \(jsonFile)")
-        }
+        return figures
     }
 }

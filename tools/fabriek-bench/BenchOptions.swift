@@ -1,4 +1,5 @@
 import ArgumentParser
+import Projections
 
 /// The command line: `fabriek-bench [--events N | --workload FILE] [--json FILE] [--dir DIR]
 /// [--phases LIST] [--stores LIST] [--generator PATH] [--replay-runs N] [--domain-batch N] [--keep]`.
@@ -21,8 +22,8 @@ struct BenchOptions: Sendable {
     /// Leave each phase's store on disk (needs `--dir`), for inspection.
     var keepStores = false
     /// Events per transaction of the domain rebuild (`fabriek-admin projections rebuild` uses
-    /// 5,000).
-    var domainBatch = 5_000
+    /// `ProjectionRunner.Options.bulk()`: 50,000).
+    var domainBatch = ProjectionRunner.Options.bulk().batchSize
 
     /// A command-line mistake; `description` names the argument, and is empty for `--help`.
     struct UsageError: Error, CustomStringConvertible {
@@ -102,7 +103,7 @@ struct BenchArguments: ParsableCommand {
     var generator: String?
     @Option(name: .customLong("replay-runs"), help: ArgumentHelp("Full replays per replay phase, median reported (default 3; one when a replay takes over 5 s).", valueName: "N"))
     var replayRuns: Int?
-    @Option(name: .customLong("domain-batch"), help: ArgumentHelp("Events per transaction when the domain phase rebuilds every Fabriek read model (default 5000, as fabriek-admin).", valueName: "N"))
+    @Option(name: .customLong("domain-batch"), help: ArgumentHelp("Events per transaction when the domain phase rebuilds every Fabriek read model (default 50000, as fabriek-admin).", valueName: "N"))
     var domainBatch: Int?
     @Flag(help: "Keep each phase's store in DIR for inspection (needs --dir).")
     var keep = false

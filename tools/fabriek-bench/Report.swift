@@ -91,10 +91,10 @@ enum Report {
             lines.append("Domain rebuild (every Fabriek read model over the domain log, one runner, \(f.domainRebuildBatch.map { format(Double($0), 0) } ?? "—") events per transaction): \(format(eps, 0)) events/s, \(f.domainRebuildSeconds.map { format($0, 2) } ?? "—") s, cpu \(f.domainRebuildCPUMicrosecondsPerEvent.map { format($0, 1) } ?? "—") µs per event (target ≥ 100,000: \(eps >= 100_000 && f.domainRebuildFailures.isEmpty ? "yes" : "**no**")); \(failures).")
             if !f.domainRebuildProjections.isEmpty {
                 lines.append("")
-                lines.append("| read model | events/s until at the head | s | digest |")
-                lines.append("|---|---:|---:|---|")
+                lines.append("| read model | events/s until at the head | s | batch cpu µs per log event | digest |")
+                lines.append("|---|---:|---:|---:|---|")
                 for p in f.domainRebuildProjections {
-                    lines.append("| \(p.name) | \(format(p.eventsPerSecond, 0)) | \(format(p.seconds, 2)) | `\(p.digest ?? "—")` |")
+                    lines.append("| \(p.name) | \(format(p.eventsPerSecond, 0)) | \(format(p.seconds, 2)) | \(format(p.cpuMicrosecondsPerEvent, 2)) | `\(p.digest ?? "—")` |")
                 }
             }
             lines.append("")

@@ -1,5 +1,6 @@
 import EventLog
 import Events
+import Foundation
 import GRDB
 
 /// Consortia with their current members and lead, and every member's own bids (alone or
@@ -32,34 +33,68 @@ public struct ConsortiaProjector: Projector {
     public func apply(_ event: borrowing EventView, _ db: Database) throws {
         switch try event.domainEvent() {
         case .consortium(.formed(let e)):
-            let id = String(id: e.consortiumId)
-            try db.execute(cached: "INSERT OR IGNORE INTO consortia (consortium_id, name, scope, tender_id, lead_member_id, formed_at) VALUES (?,?,?,?,?,?)",
-                    [id, e.name, e.scope.rawValue, e.tenderId.map { String(id: $0) }, String(id: e.leadMemberId), event.recordedAt.description])
-            for m in e.members { try db.execute(cached: "INSERT OR IGNORE INTO consortium_members VALUES (?,?)", [id, String(id: m.memberId)]) }
+            let recordedAt = event.recordedAt
+            try db.run(cached: "INSERT OR IGNORE INTO consortia (consortium_id, name, scope, tender_id, lead_member_id, formed_at) VALUES (?,?,?,?,?,?)") { b in
+                b.id(1, e.consortiumId)
+                b.text(2, e.name)
+                b.text(3, e.scope.rawValue)
+                b.id(4, e.tenderId)
+                b.id(5, e.leadMemberId)
+                b.text(6, recordedAt.description)
+            }
+            for m in e.members {
+                try db.run(cached: "INSERT OR IGNORE INTO consortium_members VALUES (?,?)") { b in
+                    b.id(1, e.consortiumId)
+                    b.id(2, m.memberId)
+                }
+            }
         case .consortium(.memberAdded(let e)):
-            try db.execute(cached: "INSERT OR IGNORE INTO consortium_members VALUES (?,?)", [String(id: e.consortiumId), String(id: e.member.memberId)])
+            try db.run(cached: "INSERT OR IGNORE INTO consortium_members VALUES (?,?)") { b in
+                b.id(1, e.consortiumId)
+                b.id(2, e.member.memberId)
+            }
         case .consortium(.memberRemoved(let e)):
-            try db.execute(cached: "DELETE FROM consortium_members WHERE consortium_id = ? AND member_id = ?", [String(id: e.consortiumId), String(id: e.memberId)])
+            try db.run(cached: "DELETE FROM consortium_members WHERE consortium_id = ? AND member_id = ?") { b in
+                b.id(1, e.consortiumId)
+                b.id(2, e.memberId)
+            }
         case .consortium(.leadChanged(let e)):
-            try db.execute(cached: "UPDATE consortia SET lead_member_id = ? WHERE consortium_id = ?", [String(id: e.leadMemberId), String(id: e.consortiumId)])
+            try db.run(cached: "UPDATE consortia SET lead_member_id = ? WHERE consortium_id = ?") { b in
+                b.id(1, e.leadMemberId)
+                b.id(2, e.consortiumId)
+            }
         case .consortium(.dissolved(let e)):
-            try db.execute(cached: "UPDATE consortia SET status = 'dissolved' WHERE consortium_id = ?", [String(id: e.consortiumId)])
+            try db.run(cached: "UPDATE consortia SET status = 'dissolved' WHERE consortium_id = ?") { $0.id(1, e.consortiumId) }
         case .tender(.bidSubmitted(let e)):
-            let consortium: String? = e.bidder.kind == .consortium ? String(id: e.bidder.id) : nil
+            let consortium: UUID? = e.bidder.kind == .consortium ? e.bidder.id : nil
+            let lots = LotList.text(e.lots)
+            let submittedAt = event.recordedAt.description
             for m in e.participatingMemberIds {
-                try db.execute(cached: "INSERT OR IGNORE INTO member_bids (bid_id, member_id, tender_id, consortium_id, lots, price_cents, submitted_at) VALUES (?,?,?,?,?,?,?)",
-                        [String(id: e.bidId), String(id: m), String(id: e.tenderId), consortium, e.lots.map { String($0) }.joined(separator: ","),
-                         e.priceCents, event.recordedAt.description])
+                try db.run(cached: "INSERT OR IGNORE INTO member_bids (bid_id, member_id, tender_id, consortium_id, lots, price_cents, submitted_at) VALUES (?,?,?,?,?,?,?)") { b in
+                    b.id(1, e.bidId)
+                    b.id(2, m)
+                    b.id(3, e.tenderId)
+                    b.id(4, consortium)
+                    b.text(5, lots)
+                    b.int(6, e.priceCents)
+                    b.text(7, submittedAt)
+                }
             }
         case .tender(.bidWithdrawn(let e)):
-            try db.execute(cached: "UPDATE member_bids SET status = 'withdrawn' WHERE bid_id = ?", [String(id: e.bidId)])
+            try db.run(cached: "UPDATE member_bids SET status = 'withdrawn' WHERE bid_id = ?") { $0.id(1, e.bidId) }
         case .tender(.bidEvaluated(let e)):
-            try db.execute(cached: "UPDATE member_bids SET status = ? WHERE bid_id = ? AND status <> 'awarded'", [e.outcome.rawValue, String(id: e.bidId)])
+            try db.run(cached: "UPDATE member_bids SET status = ? WHERE bid_id = ? AND status <> 'awarded'") { b in
+                b.text(1, e.outcome.rawValue)
+                b.id(2, e.bidId)
+            }
         case .tender(.awardIntended(let e)):
-            try db.execute(cached: """
+            try db.run(cached: """
                 UPDATE member_bids SET status = 'awarded',
                     awarded_lots = CASE awarded_lots WHEN '' THEN ?1 ELSE awarded_lots || ',' || ?1 END WHERE bid_id = ?2
-                """, [String(e.lot), String(id: e.bidId)])
+                """) { b in
+                b.text(1, String(e.lot))
+                b.id(2, e.bidId)
+            }
         default:
             return
         }

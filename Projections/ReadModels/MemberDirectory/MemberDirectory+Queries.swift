@@ -61,30 +61,33 @@ public enum MemberDirectory {
     /// Members matching `query`: by full-text rank when `text` is set, else by trade name and id.
     /// Throws `DatabaseError` for a malformed FTS5 query.
     public static func search(_ db: Database, _ query: Query) throws -> Page {
-        let match = query.text.map { _ in "m.member_id IN (SELECT member_id FROM member_search WHERE member_search MATCH ?1)" } ?? "?1 IS NULL"
+        // One full-text row per member (rowid = the member's rowid): join it once and order by
+        // its rank, rather than asking the index again for every matching member.
+        let from = query.text == nil ? "FROM members m WHERE ?1 IS NULL"
+            : "FROM member_search s JOIN members m ON m.rowid = s.rowid WHERE member_search MATCH ?1"
         let filter = """
-            FROM members m WHERE \(match) AND (?2 IS NULL OR m.buurt = ?2) AND (?3 IS NULL OR m.wijk = ?3)
+            \(from) AND (?2 IS NULL OR m.buurt = ?2) AND (?3 IS NULL OR m.wijk = ?3)
                 AND (?4 IS NULL OR m.country = ?4) AND (?5 IS NULL OR m.availability = ?5) AND (?6 IS NULL OR m.rate_band = ?6)
                 AND (?7 OR m.status = 'active')
             """
         let args: StatementArguments = [query.text, query.buurt, query.wijk, query.country, query.availability,
                                         query.rateBand?.rawValue, query.includeInactive]
-        let total = try Int.fetchOne(db, sql: "SELECT count(*) \(filter)", arguments: args) ?? 0
-        let order = query.text == nil ? "coalesce(m.trade_name, ''), m.member_id"
-            : "(SELECT min(rank) FROM member_search s WHERE s.member_id = m.member_id AND member_search MATCH ?1), m.member_id"
-        let rows = try Row.fetchAll(db, sql: """
+        let total = try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) \(filter)"), arguments: args) ?? 0
+        let order = query.text == nil ? "coalesce(m.trade_name, ''), m.member_id" : "s.rank, m.member_id"
+        let page = try db.cachedStatement(sql: """
             SELECT m.member_id, m.status, m.kind, m.country, m.trade_name, m.headline, m.buurt, m.wijk, m.skills, m.availability,
-                   m.rate_band, m.verified \(filter) ORDER BY \(order) LIMIT \(max(0, query.limit)) OFFSET \(max(0, query.offset))
-            """, arguments: args)
+                   m.rate_band, m.verified \(filter) ORDER BY \(order) LIMIT ?8 OFFSET ?9
+            """)
+        let rows = try Row.fetchAll(page, arguments: args + [max(0, query.limit), max(0, query.offset)])
         return Page(listings: rows.map(listing), total: total)
     }
 
     /// One member's entry, if registered.
     public static func member(_ db: Database, id: UUID) throws -> Listing? {
-        try Row.fetchOne(db, sql: """
+        try Row.fetchOne(db.cachedStatement(sql: """
             SELECT member_id, status, kind, country, trade_name, headline, buurt, wijk, skills, availability, rate_band, verified
             FROM members WHERE member_id = ?
-            """, arguments: [String(id: id)]).map(listing)
+            """), arguments: [String(id: id)]).map(listing)
     }
 
     /// The member's personal details, opened with the vault at query time from the member's

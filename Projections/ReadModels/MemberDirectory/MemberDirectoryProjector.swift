@@ -1,6 +1,7 @@
 import EventLog
 import Events
 import FabriekReference
+import Foundation
 import GRDB
 
 /// The member directory: non-personal profile fields for search by skill (FTS5), buurt, wijk,
@@ -42,47 +43,68 @@ public struct MemberDirectoryProjector: Projector {
     public func apply(_ event: borrowing EventView, _ db: Database) throws {
         switch try event.domainEvent() {
         case .member(.registered(let e)):
-            let id = String(id: e.memberId)
-            try db.execute(cached: "DELETE FROM member_search WHERE rowid IN (SELECT rowid FROM members WHERE member_id = ?)", [id])
-            try db.execute(cached: "INSERT OR REPLACE INTO members (member_id, kind, country, trade_name, postcode_area, buurt, wijk, joined_on) VALUES (?,?,?,?,?,?,?,?)",
-                    [id, e.kind.rawValue, e.residenceCountry.rawValue, e.tradeName, e.postcodeArea, e.buurt,
-                     e.buurt.flatMap { geography.wijk(ofBuurt: $0)?.code }, e.joinedOn.description])
-            try reindex(id, db)
+            try db.run(cached: "DELETE FROM member_search WHERE rowid IN (SELECT rowid FROM members WHERE member_id = ?)") { $0.id(1, e.memberId) }
+            let insert = try db.cachedStatement(sql: "INSERT OR REPLACE INTO members (member_id, kind, country, trade_name, postcode_area, buurt, wijk, joined_on) VALUES (?,?,?,?,?,?,?,?) RETURNING rowid")
+            let rowid = try insert.firstInt { b in
+                b.id(1, e.memberId)
+                b.text(2, e.kind.rawValue)
+                b.text(3, e.residenceCountry.rawValue)
+                b.text(4, e.tradeName)
+                b.text(5, e.postcodeArea)
+                b.text(6, e.buurt)
+                b.text(7, e.buurt.flatMap { geography.wijk(ofBuurt: $0)?.code })
+                b.text(8, e.joinedOn.description)
+            }
+            try reindex(rowid, db)
         case .member(.registryVerified(let e)):
-            try db.execute(cached: "UPDATE members SET verified = 1 WHERE member_id = ? AND status <> 'erased'", [String(id: e.memberId)])
+            try db.run(cached: "UPDATE members SET verified = 1 WHERE member_id = ? AND status <> 'erased'") { $0.id(1, e.memberId) }
         case .member(.profileUpdated(let e)):
-            let id = String(id: e.memberId)
-            try db.execute(cached: "UPDATE members SET headline = ?, languages = ?, service_countries = ? WHERE member_id = ? AND status <> 'erased'",
-                    [e.headline, e.languages.joined(separator: ","), e.serviceCountries.map(\.rawValue).joined(separator: ","), id])
-            try reindex(id, db)
+            let update = try db.cachedStatement(sql: "UPDATE members SET headline = ?, languages = ?, service_countries = ? WHERE member_id = ? AND status <> 'erased' RETURNING rowid")
+            let rowid = try update.firstInt { b in
+                b.text(1, e.headline)
+                b.text(2, e.languages.joined(separator: ","))
+                b.text(3, e.serviceCountries.map(\.rawValue).joined(separator: ","))
+                b.id(4, e.memberId)
+            }
+            try reindex(rowid, db)
         case .member(.skillsDeclared(let e)):
-            let id = String(id: e.memberId)
-            try db.execute(cached: "UPDATE members SET skills = ? WHERE member_id = ? AND status <> 'erased'", [e.skills.joined(separator: ", "), id])
-            try reindex(id, db)
+            let update = try db.cachedStatement(sql: "UPDATE members SET skills = ? WHERE member_id = ? AND status <> 'erased' RETURNING rowid")
+            let rowid = try update.firstInt { b in
+                b.text(1, e.skills.joined(separator: ", "))
+                b.id(2, e.memberId)
+            }
+            try reindex(rowid, db)
         case .member(.rateSet(let e)):
-            try db.execute(cached: "UPDATE members SET rate_unit = ?, rate_cents = ?, rate_band = ? WHERE member_id = ? AND status <> 'erased'",
-                    [e.unit.rawValue, e.amountCents, RateBand(unit: e.unit, amountCents: e.amountCents).rawValue, String(id: e.memberId)])
+            try db.run(cached: "UPDATE members SET rate_unit = ?, rate_cents = ?, rate_band = ? WHERE member_id = ? AND status <> 'erased'") { b in
+                b.text(1, e.unit.rawValue)
+                b.int(2, e.amountCents)
+                b.text(3, RateBand(unit: e.unit, amountCents: e.amountCents).rawValue)
+                b.id(4, e.memberId)
+            }
         case .member(.availabilityChanged(let e)):
-            try db.execute(cached: "UPDATE members SET availability = ? WHERE member_id = ? AND status <> 'erased'",
-                    [e.availability.rawValue, String(id: e.memberId)])
+            try db.run(cached: "UPDATE members SET availability = ? WHERE member_id = ? AND status <> 'erased'") { b in
+                b.text(1, e.availability.rawValue)
+                b.id(2, e.memberId)
+            }
         case .member(.membershipEnded(let e)):
-            try db.execute(cached: "UPDATE members SET status = 'ended' WHERE member_id = ? AND status = 'active'", [String(id: e.memberId)])
+            try db.run(cached: "UPDATE members SET status = 'ended' WHERE member_id = ? AND status = 'active'") { $0.id(1, e.memberId) }
         case .member(.erased(let e)):
-            let id = String(id: e.memberId)
-            try db.execute(cached: """
+            try db.run(cached: """
                 UPDATE members SET status = 'erased', kind = '', country = '', joined_on = '', verified = 0, trade_name = NULL, headline = NULL, postcode_area = NULL, buurt = NULL,
                     wijk = NULL, languages = '', service_countries = '', skills = '', rate_unit = NULL, rate_cents = NULL,
                     rate_band = NULL WHERE member_id = ?
-                """, [id])
-            try db.execute(cached: "DELETE FROM member_search WHERE rowid = (SELECT rowid FROM members WHERE member_id = ?)", [id])
+                """) { $0.id(1, e.memberId) }
+            try db.run(cached: "DELETE FROM member_search WHERE rowid = (SELECT rowid FROM members WHERE member_id = ?)") { $0.id(1, e.memberId) }
         default:
             return
         }
     }
 
-    /// Marks the member's full-text row for replacement at the end of the batch (`finishBatch`).
-    private func reindex(_ id: String, _ db: Database) throws {
-        try db.execute(cached: "INSERT OR IGNORE INTO temp.member_search_pending SELECT rowid FROM members WHERE member_id = ?", [id])
+    /// Marks the full-text row of the member row `rowid` (the row the event changed, if any: an
+    /// erased member's is never rewritten) for replacement at the end of the batch (`finishBatch`).
+    private func reindex(_ rowid: Int64?, _ db: Database) throws {
+        guard let rowid else { return }
+        try db.run(cached: "INSERT OR IGNORE INTO temp.member_search_pending VALUES (?)") { $0.int(1, rowid) }
     }
 
     public func beginBatch(_ db: Database) throws {
@@ -92,7 +114,7 @@ public struct MemberDirectoryProjector: Projector {
         if try Int.fetchOne(exists) == 0 {
             try db.execute(sql: "CREATE TEMP TABLE member_search_pending (member_rowid INTEGER PRIMARY KEY)")
         }
-        try db.execute(cached: "DELETE FROM temp.member_search_pending", [])
+        try db.run(cached: "DELETE FROM temp.member_search_pending")
     }
 
     /// Replaces the full-text row of every member the batch changed with its final skills,
@@ -101,12 +123,41 @@ public struct MemberDirectoryProjector: Projector {
     /// below the previous one makes it flush a segment (one per event, when done per event).
     /// The full-text row shares the member row's rowid; an erased member gets none.
     public func finishBatch(_ db: Database) throws {
-        try db.execute(cached: """
+        if try isDeferringSearch(db) {
+            try db.run(cached: "DELETE FROM temp.member_search_pending")
+            return
+        }
+        try db.run(cached: """
             INSERT OR REPLACE INTO member_search (rowid, member_id, skills, headline, trade_name)
             SELECT m.rowid, m.member_id, m.skills, coalesce(m.headline, ''), coalesce(m.trade_name, '')
             FROM temp.member_search_pending p JOIN members m ON m.rowid = p.member_rowid
             WHERE m.status <> 'erased' ORDER BY m.rowid
-            """, [])
-        try db.execute(cached: "DELETE FROM temp.member_search_pending", [])
+            """)
+        try db.run(cached: "DELETE FROM temp.member_search_pending")
+    }
+
+    /// A build from the first event leaves the full-text index empty (`member_search_deferred`
+    /// marks it in the file) and writes it once at the head: replacing a full-text row costs
+    /// FTS5 a delete of the old tokens, and per batch those replacements cost more than all
+    /// the other rows of the read model. Searches find nothing until the build is at the head.
+    public func beginBuild(_ db: Database) throws {
+        try db.execute(sql: "CREATE TABLE IF NOT EXISTS member_search_deferred (since_first_event INTEGER)")
+    }
+
+    /// Writes every member's full-text row, in rowid order, once the build has reached the head.
+    public func finishBuild(_ db: Database) throws {
+        guard try isDeferringSearch(db) else { return }
+        try db.execute(sql: """
+            DELETE FROM member_search;
+            INSERT INTO member_search (rowid, member_id, skills, headline, trade_name)
+            SELECT rowid, member_id, skills, coalesce(headline, ''), coalesce(trade_name, '')
+            FROM members WHERE status <> 'erased' ORDER BY rowid;
+            DROP TABLE member_search_deferred;
+            """)
+    }
+
+    private func isDeferringSearch(_ db: Database) throws -> Bool {
+        let marker = try db.cachedStatement(sql: "SELECT count(*) FROM main.sqlite_master WHERE name = 'member_search_deferred'")
+        return try Int.fetchOne(marker) == 1
     }
 }

@@ -71,85 +71,177 @@ public struct ProgrammeKPIProjector: Projector {
     }
 
     public func apply(_ event: borrowing EventView, _ db: Database) throws {
-        let id = event.idText
-        let q = Quarter.label(event.recordedAt)
+        let id = event.id
+        let recordedAt = event.recordedAt
         switch try event.domainEvent() {
         case .member(.registered(let e)):
-            try db.execute(cached: "INSERT OR REPLACE INTO members (member_id, event_id, joined_q, country, buurt, wijk) VALUES (?,?,?,?,?,?)",
-                    [String(id: e.memberId), id, Quarter.label(e.joinedOn), e.residenceCountry.rawValue, e.buurt,
-                     e.buurt.flatMap { geography.wijk(ofBuurt: $0)?.code }])
+            try db.run(cached: "INSERT OR REPLACE INTO members (member_id, event_id, joined_q, country, buurt, wijk) VALUES (?,?,?,?,?,?)") { b in
+                b.id(1, e.memberId)
+                b.id(2, id)
+                b.text(3, Quarter.label(e.joinedOn))
+                b.text(4, e.residenceCountry.rawValue)
+                b.text(5, e.buurt)
+                b.text(6, e.buurt.flatMap { geography.wijk(ofBuurt: $0)?.code })
+            }
         case .member(.registryVerified(let e)):
-            try db.execute(cached: "UPDATE members SET verified_q = coalesce(verified_q, ?) WHERE member_id = ?", [q, String(id: e.memberId)])
+            try db.run(cached: "UPDATE members SET verified_q = coalesce(verified_q, ?) WHERE member_id = ?") { b in
+                b.text(1, Quarter.label(recordedAt))
+                b.id(2, e.memberId)
+            }
         case .member(.membershipEnded(let e)):
-            try db.execute(cached: "UPDATE members SET ended_q = coalesce(ended_q, ?) WHERE member_id = ?", [Quarter.label(e.endedOn), String(id: e.memberId)])
-            try withdrawTargetGroups(of: e.memberId, in: q, db)
+            try db.run(cached: "UPDATE members SET ended_q = coalesce(ended_q, ?) WHERE member_id = ?") { b in
+                b.text(1, Quarter.label(e.endedOn))
+                b.id(2, e.memberId)
+            }
+            try withdrawTargetGroups(of: e.memberId, in: Quarter.label(recordedAt), db)
         case .member(.erased(let e)):
-            try db.execute(cached: "UPDATE members SET ended_q = coalesce(ended_q, ?) WHERE member_id = ?", [q, String(id: e.memberId)])
+            let q = Quarter.label(recordedAt)
+            try db.run(cached: "UPDATE members SET ended_q = coalesce(ended_q, ?) WHERE member_id = ?") { b in
+                b.text(1, q)
+                b.id(2, e.memberId)
+            }
             try withdrawTargetGroups(of: e.memberId, in: q, db)
-            try db.execute(cached: "DELETE FROM tg_sealed WHERE member_id = ?", [String(id: e.memberId)])
+            try db.run(cached: "DELETE FROM tg_sealed WHERE member_id = ?") { $0.id(1, e.memberId) }
         case .member(.targetGroupsDeclared(let e)):
+            let q = Quarter.label(recordedAt)
             try withdrawTargetGroups(of: e.memberId, in: q, db)
             guard let details = try open(e.details, of: e.memberId) else { return }
-            for g in Set(details.groups) { try db.execute(cached: "INSERT INTO tg_deltas VALUES (?,?,1)", [q, g.rawValue]) }
+            for g in Set(details.groups) { try addTargetGroup(g, 1, in: q, db) }
             if details.ageBand == .from55, !details.groups.contains(.age55Plus) {
-                try db.execute(cached: "INSERT INTO tg_deltas VALUES (?,?,1)", [q, TargetGroup.age55Plus.rawValue])
+                try addTargetGroup(.age55Plus, 1, in: q, db)
             }
-            try db.execute(cached: "INSERT OR REPLACE INTO tg_sealed VALUES (?,?)", [String(id: e.memberId), Data(e.details.bytes)])
+            try db.run(cached: "INSERT OR REPLACE INTO tg_sealed VALUES (?,?)") { b in
+                b.id(1, e.memberId)
+                b.blob(2, e.details.bytes)
+            }
         case .member(.targetGroupsWithdrawn(let e)):
-            try withdrawTargetGroups(of: e.memberId, in: q, db)
-            try db.execute(cached: "DELETE FROM tg_sealed WHERE member_id = ?", [String(id: e.memberId)])
+            try withdrawTargetGroups(of: e.memberId, in: Quarter.label(recordedAt), db)
+            try db.run(cached: "DELETE FROM tg_sealed WHERE member_id = ?") { $0.id(1, e.memberId) }
         case .tender(.published(let e)):
-            let tender = String(id: e.tenderId)
-            try db.execute(cached: "INSERT OR IGNORE INTO tenders (tender_id, event_id, q, procedure, buyer_kind, buyer_key) VALUES (?,?,?,?,?,?)",
-                    [tender, id, q, e.procedure.rawValue, e.buyer.kind.rawValue, e.buyer.organisationId ?? e.buyer.name])
-            for lot in e.lots { for b in lot.buurten { try db.execute(cached: "INSERT INTO lot_buurten VALUES (?,?,?)", [tender, Int64(lot.number), b]) } }
+            try db.run(cached: "INSERT OR IGNORE INTO tenders (tender_id, event_id, q, procedure, buyer_kind, buyer_key) VALUES (?,?,?,?,?,?)") { b in
+                b.id(1, e.tenderId)
+                b.id(2, id)
+                b.text(3, Quarter.label(recordedAt))
+                b.text(4, e.procedure.rawValue)
+                b.text(5, e.buyer.kind.rawValue)
+                b.text(6, e.buyer.organisationId ?? e.buyer.name)
+            }
+            for lot in e.lots {
+                for buurt in lot.buurten {
+                    try db.run(cached: "INSERT INTO lot_buurten VALUES (?,?,?)") { b in
+                        b.id(1, e.tenderId)
+                        b.int(2, Int64(lot.number))
+                        b.text(3, buurt)
+                    }
+                }
+            }
         case .tender(.cancelled(let e)):
-            try db.execute(cached: "UPDATE tenders SET cancelled = 1 WHERE tender_id = ?", [String(id: e.tenderId)])
+            try db.run(cached: "UPDATE tenders SET cancelled = 1 WHERE tender_id = ?") { $0.id(1, e.tenderId) }
         case .tender(.bidSubmitted(let e)):
-            let bid = String(id: e.bidId)
-            try db.execute(cached: "INSERT OR IGNORE INTO bids (bid_id, event_id, tender_id, q, bidder_kind, bidder_id) VALUES (?,?,?,?,?,?)",
-                    [bid, id, String(id: e.tenderId), q, e.bidder.kind.rawValue, String(id: e.bidder.id)])
-            for m in e.participatingMemberIds { try db.execute(cached: "INSERT INTO bid_members VALUES (?,?)", [bid, String(id: m)]) }
+            try db.run(cached: "INSERT OR IGNORE INTO bids (bid_id, event_id, tender_id, q, bidder_kind, bidder_id) VALUES (?,?,?,?,?,?)") { b in
+                b.id(1, e.bidId)
+                b.id(2, id)
+                b.id(3, e.tenderId)
+                b.text(4, Quarter.label(recordedAt))
+                b.text(5, e.bidder.kind.rawValue)
+                b.id(6, e.bidder.id)
+            }
+            for m in e.participatingMemberIds {
+                try db.run(cached: "INSERT INTO bid_members VALUES (?,?)") { b in
+                    b.id(1, e.bidId)
+                    b.id(2, m)
+                }
+            }
         case .tender(.bidWithdrawn(let e)):
-            try db.execute(cached: "UPDATE bids SET withdrawn = 1 WHERE bid_id = ?", [String(id: e.bidId)])
+            try db.run(cached: "UPDATE bids SET withdrawn = 1 WHERE bid_id = ?") { $0.id(1, e.bidId) }
         case .tender(.awardIntended(let e)):
-            try db.execute(cached: "INSERT INTO awards VALUES (?,?,?,?,?,?)",
-                    [id, String(id: e.tenderId), Int64(e.lot), String(id: e.bidId), q, e.valueCents])
+            try db.run(cached: "INSERT INTO awards VALUES (?,?,?,?,?,?)") { b in
+                b.id(1, id)
+                b.id(2, e.tenderId)
+                b.int(3, Int64(e.lot))
+                b.id(4, e.bidId)
+                b.text(5, Quarter.label(recordedAt))
+                b.int(6, e.valueCents)
+            }
         case .consortium(.formed(let e)):
-            try db.execute(cached: "INSERT OR IGNORE INTO consortia VALUES (?,?,?)", [String(id: e.consortiumId), id, q])
+            try db.run(cached: "INSERT OR IGNORE INTO consortia VALUES (?,?,?)") { b in
+                b.id(1, e.consortiumId)
+                b.id(2, id)
+                b.text(3, Quarter.label(recordedAt))
+            }
         case .crossBorder(.workRegistered(let e)):
-            try db.execute(cached: "INSERT OR IGNORE INTO xborder (assignment_id, event_id, q, residence, work, region, starts_on) VALUES (?,?,?,?,?,?,?)",
-                    [String(id: e.assignmentId), id, Quarter.label(e.startsOn), e.residenceCountry.rawValue,
-                     e.workCountry.rawValue, e.emrRegion.rawValue, Int64(e.startsOn.daysSinceEpoch)])
+            try db.run(cached: "INSERT OR IGNORE INTO xborder (assignment_id, event_id, q, residence, work, region, starts_on) VALUES (?,?,?,?,?,?,?)") { b in
+                b.id(1, e.assignmentId)
+                b.id(2, id)
+                b.text(3, Quarter.label(e.startsOn))
+                b.text(4, e.residenceCountry.rawValue)
+                b.text(5, e.workCountry.rawValue)
+                b.text(6, e.emrRegion.rawValue)
+                b.int(7, Int64(e.startsOn.daysSinceEpoch))
+            }
         case .crossBorder(.a1CertificateRecorded(let e)):
             guard e.status != .refused else { return }
-            try db.execute(cached: "UPDATE xborder SET a1_before_start = 1 WHERE assignment_id = ? AND starts_on >= ?",
-                    [String(id: e.assignmentId), Int64(Quarter.dayOf(event.recordedAt).daysSinceEpoch)])
+            try db.run(cached: "UPDATE xborder SET a1_before_start = 1 WHERE assignment_id = ? AND starts_on >= ?") { b in
+                b.id(1, e.assignmentId)
+                b.int(2, Int64(Quarter.dayOf(recordedAt).daysSinceEpoch))
+            }
         case .programme(.activityHeld(let e)):
-            let activity = String(id: e.activityId)
-            try db.execute(cached: "INSERT OR IGNORE INTO activities VALUES (?,?,?,?,?,?,?)",
-                    [activity, id, Quarter.label(e.heldOn), e.activityType.rawValue,
-                     e.buurt.flatMap { geography.wijk(ofBuurt: $0)?.code }, Int64(e.durationMinutes), Int64(e.externalAttendeeCount)])
-            for m in Set(e.attendingMemberIds) { try db.execute(cached: "INSERT INTO attendees VALUES (?,?)", [activity, String(id: m)]) }
+            try db.run(cached: "INSERT OR IGNORE INTO activities VALUES (?,?,?,?,?,?,?)") { b in
+                b.id(1, e.activityId)
+                b.id(2, id)
+                b.text(3, Quarter.label(e.heldOn))
+                b.text(4, e.activityType.rawValue)
+                b.text(5, e.buurt.flatMap { geography.wijk(ofBuurt: $0)?.code })
+                b.int(6, Int64(e.durationMinutes))
+                b.int(7, Int64(e.externalAttendeeCount))
+            }
+            for m in Set(e.attendingMemberIds) {
+                try db.run(cached: "INSERT INTO attendees VALUES (?,?)") { b in
+                    b.id(1, e.activityId)
+                    b.id(2, m)
+                }
+            }
         case .programme(.trainingHoursRecorded(let e)):
-            try db.execute(cached: "INSERT OR IGNORE INTO training_hours VALUES (?,?,?,?)", [id, q, String(id: e.memberId), Int64(e.durationMinutes)])
+            try db.run(cached: "INSERT OR IGNORE INTO training_hours VALUES (?,?,?,?)") { b in
+                b.id(1, id)
+                b.text(2, Quarter.label(recordedAt))
+                b.id(3, e.memberId)
+                b.int(4, Int64(e.durationMinutes))
+            }
         case .programme(.goalSet(let e)):
-            try db.execute(cached: "INSERT OR REPLACE INTO goals VALUES (?,?,?,?,?,?)",
-                    [e.kpiCode, e.period, e.focusArea.rawValue, e.targetValue, Int64(e.scale), id])
+            try db.run(cached: "INSERT OR REPLACE INTO goals VALUES (?,?,?,?,?,?)") { b in
+                b.text(1, e.kpiCode)
+                b.text(2, e.period)
+                b.text(3, e.focusArea.rawValue)
+                b.int(4, e.targetValue)
+                b.int(5, Int64(e.scale))
+                b.id(6, id)
+            }
         default:
             return
         }
     }
 
+    /// One more (+1) or one fewer (-1) member of `group` counted in quarter `q`.
+    private func addTargetGroup(_ group: TargetGroup, _ delta: Int64, in q: String, _ db: Database) throws {
+        try db.run(cached: "INSERT INTO tg_deltas VALUES (?,?,?)") { b in
+            b.text(1, q)
+            b.text(2, group.rawValue)
+            b.int(3, delta)
+        }
+    }
+
     /// Subtracts the member's currently counted target groups (if any, and if still readable).
     private func withdrawTargetGroups(of member: UUID, in q: String, _ db: Database) throws {
-        guard let sealed = try Data.fetchOne(db, sql: "SELECT sealed FROM tg_sealed WHERE member_id = ?", arguments: [String(id: member)]),
+        let select = try db.cachedStatement(sql: "SELECT sealed FROM tg_sealed WHERE member_id = ?")
+        select.setUncheckedArguments([String(id: member)])
+        guard let sealed = try Data.fetchOne(select),
               let details = try open(SealedData(bytes: Array(sealed)), of: member) else { return }
-        for g in Set(details.groups) { try db.execute(cached: "INSERT INTO tg_deltas VALUES (?,?,-1)", [q, g.rawValue]) }
+        for g in Set(details.groups) { try addTargetGroup(g, -1, in: q, db) }
         if details.ageBand == .from55, !details.groups.contains(.age55Plus) {
-            try db.execute(cached: "INSERT INTO tg_deltas VALUES (?,?,-1)", [q, TargetGroup.age55Plus.rawValue])
+            try addTargetGroup(.age55Plus, -1, in: q, db)
         }
-        try db.execute(cached: "DELETE FROM tg_sealed WHERE member_id = ?", [String(id: member)])
+        try db.run(cached: "DELETE FROM tg_sealed WHERE member_id = ?") { $0.id(1, member) }
     }
 
     private func open(_ sealed: SealedData, of member: UUID) throws -> TargetGroupDetails? {

@@ -58,23 +58,44 @@ public enum TenderBoard {
     /// Tenders still open for bids at `now` (status open and deadline after `now`), soonest
     /// deadline first, `limit` from `offset`. Callers pass the server clock's time.
     public static func openTenders(_ db: Database, now: Timestamp, limit: Int = 20, offset: Int = 0) throws -> [Listing] {
-        try Row.fetchAll(db, sql: """
-            SELECT tender_id FROM tenders WHERE status = 'open' AND deadline_us > ? ORDER BY deadline_us, tender_id LIMIT ? OFFSET ?
-            """, arguments: [now.microsecondsSinceEpoch, limit, offset]).compactMap { try tender(db, id: $0[0]) }
+        // Two statements for the page (its tenders, then their lots), not two per tender.
+        let tenders = try Row.fetchAll(db.cachedStatement(sql: """
+            SELECT \(listingColumns) FROM tenders t WHERE status = 'open' AND deadline_us > ?
+            ORDER BY deadline_us, tender_id LIMIT ? OFFSET ?
+            """), arguments: [now.microsecondsSinceEpoch, limit, offset])
+        var lots: [String: [LotInfo]] = [:]
+        for r in try Row.fetchAll(db.cachedStatement(sql: """
+            SELECT l.tender_id, l.lot, l.title, l.buurten FROM lots l WHERE l.tender_id IN (
+                SELECT tender_id FROM tenders WHERE status = 'open' AND deadline_us > ? ORDER BY deadline_us, tender_id LIMIT ? OFFSET ?)
+            ORDER BY l.tender_id, l.lot
+            """), arguments: [now.microsecondsSinceEpoch, limit, offset]) {
+            lots[r[0], default: []].append(lot(r, from: 1))
+        }
+        return tenders.map { listing($0, lots: lots[$0[0]] ?? []) }
     }
 
     /// One tender with its lots and live bid count.
     public static func tender(_ db: Database, id: String) throws -> Listing? {
-        guard let r = try Row.fetchOne(db, sql: """
-            SELECT tender_id, title, buyer_kind, buyer_name, procedure, category, estimated_cents, deadline, status,
-                (SELECT count(*) FROM bids b WHERE b.tender_id = t.tender_id AND b.status <> 'withdrawn')
-            FROM tenders t WHERE tender_id = ?
-            """, arguments: [id]) else { return nil }
-        let lots = try Row.fetchAll(db, sql: "SELECT lot, title, buurten FROM lots WHERE tender_id = ? ORDER BY lot", arguments: [id]).map {
-            LotInfo(number: $0[0], title: $0[1], buurten: ($0[2] as String).split(separator: ",").map(String.init))
-        }
-        return Listing(tenderId: r[0], title: r[1], buyerKind: r[2], buyerName: r[3], procedure: r[4], category: r[5],
-                       estimatedCents: r[6], deadline: r[7], status: r[8], lots: lots, liveBidCount: r[9])
+        guard let r = try Row.fetchOne(db.cachedStatement(sql: "SELECT \(listingColumns) FROM tenders t WHERE tender_id = ?"),
+                                       arguments: [id]) else { return nil }
+        let lots = try Row.fetchAll(db.cachedStatement(sql: "SELECT lot, title, buurten FROM lots WHERE tender_id = ? ORDER BY lot"),
+                                    arguments: [id]).map { lot($0, from: 0) }
+        return listing(r, lots: lots)
+    }
+
+    private static let listingColumns = """
+        tender_id, title, buyer_kind, buyer_name, procedure, category, estimated_cents, deadline, status,
+            (SELECT count(*) FROM bids b WHERE b.tender_id = t.tender_id AND b.status <> 'withdrawn')
+        """
+
+    private static func listing(_ r: Row, lots: [LotInfo]) -> Listing {
+        Listing(tenderId: r[0], title: r[1], buyerKind: r[2], buyerName: r[3], procedure: r[4], category: r[5],
+                estimatedCents: r[6], deadline: r[7], status: r[8], lots: lots, liveBidCount: r[9])
+    }
+
+    /// A lot from columns lot, title, buurten starting at `from`.
+    private static func lot(_ r: Row, from i: Int) -> LotInfo {
+        LotInfo(number: r[i], title: r[i + 1], buurten: (r[i + 2] as String).split(separator: ",").map(String.init))
     }
 
     /// The bids on a tender that `viewer` may see in detail (see `Viewer`).

@@ -1,5 +1,6 @@
 import EventLog
 import Events
+import Foundation
 import GRDB
 
 /// The tender board: jobs with their lots, deadline, procedure and buyer; the bids on each
@@ -39,51 +40,101 @@ public struct TenderBoardProjector: Projector {
         guard case .tender(let tender) = try event.domainEvent() else { return }
         switch tender {
         case .published(let e):
-            let id = String(id: e.tenderId)
-            try db.execute(cached: "INSERT OR IGNORE INTO tenders (tender_id, title, buyer_kind, buyer_name, buyer_org, category, procedure, estimated_cents, main_cpv, deadline_us, deadline, published_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                    [id, e.title, e.buyer.kind.rawValue, e.buyer.name, e.buyer.organisationId, e.category.rawValue, e.procedure.rawValue,
-                     e.estimatedValueCents, e.mainCpv, e.submissionDeadline.microsecondsSinceEpoch, e.submissionDeadline.description,
-                     event.recordedAt.description])
-            try replaceLots(e.lots, of: id, db)
+            let recordedAt = event.recordedAt
+            try db.run(cached: "INSERT OR IGNORE INTO tenders (tender_id, title, buyer_kind, buyer_name, buyer_org, category, procedure, estimated_cents, main_cpv, deadline_us, deadline, published_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)") { b in
+                b.id(1, e.tenderId)
+                b.text(2, e.title)
+                b.text(3, e.buyer.kind.rawValue)
+                b.text(4, e.buyer.name)
+                b.text(5, e.buyer.organisationId)
+                b.text(6, e.category.rawValue)
+                b.text(7, e.procedure.rawValue)
+                b.int(8, e.estimatedValueCents)
+                b.text(9, e.mainCpv)
+                b.int(10, e.submissionDeadline.microsecondsSinceEpoch)
+                b.text(11, e.submissionDeadline.description)
+                b.text(12, recordedAt.description)
+            }
+            try replaceLots(e.lots, of: e.tenderId, db)
         case .amended(let e):
-            let id = String(id: e.tenderId)
-            try db.execute(cached: """
+            try db.run(cached: """
                 UPDATE tenders SET title = coalesce(?, title), estimated_cents = coalesce(?, estimated_cents),
                     deadline_us = coalesce(?, deadline_us), deadline = coalesce(?, deadline) WHERE tender_id = ?
-                """, [e.title, e.estimatedValueCents, e.submissionDeadline?.microsecondsSinceEpoch, e.submissionDeadline?.description, id])
-            if !e.lots.isEmpty { try replaceLots(e.lots, of: id, db) }
+                """) { b in
+                b.text(1, e.title)
+                b.int(2, e.estimatedValueCents)
+                b.int(3, e.submissionDeadline?.microsecondsSinceEpoch)
+                b.text(4, e.submissionDeadline?.description)
+                b.id(5, e.tenderId)
+            }
+            if !e.lots.isEmpty { try replaceLots(e.lots, of: e.tenderId, db) }
         case .bidSubmitted(let e):
-            let bid = String(id: e.bidId)
-            try db.execute(cached: "INSERT OR IGNORE INTO bids (bid_id, tender_id, bidder_kind, bidder_id, lots, price_cents, price_basis) VALUES (?,?,?,?,?,?,?)",
-                    [bid, String(id: e.tenderId), e.bidder.kind.rawValue, String(id: e.bidder.id),
-                     e.lots.map { String($0) }.joined(separator: ","), e.priceCents, e.priceBasis.rawValue])
-            for m in e.participatingMemberIds { try db.execute(cached: "INSERT OR IGNORE INTO bid_members VALUES (?,?)", [bid, String(id: m)]) }
+            try db.run(cached: "INSERT OR IGNORE INTO bids (bid_id, tender_id, bidder_kind, bidder_id, lots, price_cents, price_basis) VALUES (?,?,?,?,?,?,?)") { b in
+                b.id(1, e.bidId)
+                b.id(2, e.tenderId)
+                b.text(3, e.bidder.kind.rawValue)
+                b.id(4, e.bidder.id)
+                b.text(5, LotList.text(e.lots))
+                b.int(6, e.priceCents)
+                b.text(7, e.priceBasis.rawValue)
+            }
+            for m in e.participatingMemberIds {
+                try db.run(cached: "INSERT OR IGNORE INTO bid_members VALUES (?,?)") { b in
+                    b.id(1, e.bidId)
+                    b.id(2, m)
+                }
+            }
         case .bidWithdrawn(let e):
-            try db.execute(cached: "UPDATE bids SET status = 'withdrawn' WHERE bid_id = ?", [String(id: e.bidId)])
+            try db.run(cached: "UPDATE bids SET status = 'withdrawn' WHERE bid_id = ?") { $0.id(1, e.bidId) }
         case .submissionClosed(let e):
-            try db.execute(cached: "UPDATE tenders SET status = 'closed' WHERE tender_id = ? AND status = 'open'", [String(id: e.tenderId)])
+            try db.run(cached: "UPDATE tenders SET status = 'closed' WHERE tender_id = ? AND status = 'open'") { $0.id(1, e.tenderId) }
         case .bidEvaluated(let e):
-            try db.execute(cached: "UPDATE bids SET status = ?, score_hundredths = ?, rank = ? WHERE bid_id = ?",
-                    [e.outcome.rawValue, e.scoreHundredths, e.rank.map { Int64($0) }, String(id: e.bidId)])
+            try db.run(cached: "UPDATE bids SET status = ?, score_hundredths = ?, rank = ? WHERE bid_id = ?") { b in
+                b.text(1, e.outcome.rawValue)
+                b.int(2, e.scoreHundredths)
+                b.int(3, e.rank.map { Int64($0) })
+                b.id(4, e.bidId)
+            }
         case .awardIntended(let e):
-            try db.execute(cached: "INSERT OR REPLACE INTO awards (tender_id, lot, bid_id, value_cents, standstill_ends) VALUES (?,?,?,?,?)",
-                    [String(id: e.tenderId), Int64(e.lot), String(id: e.bidId), e.valueCents, e.standstillEndsAt.description])
-            try db.execute(cached: "UPDATE tenders SET status = 'awarding' WHERE tender_id = ? AND status <> 'cancelled'", [String(id: e.tenderId)])
+            try db.run(cached: "INSERT OR REPLACE INTO awards (tender_id, lot, bid_id, value_cents, standstill_ends) VALUES (?,?,?,?,?)") { b in
+                b.id(1, e.tenderId)
+                b.int(2, Int64(e.lot))
+                b.id(3, e.bidId)
+                b.int(4, e.valueCents)
+                b.text(5, e.standstillEndsAt.description)
+            }
+            try db.run(cached: "UPDATE tenders SET status = 'awarding' WHERE tender_id = ? AND status <> 'cancelled'") { $0.id(1, e.tenderId) }
         case .awardFinalised(let e):
-            try db.execute(cached: "UPDATE awards SET finalised = 1 WHERE tender_id = ? AND lot = ?", [String(id: e.tenderId), Int64(e.lot)])
-            try db.execute(cached: "UPDATE tenders SET status = 'awarded' WHERE tender_id = ? AND status <> 'cancelled'", [String(id: e.tenderId)])
+            try db.run(cached: "UPDATE awards SET finalised = 1 WHERE tender_id = ? AND lot = ?") { b in
+                b.id(1, e.tenderId)
+                b.int(2, Int64(e.lot))
+            }
+            try db.run(cached: "UPDATE tenders SET status = 'awarded' WHERE tender_id = ? AND status <> 'cancelled'") { $0.id(1, e.tenderId) }
         case .cancelled(let e):
-            try db.execute(cached: "UPDATE tenders SET status = 'cancelled' WHERE tender_id = ?", [String(id: e.tenderId)])
+            try db.run(cached: "UPDATE tenders SET status = 'cancelled' WHERE tender_id = ?") { $0.id(1, e.tenderId) }
         case .participantInvited:
             return
         }
     }
 
-    private func replaceLots(_ lots: [Lot], of tender: String, _ db: Database) throws {
-        try db.execute(cached: "DELETE FROM lots WHERE tender_id = ?", [tender])
+    private func replaceLots(_ lots: [Lot], of tender: UUID, _ db: Database) throws {
+        try db.run(cached: "DELETE FROM lots WHERE tender_id = ?") { $0.id(1, tender) }
         for lot in lots {
-            try db.execute(cached: "INSERT INTO lots VALUES (?,?,?,?,?)",
-                    [tender, Int64(lot.number), lot.title, lot.buurten.joined(separator: ","), lot.estimatedValueCents])
+            try db.run(cached: "INSERT INTO lots VALUES (?,?,?,?,?)") { b in
+                b.id(1, tender)
+                b.int(2, Int64(lot.number))
+                b.text(3, lot.title)
+                b.text(4, lot.buurten.joined(separator: ","))
+                b.int(5, lot.estimatedValueCents)
+            }
         }
+    }
+}
+
+/// A bid's lot numbers as stored in read models: `1,3`.
+enum LotList {
+    static func text(_ lots: [UInt32]) -> String {
+        if lots.count == 1 { return String(lots[0]) }
+        return lots.map { String($0) }.joined(separator: ",")
     }
 }

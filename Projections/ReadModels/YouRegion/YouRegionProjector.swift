@@ -1,5 +1,6 @@
 import EventLog
 import Events
+import Foundation
 import GRDB
 
 /// The YouRegion register: every cross-border registration with its direction, countries,
@@ -29,20 +30,37 @@ public struct YouRegionProjector: Projector {
     public func apply(_ event: borrowing EventView, _ db: Database) throws {
         switch try event.domainEvent() {
         case .crossBorder(.workRegistered(let e)):
-            try db.execute(cached: "INSERT OR IGNORE INTO registrations (assignment_id, member_id, residence, work, direction, region, client_kind, starts_on, ends_on, period, basis, event_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                    [String(id: e.assignmentId), String(id: e.memberId), e.residenceCountry.rawValue, e.workCountry.rawValue,
-                     YouRegionDirection.of(residence: e.residenceCountry.rawValue, work: e.workCountry.rawValue), e.emrRegion.rawValue,
-                     e.clientKind.rawValue, e.startsOn.description, e.endsOn.description, Quarter.label(e.startsOn),
-                     e.socialSecurityBasis.rawValue, event.idText])
+            let eventId = event.id
+            try db.run(cached: "INSERT OR IGNORE INTO registrations (assignment_id, member_id, residence, work, direction, region, client_kind, starts_on, ends_on, period, basis, event_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)") { b in
+                b.id(1, e.assignmentId)
+                b.id(2, e.memberId)
+                b.text(3, e.residenceCountry.rawValue)
+                b.text(4, e.workCountry.rawValue)
+                b.text(5, YouRegionDirection.of(residence: e.residenceCountry.rawValue, work: e.workCountry.rawValue))
+                b.text(6, e.emrRegion.rawValue)
+                b.text(7, e.clientKind.rawValue)
+                b.text(8, e.startsOn.description)
+                b.text(9, e.endsOn.description)
+                b.text(10, Quarter.label(e.startsOn))
+                b.text(11, e.socialSecurityBasis.rawValue)
+                b.id(12, eventId)
+            }
         case .crossBorder(.a1CertificateRecorded(let e)):
             let recorded = Quarter.dayOf(event.recordedAt).description
-            try db.execute(cached: """
-                UPDATE registrations SET a1_status = ?,
-                    a1_before_start = CASE WHEN ? <> 'refused' AND ? <= starts_on THEN 1 ELSE a1_before_start END
-                WHERE assignment_id = ?
-                """, [e.status.rawValue, e.status.rawValue, recorded, String(id: e.assignmentId)])
+            try db.run(cached: """
+                UPDATE registrations SET a1_status = ?1,
+                    a1_before_start = CASE WHEN ?1 <> 'refused' AND ?2 <= starts_on THEN 1 ELSE a1_before_start END
+                WHERE assignment_id = ?3
+                """) { b in
+                b.text(1, e.status.rawValue)
+                b.text(2, recorded)
+                b.id(3, e.assignmentId)
+            }
         case .crossBorder(.workEnded(let e)):
-            try db.execute(cached: "UPDATE registrations SET ended_on = ? WHERE assignment_id = ?", [e.endedOn.description, String(id: e.assignmentId)])
+            try db.run(cached: "UPDATE registrations SET ended_on = ? WHERE assignment_id = ?") { b in
+                b.text(1, e.endedOn.description)
+                b.id(2, e.assignmentId)
+            }
         default:
             return
         }

@@ -16,6 +16,10 @@ public struct CommandOutcome: Sendable, Hashable {
     public var events: [DomainEvent]
     /// True when this is the stored outcome of an earlier command with the same idempotency key.
     public var wasAlreadyStored: Bool = false
+    /// For an erasure whose key could not be destroyed right after the commit (e.g. disk full):
+    /// what is pending. The erasure is recorded and reads treat the member as erased; the key is
+    /// destroyed by the next open of the vault.
+    public var shreddingPending: [String] = []
 }
 
 /// Errors of the service itself (rule violations are `DomainError`).
@@ -95,8 +99,8 @@ public final class ApplicationService: Sendable {
         self.maxAttempts = maxAttempts
         directory = WriteSideDirectory()
         let committed = WriteSideDirectory()
-        for member in try directory.rebuild(from: log) where !vault.isErased(subject: member) {
-            try vault.erase(subject: member, at: clock.now())
+        for member in try directory.rebuild(from: log) {
+            try vault.completeErasure(of: member, at: clock.now())
         }
         try committed.rebuild(from: log)
         pipeline = try CommandPipeline(log: log, vault: vault, directory: directory, committed: committed,

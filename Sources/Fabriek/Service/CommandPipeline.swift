@@ -180,17 +180,23 @@ final class CommandPipeline: @unchecked Sendable {
                                                                       head: result.head, events: d.events))))
             }
         }
+        // The erasure is durable: the member reads as erased from here on whatever happens to
+        // the shred (`erase` marks it first). A key that cannot be destroyed now (disk full)
+        // stays pending and is destroyed by the next open of the vault; the command itself
+        // was committed, so it is acknowledged as such.
         for (i, (ticket, outcome)) in outcomes.enumerated() {
-            do {
-                for e in batch[i].decision.events {
-                    if case .member(.erased(let erased)) = e {
+            guard case .committed(var committedOutcome) = outcome else { ticket.resolve(outcome); continue }
+            for e in batch[i].decision.events {
+                if case .member(.erased(let erased)) = e {
+                    FaultPoint.afterErasureCommit.hit()
+                    do {
                         try vault.erase(subject: erased.memberId, at: erased.erasedAt)
+                    } catch {
+                        committedOutcome.shreddingPending.append("the key of member \(erased.memberId.uuidString.lowercased()) could not be destroyed yet (\(error)); the member reads as erased and the next command that opens the vault destroys it")
                     }
                 }
-                ticket.resolve(outcome)
-            } catch {
-                ticket.resolve(.failed(error))
             }
+            ticket.resolve(.committed(committedOutcome))
         }
     }
 

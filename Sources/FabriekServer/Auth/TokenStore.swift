@@ -38,9 +38,28 @@ public final class TokenStore: Sendable {
 
     public let path: String
     private struct Cache {
-        var modified: Date?
+        /// The file's identity when it was read (nil: no file).
+        var stamp: FileStamp?
         var entries: [Entry] = []
         var byHash: [String: Entry] = [:]
+    }
+
+    /// Which version of `tokens.json` the cache holds: inode, size and modification time in
+    /// nanoseconds, from one `stat` (a replaced or rewritten file changes at least one).
+    private struct FileStamp: Equatable {
+        var inode: UInt64
+        var size: Int64
+        var seconds: Int
+        var nanoseconds: Int
+
+        init?(path: String) {
+            var st = stat()
+            guard stat(path, &st) == 0 else { return nil }
+            inode = UInt64(st.st_ino)
+            size = Int64(st.st_size)
+            seconds = Int(st.st_mtim.tv_sec)
+            nanoseconds = Int(st.st_mtim.tv_nsec)
+        }
     }
     private let cache = Mutex(Cache())
 
@@ -92,15 +111,25 @@ public final class TokenStore: Sendable {
         try write(all)
     }
 
+    /// Lower-case hex SHA-256 of the token's UTF-8 bytes.
     static func hash(_ token: String) -> String {
-        SHA256.hash(data: Array(token.utf8)).map { String(format: "%02x", $0) }.joined()
+        let digits = Array("0123456789abcdef".utf8)
+        var hex = [UInt8]()
+        hex.reserveCapacity(64)
+        for byte in SHA256.hash(data: Array(token.utf8)) {
+            hex.append(digits[Int(byte >> 4)])
+            hex.append(digits[Int(byte & 15)])
+        }
+        return String(decoding: hex, as: UTF8.self)
     }
 
+    /// The entries of the file as it is now: one `stat` per call, the file read again only
+    /// when it changed (so a revocation counts from the next request).
     private func refreshed() throws -> Cache {
-        let modified = (try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date
-        if let c = cache.withLock({ $0.modified == modified ? $0 : nil }) { return c }
-        var fresh = Cache(modified: modified)
-        if modified != nil {
+        let stamp = FileStamp(path: path)
+        if let c = cache.withLock({ $0.stamp == stamp ? $0 : nil }) { return c }
+        var fresh = Cache(stamp: stamp)
+        if stamp != nil {
             do {
                 let data = try Data(contentsOf: URL(fileURLWithPath: path))
                 let decoder = JSONDecoder()

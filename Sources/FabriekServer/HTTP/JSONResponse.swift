@@ -4,15 +4,28 @@ import Foundation
 import Hummingbird
 
 /// JSON bodies of the API: read-model values are rendered field by field (by reflection, so a
-/// new field of a read model appears without code here), keys sorted, UUIDs lower-case,
-/// timestamps ISO 8601.
+/// new field of a read model appears without code here, or by their `JSONFields` conformance
+/// on the hot read routes), keys sorted, UUIDs lower-case, timestamps ISO 8601, written by
+/// `JSONWriter`.
 enum JSONResponse {
     static func make(_ value: Any, status: HTTPResponse.Status = .ok, headers extra: HTTPFields = [:],
                      contentType: String = "application/json") throws -> Response {
-        let data = try JSONSerialization.data(withJSONObject: plain(value), options: [.sortedKeys, .fragmentsAllowed, .withoutEscapingSlashes])
+        make(body: try body(value), status: status, headers: extra, contentType: contentType)
+    }
+
+    /// A response with a body already encoded by `body(_:)` (e.g. a cached one).
+    static func make(body: ByteBuffer, status: HTTPResponse.Status = .ok, headers extra: HTTPFields = [:],
+                     contentType: String = "application/json") -> Response {
         var headers = extra
         headers[.contentType] = contentType
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        return Response(status: status, headers: headers, body: .init(byteBuffer: body))
+    }
+
+    /// The JSON bytes of `value`, as `make` encodes them.
+    static func body(_ value: Any) throws -> ByteBuffer {
+        var writer = JSONWriter()
+        writer.value(value)
+        return ByteBuffer(bytes: writer.bytes)
     }
 
     /// A value JSONSerialization accepts.

@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import Metrics
 import Prometheus
+import Synchronization
 
 /// The server's Prometheus metrics (swift-metrics backed by one swift-prometheus registry per
 /// server, no global bootstrap): HTTP requests and latency per route and status, append latency,
@@ -33,11 +34,34 @@ public final class ServerMetrics: Sendable {
         }
     }
 
+    /// The request series of one route, method and status, made once (making a series takes
+    /// the registry's lock and sanitises its labels; a request only counts and records).
+    private struct RequestSeries: Sendable {
+        let count: Metrics.Counter
+        let latency: Metrics.Timer
+    }
+    private struct SeriesKey: Hashable {
+        var route: String
+        var method: String
+        var status: Int
+    }
+    private let series = Mutex<[SeriesKey: RequestSeries]>([:])
+
     func request(route: String, method: String, status: Int, duration: Duration) {
-        let dimensions = [("route", route), ("method", method), ("status", "\(status)")]
-        Counter(label: "fabriek_http_requests_total", dimensions: dimensions, factory: factory).increment()
-        Metrics.Timer(label: "fabriek_http_request_duration_seconds", dimensions: [("route", route), ("method", method)], factory: factory)
-            .recordNanoseconds(Int64(duration.components.seconds) * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
+        let key = SeriesKey(route: route, method: method, status: status)
+        let found: RequestSeries
+        if let known = series.withLock({ $0[key] }) {
+            found = known
+        } else {
+            found = RequestSeries(
+                count: Metrics.Counter(label: "fabriek_http_requests_total",
+                               dimensions: [("route", route), ("method", method), ("status", "\(status)")], factory: factory),
+                latency: Metrics.Timer(label: "fabriek_http_request_duration_seconds",
+                                       dimensions: [("route", route), ("method", method)], factory: factory))
+            series.withLock { $0[key] = found }
+        }
+        found.count.increment()
+        found.latency.recordNanoseconds(Int64(duration.components.seconds) * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
     }
 
     /// The Prometheus text, projection lag refreshed first.
@@ -68,9 +92,16 @@ struct RequestObserverMiddleware: RouterMiddleware {
         metrics.request(route: route, method: request.method.rawValue, status: status, duration: duration)
         context.logger.info("request", metadata: [
             "method": "\(request.method.rawValue)", "route": "\(route)", "status": "\(status)",
-            "durationMs": "\(String(format: "%.2f", Double(duration.components.attoseconds) / 1e15 + Double(duration.components.seconds) * 1000))",
+            "durationMs": "\(Self.milliseconds(duration))",
             "caller": "\(context.principal?.role.rawValue ?? "-")",
         ])
         return response
+    }
+
+    /// `12.34`: milliseconds with two decimals (without `String(format:)`, once per request).
+    static func milliseconds(_ duration: Duration) -> String {
+        let hundredths = duration.components.seconds * 100_000 + duration.components.attoseconds / 10_000_000_000_000
+        let fraction = hundredths % 100
+        return "\(hundredths / 100).\(fraction < 10 ? "0" : "")\(fraction)"
     }
 }

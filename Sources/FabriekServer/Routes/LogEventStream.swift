@@ -2,12 +2,14 @@ import EventLog
 import Events
 import Foundation
 import Hummingbird
+import ServiceLifecycle
 
 /// `/api/v1/log/events?from=N` as server-sent events: every event after position `from - 1`
 /// (or after `Last-Event-ID`, which wins), then live as commits arrive. Each message has
 /// `id:` = the position and `data:` = one JSON object (envelope and the event's canonical
 /// JSON with personal fields sealed). `limit` ends the stream after that many events (for
-/// scripts); without it the stream follows until the client goes or the server stops.
+/// scripts); without it the stream follows until the client goes or the server stops: at a
+/// graceful shutdown (SIGTERM/SIGINT) the stream ends, so it never holds the shutdown up.
 struct LogEventStream {
     let log: EventLog
 
@@ -29,7 +31,7 @@ struct LogEventStream {
         return Response(status: .ok, headers: headers, body: ResponseBody { writer in
             var sent = 0
             try await writer.write(ByteBuffer(string: ": fabriek log from \(start + 1)\n\n"))
-            for try await event in log.subscribe(after: start) {
+            for try await event in log.subscribe(after: start).cancelOnGracefulShutdown() {
                 try await writer.write(ByteBuffer(string: Self.message(event)))
                 sent += 1
                 if sent >= limit { break }

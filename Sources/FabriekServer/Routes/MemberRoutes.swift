@@ -86,12 +86,14 @@ struct MemberRoutes {
                 try MemberDirectory.member(db, id: id)
             }
             guard let listing else { throw Problem.notFound("no member \(id.uuidString.lowercased()) in the register") }
-            var body = JSONResponse.plain(listing) as? [String: Any] ?? [:]
-            if try context.caller.maySeePersonalData(of: id),
-               let personal = try MemberDirectory.personalDetails(of: id, log: runtime.log, vault: runtime.vault) {
-                body["personal"] = JSONResponse.plain(personal)
+            let headers: HTTPFields = [.fabriekPosition: "\(position)", .eTag: "\"\(version)\""]
+            guard try context.caller.maySeePersonalData(of: id),
+                  let personal = try MemberDirectory.personalDetails(of: id, log: runtime.log, vault: runtime.vault) else {
+                return try JSONResponse.make(listing, headers: headers)
             }
-            return try JSONResponse.make(body, headers: [.fabriekPosition: "\(position)", .eTag: "\"\(version)\""])
+            var body = JSONResponse.plain(listing) as? [String: Any] ?? [:]
+            body["personal"] = JSONResponse.plain(personal)
+            return try JSONResponse.make(body, headers: headers)
         }
     }
 }

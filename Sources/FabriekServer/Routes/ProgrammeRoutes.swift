@@ -4,6 +4,7 @@ import Fabriek
 import Foundation
 import Hummingbird
 import Projections
+import Synchronization
 
 /// Consortia, cross-border work, activities, goals, and the programme's read models.
 struct ProgrammeRoutes {
@@ -73,11 +74,15 @@ struct ProgrammeRoutes {
             return try await commands.run(GoalDecider.self, stream: GoalDecider.streamId(kpiCode: kpi, period: period),
                                           command: .set(goal), request: request, context: context)
         }
+        let kpis = PositionCache()
         router.operation("programmeKPIs", tokens: tokens) { request, context in
-            let (found, position) = try await queries.read("programme-kpis", request: request) { db in
-                (try ProgrammeKPIs.cells(db), try ProgrammeKPIs.goals(db))
+            // Every cell is computed from the whole read model: once per checkpoint, not per request.
+            let (body, position) = try await queries.readAtPosition("programme-kpis", request: request) { db, position in
+                try kpis.value(at: position) {
+                    try JSONResponse.body(["cells": try ProgrammeKPIs.cells(db), "goals": try ProgrammeKPIs.goals(db)])
+                }
             }
-            return try JSONResponse.make(["cells": found.0, "goals": found.1], headers: [.fabriekPosition: "\(position)"])
+            return JSONResponse.make(body: body, headers: [.fabriekPosition: "\(position)"])
         }
         router.operation("youRegionCounts", tokens: tokens) { request, context in
             let rawDimension = request.queryString("by") ?? YouRegionRegister.Dimension.allCases[0].rawValue
@@ -95,5 +100,21 @@ struct ProgrammeRoutes {
         router.operation("projectionStatus", tokens: tokens) { _, _ in
             try JSONResponse.make(["projections": runtime.runner.status(), "head": runtime.log.head().position])
         }
+    }
+}
+
+/// The last encoded answer of a query whose result depends only on its read model's
+/// checkpoint: computed again only when the checkpoint moved.
+final class PositionCache: Sendable {
+    private let last = Mutex<(position: UInt64, body: ByteBuffer)?>(nil)
+
+    /// The body at `position`, from `compute` when the cached one is of another position.
+    func value(at position: UInt64, _ compute: () throws -> ByteBuffer) rethrows -> ByteBuffer {
+        if let hit = last.withLock({ $0?.position == position ? $0?.body : nil }) { return hit }
+        let body = try compute()
+        last.withLock { current in
+            if (current?.position ?? 0) <= position { current = (position, body) }
+        }
+        return body
     }
 }

@@ -29,8 +29,12 @@ public enum DemoSeed {
     }
 
     /// Issues `demo-ROLE` tokens (revoking earlier ones of that name) and returns them by role.
+    /// The member token is bound to the first registered member who is active now (not ended
+    /// or erased), so it can act: update its profile, bid.
+    ///
+    /// - Throws: `DemoSeedError.noActiveMember` when the log holds no active member.
     public static func tokens(runtime: ServerRuntime) throws -> [(Role, String)] {
-        let member = try firstMember(runtime.log)
+        let member = try firstActiveMember(runtime)
         var out: [(Role, String)] = []
         for role in Role.allCases {
             let name = "demo-\(role.rawValue)"
@@ -40,12 +44,32 @@ public enum DemoSeed {
         return out
     }
 
-    private static func firstMember(_ log: EventLog) throws -> UUID? {
-        for page in try [log.read(from: 1, maxCount: 200)] {
+    /// The first member registered in the log whose status in the write side's directory is
+    /// active.
+    static func firstActiveMember(_ runtime: ServerRuntime) throws -> UUID {
+        var from: UInt64 = 1
+        while true {
+            let page = try runtime.log.read(from: from, maxCount: 1024)
+            guard let last = page.last else { throw DemoSeedError.noActiveMember(path: runtime.layout.path) }
             for e in page where e.type == "MemberRegistered" {
-                if case .member(.registered(let r)) = try EventCatalogue.decode(e) { return r.memberId }
+                if case .member(.registered(let r)) = try EventCatalogue.decode(e),
+                   runtime.service.directory.status(of: r.memberId) == .active {
+                    return r.memberId
+                }
             }
+            from = last.position + 1
         }
-        return nil
+    }
+}
+
+/// Why `--demo` could not issue its tokens.
+public enum DemoSeedError: Error, CustomStringConvertible {
+    case noActiveMember(path: String)
+
+    public var description: String {
+        switch self {
+        case .noActiveMember(let path):
+            "\(path) holds no active member to bind the demo member token to; use an empty directory for --demo"
+        }
     }
 }

@@ -7,6 +7,8 @@ import Glibc
 enum Admin {
     struct Result {
         var status: Int32
+        /// True when the process was ended by a signal (`status` is then the signal number).
+        var signalled = false
         var stdout: String
         var stderr: String
         var lines: [String] { stdout.split(separator: "\n").map(String.init) }
@@ -30,9 +32,10 @@ enum Admin {
         return nil
     }()
 
-    /// Runs `fabriek-admin ARGS` with `FABRIEK_DATA` unset (tests pass --data), feeding `input`.
+    /// Runs `fabriek-admin ARGS` with `FABRIEK_DATA` unset (tests pass --data), feeding `input`,
+    /// with `environment` added to this process's environment.
     @discardableResult
-    static func run(_ arguments: [String], input: String? = nil) throws -> Result {
+    static func run(_ arguments: [String], input: String? = nil, environment: [String: String] = [:]) throws -> Result {
         guard let executable else { throw AdminTestError.binaryMissing }
         let process = Process()
         process.executableURL = executable
@@ -40,6 +43,7 @@ enum Admin {
         var env = ProcessInfo.processInfo.environment
         env["FABRIEK_DATA"] = nil
         env["FABRIEK_MASTER_KEY"] = nil
+        env.merge(environment) { $1 }
         process.environment = env
         let out = Pipe(), err = Pipe(), inp = Pipe()
         process.standardOutput = out
@@ -56,7 +60,8 @@ enum Admin {
         let outData = out.fileHandleForReading.readDataToEndOfFile()
         done.wait()
         process.waitUntilExit()
-        return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+        return Result(status: process.terminationStatus, signalled: process.terminationReason == .uncaughtSignal,
+                      stdout: String(decoding: outData, as: UTF8.self),
                       stderr: String(decoding: errData, as: UTF8.self))
     }
 }

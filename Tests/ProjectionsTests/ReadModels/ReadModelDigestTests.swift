@@ -29,10 +29,11 @@ import Testing
         let liveDigests = try await digests(live)
         await live.stop()
 
-        // When every read model is rebuilt side by side in one batch (a new version of each)
+        // When every read model is rebuilt side by side in batches of 5 events (a new version
+        // of each; work deferred to the end of the build spans batches)
         let rebuilt = try ProjectionRunner(log: log, directory: store.projections,
                                            projectors: Self.projectors().map { VersionBumped($0) },
-                                           options: .init(batchSize: 10_000))
+                                           options: .init(batchSize: 5))
         #expect(rebuilt.status().allSatisfy { $0.state == .rebuilding })
         rebuilt.start()
         try await waitUntilSwapped(rebuilt)
@@ -112,4 +113,6 @@ struct VersionBumped: Projector {
     func beginBatch(_ db: Database) throws { try base.beginBatch(db) }
     func apply(_ event: borrowing EventView, _ db: Database) throws { try base.apply(event, db) }
     func finishBatch(_ db: Database) throws { try base.finishBatch(db) }
+    func beginBuild(_ db: Database) throws { try base.beginBuild(db) }
+    func finishBuild(_ db: Database) throws { try base.finishBuild(db) }
 }

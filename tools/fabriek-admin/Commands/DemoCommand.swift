@@ -39,7 +39,7 @@ struct DemoCommand: AsyncParsableCommand {
         let log = try dir.openWriter(durability: .none, clock: generator.clock.logClock)
         let summary: HistorySummary
         do {
-            let service = try generator.makeService(log: log, vault: try dir.vault(), reference: try ReferenceData.load())
+            let service = try generator.makeService(log: log, vault: try dir.vault(log: log), reference: try ReferenceData.load())
             printError("generating the \(scale.rawValue) history (seed \(seed)) into \(dir.path)...")
             summary = try await generator.run(on: service)
         } catch {

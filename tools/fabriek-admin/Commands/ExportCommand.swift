@@ -25,7 +25,15 @@ struct ExportLinesCommand: ParsableCommand {
     @Option(help: "Export up to this position (the end of a commit, at most the head; default: the head).")
     var until: UInt64?
 
+    @Flag(help: "Read a damaged log without opening it: export every commit that still verifies, and say which positions could not be recovered and why (exit 4 when any were lost). Writes nothing in the data directory.")
+    var salvage = false
+
+    func validate() throws {
+        if salvage && until != nil { throw ValidationError("--salvage exports everything it can read; leave --until out") }
+    }
+
     func run() throws {
+        if salvage { return try runSalvage() }
         let log = try dataOptions.directory.openReadOnly()
         defer { try? log.close() }
         let head = log.head()

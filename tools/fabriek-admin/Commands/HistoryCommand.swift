@@ -22,7 +22,7 @@ struct HistoryCommand: ParsableCommand {
         guard !events.isEmpty else {
             throw AdminError.failure("stream '\(stream)' has no events; stream ids look like member-<uuid> (see 'log dump --type MemberRegistered')")
         }
-        let rendering = EventRendering(context: JSONContext(vault: dir.existingVault()))
+        let rendering = EventRendering(context: JSONContext(vault: dir.existingVault(log: log)))
         var out = StandardOutput()
         for e in events {
             if output.json {

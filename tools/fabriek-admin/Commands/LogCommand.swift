@@ -169,7 +169,7 @@ struct LogDumpCommand: ParsableCommand {
         let dir = dataOptions.directory
         let log = try dir.openReadOnly()
         defer { try? log.close() }
-        let rendering = EventRendering(context: JSONContext(vault: dir.existingVault()))
+        let rendering = EventRendering(context: JSONContext(vault: dir.existingVault(log: log)))
         var out = StandardOutput()
         let last = to ?? log.head().position
         if let stream {

@@ -4,6 +4,7 @@ import Events
 import Fabriek
 import FabriekReference
 import Foundation
+import PersonalData
 
 /// `member erase ID`.
 struct MemberCommand: ParsableCommand {
@@ -17,7 +18,7 @@ struct MemberEraseCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "erase",
         abstract: "Erase a member (crypto-shredding): record MemberErased and destroy the member's key.",
-        discussion: "The events stay and the chain still verifies; the personal fields can never be read again. Asks for confirmation unless --yes. Takes the writer lock (exit 3 while the server runs: erase through the API instead).")
+        discussion: "The events stay and the chain still verifies; the personal fields can never be read again. Asks for confirmation unless --yes. Takes the writer lock (exit 3 while the server runs: erase through the API instead). For a member whose erasure was interrupted (MemberErased recorded, the key still in the vault) it completes the erasure and says so (exit 0); an erasure already complete is refused (exit 1).")
 
     @OptionGroup var dataOptions: DataOptions
 
@@ -46,15 +47,32 @@ struct MemberEraseCommand: AsyncParsableCommand {
         guard log.streamVersion(stream) > 0 else {
             throw AdminError.failure("no member \(member.uuidString.lowercased()) in \(dir.path) (stream \(stream) is empty)")
         }
+        let name = member.uuidString.lowercased()
+        // Opening the vault completes every interrupted erasure, this member's included.
+        let (vault, completion) = try PersonalDataVault.open(directory: dir.path, log: log)
+        if let erasure = try log.readStream(stream).last(where: { $0.type == MemberErased.typeName }) {
+            DataDirectory.printCompletion(ErasureCompletion(completed: completion.completed.filter { $0 != member },
+                                                            stillPending: completion.stillPending.filter { $0.subject != member }))
+            if completion.completed.contains(member) {
+                print("member \(name) was already erased at position \(erasure.position), but the erasure had been interrupted: the key was still in the vault; it is destroyed now, the erasure is complete")
+                return
+            }
+            if let pending = completion.stillPending.first(where: { $0.subject == member }) {
+                throw AdminError.failure("member \(name) was erased at position \(erasure.position) and reads as erased, but the key in \(dir.keysPath) could not be destroyed: \(pending.reason); free space or fix permissions and run 'member erase' again")
+            }
+            throw AdminError.failure("member \(name) was already erased at position \(erasure.position) and the key is destroyed; nothing to do")
+        }
+        DataDirectory.printCompletion(completion)
         if !yes {
-            FileHandle.standardError.write(Data("Erase member \(member.uuidString.lowercased())? Their personal data becomes unreadable for good. Type 'yes' to continue: ".utf8))
+            FileHandle.standardError.write(Data("Erase member \(name)? Their personal data becomes unreadable for good. Type 'yes' to continue: ".utf8))
             guard readLine()?.trimmingCharacters(in: .whitespaces).lowercased() == "yes" else {
                 throw AdminError.failure("not confirmed; nothing was changed")
             }
         }
-        let service = try ApplicationService(log: log, vault: try dir.vault(), reference: try ReferenceData.load())
+        let service = try ApplicationService(log: log, vault: vault, reference: try ReferenceData.load())
         let outcome = try await service.execute(MemberDecider.self, stream: stream, command: .erase(reason: reason),
                                                 metadata: CommandMetadata(actor: "fabriek-admin", role: "admin"))
-        print("member \(member.uuidString.lowercased()) erased at position \(outcome.positions.last ?? 0); head \(outcome.head)")
+        for pending in outcome.shreddingPending { printError("warning: \(pending)") }
+        print("member \(name) erased at position \(outcome.positions.last ?? 0); head \(outcome.head)")
     }
 }

@@ -21,7 +21,7 @@ struct ProjectionsListCommand: ParsableCommand {
 
     func run() throws {
         let dir = dataOptions.directory
-        let rows = try AdminProjectors(directory: dir).all.map { p -> (String, Int, Bool) in
+        let rows = try AdminProjectors(directory: dir, log: nil).all.map { p -> (String, Int, Bool) in
             (p.name, p.version, FileManager.default.fileExists(atPath: "\(dir.projectionsPath)/\(p.name).sqlite"))
         }
         if output.json {
@@ -66,14 +66,23 @@ struct ProjectionsStatusCommand: ParsableCommand {
         let head = log.head().position
         let now = Timestamp.now()
         var rows: [Row] = []
-        for p in try AdminProjectors(directory: dir).all {
+        for p in try AdminProjectors(directory: dir, log: nil).all {
             let main = "\(dir.projectionsPath)/\(p.name).sqlite"
             let rebuild = "\(dir.projectionsPath)/\(p.name).rebuild.sqlite"
-            let meta = try Self.checkpoint(main)
             let owned = Self.isOwned("\(dir.projectionsPath)/\(p.name).lock")
+            let meta: (version: Int, position: UInt64, skipped: Int)?
+            var damage: String?
+            do {
+                meta = try Self.checkpoint(main)
+            } catch {
+                meta = nil
+                damage = "damaged: \(main) cannot be read (\(error)); 'fabriek-admin projections rebuild \(p.name)' moves it aside and rebuilds it"
+            }
             let position = meta?.position ?? 0
             var state: String
-            if meta == nil {
+            if let damage {
+                state = damage
+            } else if meta == nil {
                 state = owned ? "catching-up" : "absent"
             } else if FileManager.default.fileExists(atPath: rebuild) {
                 state = owned ? "rebuilding" : "stopped (rebuild pending)"
@@ -88,7 +97,7 @@ struct ProjectionsStatusCommand: ParsableCommand {
             if position < head, let next = try? log.event(at: position + 1) {
                 lagSeconds = max(0, Double(now.microsecondsSinceEpoch - next.recordedAt.microsecondsSinceEpoch) / 1e6)
             }
-            let rebuildPosition = FileManager.default.fileExists(atPath: rebuild) ? try Self.checkpoint(rebuild)?.position : nil
+            let rebuildPosition = FileManager.default.fileExists(atPath: rebuild) ? (try? Self.checkpoint(rebuild))??.position : nil
             rows.append(Row(name: p.name, version: p.version, fileVersion: meta?.version, position: position, head: head,
                             lagEvents: head > position ? head - position : 0, lagSeconds: lagSeconds, state: state,
                             rebuildPosition: rebuildPosition, skipped: meta?.skipped ?? 0))
@@ -117,7 +126,8 @@ struct ProjectionsStatusCommand: ParsableCommand {
     }
 
     /// The file's version, position and number of skipped events; nil when it does not exist or
-    /// was never initialised.
+    /// was never initialised. Opens it read-only (a runner may own it).
+    /// - Throws: when the file cannot be opened or read, or fails `PRAGMA quick_check`.
     static func checkpoint(_ path: String) throws -> (version: Int, position: UInt64, skipped: Int)? {
         guard FileManager.default.fileExists(atPath: path) else { return nil }
         var config = Configuration()
@@ -125,6 +135,8 @@ struct ProjectionsStatusCommand: ParsableCommand {
         let db = try DatabaseQueue(path: path, configuration: config)
         defer { try? db.close() }
         return try db.read { db in
+            let check = try String.fetchOne(db, sql: "PRAGMA quick_check")
+            guard check == "ok" else { throw AdminError.failure("PRAGMA quick_check: \(check ?? "no result")") }
             guard try db.tableExists("projection_meta"),
                   let row = try GRDB.Row.fetchOne(db, sql: "SELECT version, position FROM projection_meta WHERE id = 1") else { return nil }
             let position: Int64 = row["position"]
@@ -158,7 +170,7 @@ struct ProjectionsRebuildCommand: AsyncParsableCommand {
 
     func validate() throws {
         if all == (name != nil) { throw ValidationError("give a projection NAME or --all (not both)") }
-        if let name, let known = try? AdminProjectors(directory: dataOptions.directory), known.named(name) == nil {
+        if let name, let known = try? AdminProjectors(directory: dataOptions.directory, log: nil), known.named(name) == nil {
             throw ValidationError("no projection named '\(name)'; known: \(known.names.joined(separator: ", "))")
         }
     }
@@ -167,12 +179,15 @@ struct ProjectionsRebuildCommand: AsyncParsableCommand {
         let dir = dataOptions.directory
         let log = try dir.openReadOnly()
         defer { try? log.close() }
-        let registered = try AdminProjectors(directory: dir)
+        let registered = try AdminProjectors(directory: dir, log: log)
         let projectors = all ? registered.all : [registered.named(name!)!]
+        let runner = try ProjectionRunner(log: log, directory: dir.projectionsPath, projectors: projectors,
+                                          options: .bulk())
+        // A damaged file was moved aside when the runner opened it: that projection is built
+        // from scratch by the catch-up below.
+        for damaged in runner.damagedFiles { printError("warning: \(damaged)") }
         var preexisting: [String: UInt64?] = [:]
         for p in projectors { preexisting[p.name] = Self.inode("\(dir.projectionsPath)/\(p.name).sqlite") }
-        let runner = try ProjectionRunner(log: log, directory: dir.projectionsPath, projectors: projectors,
-                                          options: .init(batchSize: 5000))
         let head = log.head().position
         let started = Date()
         runner.start()

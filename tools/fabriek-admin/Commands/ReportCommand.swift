@@ -113,13 +113,13 @@ struct ReportProgrammeCommand: AsyncParsableCommand {
         let reference = try ReferenceData.load()
         let report: Report
         do {
-            report = try ProgrammeReportBuilder(log: log, geography: reference.maastricht, vault: dir.existingVault()).report(asOf: at)
+            report = try ProgrammeReportBuilder(log: log, geography: reference.maastricht, vault: dir.existingVault(log: log)).report(asOf: at)
         } catch let e as ReportError {
             throw AdminError.failure("\(e)")
         }
         if issue {
             let reportId = UUID()
-            let service = try ApplicationService(log: log, vault: try dir.vault(), reference: reference)
+            let service = try ApplicationService(log: log, vault: try dir.vault(log: log), reference: reference)
             let outcome = try await service.execute(ReportDecider.self, stream: ReportDecider.streamId(reportId),
                                                     command: .issue(report.issuedEvent(reportId: reportId)),
                                                     metadata: CommandMetadata(actor: "fabriek-admin", role: "admin"))
@@ -232,7 +232,7 @@ struct ReportTraceCommand: ParsableCommand {
         let dir = dataOptions.directory
         let log = try dir.openReadOnly()
         defer { try? log.close() }
-        let tracer = KPITracer(log: log, geography: try ReferenceData.load().maastricht, vault: dir.existingVault())
+        let tracer = KPITracer(log: log, geography: try ReferenceData.load().maastricht, vault: dir.existingVault(log: log))
         let trace: KPITrace
         do {
             if let issued {

@@ -1,3 +1,4 @@
+import EventLog
 import Events
 import Fabriek
 import FabriekReference
@@ -9,9 +10,10 @@ struct AdminProjectors {
 
     /// Reference data from the bundle (or `FABRIEK_REFERENCE_DIR`); the vault when the data
     /// directory has one (the KPI projector reads self-declared target groups).
-    init(directory: DataDirectory) throws {
+    /// Without `log` (listing names only) no vault is opened.
+    init(directory: DataDirectory, log: EventLog?) throws {
         let reference = try ReferenceData.load()
-        all = ReadModels.all(geography: reference.maastricht, vault: directory.existingVault())
+        all = ReadModels.all(geography: reference.maastricht, vault: log.flatMap { directory.existingVault(log: $0) })
     }
 
     var names: [String] { all.map(\.name) }

@@ -43,16 +43,29 @@ struct DataDirectory {
     }
 
     /// The vault when this directory has one (for decrypting); nil otherwise. Never creates keys.
-    func existingVault() -> PersonalDataVault? {
+    /// Follows `log`: a member whose erasure `log` records reads as erased whatever the key
+    /// store holds, and a key left behind by an interrupted erasure is destroyed now (said on
+    /// standard error).
+    func existingVault(log: EventLog) -> PersonalDataVault? {
         guard FileManager.default.fileExists(atPath: keysPath) else { return nil }
         let env = ProcessInfo.processInfo.environment[MasterKey.environmentVariable] ?? ""
         guard !env.isEmpty || FileManager.default.fileExists(atPath: masterKeyPath) else { return nil }
-        return try? PersonalDataVault.open(directory: path)
+        guard let vault = try? PersonalDataVault.open(directory: path) else { return nil }
+        Self.printCompletion(vault.completeErasures(recordedIn: log))
+        return vault
     }
 
-    /// Opens (creating when absent) the vault, for commands that seal or erase.
-    func vault() throws -> PersonalDataVault {
-        try PersonalDataVault.open(directory: path)
+    /// Opens (creating when absent) the vault, for commands that seal or erase; completes
+    /// pending shredding against `log` like `existingVault(log:)`.
+    func vault(log: EventLog) throws -> PersonalDataVault {
+        let (vault, completion) = try PersonalDataVault.open(directory: path, log: log)
+        Self.printCompletion(completion)
+        return vault
+    }
+
+    /// Says on standard error which interrupted erasures the open of the vault completed.
+    static func printCompletion(_ completion: ErasureCompletion) {
+        if !completion.isEmpty { printError("vault: \(completion)") }
     }
 
     /// True when the directory is absent or holds no files (hidden ones included).

@@ -57,7 +57,7 @@ struct ImportPlan {
         var openedVault: PersonalDataVault?
         func vault() throws -> PersonalDataVault {
             if let openedVault { return openedVault }
-            let v = try dir.vault()
+            let v = try dir.vault(log: log)
             openedVault = v
             return v
         }
@@ -201,7 +201,7 @@ struct ImportPlan {
         guard !erased.isEmpty, FileManager.default.fileExists(atPath: directory.keysPath) else { return 0 }
         let vault: PersonalDataVault
         do {
-            vault = try directory.vault()
+            vault = try directory.vault(log: log)
         } catch {
             throw AdminError.failure("the import is committed, but the keys of \(erased.count) erased members in \(directory.keysPath) could not be destroyed: \(error); provide master.key (or FABRIEK_MASTER_KEY) and run 'fabriek-admin member erase' for each, or import again (stored lines are skipped)")
         }

@@ -26,10 +26,10 @@ extension Bench {
         figures.domainRebuildFailures = outcome.projections.compactMap { p in p.failure.map { "\(p.name): \($0)" } }
         figures.domainRebuildProjections = outcome.projections.map { p in
             DomainRebuildProjection(name: p.name, seconds: p.seconds, eventsPerSecond: Double(outcome.events) / p.seconds,
-                                    digest: p.digest)
+                                    cpuMicrosecondsPerEvent: p.cpuSeconds * 1e6 / Double(outcome.events), digest: p.digest)
         }
         for p in outcome.projections {
-            progress("  domain rebuild \(p.name): \(p.failure == nil ? "at the head" : "FAILED") after \(Report.format(p.seconds, 2)) s, \(Report.format(Double(outcome.events) / p.seconds, 0)) ev/s, digest \(p.digest ?? "—")\(p.failure.map { " — \($0)" } ?? "")")
+            progress("  domain rebuild \(p.name): \(p.failure == nil ? "at the head" : "FAILED") after \(Report.format(p.seconds, 2)) s, \(Report.format(Double(outcome.events) / p.seconds, 0)) ev/s, batches \(Report.format(p.cpuSeconds * 1e6 / Double(outcome.events), 2)) µs cpu per log event, digest \(p.digest ?? "—")\(p.failure.map { " — \($0)" } ?? "")")
         }
         progress("domain: rebuild of \(outcome.projections.count) read models, \(outcome.events) events in \(Report.format(outcome.seconds, 2)) s: \(Report.format(figures.domainRebuildEPS!, 0)) ev/s, cpu \(Report.format(outcome.cpuSeconds, 2)) s (\(Report.format(figures.domainRebuildCPUMicrosecondsPerEvent!, 1)) µs per event)")
     }

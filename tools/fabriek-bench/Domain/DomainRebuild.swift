@@ -8,7 +8,8 @@ import Projections
 
 /// Rebuilds every Fabriek read model (member directory, tender board, consortia and bids,
 /// YouRegion register, programme KPIs) over a log of domain events through one
-/// `ProjectionRunner` (`batchSize` events per transaction), from creating the files until each projection has
+/// `ProjectionRunner` (`batchSize` events per transaction, otherwise `ProjectionRunner.Options.bulk()`
+/// as `fabriek-admin projections rebuild` runs), from creating the files until each projection has
 /// reached the head or failed. A projection that fails is reported, not hidden; each one that
 /// reached the head gets its content digest.
 enum DomainRebuild {
@@ -19,9 +20,11 @@ enum DomainRebuild {
         /// CPU seconds of the process (user + system, all threads) from creating the files until
         /// the runner stopped: the work, whatever else the machine runs.
         var cpuSeconds: Double
-        /// Per projection: seconds until it finished, its failure if it failed, and (untimed,
-        /// after the runner stopped) the content digest of its file when it reached the head.
-        var projections: [(name: String, seconds: Double, failure: String?, digest: String?)]
+        /// Per projection: seconds until it finished, CPU seconds of its batches (apply and
+        /// finishBatch on its thread, commits not counted), its failure if it failed, and
+        /// (untimed, after the runner stopped) the content digest of its file when it reached
+        /// the head.
+        var projections: [(name: String, seconds: Double, cpuSeconds: Double, failure: String?, digest: String?)]
     }
 
     /// The projectors of `Projections/ReadModels`; the KPI projector opens sealed target groups
@@ -35,12 +38,13 @@ enum DomainRebuild {
 
     /// Runs the rebuild over `log` into `scratch/projections` (scratch must be empty).
     static func run(log: EventLog, scratch: String, batchSize: Int) async throws -> Outcome {
-        let projectors = try projectors(scratch: scratch)
+        let projectors = try projectors(scratch: scratch).map(TimedProjector.init)
         let head = log.head().position
         let start = monotonicNanoseconds()
         let timer = PhaseTimer()
         let runner = try ProjectionRunner(log: log, directory: scratch + "/projections", projectors: projectors,
-                                          options: .init(batchSize: batchSize))
+                                          options: .init(batchSize: batchSize,
+                                                         maxBatchDuration: ProjectionRunner.Options.bulk().maxBatchDuration))
         runner.start()
         let finished = await withTaskGroup(of: (String, Double, String?).self) { group in
             for name in runner.names {
@@ -62,7 +66,8 @@ enum DomainRebuild {
         let cpuSeconds = timer.cpuSeconds
         let ordered = try runner.names.compactMap { name in
             try finished.first { $0.name == name }.map { p in
-                (name: p.name, seconds: p.seconds, failure: p.failure,
+                (name: p.name, seconds: p.seconds, cpuSeconds: projectors.first { $0.name == name }?.cpuSeconds ?? 0,
+                 failure: p.failure,
                  digest: p.failure == nil ? try ProjectionDigest.compute(file: "\(runner.directory)/\(name).sqlite") : nil)
             }
         }

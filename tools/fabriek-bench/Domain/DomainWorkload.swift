@@ -2,6 +2,7 @@ import EventLog
 import Events
 import Fabriek
 import Foundation
+import Synchronization
 
 /// A deterministic log of Fabriek's own domain events, for the typed-replay benchmark: the mix
 /// of a busy cooperative (profile updates, skills, rates, tenders with lots, bids, evaluations,
@@ -31,6 +32,18 @@ struct DomainWorkload {
     static let skills = ["hovenier", "schilder", "cateraar", "ICT", "marketing", "fotograaf", "timmerman", "loodgieter",
                          "boekhouder", "vertaler NL-DE", "grafisch ontwerp", "schoonmaak", "elektricien", "coach"]
     static let cpv = ["77310000-6", "45442100-8", "55520000-1", "72000000-5", "79340000-9", "79961000-8"]
+
+    /// The domain log's clock: 2026-12-01T00:00:00Z, one microsecond later at each reading, so
+    /// that the recorded times, and so the read models' digests, are the same in every run.
+    static func clock() -> @Sendable () -> Timestamp {
+        let box = TickBox()
+        return { Timestamp(microsecondsSinceEpoch: 1_796_083_200_000_000 + box.next()) }
+    }
+
+    private final class TickBox: Sendable {
+        let ticks = Atomic<Int64>(0)
+        func next() -> Int64 { ticks.add(1, ordering: .relaxed).newValue }
+    }
 
     /// Appends the workload to `log` in commits of 1,000 events (the log's durability is the caller's choice).
     func write(to log: EventLog) async throws {
