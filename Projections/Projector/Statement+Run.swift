@@ -18,9 +18,7 @@ extension Statement {
         var code = sqlite3_step(statement)
         while code == SQLITE_ROW { code = sqlite3_step(statement) }
         if code != SQLITE_DONE {
-            let message = String(cString: sqlite3_errmsg(sqlite3_db_handle(statement)))
-            sqlite3_reset(statement)
-            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: message, sql: sql)
+            throw stepFailure(code)
         }
     }
 
@@ -96,9 +94,7 @@ extension Statement {
             return value
         }
         if code != SQLITE_DONE {
-            let message = String(cString: sqlite3_errmsg(sqlite3_db_handle(statement)))
-            sqlite3_reset(statement)
-            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: message, sql: sql)
+            throw stepFailure(code)
         }
         return nil
     }
@@ -121,8 +117,17 @@ extension Statement {
         }
         while code == SQLITE_ROW { code = sqlite3_step(statement) }
         if code == SQLITE_DONE { return value }
+        throw stepFailure(code)
+    }
+}
+
+extension Statement {
+    /// The error of a failed `sqlite3_step` (SQLite's code and message, naming the statement);
+    /// resets the statement.
+    @usableFromInline func stepFailure(_ code: Int32) -> DatabaseError {
+        let statement = sqliteStatement
         let message = String(cString: sqlite3_errmsg(sqlite3_db_handle(statement)))
         sqlite3_reset(statement)
-        throw DatabaseError(resultCode: ResultCode(rawValue: code), message: message, sql: sql)
+        return DatabaseError(resultCode: ResultCode(rawValue: code), message: message, sql: sql)
     }
 }

@@ -71,10 +71,17 @@ final class ProjectionWorker: Sendable {
     }
 
     /// Moves every existing file of the projection that cannot be used aside (see
-    /// `ProjectionFileCheck`); a rebuild file that may have lost writes in an OS crash is
-    /// discarded instead (it was never served, and `rebuildMayBeDamaged` says why).
+    /// `ProjectionFileCheck`); a file that may have lost writes in an OS crash is discarded
+    /// instead (`ProjectionFiles.mayBeDamaged` says why): a rebuild file, never served, or a
+    /// serving file still in its first build from nothing, with any rebuild beside it.
     private static func moveAsideDamaged(files: ProjectionFiles, projection: String) throws -> [DamagedProjectionFile] {
-        if ProjectionFiles.exists(files.rebuild) && files.rebuildMayBeDamaged {
+        if ProjectionFiles.exists(files.main) && files.mayBeDamaged(.main) {
+            // Built from nothing with synchronous=OFF and not fsynced before an OS crash: start over.
+            try ProjectionFiles.removeDatabase(files.rebuild)
+            try files.clearUnsynced(.rebuild)
+            try ProjectionFiles.removeDatabase(files.main)
+        }
+        if ProjectionFiles.exists(files.rebuild) && files.mayBeDamaged(.rebuild) {
             // Written with synchronous=OFF and not fsynced before an OS crash: start it over.
             try ProjectionFiles.removeDatabase(files.rebuild)
         }
@@ -94,26 +101,12 @@ final class ProjectionWorker: Sendable {
     ///   rebuilt the same way (a rebuild file beyond the head is discarded);
     /// - a main file built from nothing over a non-empty log is written with `synchronous=OFF`
     ///   until it first reaches the head (then fsynced); one left unsynced by an earlier boot
-    ///   is discarded with any rebuild beside it and built again.
+    ///   was discarded with any rebuild beside it (`moveAsideDamaged`) and is built again.
     private static func openFiles(projector: any Projector, files: ProjectionFiles, head: UInt64,
                                   options: ProjectionRunner.Options) throws -> State {
         let version = projector.version
         var rebuild: (ProjectionDatabase, ProjectionMetadata)?
-<<<<<<< HEAD
-        if !ProjectionFiles.exists(files.rebuild) { try files.clearRebuildUnsynced() }
-=======
-        if ProjectionFiles.exists(files.main) && files.mayBeDamaged(.main) {
-            // Built from nothing with synchronous=OFF and not fsynced before an OS crash: start over.
-            try ProjectionFiles.removeDatabase(files.rebuild)
-            try files.clearUnsynced(.rebuild)
-            try ProjectionFiles.removeDatabase(files.main)
-        }
-        if ProjectionFiles.exists(files.rebuild) && files.mayBeDamaged(.rebuild) {
-            // Written with synchronous=OFF and not fsynced before an OS crash: start it over.
-            try ProjectionFiles.removeDatabase(files.rebuild)
-        }
         if !ProjectionFiles.exists(files.rebuild) { try files.clearUnsynced(.rebuild) }
->>>>>>> rebuild
         if ProjectionFiles.exists(files.rebuild) {
             if !ProjectionFiles.exists(files.main) {
                 // Only a swap renames the rebuild file onto the main one; finish it.
