@@ -174,4 +174,44 @@ import Testing
         #expect(r.stderr.contains("removed"), "\(r.stderr)")
         #expect(!FileManager.default.fileExists(atPath: target))
     }
+
+    @Test("given one id on two lines of a file, when the content is the same the second is skipped; with other content both lines are named and nothing is imported")
+    func idsGivenTwiceInOneFile() throws {
+        let temp = TemporaryDirectory()
+        let data = temp.sub("data")
+        let file = temp.sub("twice.jsonl")
+        let id = "00000000-0000-4000-8000-0000000000b2"
+        try Self.write([Self.goal("2030", target: 1, id: id), Self.goal("2031"), Self.goal("2030", target: 1, id: id)], to: file)
+        let same = try Admin.run(["import", file, "--data", data])
+        #expect(same.status == 0, "\(same.stderr)")
+        #expect(same.stdout.contains("imported 2 events"), "\(same.stdout)")
+        #expect(same.stdout.contains("1 given twice in the file, skipped"), "\(same.stdout)")
+        #expect(try Self.head(data).hasPrefix("2 "))
+
+        let other = temp.sub("other")
+        try Self.write([Self.goal("2040", target: 1, id: id), Self.goal("2041"), Self.goal("2042", target: 2, id: id)], to: file)
+        let conflict = try Admin.run(["import", file, "--data", other])
+        #expect(conflict.status == 1)
+        #expect(conflict.stderr.contains("twice.jsonl:3:"), "\(conflict.stderr)")
+        #expect(conflict.stderr.contains("also given on line 1 with other content"), "\(conflict.stderr)")
+        #expect(conflict.stderr.contains("nothing was imported"), "\(conflict.stderr)")
+        let head = try Admin.run(["log", "head", "--data", other])
+        #expect(head.status != 0 || head.stdout.hasPrefix("0 "), "\(head.stdout)")
+    }
+
+    @Test("given a file of stored lines without commit followed by new ones, when imported again, then only the new lines are appended")
+    func storedLinesThenNewOnesWithoutCommit() throws {
+        let temp = TemporaryDirectory()
+        let data = temp.sub("data")
+        let file = temp.sub("grow.jsonl")
+        let first = Self.goal("2030", id: "00000000-0000-4000-8000-0000000000c1")
+        try Self.write([first], to: file)
+        #expect(try Admin.run(["import", file, "--data", data]).status == 0)
+        try Self.write([first, Self.goal("2031", id: "00000000-0000-4000-8000-0000000000c2")], to: file)
+        let again = try Admin.run(["import", file, "--data", data])
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(again.stdout.contains("imported 1 events"), "\(again.stdout)")
+        #expect(again.stdout.contains("(1 already stored)"), "\(again.stdout)")
+        #expect(try Self.head(data).hasPrefix("2 "))
+    }
 }

@@ -21,6 +21,49 @@ extension EventLog {
         }
     }
 
+    /// Appends `commits` in order, each as a commit of its own (its own batch, chain hash and
+    /// `recordedAt`), exactly as if `append(_:)` were called for each in turn and awaited, but
+    /// handed to the writer in one step: a bulk import keeps the commits of the log it copies
+    /// without a round trip to the writer thread per commit. Returns one result per commit,
+    /// in order: after the first refused or failed commit, the later ones are not attempted
+    /// (`LogError.invalidAppend`, field `commits`), so what is stored is a prefix. Durability
+    /// as `append(_:)`.
+    ///
+    /// - Throws: `LogError.readOnly`, `.closed` (then nothing was appended).
+    public func appendCommits(_ commits: [[StreamAppend]]) async throws -> [Result<AppendResult, any Error>] {
+        guard let writer else { throw LogError.readOnly }
+        try state.withLock { s throws(LogError) in try s.checkOpen() }
+        guard !commits.isEmpty else { return [] }
+        final class Results: @unchecked Sendable {
+            let lock = NSLock()
+            var results: [Result<AppendResult, any Error>?]
+            var left: Int
+            var continuation: CheckedContinuation<[Result<AppendResult, any Error>], Never>?
+            var failed = false
+            init(_ n: Int) { results = Array(repeating: nil, count: n); left = n }
+        }
+        let box = Results(commits.count)
+        return await withCheckedContinuation { continuation in
+            box.continuation = continuation
+            let requests = commits.enumerated().map { k, appends in
+                AppendRequest(appends: appends, separate: true, stillWanted: {
+                    box.lock.lock()
+                    defer { box.lock.unlock() }
+                    return !box.failed
+                }) { result in
+                    box.lock.lock()
+                    box.results[k] = result
+                    if case .failure = result { box.failed = true }
+                    box.left -= 1
+                    let done = box.left == 0
+                    box.lock.unlock()
+                    if done { box.continuation!.resume(returning: box.results.map { $0! }) }
+                }
+            }
+            writer.enqueue(requests)
+        }
+    }
+
     /// Appends events to one stream. See `append(_:)`.
     public func append(stream: String, expectedVersion: ExpectedVersion, events: [ProposedEvent]) async throws -> AppendResult {
         try await append([StreamAppend(stream: stream, expectedVersion: expectedVersion, events: events)])

@@ -23,7 +23,8 @@ struct ImportCommand: AsyncParsableCommand {
             unknown keys are refused. "version" (the event's 1-based stream version) is checked as \
             the expected version; "id" makes the event idempotent: a line whose id is stored with \
             the same content is skipped (so a file whose first part was imported before imports \
-            the rest), one whose id is stored with other content is refused. Lines of one "commit" \
+            the rest), one whose id is stored with other content is refused; the same holds for an id \
+            an earlier line of the file gives (refused naming both lines). Lines of one "commit" \
             (as 'export' writes them) are appended in one commit with their "recordedAt"; lines \
             without "commit" but with "recordedAt" commit per distinct "recordedAt"; others 1,000 \
             at a time. The events are checked against the domain's invariants as 'audit' does; a \
@@ -68,31 +69,56 @@ struct ImportCommand: AsyncParsableCommand {
         var progress = Progress(label: "import", total: UInt64(plan.spool.count), enabled: progressOption.show)
         var done: UInt64 = 0
         var refused: AdminError?
-        do {
-            try await plan.spool.forEachGroup { group in
+        // Commits go to the writer a chunk at a time (`appendCommits`: each its own commit, no
+        // round trip per commit). Every payload was checked in the first pass with
+        // `EventCatalogue.check`, what `appendChecked` would check again. A commit holding
+        // accepted violations carries its `ImportViolationsAccepted` record.
+        var chunk: [ImportSpool.Group] = []
+        var chunkEvents = 0
+        func flush() async throws {
+            guard !chunk.isEmpty else { return }
+            var pending = records
+            var carries: [Bool] = []
+            let commitsToWrite = chunk.map { group -> [StreamAppend] in
                 var appends = group.entries.map { StreamAppend(stream: $0.stream, expectedVersion: $0.expected, events: [$0.event]) }
-                let record = plan.acceptance(of: group, importId: importId, recorded: records)
-                if let record { appends.append(record) }
+                let record = plan.acceptance(of: group, importId: importId, recorded: pending)
+                if let record { appends.append(record); pending += 1 }
+                carries.append(record != nil)
+                return appends
+            }
+            let results = try await log.appendCommits(commitsToWrite)
+            for ((group, outcome), record) in zip(zip(chunk, results), carries) {
                 let result: AppendResult
-                do {
-                    result = try await log.appendChecked(appends)
-                } catch {
+                switch outcome {
+                case .success(let r): result = r
+                case .failure(let error):
                     // A refused or failed commit leaves nothing of itself in the log (the writer cuts
-                    // a failed write back); the commits before it stay.
+                    // a failed write back), and the ones after it were not attempted; the commits
+                    // before it stay.
                     let line = Self.line(for: error, in: group)
                     throw AdminError(AdminError(mapping: error)?.code ?? .failure,
-                                     "\(file):\(line): \(error); nothing from lines \(group.firstLine)-\(group.lastLine) was stored, the \(written) events before them were (run the import again after fixing: stored events are skipped)")
+                                     "\(file):\(line): \(error); nothing from lines \(group.firstLine)-\(group.lastLine) on was stored, the \(written) events before them were (run the import again after fixing: stored events are skipped)")
                 }
                 if result.wasAlreadyStored {
                     skipped += group.entries.count
                 } else {
                     written += group.entries.count
                     commits += 1
-                    if record != nil { records += 1 }
+                    if record { records += 1 }
                 }
                 done += UInt64(group.entries.count)
-                progress.update(done)
             }
+            progress.update(done)
+            chunk.removeAll(keepingCapacity: true)
+            chunkEvents = 0
+        }
+        do {
+            try await plan.spool.forEachGroup { group in
+                chunk.append(group)
+                chunkEvents += group.entries.count
+                if chunkEvents >= 4096 { try await flush() }
+            }
+            try await flush()
         } catch let e as AdminError {
             refused = e
         }
@@ -110,7 +136,8 @@ struct ImportCommand: AsyncParsableCommand {
         if let refused { throw refused }
         let shredded = try plan.shredErasedMembers()
         let seconds = Date().timeIntervalSince(started)
-        var summary = "imported \(written) events in \(commits) commits (\(skipped) already stored) in \(String(format: "%.1f", seconds)) s; head \(head)"
+        let twice = plan.repeated > 0 ? "; \(plan.repeated) given twice in the file, skipped" : ""
+        var summary = "imported \(written) events in \(commits) commits (\(skipped) already stored\(twice)) in \(String(format: "%.1f", seconds)) s; head \(head)"
         if shredded > 0 { summary += "; keys of \(shredded) erased members destroyed" }
         if plan.acceptedViolations > 0 {
             summary += "; \(plan.acceptedViolations) events break a domain invariant (accepted: recorded in stream \(StreamID.historyImport(importId)) in \(records) commit\(records == 1 ? "" : "s"); see 'fabriek-admin audit')"

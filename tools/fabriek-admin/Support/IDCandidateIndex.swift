@@ -22,8 +22,8 @@ final class IDCandidateIndex {
     private var recentKeys: [UInt64]
     private var recentValues: [UInt64]
     private var recentCount = 0
-    private static let recentCapacity = 1 << 19
-    private static let recentLimit = 1 << 18
+    private static let recentCapacity = 1 << 18
+    private static let recentLimit = 1 << 17
     private static let recordsPerBlock = 256
 
     private struct Run {

@@ -27,6 +27,8 @@ struct ImportPlan {
     let auditor: InvariantAuditor
     /// Lines the log already held (skipped).
     private(set) var stored = 0
+    /// Lines whose id an earlier line of the file gave, with the same content (skipped).
+    private(set) var repeated = 0
     /// Violations accepted with `--accept-violations`, by line (memory grows with the
     /// violations only): the second pass records them, commit by commit, as
     /// `ImportViolationsAccepted` in the same commit as the events.
@@ -110,23 +112,29 @@ struct ImportPlan {
                 }
                 groupSize += 1
                 var match = try storedEvents.match(line)
+                var givenBefore = false
                 if case .new = match, line.hasID {
                     match = try Self.matchEarlier(line, in: fileIDs, spool: spool)
+                    if case .stored = match { givenBefore = true }
                 }
+                // Only an exported commit must be stored whole or not at all; the commits import
+                // forms itself (per recordedAt, per 1,000 lines) may begin after skipped lines.
+                var isCommit = false
+                if case .commit = lineKey { isCommit = true }
                 switch match {
                 case .stored:
-                    if let n = groupNew {
+                    if isCommit, let n = groupNew {
                         throw AdminError.failure("this line is already stored (or given before in this file) but line \(n) of the same commit is not; a commit is imported whole or not at all (import the file the stored part came from, or remove the stored lines)")
                     }
                     groupStored = groupStored ?? number
-                    stored += 1
+                    if givenBefore { repeated += 1 } else { stored += 1 }
                     return
                 case let .conflict(position, difference):
                     throw AdminError.failure("\"id\" \(line.event.id.uuidString.lowercased()) is already stored at position \(position) with other content (\(difference)); an id names one event: give this event a new id or correct it")
                 case let .conflictInFile(earlierLine, difference):
                     throw AdminError.failure("\"id\" \(line.event.id.uuidString.lowercased()) is also given on line \(earlierLine) with other content (\(difference)); an id names one event: give one of them a new id or correct it")
                 case .new:
-                    if let s = groupStored {
+                    if isCommit, let s = groupStored {
                         throw AdminError.failure("this line is not stored but line \(s) of the same commit is; a commit is imported whole or not at all")
                     }
                     groupNew = groupNew ?? number

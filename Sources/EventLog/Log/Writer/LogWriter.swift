@@ -80,13 +80,18 @@ final class LogWriter: @unchecked Sendable {
     }
 
     func enqueue(_ request: AppendRequest) {
+        enqueue([request])
+    }
+
+    /// Queues `requests` in order, as one step (nothing else lands between them).
+    func enqueue(_ requests: [AppendRequest]) {
         condition.lock()
         if stopping {
             condition.unlock()
-            request.continuation.resume(throwing: LogError.closed)
+            for r in requests { r.continuation.resume(throwing: LogError.closed) }
             return
         }
-        queue.append(request)
+        queue.append(contentsOf: requests)
         condition.signal()
         condition.unlock()
     }
@@ -115,7 +120,24 @@ final class LogWriter: @unchecked Sendable {
                 for r in batch { r.continuation.resume(throwing: LogError.closed) }
                 continue
             }
-            commit(batch, log: log)
+            // Requests of `appendCommits` each form a commit of their own; the others queued
+            // between them share one (group commit).
+            var rest = batch[...]
+            while let first = rest.first {
+                if first.separate {
+                    if first.stillWanted?() ?? true {
+                        commit([first], log: log)
+                    } else {
+                        first.continuation.resume(throwing: LogError.invalidAppend(
+                            field: "commits", rule: "not attempted: an earlier commit of the same appendCommits call failed"))
+                    }
+                    rest = rest.dropFirst()
+                } else {
+                    let end = rest.firstIndex { $0.separate } ?? rest.endIndex
+                    commit(Array(rest[..<end]), log: log)
+                    rest = rest[end...]
+                }
+            }
         }
         finished.signal()
     }
