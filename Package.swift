@@ -89,7 +89,7 @@ let package = Package(
             dependencies: ["EventLog", "Events", "PersonalData", "FabriekReference", "Fabriek", "FabriekDemo", "Projections", "CSQLite",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "tools/fabriek-bench",
-            exclude: ["RESULTS-1M.md"]
+            exclude: ["RESULTS-1M.md", "scale-run"]
         ),
         // The fuzzers' host: replays corpus files through the entry points in a normal build,
         // fuzzes with libFuzzer when built with -sanitize=fuzzer -DFUZZING (tools/fuzz).

@@ -14,6 +14,11 @@ enum Bench {
             return error.description.isEmpty ? 0 : 2
         }
         do {
+            if let directory = options.probeOpen {
+                let probe = try await OpenProbe.run(directory: directory)
+                FileHandle.standardOutput.write(try probe.json() + Data("\n".utf8))
+                return 0
+            }
             try await run(options)
             return 0
         } catch {
@@ -35,12 +40,11 @@ enum Bench {
         progress("warning: this is a debug build; figures are meaningless. Use -c release.")
         #endif
 
-        var figures: BenchFigures
-        if options.phases == [.domain] && options.workloadFile == nil {
-            // The domain phase writes its own log of `--events` domain events: no workload file.
-            figures = BenchFigures(workloadEvents: options.events, workloadStreams: 0, longestStream: 0)
-        } else {
-            figures = try await runWorkloadPhases(options, directory: directory)
+        // The domain phase alone writes its own events: no workload to generate or parse.
+        let needsWorkload = options.workloadFile != nil || !options.phases.isSubset(of: [.domain])
+        var figures = BenchFigures(workloadEvents: options.events, workloadStreams: 0, longestStream: 0)
+        if needsWorkload {
+            try await runWorkloadPhases(options, directory: directory, into: &figures)
         }
 
         if options.phases.contains(.domain) {
@@ -52,19 +56,32 @@ enum Bench {
             try await DomainWorkload(count: count, seed: 2019).write(to: log)
             try log.close()
             let reopened = try EventLog.open(directory: dir, options: .init(readOnly: true))
-            var best = 0.0
-            for _ in 0..<3 {
-                let start = DispatchTime.now().uptimeNanoseconds
-                let (n, _) = try DomainWorkload.replayTyped(reopened)
-                let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-                best = max(best, Double(n) / seconds)
+            var rates: [Double] = []
+            var cpuPerEvent: [Double] = []
+            for _ in 0..<options.replayRuns {
+                let timer = PhaseTimer()
+                let (n, checksum) = try DomainWorkload.replayTyped(reopened)
+                let seconds = timer.wallSeconds
+                guard n == count else {
+                    throw BenchCheckError(description: "domain: typed replay read \(n) events, expected \(count)")
+                }
+                blackHole(checksum)
+                rates.append(Double(n) / seconds)
+                cpuPerEvent.append(timer.cpuSeconds / Double(n) * 1e6)
             }
-            figures.domainReplayTypedEPS = best
+            rates.sort()
+            cpuPerEvent.sort()
+            let median = rates[rates.count / 2]
+            figures.domainReplayTypedEPS = median
+            figures.domainReplayTypedCPUMicrosecondsPerEvent = cpuPerEvent[cpuPerEvent.count / 2]
             figures.domainBytesPerEvent = Double(EventLog.bytesOnDisk(dir)) / Double(count)
             try reopened.close()
-            progress("domain: typed replay \(Report.format(best, 0)) ev/s")
-            try await domainRebuild(logDirectory: dir, scratch: directory + "/fabriek-domain-rebuild",
-                                    keep: options.keepStores, batchSize: options.domainBatch, into: &figures)
+            progress("domain: typed replay, \(rates.count) runs: \(rates.map { Report.format($0, 0) }.joined(separator: ", ")) ev/s, "
+                     + "median \(Report.format(median, 0)) ev/s; cpu (all threads) per event \(cpuPerEvent.map { Report.format($0, 3) }.joined(separator: ", ")) µs")
+            if options.domainRebuild {
+                try await domainRebuild(logDirectory: dir, scratch: directory + "/fabriek-domain-rebuild",
+                                        keep: options.keepStores, batchSize: options.domainBatch, into: &figures)
+            }
             if !options.keepStores { try? FileManager.default.removeItem(atPath: dir) }
         }
         print(Report.markdown(figures))
@@ -74,8 +91,8 @@ enum Bench {
         }
     }
 
-    /// Generates or reads the workload and runs every selected phase but `domain` on the stores.
-    private static func runWorkloadPhases(_ options: BenchOptions, directory: String) async throws -> BenchFigures {
+    /// Generates or reads the workload, then runs the selected phases of both stores on it.
+    private static func runWorkloadPhases(_ options: BenchOptions, directory: String, into figures: inout BenchFigures) async throws {
         let workloadPath: String
         if let file = options.workloadFile {
             workloadPath = file
@@ -92,8 +109,8 @@ enum Bench {
         let sizes = try workload.checkPayloadFormats(originalPath: workloadPath)
         progress("  payload formats checked in \(Report.format(secondsSince(start), 1)) s: mean payload \(Report.format(sizes.binary, 1)) bytes binary (fabriek), \(Report.format(sizes.json, 1)) bytes JSON (baseline)")
 
-        var figures = BenchFigures(workloadEvents: workload.count, workloadStreams: workload.streams.count,
-                                   longestStream: workload.streamLengths[workload.longestStream] ?? 0)
+        figures = BenchFigures(workloadEvents: workload.count, workloadStreams: workload.streams.count,
+                               longestStream: workload.streamLengths[workload.longestStream] ?? 0)
         let runner = PhaseRunner(workload: workload, phases: options.phases, directory: directory,
                                  generator: options.generator, keepStores: options.keepStores,
                                  replayRuns: options.replayRuns)
@@ -122,7 +139,5 @@ enum Bench {
         if runBaseline { try await runner.batchAndReads(SQLiteBaseline.self, into: &baseline) }
         figures.fabriek = runFabriek ? fabriek : nil
         figures.baseline = runBaseline ? baseline : nil
-
-        return figures
     }
 }

@@ -24,6 +24,12 @@ struct BenchOptions: Sendable {
     /// Events per transaction of the domain rebuild (`fabriek-admin projections rebuild` uses
     /// `ProjectionRunner.Options.bulk()`: 50,000).
     var domainBatch = ProjectionRunner.Options.bulk().batchSize
+    /// The domain phase also rebuilds every Fabriek read model (`--no-domain-rebuild`: only the
+    /// domain log's typed replay and size).
+    var domainRebuild = true
+    /// `--probe-open DIR`: run only `OpenProbe` on the log in DIR and print its JSON line (the
+    /// `scale` phase starts the bench itself this way).
+    var probeOpen: String?
 
     /// A command-line mistake; `description` names the argument, and is empty for `--help`.
     struct UsageError: Error, CustomStringConvertible {
@@ -54,6 +60,8 @@ struct BenchOptions: Sendable {
         if let runs = parsed.replayRuns { options.replayRuns = runs }
         if let batch = parsed.domainBatch { options.domainBatch = batch }
         options.keepStores = parsed.keep
+        options.domainRebuild = !parsed.noDomainRebuild
+        options.probeOpen = parsed.probeOpen
         return options
     }
 }
@@ -107,6 +115,10 @@ struct BenchArguments: ParsableCommand {
     var domainBatch: Int?
     @Flag(help: "Keep each phase's store in DIR for inspection (needs --dir).")
     var keep = false
+    @Flag(name: .customLong("no-domain-rebuild"), help: "In the domain phase, only write, replay and measure the domain log.")
+    var noDomainRebuild = false
+    @Option(name: .customLong("probe-open"), help: ArgumentHelp("Only open the log in DIR as a writer, append once, and print times and memory as JSON (what the scale phase runs in a child process).", valueName: "DIR"))
+    var probeOpen: String?
 
     mutating func validate() throws {
         if let events, events <= 0 { throw ArgumentParser.ValidationError("--events needs a positive number, not \(events)") }

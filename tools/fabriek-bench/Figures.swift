@@ -17,6 +17,8 @@ struct StoreFigures: Sendable {
     var loadLongestMeanMicroseconds: Double?
     var bytesPerEvent: Double?
     var openMilliseconds: Double?
+    /// The `scale` phase (fabriek only).
+    var scale: ScaleFigures?
 
     /// The JSON keys and values, in the order the issue lists them.
     var jsonFields: [(key: String, value: Double?)] {
@@ -46,6 +48,8 @@ struct BenchFigures: Sendable {
     var baseline: StoreFigures?
     /// Typed replay of a log of Fabriek's own domain events (goal ≥ 2M events/s).
     var domainReplayTypedEPS: Double?
+    /// CPU time (all threads) per event of the domain typed replay, median of the runs.
+    var domainReplayTypedCPUMicrosecondsPerEvent: Double?
     var domainBytesPerEvent: Double?
     /// Every Fabriek read-model projector rebuilt over the domain log through one runner.
     var domainRebuildEPS: Double?
@@ -72,6 +76,7 @@ struct BenchFigures: Sendable {
             guard let figures else { return NSNull() }
             var out: [String: Any] = [:]
             for (key, value) in figures.jsonFields { out[key] = value ?? NSNull() }
+            if let scale = figures.scale { out["scale"] = scale.jsonObject }
             return out
         }
         let root: [String: Any] = [
@@ -81,6 +86,7 @@ struct BenchFigures: Sendable {
             "fabriek": object(fabriek),
             "baseline": object(baseline),
             "domain_replay_typed_eps": domainReplayTypedEPS.map { $0.rounded() } ?? NSNull(),
+            "domain_replay_typed_cpu_us_per_event": domainReplayTypedCPUMicrosecondsPerEvent.map { rounded($0, 3) } ?? NSNull(),
             "domain_bytes_per_event": domainBytesPerEvent.map { rounded($0, 1) } ?? NSNull(),
             "domain_rebuild_eps": domainRebuildEPS.map { $0.rounded() } ?? NSNull(),
             "domain_rebuild_seconds": domainRebuildSeconds.map { rounded($0, 2) } ?? NSNull(),

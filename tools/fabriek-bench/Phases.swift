@@ -25,6 +25,9 @@ enum Phase: String, CaseIterable, Sendable {
     /// A log of Fabriek's own domain events (as many as the workload), replayed into typed
     /// `DomainEvent`s (top-level `domain_replay_typed_eps`, `domain_bytes_per_event`).
     case domain
+    /// The batch-loaded log opened by a writer in a process of its own (`--probe-open`, 3 runs):
+    /// open, first append after open, writer memory, background chain check (`fabriek.scale`).
+    case scale
 }
 
 /// Drives a store through the selected phases, each from an empty store, and checks what the
@@ -69,7 +72,7 @@ struct PhaseRunner {
     /// Append batch into an empty store, then on that store: replay, load, size, open (each when
     /// selected; selecting any of them runs the batch load).
     func batchAndReads<Store: BenchStore>(_: Store.Type, into figures: inout StoreFigures) async throws {
-        guard !phases.isDisjoint(with: [.batch, .replay, .rebuild, .load, .size, .open]) else { return }
+        guard !phases.isDisjoint(with: [.batch, .replay, .rebuild, .load, .size, .open, .scale]) else { return }
         let name = Store.name
         let count = workload.count
         let dir = try freshDirectory(name, "batch")
@@ -109,6 +112,9 @@ struct PhaseRunner {
             figures.openMilliseconds = samples[samples.count / 2]
             report(name, "open", "runs \(samples.map { Report.format($0, 2) }.joined(separator: ", ")) ms", nil,
                    unit: "median \(Report.format(figures.openMilliseconds!, 2)) ms")
+        }
+        if phases.contains(.scale) && Store.self == FabriekStore.self {
+            try scale(directory: dir, into: &figures)
         }
         removeStore(dir)
     }

@@ -72,8 +72,9 @@ enum Report {
             lines.append("| \(row.label) | \(a.map { format($0, row.decimals) } ?? "—") | \(b.map { format($0, row.decimals) } ?? "—") | \(ratio) | \(row.target) | \(met) |")
         }
         lines.append("")
+        if let scale = f.fabriek?.scale { lines += scale.markdown(events: f.workloadEvents) }
         if let d = f.domainReplayTypedEPS {
-            lines.append("Domain log (\(format(Double(f.workloadEvents), 0)) of Fabriek's own events): typed replay \(format(d, 0)) events/s (target ≥ 2,000,000: \(d >= 2_000_000 ? "yes" : "**no**")), \(f.domainBytesPerEvent.map { format($0, 1) } ?? "—") bytes per event on disk.")
+            lines.append("Domain log (\(format(Double(f.workloadEvents), 0)) of Fabriek's own events): typed replay \(format(d, 0)) events/s\(f.domainReplayTypedCPUMicrosecondsPerEvent.map { " (median of the runs; cpu, all threads, " + format($0, 3) + " µs per event)" } ?? "") (target ≥ 2,000,000: \(d >= 2_000_000 ? "yes" : "**no**")), \(f.domainBytesPerEvent.map { format($0, 1) } ?? "—") bytes per event on disk.")
             lines.append("")
         }
         if f.fabriek?.readModelDigest != nil || f.baseline?.readModelDigest != nil {

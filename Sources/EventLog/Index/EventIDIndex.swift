@@ -1,24 +1,40 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Every event id of the log, so that an append can tell ids stored anywhere in the log (a
-/// retry) from new ones: a 32-bit fingerprint per position, and an open-addressing table from
-/// fingerprint to positions. A hit is only a candidate; the writer confirms it by comparing the
+/// retry) from new ones. A hit is only a candidate; the writer confirms it by comparing the
 /// stored id, so the answer is exact.
 ///
-/// Owned by the writer thread. Built on first use after open by reading every id (the ids sit
-/// side by side in each block); ~12 bytes of memory per event. Ids of events accepted into the
-/// group being written are added when planned; a failed write invalidates the index, and the
-/// next use rebuilds it from what is committed.
+/// Owned by the writer thread. Two parts: the persisted file (`EventIDIndexFile`, mapped) for
+/// positions `1...base`, and in memory, for the positions after it, a 32-bit fingerprint per
+/// position and an open-addressing table from fingerprint to positions (~15-27 bytes per event).
+/// Loaded on first use after open: the file when it is sound and matches this log's chain, then
+/// the ids after its coverage, read from the segments (all of them when there is no usable
+/// file). Ids of events accepted into the group being written are added when planned; a failed
+/// write invalidates the index, and the next use loads it again from what is committed. The
+/// writer saves the file at close and when the memory part grows large (`checkpoint`).
 struct EventIDIndex {
-    /// `fingerprints[p - 1]` is the fingerprint of the event at position `p`.
-    private var fingerprints: [UInt32] = []
+    /// The persisted part: positions `1...base`.
+    private(set) var file: EventIDIndexFile?
+    private(set) var base: UInt64 = 0
+    /// `fingerprints[p - base - 1]` is the fingerprint of the event at position `p`.
+    private(set) var fingerprints: [UInt32] = []
     /// Positions (0: empty slot), placed by fingerprint with linear probing.
     private var slots: [UInt64] = []
     private var mask = 0
     private(set) var isLoaded = false
+    /// Why the file found at the last load was not used (nil: used, or there was none).
+    private(set) var fileProblem: String?
 
     /// The positions indexed: 1...count.
-    var count: UInt64 { UInt64(fingerprints.count) }
+    var count: UInt64 { base + UInt64(fingerprints.count) }
+
+    /// Events indexed only in memory.
+    var inMemoryEvents: Int { fingerprints.count }
 
     static func fingerprint(_ id: UUID) -> UInt32 {
         withUnsafeBytes(of: id.uuid) { raw in
@@ -28,18 +44,24 @@ struct EventIDIndex {
         }
     }
 
-    /// Indexes every committed event of `state`; stays unloaded when they cannot be read.
-    mutating func load(from state: LogState) throws {
+    /// Indexes every committed event of `state`: from the file at `filePath` when it is sound
+    /// and its covered position and hash are a commit end of the state's chain, then from the
+    /// segments. Stays unloaded when the segments cannot be read.
+    mutating func load(from state: LogState, filePath: String) throws {
+        invalidate()
         let head = state.head.position
-        fingerprints = []
-        fingerprints.reserveCapacity(Int(head))
-        slots = []
-        mask = 0
-        grow(to: Int(head))
+        let (f, problem) = EventIDIndexFile.openMatching(path: filePath, state: state)
+        fileProblem = problem
+        if let f {
+            file = f
+            base = f.coveredPosition
+        }
+        fingerprints.reserveCapacity(Int(head - base))
+        grow(to: Int(head - base))
         isLoaded = true
-        guard head > 0 else { return }
+        guard head > base else { return }
         do {
-            try BatchReader.forEachEvent(in: state, from: 1, through: head) { view in
+            try BatchReader.forEachEvent(in: state, from: base + 1, through: head) { view in
                 insert(view.id, position: view.position)
             }
         } catch {
@@ -50,6 +72,8 @@ struct EventIDIndex {
 
     /// Forgets everything; the next `load` rebuilds.
     mutating func invalidate() {
+        file = nil
+        base = 0
         fingerprints = []
         slots = []
         mask = 0
@@ -68,15 +92,31 @@ struct EventIDIndex {
     /// Calls `body` with each position whose fingerprint equals `id`'s, until it returns true;
     /// returns that position.
     func firstPosition(of id: UUID, where body: (UInt64) throws -> Bool) rethrows -> UInt64? {
-        guard !slots.isEmpty else { return nil }
         let fp = Self.fingerprint(id)
+        if let file, let p = try file.firstPosition(fingerprint: fp >> 4, where: body) { return p }
+        guard !slots.isEmpty else { return nil }
         var i = Int(fp) & mask
         while true {
             let p = slots[i]
             if p == 0 { return nil }
-            if fingerprints[Int(p - 1)] == fp, try body(p) { return p }
+            if fingerprints[Int(p - base - 1)] == fp, try body(p) { return p }
             i = (i + 1) & mask
         }
+    }
+
+    /// Saves every indexed position to `path` (covering `head`, which must be `count`), and
+    /// from then on uses that file for them: the memory part starts empty.
+    mutating func checkpoint(head: LogHead, path: String, directory: String) throws {
+        precondition(isLoaded && head.position == count, "the event-id index covers the head it is saved at")
+        try EventIDIndexFile.write(file: file, base: base, fingerprints: fingerprints, covered: head,
+                                   path: path, directory: directory)
+        guard let saved = try EventIDIndexFile.open(path: path) else { return }
+        file = saved
+        base = head.position
+        fingerprints = []
+        slots = []
+        mask = 0
+        grow(to: 0)
     }
 
     private mutating func place(_ position: UInt64, _ fp: UInt32) {
@@ -91,6 +131,6 @@ struct EventIDIndex {
         guard capacity != slots.count else { return }
         slots = [UInt64](repeating: 0, count: capacity)
         mask = capacity - 1
-        for (k, fp) in fingerprints.enumerated() { place(UInt64(k + 1), fp) }
+        for (k, fp) in fingerprints.enumerated() { place(base + UInt64(k + 1), fp) }
     }
 }

@@ -16,13 +16,14 @@ final class BackgroundVerification: Sendable {
     func start(log: EventLog) {
         let snapshot = log.state.withLock { $0 }
         let indexedHead = log.indexedHead
+        let ids = EventIDIndexFile.openMatching(path: log.idIndexPath, state: snapshot).0
         let thread = Thread { [weak log, self] in
             #if os(Linux)
             // In the background indeed: on Linux the nice value is per thread, so this thread
             // yields the CPU to the writer, readers and everything else.
             _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 19)
             #endif
-            let report = ChainCheck.walk(snapshot, upTo: nil, indexedHead: indexedHead, index: snapshot.index,
+            let report = ChainCheck.walk(snapshot, upTo: nil, indexedHead: indexedHead, index: snapshot.index, ids: ids,
                                          stop: { self.cancelled.load(ordering: .relaxed) })
             if self.cancelled.load(ordering: .relaxed) && report.failure == nil {
                 self.current.withLock { $0 = .stopped }
@@ -34,7 +35,12 @@ final class BackgroundVerification: Sendable {
                     + "byte \(failure.offset)): \(failure.reason); appends are refused so that it is not extended, "
                     + "run 'fabriek-admin log verify'"
                 log.state.withLock { s in if s.failure == nil { s.failure = .writerFailed(reason: reason) } }
-            } else if report.indexProblem != nil, let log {
+            }
+            if report.failure == nil, report.idIndexProblem != nil, let log {
+                log.state.withLock { $0.idIndexRejected = true }
+                final.idIndexProblem! += "; the writer reads the ids from the segments again"
+            }
+            if report.failure == nil, report.indexProblem != nil, let log {
                 do {
                     try log.rebuildStreamIndex()
                     final.indexProblem! += "; rebuilt from the segments"

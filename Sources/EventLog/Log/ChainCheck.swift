@@ -15,10 +15,15 @@ enum ChainCheck {
 
     /// Walks every segment of `s` and recomputes the chain (up to `digest` when given), checks the
     /// hash at `indexedHead` (what the stream index file recorded) when the walk reaches it, and, with `index`, compares the stream index
-    /// with what the events say. `stop` is polled between commits (the report then ends early
+    /// with what the events say (`StreamIndexCheck`, in bounded memory). `stop` is polled between commits (the report then ends early
     /// with `failure` nil and `isIntact` false).
+    ///
+    /// With `ids` (an event-id index file whose coverage matched the chain when it was opened),
+    /// also looks up every covered event's id in it: one that is missing is reported in
+    /// `idIndexProblem` (the file must not be used: an append of that id would not be seen as
+    /// a retry).
     static func walk(_ s: LogState, upTo digest: LogHead?, indexedHead: LogHead?, index: StreamIndex?,
-                     stop: () -> Bool = { false }) -> VerificationReport {
+                     ids: EventIDIndexFile? = nil, stop: () -> Bool = { false }) -> VerificationReport {
         var report = VerificationReport(isIntact: true, eventsChecked: 0, verifiedHead: .empty, failure: nil)
         func fail(_ position: UInt64, _ segment: String, _ offset: Int, _ reason: String,
                   positions: ClosedRange<UInt64>? = nil) -> VerificationReport {
@@ -39,7 +44,7 @@ enum ChainCheck {
         if let d = digest, d.position == 0 {
             return d.hash == .zero ? report : fail(0, "-", 0, "the empty log's hash is all zeros")
         }
-        var fresh = index.map { _ in StreamIndex(file: nil) }
+        var indexCheck = index.map { StreamIndexCheck($0) }
         var running = ChainHash.zero
         var next: UInt64 = 1
         var lastTime = Int64.min
@@ -91,7 +96,8 @@ enum ChainCheck {
                     } catch {
                         return fail(next, segment.name, o, "\(error)")
                     }
-                    guard decodes(content, image: image, batchOffset: o, header: h, index: &fresh) else {
+                    guard decodes(content, image: image, batchOffset: o, header: h, index: &indexCheck,
+                                  ids: report.idIndexProblem == nil ? ids : nil, idProblem: &report.idIndexProblem) else {
                         return fail(next, segment.name, o, "events do not decode as the batch declares")
                     }
                     var hasher = ChainHasher(previous: running, firstPosition: h.firstPosition,
@@ -117,7 +123,7 @@ enum ChainCheck {
                             return fail(this, "chain hash at position \(d.position) is \(running.hex), the digest says "
                                         + "\(d.hash.hex): an event of positions \(range(this)) was altered, or the digest is not this log's")
                         }
-                        if let index, let fresh { report.indexProblem = compare(index, with: fresh, complete: false) }
+                        report.indexProblem = indexCheck?.finish(complete: false)
                         return report
                     }
                     previous = this
@@ -128,14 +134,15 @@ enum ChainCheck {
             return fail(s.head.position, s.segments.last?.name ?? "-", 0,
                         "the recomputed head hash differs from the one the log opened with")
         }
-        if let index, let fresh { report.indexProblem = compare(index, with: fresh, complete: true) }
+        report.indexProblem = indexCheck?.finish(complete: true)
         return report
     }
 
     /// Decodes every event of a batch's content as its block table declares (and records it in
     /// `index`).
     private static func decodes(_ content: [UInt8], image: UnsafeRawBufferPointer, batchOffset o: Int,
-                                header h: BatchHeader, index: inout StreamIndex?) -> Bool {
+                                header h: BatchHeader, index: inout StreamIndexCheck?,
+                                ids: EventIDIndexFile?, idProblem: inout String?) -> Bool {
         let entries = RecordScanner.blockTable(in: image, batchOffset: o, header: h)?.entries ?? []
         return content.withUnsafeBytes { raw in
             var start = 0
@@ -148,7 +155,12 @@ enum ChainCheck {
                                                   batchFirstRecordedAt: h.firstRecordedAt,
                                                   malformed: { error, _ in error }) { e in
                         if e.recordedAt.microsecondsSinceEpoch > h.lastRecordedAt { throw FormatError.malformed("recorded-at") }
-                        index?.record(key: IndexHashing.key(e.streamBytes), position: e.position)
+                        index?.record(key: IndexHashing.key(e.streamBytes), version: e.streamVersion, position: e.position)
+                        if let ids, idProblem == nil, e.position <= ids.coveredPosition,
+                           ids.firstPosition(fingerprint: EventIDIndexFile.fingerprint(e.id), where: { $0 == e.position }) == nil {
+                            idProblem = "the event-id index (index/ids.idx) does not match the log: it has no entry for the id of "
+                                + "the event at position \(e.position)"
+                        }
                     }
                 } catch { return false }
                 start += Int(entry.rawLength)
@@ -156,32 +168,6 @@ enum ChainCheck {
             }
             return start == raw.count
         }
-    }
-
-    /// How `index` differs from `fresh` (built from the events); nil when it does not. With
-    /// `complete`, `fresh` covers the whole log, so `index` must hold nothing more.
-    static func compare(_ index: StreamIndex, with fresh: StreamIndex, complete: Bool) -> String? {
-        for entry in fresh.streamEntries {
-            var expected: [UInt64] = []
-            fresh.appendPositions(of: entry.value, to: &expected)
-            let found = index.positions(of: entry.key, from: 1, through: UInt64(expected.count))
-            if found != expected {
-                let k = zip(found, expected).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(found.count, expected.count)
-                let says = k < found.count ? "position \(found[k])" : "nothing"
-                return "the stream index (index/streams.idx) does not match the log: for version \(k + 1) of the stream "
-                    + "whose events start at position \(expected[0]) it gives \(says), the log has position "
-                    + "\(k < expected.count ? String(expected[k]) : "none")"
-            }
-            if complete && index.version(of: entry.key) != UInt64(expected.count) {
-                return "the stream index (index/streams.idx) does not match the log: the stream whose events start at "
-                    + "position \(expected[0]) has \(expected.count) events, the index says \(index.version(of: entry.key))"
-            }
-        }
-        if complete && index.streamCount != fresh.streamCount {
-            return "the stream index (index/streams.idx) does not match the log: it counts \(index.streamCount) streams, "
-                + "the log has \(fresh.streamCount)"
-        }
-        return nil
     }
 
     /// Before a writable open appends: the commit ending where the stream index file recorded

@@ -6,6 +6,30 @@ extension EventLog {
         state.withLock { $0.index.version(of: stream) }
     }
 
+    /// `forEachEvent`, with each event first turned into a value by `decode` (a typed event):
+    /// `body` gets each event's view and its value, in order, on the caller's thread. Scans of
+    /// more than 20,000 events decode ahead on two threads (one of the log's own, and the
+    /// caller's whenever its next page is not ready), so decoding is shared by two cores;
+    /// `decode` must therefore be thread-safe and must not keep the view. An error thrown by
+    /// `decode` ends the scan (events before it have been passed to `body`).
+    public func forEachEvent<Decoded: Sendable>(from position: UInt64, through last: UInt64? = nil,
+                                                decodedBy decode: @escaping @Sendable (borrowing EventView) throws -> Decoded,
+                                                _ body: (borrowing EventView, Decoded) throws -> Void) throws {
+        let next = max(position, 1)
+        let end: UInt64 = try state.withLock { s throws(LogError) in
+            try s.checkOpen()
+            return min(last ?? s.head.position, s.head.position)
+        }
+        if end >= next && end - next >= Self.pipelineThreshold && ProcessInfo.processInfo.activeProcessorCount > 1 {
+            try ReplayPipeline<Decoded>(decode: decode).run(log: self, from: next, end: end) { view, value in
+                try body(view, value!)
+            }
+            return
+        }
+        guard next <= end else { return }
+        try forEachEvent(from: next, through: end) { view in try body(view, try decode(view)) }
+    }
+
     /// The event at `position`.
     /// - Throws: `LogError.positionOutOfRange`, `.corruptBatch`, `.closed`.
     public func event(at position: UInt64) throws -> RecordedEvent {
@@ -43,7 +67,7 @@ extension EventLog {
             return min(last ?? s.head.position, s.head.position)
         }
         if end >= next && end - next >= Self.pipelineThreshold && ProcessInfo.processInfo.activeProcessorCount > 1 {
-            try ReplayPipeline().run(log: self, from: next, end: end, body)
+            try ReplayPipeline<Never>(decode: nil).run(log: self, from: next, end: end) { view, _ in try body(view) }
             return
         }
         while next <= end {

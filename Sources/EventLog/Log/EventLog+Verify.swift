@@ -13,7 +13,8 @@ extension EventLog {
     /// Costs a full read of the log (or of the prefix up to the digest).
     public func verify(upTo digest: LogHead? = nil) -> VerificationReport {
         let snapshot = state.withLock { $0 }
-        var report = ChainCheck.walk(snapshot, upTo: digest, indexedHead: indexedHead, index: snapshot.index)
+        let ids = EventIDIndexFile.openMatching(path: idIndexPath, state: snapshot).0
+        var report = ChainCheck.walk(snapshot, upTo: digest, indexedHead: indexedHead, index: snapshot.index, ids: ids)
         // A tail a read-only open found may have been a commit a writer was still writing.
         report.tail = recovery.tail.filter { !$0.wasCut && Recovery.stillTorn($0, directory: segmentsDirectory) }
         report.quarantined = Recovery.quarantineFiles(in: segmentsDirectory)
@@ -24,6 +25,10 @@ extension EventLog {
             } catch {
                 report.indexProblem! += "; rebuilding it failed: \(error)"
             }
+        }
+        if report.idIndexProblem != nil && !options.readOnly {
+            state.withLock { $0.idIndexRejected = true }
+            report.idIndexProblem! += "; the writer reads the ids from the segments again"
         }
         if !report.findings.isEmpty { report.isIntact = false }
         return report

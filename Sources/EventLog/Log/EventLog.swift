@@ -44,6 +44,10 @@ public final class EventLog: Sendable {
         /// work turn it off.
         public var verifyInBackground: Bool
 
+        /// Events the writer indexes only in memory before it saves the stream index and the
+        /// event-id index files (a checkpoint); tests lower it.
+        var indexCheckpointEvents = LogWriter.indexCheckpointEvents
+
         public init(segmentSize: Int = 128 << 20, durability: Durability = .fsync, readOnly: Bool = false,
                     clock: @escaping @Sendable () -> Timestamp = Timestamp.now, verifyInBackground: Bool = true) {
             self.segmentSize = segmentSize
@@ -73,6 +77,7 @@ public final class EventLog: Sendable {
     var segmentsDirectory: String { directory + "/segments" }
     var indexDirectory: String { directory + "/index" }
     var indexPath: String { indexDirectory + "/streams.idx" }
+    var idIndexPath: String { indexDirectory + "/ids.idx" }
 
     /// Opens (creating if needed) the log in `directory`, recovering from a torn tail.
     ///
@@ -197,6 +202,19 @@ public final class EventLog: Sendable {
                                        + "segments, and can recheck only the commits since the index last saved")
             }
         }
+        // The writer thread has ended (`stop` waited for it): its id index is ours to read.
+        if s.idIndexRejected { unlink(idIndexPath) }
+        if let writer, !s.idIndexRejected, writer.eventIDs.isLoaded, writer.eventIDs.count == s.head.position,
+           writer.eventIDs.inMemoryEvents > 0 || writer.eventIDs.file == nil {
+            do {
+                try EventIDIndexFile.write(file: writer.eventIDs.file, base: writer.eventIDs.base,
+                                           fingerprints: writer.eventIDs.fingerprints, covered: s.head,
+                                           path: idIndexPath, directory: indexDirectory)
+            } catch {
+                report.problems.append("the event-id index was not saved (\(error)); the next writer reads the ids it would "
+                                       + "have held from the segments at its first append")
+            }
+        }
         return report
     }
 
@@ -233,6 +251,9 @@ struct LogState: Sendable {
     var closed = false
     /// Set when a write could not be confirmed; the writer accepts nothing after it.
     var failure: LogError?
+    /// Set by a check that found the event-id index file does not match the log: the writer
+    /// deletes it and reloads its index from the segments before its next commit.
+    var idIndexRejected = false
     var waiters: [Int: CheckedContinuation<Void, Never>] = [:]
     var cancelledWaiters: Set<Int> = []
     var nextWaiterID = 0

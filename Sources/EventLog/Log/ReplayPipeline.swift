@@ -8,7 +8,11 @@ import Synchronization
 /// dictionary costs about twice a plain walk), it decompresses the next unclaimed page itself
 /// instead of waiting, so both cores stay busy; when the caller's own work is the slower side
 /// (decoding payloads), it never waits and the second core is left to the producer.
-final class ReplayPipeline: @unchecked Sendable {
+///
+/// With a `decode` function, whoever fills a page also decodes its events into `Decoded`
+/// values (typed events): decoding, usually the larger cost of a typed replay, is then shared
+/// by both threads, and the caller walks the page again only to pair each view with its value.
+final class ReplayPipeline<Decoded: Sendable>: @unchecked Sendable {
     // Slot `k % slotCount` holds page `k`. It is filled by whoever claimed page `k` between
     // `free.wait()` and `filled.signal()`, and read by the caller between `filled.wait()` and
     // `free.signal()`: the semaphores order all access. Pages are claimed in order, and the
@@ -18,15 +22,16 @@ final class ReplayPipeline: @unchecked Sendable {
         var buffer: UnsafeMutableRawPointer
         var capacity: Int
         var offsets: [Int] = []
-        var error: LogError?
+        var decoded: [Decoded] = []
+        var error: (any Error)?
         // Created at 0 and signalled up: libdispatch traps when a semaphore is freed below its
         // initial value.
         let free = DispatchSemaphore(value: 0)
         let filled = DispatchSemaphore(value: 0)
     }
 
-    static let slotCount = 4
-    static let blocksPerPage = 64
+    static var slotCount: Int { 4 }
+    static var blocksPerPage: Int { 64 }
 
     /// Raw storage, not an Array: the producer and the caller write different slots at once,
     /// and an Array's copy-on-write check would race.
@@ -36,7 +41,10 @@ final class ReplayPipeline: @unchecked Sendable {
     private let finished = DispatchSemaphore(value: 0)
     private let stop = Atomic<Bool>(false)
 
-    init() {
+    private let decode: (@Sendable (borrowing EventView) throws -> Decoded)?
+
+    init(decode: (@Sendable (borrowing EventView) throws -> Decoded)?) {
+        self.decode = decode
         slots = .allocate(capacity: Self.slotCount)
         for i in 0..<Self.slotCount {
             (slots + i).initialize(to: Slot(buffer: .allocate(byteCount: 1 << 20, alignment: 16), capacity: 1 << 20))
@@ -50,8 +58,9 @@ final class ReplayPipeline: @unchecked Sendable {
         slots.deallocate()
     }
 
-    /// Calls `body` for every event in `from...end`, decompressing ahead on another thread.
-    func run(log: EventLog, from: UInt64, end: UInt64, _ body: (borrowing EventView) throws -> Void) throws {
+    /// Calls `body` for every event in `from...end` with its decoded value (nil without a
+    /// `decode` function), decompressing (and decoding) ahead on another thread.
+    func run(log: EventLog, from: UInt64, end: UInt64, _ body: (borrowing EventView, Decoded?) throws -> Void) throws {
         // The blocks to read, fixed now: later commits lie beyond `end`.
         let (blocks, segments) = log.state.withLock { s -> ([BlockRef], [MappedSegment]) in
             guard let first = s.blocks.index(holding: from),
@@ -62,7 +71,7 @@ final class ReplayPipeline: @unchecked Sendable {
         // A thread of its own, not Dispatch's pool: the caller may itself be running on that
         // pool, blocked in `filled.wait()`, and the pool does not grow for blocked threads.
         let thread = Thread { [self] in
-            produce(pages: pages, blocks: blocks, segments: segments)
+            produce(pages: pages, blocks: blocks, segments: segments, range: from...end)
             finished.signal()
         }
         thread.name = "fabriek-replay"
@@ -75,19 +84,37 @@ final class ReplayPipeline: @unchecked Sendable {
         for k in 0..<pages {
             let i = k % Self.slotCount
             if slots[i].filled.wait(timeout: .now()) == .timedOut {
-                // Not ready: decompress one unclaimed page (this one or a later one) meanwhile.
+                // Not ready: fill one unclaimed page (this one or a later one) meanwhile.
                 // One only, so that the producer does not wait for slots this thread holds.
                 if let j = claim(below: min(pages, k + Self.slotCount)) {
-                    fill(page: j, blocks: blocks, segments: segments)
+                    fill(page: j, blocks: blocks, segments: segments, range: from...end)
                 }
                 slots[i].filled.wait()
             }
-            let slot = slots[i]
-            if let error = slot.error { throw error }
-            for (block, offset) in zip(Self.page(k, of: blocks), slot.offsets) {
-                try BatchReader.walk(UnsafeRawBufferPointer(start: slot.buffer + offset, count: Int(block.rawLength)),
-                                     of: block, segmentName: segments[Int(block.segmentIndex)].name,
-                                     range: from...end, body)
+            if let error = slots[i].error { throw error }
+            let buffer = slots[i].buffer
+            let offsets = slots[i].offsets
+            if decode == nil {
+                for (block, offset) in zip(Self.page(k, of: blocks), offsets) {
+                    try BatchReader.walk(UnsafeRawBufferPointer(start: buffer + offset, count: Int(block.rawLength)),
+                                         of: block, segmentName: segments[Int(block.segmentIndex)].name,
+                                         range: from...end) { try body($0, nil) }
+                }
+            } else {
+                // Taken out of the slot, so that the values are released here, not by the next filler.
+                var decoded: [Decoded] = []
+                swap(&decoded, &slots[i].decoded)
+                try decoded.withUnsafeBufferPointer { values in
+                    var n = 0
+                    for (block, offset) in zip(Self.page(k, of: blocks), offsets) {
+                        try BatchReader.walk(UnsafeRawBufferPointer(start: buffer + offset, count: Int(block.rawLength)),
+                                             of: block, segmentName: segments[Int(block.segmentIndex)].name,
+                                             range: from...end) { view in
+                            try body(view, values[n])
+                            n += 1
+                        }
+                    }
+                }
             }
             slots[i].free.signal()
         }
@@ -108,15 +135,16 @@ final class ReplayPipeline: @unchecked Sendable {
         blocks[(k * blocksPerPage)..<min((k + 1) * blocksPerPage, blocks.count)]
     }
 
-    private func produce(pages: Int, blocks: [BlockRef], segments: [MappedSegment]) {
+    private func produce(pages: Int, blocks: [BlockRef], segments: [MappedSegment], range: ClosedRange<UInt64>) {
         while !stop.load(ordering: .relaxed), let k = claim(below: pages) {
-            if !fill(page: k, blocks: blocks, segments: segments) { return }
+            if !fill(page: k, blocks: blocks, segments: segments, range: range) { return }
         }
     }
 
-    /// Decompresses page `k` into its slot and marks it filled; false after an error or a stop.
+    /// Decompresses page `k` into its slot (and decodes the events of it in `range`) and marks
+    /// it filled; false after an error or a stop.
     @discardableResult
-    private func fill(page k: Int, blocks: [BlockRef], segments: [MappedSegment]) -> Bool {
+    private func fill(page k: Int, blocks: [BlockRef], segments: [MappedSegment], range: ClosedRange<UInt64>) -> Bool {
         let i = k % Self.slotCount
         slots[i].free.wait()
         if stop.load(ordering: .relaxed) { return false }
@@ -130,18 +158,32 @@ final class ReplayPipeline: @unchecked Sendable {
         var offsets: [Int] = []
         offsets.reserveCapacity(page.count)
         var offset = 0
-        var error: LogError?
+        var error: (any Error)?
         for block in page {
             let segment = segments[Int(block.segmentIndex)]
             if !BlockDecompressor.decompress(segment.bytes(Int(block.dataOffset), Int(block.storedLength)),
                                              into: slots[i].buffer + offset, rawLength: Int(block.rawLength),
                                              dictionary: BatchReader.dictionary(for: block, in: segment)) {
-                error = .corruptBatch(segment: segment.name, offset: UInt64(block.dataOffset),
+                error = LogError.corruptBatch(segment: segment.name, offset: UInt64(block.dataOffset),
                                       position: block.firstPosition, reason: "block does not decompress")
                 break
             }
             offsets.append(offset)
             offset += Int(block.rawLength)
+        }
+        if error == nil, let decode {
+            var decoded: [Decoded] = []
+            decoded.reserveCapacity(page.reduce(0) { $0 + Int($1.eventCount) })
+            do {
+                for (block, offset) in zip(page, offsets) {
+                    try BatchReader.walk(UnsafeRawBufferPointer(start: slots[i].buffer + offset, count: Int(block.rawLength)),
+                                         of: block, segmentName: segments[Int(block.segmentIndex)].name,
+                                         range: range) { decoded.append(try decode($0)) }
+                }
+            } catch let e {
+                error = e
+            }
+            slots[i].decoded = decoded
         }
         slots[i].offsets = offsets
         slots[i].error = error

@@ -19,6 +19,9 @@ public struct VerificationReport: Sendable, CustomStringConvertible {
     /// The stream index did not match the log (a damaged or forged `index/streams.idx`). A
     /// writable log has rebuilt it from the segments by the time `verify` returns.
     public var indexProblem: String?
+    /// The event-id index file did not match the log (a damaged or forged `index/ids.idx`). A
+    /// writable log no longer uses it: its writer reads the ids from the segments again.
+    public var idIndexProblem: String?
 
     public struct Failure: Sendable, Hashable {
         /// The first position of the first bad commit (or the position the problem is at).
@@ -50,6 +53,7 @@ public struct VerificationReport: Sendable, CustomStringConvertible {
         var out = tail.map { $0.description }
         out += quarantined.map { "\($0) holds bytes an open cut from the tail of the log; inspect it, then move it out of the log directory" }
         if let indexProblem { out.append(indexProblem) }
+        if let idIndexProblem { out.append(idIndexProblem) }
         return out
     }
 

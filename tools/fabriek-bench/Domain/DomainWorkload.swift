@@ -156,14 +156,15 @@ struct DomainWorkload {
         }
     }
 
-    /// Decodes every payload into its typed event; returns the number decoded and a checksum
-    /// that depends on the decoded values (so the work cannot be skipped).
+    /// Decodes every payload into its typed event (`forEachEvent(decodedBy:)`: on both cores);
+    /// returns the number decoded and a checksum that depends on the decoded values (so the
+    /// work cannot be skipped).
     static func replayTyped(_ log: EventLog) throws -> (events: Int, checksum: Int) {
         var n = 0
         var checksum = 0
-        try log.forEachEvent(from: 1) { view in
-            let event = try EventCatalogue.decode(typeBytes: view.typeBytes, schemaVersion: view.schemaVersion,
-                                                  payload: view.payload)
+        try log.forEachEvent(from: 1, decodedBy: { view in
+            try EventCatalogue.decode(typeBytes: view.typeBytes, schemaVersion: view.schemaVersion, payload: view.payload)
+        }) { _, event in
             switch event {
             case .member: checksum &+= 1
             case .tender: checksum &+= 3

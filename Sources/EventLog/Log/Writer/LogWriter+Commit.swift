@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 extension LogWriter {
 
     struct PlannedEvent {
@@ -25,10 +31,19 @@ extension LogWriter {
 
         // Every id of the log, read once after open (outside the lock: readers go on meanwhile;
         // only this thread commits, so the snapshot stays the committed state).
+        let rejected = log.state.withLock { s in
+            defer { s.idIndexRejected = false }
+            return s.idIndexRejected
+        }
+        if rejected {
+            // A check found the file does not match the log: never use it again.
+            unlink(log.idIndexPath)
+            eventIDs.invalidate()
+        }
         if !eventIDs.isLoaded {
             let snapshot = log.state.withLock { $0 }
             do {
-                try eventIDs.load(from: snapshot)
+                try eventIDs.load(from: snapshot, filePath: log.idIndexPath)
             } catch {
                 // Without every id a retry cannot be told from new events: refuse, write nothing.
                 let failure = error as? LogError ?? .writerFailed(reason: "reading the stored event ids: \(error)")

@@ -1,0 +1,241 @@
+import CCRC32C
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The persisted event-id index (`index/ids.idx`): for every event of the log prefix up to a
+/// covered position, a 28-bit fingerprint of its id and its position, so that a writer opening
+/// a large log can tell a retry from new events without reading every id (see FORMAT.md,
+/// "Event-id index"). Mapped into memory; 4 bytes per event for logs of 16 events or more.
+///
+/// Derived data, never trusted blindly: the writer uses it only when its checksums and
+/// structure hold and its covered position and chain hash are a commit end of this log's chain;
+/// a fingerprint hit is only a candidate, confirmed by comparing the id stored in the segments
+/// (a forged entry cannot make a new id look stored, nor point a retry at another event); and
+/// the background check of a writable open looks up every event's id in it and has it rebuilt
+/// from the segments when one is missing.
+///
+/// Layout (version 1, little-endian): a 128-byte header, a bucket table of `2^b + 1` u32 (the
+/// index of each bucket's first entry, then a sentinel = entry count), then the entries, each an
+/// unsigned integer of `entryBytes` bytes: `position | check << positionBits`, where the
+/// fingerprint's top `b` bits are its bucket and `check` its other `28 - b` bits. Entries are
+/// sorted by (fingerprint, position).
+final class EventIDIndexFile: @unchecked Sendable {
+    static let magic: [UInt8] = Array("FABIDIX1".utf8)
+    static let version: UInt32 = 1
+    static let headerSize = 128
+    static let fingerprintBits = 28
+
+    let coveredPosition: UInt64
+    let coveredHash: ChainHash
+    private let base: UnsafeRawPointer
+    private let length: Int
+    private let bucketBits: Int
+    private let positionBits: Int
+    private let entryBytes: Int
+    private let entries: Int
+    private let positionMask: UInt64
+
+    /// The 28-bit fingerprint of an id (the top bits of the mix `EventIDIndex` uses).
+    @inline(__always)
+    static func fingerprint(_ id: UUID) -> UInt32 { EventIDIndex.fingerprint(id) >> 4 }
+
+    /// Bits that hold positions up to `count`.
+    static func positionBits(for count: UInt64) -> Int { max(1, 64 - count.leadingZeroBitCount) }
+
+    /// About 8 to 16 entries per bucket.
+    static func bucketBits(for count: UInt64) -> Int {
+        var bits = 0
+        while bits < fingerprintBits && count / 8 >= UInt64(2) << bits { bits += 1 }
+        return bits
+    }
+
+    static func entryBytes(bucketBits: Int, positionBits: Int) -> Int {
+        (fingerprintBits - bucketBits + positionBits + 7) / 8
+    }
+
+    private init(base: UnsafeRawPointer, length: Int) throws(LogError) {
+        self.base = base
+        self.length = length
+        let raw = UnsafeRawBufferPointer(start: base, count: length)
+        func u64(_ o: Int) -> UInt64 { raw.loadUnaligned(fromByteOffset: o, as: UInt64.self).littleEndian }
+        func u32(_ o: Int) -> UInt32 { raw.loadUnaligned(fromByteOffset: o, as: UInt32.self).littleEndian }
+        func damaged(_ why: String) -> LogError { .corruptIndex(reason: "index/ids.idx: \(why)") }
+        guard length >= Self.headerSize, raw.prefix(8).elementsEqual(Self.magic), u32(8) == Self.version else {
+            throw damaged("not an event-id index file of this version")
+        }
+        guard u32(112) == fabriek_crc32c(0, base, 112) else { throw damaged("header checksum mismatch") }
+        guard u64(88) == UInt64(length) else { throw damaged("file length mismatch") }
+        guard fabriek_crc32c(0, base + Self.headerSize, length - Self.headerSize) == u32(12) else {
+            throw damaged("body checksum mismatch")
+        }
+        coveredPosition = u64(16)
+        coveredHash = ChainHash(unchecked: Array(raw[24..<56]))
+        let bits = Int(u32(56)), pbits = Int(u32(60)), ebytes = Int(u32(64))
+        guard bits <= Self.fingerprintBits, pbits >= Self.positionBits(for: coveredPosition), pbits <= 40,
+              ebytes == Self.entryBytes(bucketBits: bits, positionBits: pbits), ebytes >= 4, ebytes <= 8 else {
+            throw damaged("bad table layout")
+        }
+        bucketBits = bits
+        positionBits = pbits
+        entryBytes = ebytes
+        positionMask = (1 << UInt64(pbits)) - 1
+        entries = Self.headerSize + ((1 << bits) + 1) * 4
+        guard u64(72) == UInt64(Self.headerSize), u64(80) == UInt64(entries), entries <= length,
+              UInt64(length - entries) == coveredPosition &* UInt64(ebytes), coveredPosition < UInt64(UInt32.max) else {
+            throw damaged("sections do not match the entry count")
+        }
+        // The bucket table runs forward from 0 to the sentinel: lookups need no further checks.
+        var previous: UInt32 = 0
+        for b in 0...(1 << bits) {
+            let first = u32(Self.headerSize + b * 4)
+            guard first >= previous, b > 0 || first == 0 else { throw damaged("bucket table out of order") }
+            previous = first
+        }
+        guard UInt64(previous) == coveredPosition else { throw damaged("bucket table does not end at the last entry") }
+    }
+
+    deinit { munmap(UnsafeMutableRawPointer(mutating: base), length) }
+
+    /// Maps the file; nil when it does not exist.
+    /// - Throws: `LogError.corruptIndex` when it is damaged or of another version, `.io`.
+    static func open(path: String) throws(LogError) -> EventIDIndexFile? {
+        guard FileIO.exists(path) else { return nil }
+        let fd = try FileIO.open(path, O_RDONLY)
+        defer { close(fd) }
+        let size = try FileIO.size(fd, path: path)
+        guard size >= headerSize else { throw .corruptIndex(reason: "index/ids.idx: file too short") }
+        guard let p = mmap(nil, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0), p != MAP_FAILED else {
+            throw .io(operation: "mmap", path: path, errno: errno)
+        }
+        do {
+            return try EventIDIndexFile(base: UnsafeRawPointer(p), length: size)
+        } catch {
+            munmap(p, size)
+            throw error
+        }
+    }
+
+    /// The file at `path` when it is sound and its covered position and hash are a commit end
+    /// of `state`'s chain; otherwise nil and why not (nil when there is no file).
+    static func openMatching(path: String, state: LogState) -> (EventIDIndexFile?, problem: String?) {
+        do {
+            guard let f = try open(path: path) else { return (nil, nil) }
+            if f.coveredPosition > state.head.position {
+                return (nil, "it covers position \(f.coveredPosition), beyond the head \(state.head.position)")
+            }
+            if Recovery.hash(at: f.coveredPosition, state) != f.coveredHash {
+                return (nil, "its chain hash at position \(f.coveredPosition) is not this log's")
+            }
+            return (f, nil)
+        } catch {
+            return (nil, "\(error)")
+        }
+    }
+
+    @inline(__always) private func entry(_ k: Int) -> UInt64 {
+        var v: UInt64 = 0
+        let o = entries + k * entryBytes
+        if entryBytes == 4 { return UInt64(base.loadUnaligned(fromByteOffset: o, as: UInt32.self).littleEndian) }
+        for i in 0..<entryBytes { v |= UInt64(base.load(fromByteOffset: o + i, as: UInt8.self)) << (8 * UInt64(i)) }
+        return v
+    }
+
+    /// Calls `body` with each position in `1...coveredPosition` whose entry has `fingerprint`
+    /// (28 bits), until it returns true; returns that position.
+    func firstPosition(fingerprint: UInt32, where body: (UInt64) throws -> Bool) rethrows -> UInt64? {
+        let checkBits = Self.fingerprintBits - bucketBits
+        let bucket = Int(fingerprint >> UInt32(checkBits))
+        let check = UInt64(fingerprint) & ((1 << UInt64(checkBits)) - 1)
+        let first = Int(base.loadUnaligned(fromByteOffset: Self.headerSize + bucket * 4, as: UInt32.self).littleEndian)
+        let end = Int(base.loadUnaligned(fromByteOffset: Self.headerSize + bucket * 4 + 4, as: UInt32.self).littleEndian)
+        for k in first..<end {
+            let v = entry(k)
+            guard v >> UInt64(positionBits) == check else { continue }
+            let p = v & positionMask
+            if p >= 1, p <= coveredPosition, try body(p) { return p }
+        }
+        return nil
+    }
+
+    /// Calls `body` with every entry's fingerprint and position, in file order.
+    func forEachEntry(_ body: (UInt32, UInt64) -> Void) {
+        let checkBits = UInt64(Self.fingerprintBits - bucketBits)
+        var k = 0
+        for b in 0..<(1 << bucketBits) {
+            let end = Int(base.loadUnaligned(fromByteOffset: Self.headerSize + b * 4 + 4, as: UInt32.self).littleEndian)
+            while k < end {
+                let v = entry(k)
+                body(UInt32(truncatingIfNeeded: UInt64(b) << checkBits | v >> UInt64(positionBits)), v & positionMask)
+                k += 1
+            }
+        }
+    }
+
+    /// Writes a file covering positions `1...covered.position`: the entries of `file` (which
+    /// must cover `1...base`) and `fingerprints` (32-bit `EventIDIndex` fingerprints of
+    /// positions `base + 1...`, in order).
+    static func write(file: EventIDIndexFile?, base: UInt64, fingerprints: [UInt32], covered: LogHead,
+                      path: String, directory: String) throws(LogError) {
+        let count = covered.position
+        precondition((file?.coveredPosition ?? 0) == base && base + UInt64(fingerprints.count) == count,
+                     "the event-id index file covers every position once")
+        guard count < UInt64(UInt32.max) else { throw .corruptIndex(reason: "index/ids.idx: too many events for version 1") }
+        let bits = bucketBits(for: count), pbits = positionBits(for: count)
+        let ebytes = entryBytes(bucketBits: bits, positionBits: pbits)
+        let checkBits = UInt32(fingerprintBits - bits)
+        // Counting sort by bucket, then each bucket (8 to 16 entries) sorted in place.
+        var starts = [UInt32](repeating: 0, count: (1 << bits) + 1)
+        file?.forEachEntry { fp, _ in starts[Int(fp >> checkBits) + 1] += 1 }
+        for fp in fingerprints { starts[Int((fp >> 4) >> checkBits) + 1] += 1 }
+        for b in 0..<(1 << bits) { starts[b + 1] += starts[b] }
+        var values = [UInt64](repeating: 0, count: Int(count))
+        var next = starts
+        func place(_ fp: UInt32, _ position: UInt64) {
+            let b = Int(fp >> checkBits)
+            values[Int(next[b])] = UInt64(fp & ((1 << checkBits) - 1)) << UInt64(pbits) | position
+            next[b] += 1
+        }
+        file?.forEachEntry { fp, p in place(fp, p) }
+        for (i, fp) in fingerprints.enumerated() { place(fp >> 4, base + UInt64(i) + 1) }
+        var out = ByteWriter(capacity: headerSize + starts.count * 4 + Int(count) * ebytes)
+        out.appendRaw(magic)
+        out.append(version)
+        out.append(UInt32(0))  // body CRC, patched below
+        out.append(count)
+        out.appendRaw(covered.hash.bytes)
+        out.append(UInt32(bits))
+        out.append(UInt32(pbits))
+        out.append(UInt32(ebytes))
+        out.append(UInt32(0))
+        out.append(UInt64(headerSize))
+        out.append(UInt64(headerSize + starts.count * 4))
+        out.append(UInt64(headerSize + starts.count * 4 + Int(count) * ebytes))
+        out.append(UInt64(0))
+        out.append(UInt64(0))
+        out.append(UInt32(0))  // header CRC, patched below
+        out.appendRaw(repeatElement(UInt8(0), count: 12))
+        for s in starts { out.append(s) }
+        values.withUnsafeMutableBufferPointer { v in
+            for b in 0..<(starts.count - 1) {
+                var bucket = UnsafeMutableBufferPointer(rebasing: v[Int(starts[b])..<Int(starts[b + 1])])
+                if bucket.count > 1 { bucket.sort() }
+                for value in bucket {
+                    var x = value
+                    for _ in 0..<ebytes {
+                        out.bytes.append(UInt8(truncatingIfNeeded: x))
+                        x >>= 8
+                    }
+                }
+            }
+        }
+        let bodyCRC = out.bytes.withUnsafeBytes { fabriek_crc32c(0, $0.baseAddress! + headerSize, $0.count - headerSize) }
+        out.patch(bodyCRC, at: 12)
+        let headerCRC = out.bytes.withUnsafeBytes { fabriek_crc32c(0, $0.baseAddress!, 112) }
+        out.patch(headerCRC, at: 112)
+        try FileIO.writeFileAtomically(path, directory: directory, bytes: out.bytes)
+    }
+}
