@@ -14,6 +14,7 @@ import Testing
     @Test("given 50 commits, when appended with appendCommits, then the log has the same commits and head as 50 awaited appends")
     func commitsKeepTheirBoundaries() async throws {
         let temp = FileManager.default.temporaryDirectory.appendingPathComponent("commits-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: temp, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: temp) }
         let clock: @Sendable () -> Timestamp = { Timestamp(microsecondsSinceEpoch: 1_700_000_000_000_000) }
         let one = try EventLog.open(directory: temp + "/one", options: .init(durability: .none, clock: clock))

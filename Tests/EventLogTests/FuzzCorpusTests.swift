@@ -30,8 +30,9 @@ struct FuzzCorpusTests {
     }
 
     @Test("given the stream index corpus, when each input is a log's index file, then every one returns")
-    func indexCorpus() throws {
+    func indexCorpus() async throws {
         let scratch = LogFuzzTargets.Scratch()
+        try await scratch.prepare()
         #expect(try Self.replay("index") { LogFuzzTargets.streamIndex($0, scratch: scratch) } > 0)
     }
 

@@ -93,5 +93,10 @@ enum Fixtures {
                                 KpiValue(kpiCode: "SOC-1", breakdown: "", value: 4_250, scale: 2, suppressed: false),
                                 KpiValue(kpiCode: "SOC-1", breakdown: "group=armoede", value: 0, scale: 0, suppressed: true),
                               ], contentHash: Array(repeating: 0x01, count: 32)).domainEvent,
+
+        ImportViolationsAccepted(importId: id(70), file: "history.jsonl", violations: [
+            AcceptedViolation(eventId: bid, stream: "tender-\(tender.uuidString.lowercased())", eventType: "BidSubmitted",
+                              line: 42, rule: "tender.lotNumberTwice", reason: "lot 2 is published twice"),
+        ]).domainEvent,
     ]
 }

@@ -28,36 +28,45 @@ package enum LogFuzzTargets {
 
         deinit { try? FileManager.default.removeItem(atPath: path) }
 
-        /// Writes the log the index target uses, once.
+        /// Writes the log the index target uses, once, from async code: tests call this first, so
+        /// that no cooperative thread blocks waiting for the appends (`logForIndex` below would
+        /// block one, and with every cooperative thread blocked the appends never run).
+        package func prepare() async throws {
+            if indexedLog != nil { return }
+            let dir = path + "/indexed"
+            let log = try EventLog.open(directory: dir, options: .init(segmentSize: 4096, durability: .none, verifyInBackground: false))
+            try await Self.appendRounds(log)
+            try log.close()
+            indexedLog = dir
+        }
+
+        /// Writes the log the index target uses, once, from synchronous code (the fuzz driver,
+        /// whose thread is not one of the cooperative pool's).
         func logForIndex() throws -> String {
             if let indexedLog { return indexedLog }
             let dir = path + "/indexed"
             let log = try EventLog.open(directory: dir, options: .init(segmentSize: 4096, durability: .none, verifyInBackground: false))
             let done = DispatchSemaphore(value: 0)
             let failure = LockedError()
-            Thread {
-                let group = DispatchGroup()
-                group.enter()
-                Task {
-                    do {
-                        for round in 0..<3 {
-                            for stream in Self.streams {
-                                _ = try await log.append(stream: stream, expectedVersion: .any,
-                                                         events: [ProposedEvent(type: "Fuzzed", metadata: ["round": "\(round)"],
-                                                                                payload: Array(String(repeating: "\(stream) \(round) ", count: 40).utf8))])
-                            }
-                        }
-                    } catch { failure.error = error }
-                    group.leave()
-                }
-                group.wait()
+            Task.detached {
+                do { try await Self.appendRounds(log) } catch { failure.error = error }
                 done.signal()
-            }.start()
+            }
             done.wait()
             if let error = failure.error { throw error }
             try log.close()
             indexedLog = dir
             return dir
+        }
+
+        private static func appendRounds(_ log: EventLog) async throws {
+            for round in 0..<3 {
+                for stream in streams {
+                    _ = try await log.append(stream: stream, expectedVersion: .any,
+                                             events: [ProposedEvent(type: "Fuzzed", metadata: ["round": "\(round)"],
+                                                                    payload: Array(String(repeating: "\(stream) \(round) ", count: 40).utf8))])
+                }
+            }
         }
     }
 
