@@ -52,7 +52,7 @@ import Testing
         let head = try await appendEvents(log, count: 1000)
         let v1 = try ProjectionRunner(log: log, directory: store.projections, projectors: [StreamCountProjector()])
         v1.start()
-        try await v1.waitUntil("stream-counts", reached: head)
+        try await v1.waitUntil("stream-counts", reached: head, timeout: projectionDeadline)
         await v1.stop()
 
         // Given a rebuild to version 2 that stopped at 500 (a clean stop fsyncs the side file

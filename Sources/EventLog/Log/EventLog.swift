@@ -139,7 +139,9 @@ public final class EventLog: Sendable {
             firstWrittenSegment = recovered.state.segments.count - 1
             writer = options.readOnly ? nil : try LogWriter(recovered: recovered, options: options)
         } catch {
-            if lockFD >= 0 { FileIO.close(lockFD) }
+            // Unlock before closing: a child process another thread forks before its exec holds
+            // a copy of the descriptor, and the lock would stay until that exec.
+            if lockFD >= 0 { flock(lockFD, LOCK_UN); FileIO.close(lockFD) }
             throw error
         }
         backgroundCheck = options.readOnly || !options.verifyInBackground ? nil : BackgroundVerification()
@@ -150,7 +152,7 @@ public final class EventLog: Sendable {
     deinit {
         writer?.stop()
         backgroundCheck?.cancel()
-        if lockFD >= 0 { FileIO.close(lockFD) }
+        if lockFD >= 0 { flock(lockFD, LOCK_UN); FileIO.close(lockFD) }
     }
 
     /// The position of the last committed event and the chain hash after it.
