@@ -10,7 +10,7 @@
 # Release builds go to .build-release (apart from the debug .build, so both can be built at
 # once). The demo store is seeded once into .build-release/load-store (takes a minute or two)
 # and copied for every run. On a machine shared with other work, prepare first and measure alone, e.g.
-#   tools/load/run.sh --prepare && /work/notes/quiet.sh tools/load/run.sh
+#   tools/load/run.sh --prepare && tools/quiet.sh tools/load/run.sh
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 2; }

@@ -2,7 +2,7 @@
 # The scale run (issue 12): the log at 100k, 1M and 10M events, then the table and the chart.
 #
 #   swift build -c release --product fabriek-bench
-#   QUIET=/work/notes/quiet.sh tools/fabriek-bench/scale-run/run.sh /path/with/room [SIZES...]
+#   QUIET=tools/quiet.sh tools/fabriek-bench/scale-run/run.sh /path/with/room [SIZES...]
 #
 # For each size: generates the workload (gen_workload.py, not timed) unless SCRATCH holds it,
 # runs `fabriek-bench --stores fabriek --phases batch,replay,load,size,open,scale` on it (each
