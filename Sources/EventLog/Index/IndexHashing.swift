@@ -4,14 +4,14 @@
 /// table and an independent 32-bit check. Two different stream ids agree on both with
 /// probability about 2⁻⁹⁶ (for a million streams, ~10⁻¹⁷), far below the rate of undetected
 /// disk errors, so the file stores no stream names.
-enum IndexHashing {
-    struct Key: Hashable {
-        var hash: UInt64
-        var check: UInt32
+package enum IndexHashing {
+    package struct Key: Hashable {
+        package var hash: UInt64
+        package var check: UInt32
 
         /// `hash` is already well mixed: hashing it alone keeps a `Key`-keyed `Set` or
         /// `Dictionary` cheap; equality still compares all 96 bits.
-        func hash(into hasher: inout Hasher) { hasher.combine(hash) }
+        package func hash(into hasher: inout Hasher) { hasher.combine(hash) }
     }
 
     @inline(__always)
@@ -24,7 +24,7 @@ enum IndexHashing {
 
     /// Two FNV-1a accumulators with different bases, each finalised by a mixer; hash never 0.
     @inline(__always)
-    static func key(_ bytes: UnsafeRawBufferPointer) -> Key {
+    package static func key(_ bytes: UnsafeRawBufferPointer) -> Key {
         var a: UInt64 = 0xCBF2_9CE4_8422_2325
         var b: UInt64 = 0x8422_2325_CBF2_9CE4
         for byte in bytes {
@@ -35,7 +35,7 @@ enum IndexHashing {
         return Key(hash: h == 0 ? 1 : h, check: UInt32(truncatingIfNeeded: mix(b ^ UInt64(bytes.count))))
     }
 
-    static func key(_ string: String) -> Key {
+    package static func key(_ string: String) -> Key {
         var s = string
         return s.withUTF8 { key(UnsafeRawBufferPointer($0)) }
     }

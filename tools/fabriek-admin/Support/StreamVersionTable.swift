@@ -1,3 +1,4 @@
+import EventLog
 /// Each stream's version as an import's first pass has counted it (the log's version plus the
 /// lines before), in 16 bytes a slot: streams are identified by 96 bits of two independent
 /// hashes of their name, as the log's stream index identifies them (two names agree on both
@@ -16,37 +17,11 @@ struct StreamVersionTable {
         mask = 1023
     }
 
-    struct Key {
-        var hash: UInt64
-        var check: UInt32
-    }
+    /// The log's own stream-index hashing (`IndexHashing`): the same 96 bits per name.
+    typealias Key = IndexHashing.Key
+    static func key(_ name: UnsafeRawBufferPointer) -> Key { IndexHashing.key(name) }
+    static func key(_ name: String) -> Key { IndexHashing.key(name) }
 
-    /// Two FNV-1a accumulators with different bases, each finalised by a mixer; hash never 0.
-    static func key(_ name: UnsafeRawBufferPointer) -> Key {
-        var a: UInt64 = 0xCBF2_9CE4_8422_2325
-        var b: UInt64 = 0x8422_2325_CBF2_9CE4
-        for byte in name {
-            a = (a ^ UInt64(byte)) &* 0x100_0000_01B3
-            b = (b ^ UInt64(byte)) &* 0x100_0000_0193
-        }
-        let h = mix(a)
-        return Key(hash: h == 0 ? 1 : h, check: UInt32(truncatingIfNeeded: mix(b ^ UInt64(name.count))))
-    }
-
-    static func key(_ name: String) -> Key {
-        var s = name
-        return s.withUTF8 { key(UnsafeRawBufferPointer($0)) }
-    }
-
-    @inline(__always)
-    private static func mix(_ x: UInt64) -> UInt64 {
-        var z = x &+ 0x9E37_79B9_7F4A_7C15
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// The version counted for `key`, nil when the stream has no line yet.
     func version(_ key: Key) -> UInt64? {
         var i = Int(truncatingIfNeeded: key.hash) & mask
         while hashes[i] != 0 {
