@@ -3,6 +3,7 @@ import Events
 import FabriekReference
 import Foundation
 import GRDB
+import Synchronization
 
 /// The member directory: non-personal profile fields for search by skill (FTS5), buurt, wijk,
 /// country, availability and rate band.
@@ -12,12 +13,22 @@ import GRDB
 /// (`MemberDirectory.personalDetails`). On `MemberErased` every descriptive field (trade name
 /// included, which may be a person's name) is cleared and the member remains only as its
 /// pseudonymous id with status `erased` (kind, country and join date cleared too).
+///
+/// Keeps one flag of the batch in progress (whether the full-text index is deferred): give
+/// each runner that runs at the same time its own instance.
 public struct MemberDirectoryProjector: Projector {
     public let name = "member-directory"
     public let version = 2  // 2: full-text rows keyed by the member row's rowid
     let geography: MaastrichtGeography
+    /// Whether the batch in progress leaves the full-text index to the end of the build (set
+    /// by `beginBatch`): its changed members need no marking then.
+    private let searchDeferred = Flag()
 
     public init(geography: MaastrichtGeography) { self.geography = geography }
+
+    private final class Flag: Sendable {
+        let value = Atomic<Bool>(false)
+    }
 
     public var handledTypes: Set<String>? {
         ["MemberRegistered", "MemberRegistryVerified", "MemberProfileUpdated", "MemberSkillsDeclared", "MemberRateSet",
@@ -32,13 +43,18 @@ public struct MemberDirectoryProjector: Projector {
                     service_countries TEXT NOT NULL DEFAULT '', skills TEXT NOT NULL DEFAULT '', availability TEXT NOT NULL DEFAULT 'available',
                     rate_unit TEXT, rate_cents INTEGER, rate_band TEXT, verified INTEGER NOT NULL DEFAULT 0,
                     status TEXT NOT NULL DEFAULT 'active', joined_on TEXT NOT NULL);
-                CREATE INDEX members_by_buurt ON members (buurt);
-                CREATE INDEX members_by_wijk ON members (wijk);
                 CREATE VIRTUAL TABLE member_search USING fts5(member_id UNINDEXED, skills, headline, trade_name,
                     tokenize = 'unicode61 remove_diacritics 2');
                 """)
+            for index in Self.queryIndexes.indexes { try db.execute(sql: index.create) }
         }
     }
+
+    /// The indexes only queries use: a build creates them at the head (`DeferredIndexes`).
+    static let queryIndexes = DeferredIndexes(indexes: [
+        ("members_by_buurt", "CREATE INDEX IF NOT EXISTS members_by_buurt ON members (buurt)"),
+        ("members_by_wijk", "CREATE INDEX IF NOT EXISTS members_by_wijk ON members (wijk)"),
+    ])
 
     public func apply(_ event: borrowing EventView, _ db: Database) throws {
         switch try event.domainEvent() {
@@ -103,11 +119,14 @@ public struct MemberDirectoryProjector: Projector {
     /// Marks the full-text row of the member row `rowid` (the row the event changed, if any: an
     /// erased member's is never rewritten) for replacement at the end of the batch (`finishBatch`).
     private func reindex(_ rowid: Int64?, _ db: Database) throws {
-        guard let rowid else { return }
+        guard let rowid, !searchDeferred.value.load(ordering: .relaxed) else { return }
         try db.run(cached: "INSERT OR IGNORE INTO temp.member_search_pending VALUES (?)") { $0.int(1, rowid) }
     }
 
     public func beginBatch(_ db: Database) throws {
+        let deferred = try isDeferringSearch(db)
+        searchDeferred.value.store(deferred, ordering: .relaxed)
+        if deferred { return }
         // A temporary table lives as long as the connection; creating it is a schema change,
         // which would drop the connection's cached statements, so only when it is missing.
         let exists = try db.cachedStatement(sql: "SELECT count(*) FROM temp.sqlite_master WHERE name = 'member_search_pending'")
@@ -123,10 +142,7 @@ public struct MemberDirectoryProjector: Projector {
     /// below the previous one makes it flush a segment (one per event, when done per event).
     /// The full-text row shares the member row's rowid; an erased member gets none.
     public func finishBatch(_ db: Database) throws {
-        if try isDeferringSearch(db) {
-            try db.run(cached: "DELETE FROM temp.member_search_pending")
-            return
-        }
+        if searchDeferred.value.load(ordering: .relaxed) { return }
         try db.run(cached: """
             INSERT OR REPLACE INTO member_search (rowid, member_id, skills, headline, trade_name)
             SELECT m.rowid, m.member_id, m.skills, coalesce(m.headline, ''), coalesce(m.trade_name, '')
@@ -142,10 +158,12 @@ public struct MemberDirectoryProjector: Projector {
     /// the other rows of the read model. Searches find nothing until the build is at the head.
     public func beginBuild(_ db: Database) throws {
         try db.execute(sql: "CREATE TABLE IF NOT EXISTS member_search_deferred (since_first_event INTEGER)")
+        try Self.queryIndexes.beginBuild(db)
     }
 
     /// Writes every member's full-text row, in rowid order, once the build has reached the head.
     public func finishBuild(_ db: Database) throws {
+        try Self.queryIndexes.finishBuild(db)
         guard try isDeferringSearch(db) else { return }
         try db.execute(sql: """
             DELETE FROM member_search;
