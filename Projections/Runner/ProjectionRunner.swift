@@ -72,6 +72,7 @@ public final class ProjectionRunner: Sendable {
     ///   (nothing is kept locked then), `.invalidName`, `.foreignFile`, `.io`, or a GRDB error
     ///   from a projector's migrations.
     public init(log: EventLog, directory: String, projectors: [any Projector], options: Options = Options()) throws {
+        SQLiteProcessSettings.configure()
         self.log = log
         self.directory = directory
         var seen = Set<String>()
