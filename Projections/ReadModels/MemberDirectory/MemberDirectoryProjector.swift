@@ -59,7 +59,9 @@ public struct MemberDirectoryProjector: Projector {
     public func apply(_ event: borrowing EventView, _ db: Database) throws {
         switch try event.domainEvent() {
         case .member(.registered(let e)):
-            try db.run(cached: "DELETE FROM member_search WHERE rowid IN (SELECT rowid FROM members WHERE member_id = ?)") { $0.id(1, e.memberId) }
+            if !searchDeferred.value.load(ordering: .relaxed) {
+                try db.run(cached: "DELETE FROM member_search WHERE rowid IN (SELECT rowid FROM members WHERE member_id = ?)") { $0.id(1, e.memberId) }
+            }
             let insert = try db.cachedStatement(sql: "INSERT OR REPLACE INTO members (member_id, kind, country, trade_name, postcode_area, buurt, wijk, joined_on) VALUES (?,?,?,?,?,?,?,?) RETURNING rowid")
             let rowid = try insert.firstInt { b in
                 b.id(1, e.memberId)
@@ -110,7 +112,9 @@ public struct MemberDirectoryProjector: Projector {
                     wijk = NULL, languages = '', service_countries = '', skills = '', rate_unit = NULL, rate_cents = NULL,
                     rate_band = NULL WHERE member_id = ?
                 """) { $0.id(1, e.memberId) }
-            try db.run(cached: "DELETE FROM member_search WHERE rowid = (SELECT rowid FROM members WHERE member_id = ?)") { $0.id(1, e.memberId) }
+            if !searchDeferred.value.load(ordering: .relaxed) {  // else the index is empty until the head
+                try db.run(cached: "DELETE FROM member_search WHERE rowid = (SELECT rowid FROM members WHERE member_id = ?)") { $0.id(1, e.memberId) }
+            }
         default:
             return
         }
