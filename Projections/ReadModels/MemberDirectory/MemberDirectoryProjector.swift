@@ -62,8 +62,7 @@ public struct MemberDirectoryProjector: Projector {
             if !searchDeferred.value.load(ordering: .relaxed) {
                 try db.run(cached: "DELETE FROM member_search WHERE rowid IN (SELECT rowid FROM members WHERE member_id = ?)") { $0.id(1, e.memberId) }
             }
-            let insert = try db.cachedStatement(sql: "INSERT OR REPLACE INTO members (member_id, kind, country, trade_name, postcode_area, buurt, wijk, joined_on) VALUES (?,?,?,?,?,?,?,?) RETURNING rowid")
-            let rowid = try insert.firstInt { b in
+            try write(SQL.register, db) { b in
                 b.id(1, e.memberId)
                 b.text(2, e.kind.rawValue)
                 b.text(3, e.residenceCountry.rawValue)
@@ -73,25 +72,20 @@ public struct MemberDirectoryProjector: Projector {
                 b.text(7, e.buurt.flatMap { geography.wijk(ofBuurt: $0)?.code })
                 b.text(8, e.joinedOn.description)
             }
-            try reindex(rowid, db)
         case .member(.registryVerified(let e)):
             try db.run(cached: "UPDATE members SET verified = 1 WHERE member_id = ? AND status <> 'erased'") { $0.id(1, e.memberId) }
         case .member(.profileUpdated(let e)):
-            let update = try db.cachedStatement(sql: "UPDATE members SET headline = ?, languages = ?, service_countries = ? WHERE member_id = ? AND status <> 'erased' RETURNING rowid")
-            let rowid = try update.firstInt { b in
+            try write(SQL.updateProfile, db) { b in
                 b.text(1, e.headline)
                 b.text(2, e.languages.joined(separator: ","))
                 b.text(3, e.serviceCountries.map(\.rawValue).joined(separator: ","))
                 b.id(4, e.memberId)
             }
-            try reindex(rowid, db)
         case .member(.skillsDeclared(let e)):
-            let update = try db.cachedStatement(sql: "UPDATE members SET skills = ? WHERE member_id = ? AND status <> 'erased' RETURNING rowid")
-            let rowid = try update.firstInt { b in
+            try write(SQL.updateSkills, db) { b in
                 b.text(1, e.skills.joined(separator: ", "))
                 b.id(2, e.memberId)
             }
-            try reindex(rowid, db)
         case .member(.rateSet(let e)):
             try db.run(cached: "UPDATE members SET rate_unit = ?, rate_cents = ?, rate_band = ? WHERE member_id = ? AND status <> 'erased'") { b in
                 b.text(1, e.unit.rawValue)
@@ -120,11 +114,35 @@ public struct MemberDirectoryProjector: Projector {
         }
     }
 
-    /// Marks the full-text row of the member row `rowid` (the row the event changed, if any: an
-    /// erased member's is never rewritten) for replacement at the end of the batch (`finishBatch`).
-    private func reindex(_ rowid: Int64?, _ db: Database) throws {
-        guard let rowid, !searchDeferred.value.load(ordering: .relaxed) else { return }
+    /// Runs `sql` (a change of one member row that its full-text row shows) and marks the
+    /// full-text row of the member row it changed (if any: an erased member's is never
+    /// rewritten) for replacement at the end of the batch (`finishBatch`). While the index is
+    /// deferred to the end of a build, runs it without its `RETURNING rowid` (SQLite collects
+    /// returned rows in a temporary table per execution: a fifth of the member directory's
+    /// rebuild time).
+    private func write(_ sql: SQL.Change, _ db: Database, _ bind: (Statement.Binder) -> Void) throws {
+        if searchDeferred.value.load(ordering: .relaxed) {
+            try db.run(cached: sql.plain, bind)
+            return
+        }
+        guard let rowid = try db.cachedStatement(sql: sql.returningRowid).firstInt(bind) else { return }
         try db.run(cached: "INSERT OR IGNORE INTO temp.member_search_pending VALUES (?)") { $0.int(1, rowid) }
+    }
+
+    /// The changes that `write` runs, each with and without `RETURNING rowid`.
+    private enum SQL {
+        struct Change {
+            let plain: String
+            let returningRowid: String
+            init(_ sql: String) {
+                plain = sql
+                returningRowid = sql + " RETURNING rowid"
+            }
+        }
+
+        static let register = Change("INSERT OR REPLACE INTO members (member_id, kind, country, trade_name, postcode_area, buurt, wijk, joined_on) VALUES (?,?,?,?,?,?,?,?)")
+        static let updateProfile = Change("UPDATE members SET headline = ?, languages = ?, service_countries = ? WHERE member_id = ? AND status <> 'erased'")
+        static let updateSkills = Change("UPDATE members SET skills = ? WHERE member_id = ? AND status <> 'erased'")
     }
 
     public func beginBatch(_ db: Database) throws {
