@@ -21,9 +21,7 @@ extension EventLog {
             return min(last ?? s.head.position, s.head.position)
         }
         if end >= next && end - next >= Self.pipelineThreshold && ProcessInfo.processInfo.activeProcessorCount > 1 {
-            try ReplayPipeline<Decoded>(decode: decode).run(log: self, from: next, end: end) { view, value in
-                try body(view, value!)
-            }
+            try ReplayPipeline<Decoded>(decode: decode).run(log: self, from: next, end: end, decoded: body)
             return
         }
         guard next <= end else { return }
@@ -67,7 +65,7 @@ extension EventLog {
             return min(last ?? s.head.position, s.head.position)
         }
         if end >= next && end - next >= Self.pipelineThreshold && ProcessInfo.processInfo.activeProcessorCount > 1 {
-            try ReplayPipeline<Never>(decode: nil).run(log: self, from: next, end: end) { view, _ in try body(view) }
+            try ReplayPipeline<Never>(decode: nil).run(log: self, from: next, end: end, body)
             return
         }
         while next <= end {

@@ -58,9 +58,49 @@ final class ReplayPipeline<Decoded: Sendable>: @unchecked Sendable {
         slots.deallocate()
     }
 
-    /// Calls `body` for every event in `from...end` with its decoded value (nil without a
-    /// `decode` function), decompressing (and decoding) ahead on another thread.
-    func run(log: EventLog, from: UInt64, end: UInt64, _ body: (borrowing EventView, Decoded?) throws -> Void) throws {
+    /// Calls `body` for every event in `from...end`, decompressing ahead on another thread.
+    /// For a pipeline without a `decode` function.
+    func run(log: EventLog, from: UInt64, end: UInt64, _ body: (borrowing EventView) throws -> Void) throws {
+        precondition(decode == nil, "a decoding pipeline passes values: use run(log:from:end:decoded:)")
+        try walkPages(log: log, from: from, end: end) { i, page, segments in
+            let buffer = slots[i].buffer
+            for (block, offset) in zip(page, slots[i].offsets) {
+                try BatchReader.walk(UnsafeRawBufferPointer(start: buffer + offset, count: Int(block.rawLength)),
+                                     of: block, segmentName: segments[Int(block.segmentIndex)].name,
+                                     range: from...end, body)
+            }
+        }
+    }
+
+    /// Calls `body` for every event in `from...end` with its decoded value, decompressing and
+    /// decoding ahead on another thread. The value is passed as `Decoded`, never wrapped: in
+    /// this generic code (not specialised for the caller's type) every `Optional<Decoded>` or
+    /// other derived type costs a runtime metadata lookup per event.
+    func run(log: EventLog, from: UInt64, end: UInt64, decoded body: (borrowing EventView, Decoded) throws -> Void) throws {
+        precondition(decode != nil, "a pipeline without a decode function has no values: use run(log:from:end:_:)")
+        try walkPages(log: log, from: from, end: end) { i, page, segments in
+            let buffer = slots[i].buffer
+            // Taken out of the slot, so that the values are released here, not by the next filler.
+            var decoded: [Decoded] = []
+            swap(&decoded, &slots[i].decoded)
+            try decoded.withUnsafeBufferPointer { values in
+                var n = 0
+                for (block, offset) in zip(page, slots[i].offsets) {
+                    try BatchReader.walk(UnsafeRawBufferPointer(start: buffer + offset, count: Int(block.rawLength)),
+                                         of: block, segmentName: segments[Int(block.segmentIndex)].name,
+                                         range: from...end) { view in
+                        try body(view, values[n])
+                        n += 1
+                    }
+                }
+            }
+        }
+    }
+
+    /// Runs the producer thread and hands each filled page to `visit` in order (its slot, its
+    /// blocks, the segments), on the caller's thread; the slot is freed after `visit` returns.
+    private func walkPages(log: EventLog, from: UInt64, end: UInt64,
+                           _ visit: (Int, ArraySlice<BlockRef>, [MappedSegment]) throws -> Void) throws {
         // The blocks to read, fixed now: later commits lie beyond `end`.
         let (blocks, segments) = log.state.withLock { s -> ([BlockRef], [MappedSegment]) in
             guard let first = s.blocks.index(holding: from),
@@ -92,30 +132,7 @@ final class ReplayPipeline<Decoded: Sendable>: @unchecked Sendable {
                 slots[i].filled.wait()
             }
             if let error = slots[i].error { throw error }
-            let buffer = slots[i].buffer
-            let offsets = slots[i].offsets
-            if decode == nil {
-                for (block, offset) in zip(Self.page(k, of: blocks), offsets) {
-                    try BatchReader.walk(UnsafeRawBufferPointer(start: buffer + offset, count: Int(block.rawLength)),
-                                         of: block, segmentName: segments[Int(block.segmentIndex)].name,
-                                         range: from...end) { try body($0, nil) }
-                }
-            } else {
-                // Taken out of the slot, so that the values are released here, not by the next filler.
-                var decoded: [Decoded] = []
-                swap(&decoded, &slots[i].decoded)
-                try decoded.withUnsafeBufferPointer { values in
-                    var n = 0
-                    for (block, offset) in zip(Self.page(k, of: blocks), offsets) {
-                        try BatchReader.walk(UnsafeRawBufferPointer(start: buffer + offset, count: Int(block.rawLength)),
-                                             of: block, segmentName: segments[Int(block.segmentIndex)].name,
-                                             range: from...end) { view in
-                            try body(view, values[n])
-                            n += 1
-                        }
-                    }
-                }
-            }
+            try visit(i, Self.page(k, of: blocks), segments)
             slots[i].free.signal()
         }
     }
