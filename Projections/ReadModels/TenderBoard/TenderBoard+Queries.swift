@@ -58,10 +58,14 @@ public enum TenderBoard {
     /// Tenders still open for bids at `now` (status open and deadline after `now`), soonest
     /// deadline first, `limit` from `offset`. Callers pass the server clock's time.
     public static func openTenders(_ db: Database, now: Timestamp, limit: Int = 20, offset: Int = 0) throws -> [Listing] {
-        // Two statements for the page (its tenders, then their lots), not two per tender.
+        // Two statements for the page (its tenders, then their lots), not two per tender. The
+        // live bids are counted for the page's tenders only: in the select list of the sorted
+        // query they were counted for every open tender before LIMIT (the load run's profile).
         let tenders = try Row.fetchAll(db.cachedStatement(sql: """
-            SELECT \(listingColumns) FROM tenders t WHERE status = 'open' AND deadline_us > ?
-            ORDER BY deadline_us, tender_id LIMIT ? OFFSET ?
+            SELECT \(listingColumns) FROM (
+                SELECT * FROM tenders WHERE status = 'open' AND deadline_us > ?
+                ORDER BY deadline_us, tender_id LIMIT ? OFFSET ?) t
+            ORDER BY deadline_us, tender_id
             """), arguments: [now.microsecondsSinceEpoch, limit, offset])
         var lots: [String: [LotInfo]] = [:]
         for r in try Row.fetchAll(db.cachedStatement(sql: """

@@ -29,8 +29,13 @@ public struct CommandOptions: Sendable, Hashable {
 /// version-4 ids of other commands when the log is scanned at start).
 enum DerivedEventID {
     static func id(scope: String, key: String, index: Int) -> UUID {
+        version8("fabriek-idempotency\u{0}\(scope)\u{0}\(key)\u{0}\(index)")
+    }
+
+    /// The first 16 bytes of SHA-256 of `text`, shaped as a version-8 UUID.
+    fileprivate static func version8(_ text: String) -> UUID {
         var h = SHA256()
-        h.update(data: Array("fabriek-idempotency\u{0}\(scope)\u{0}\(key)\u{0}\(index)".utf8))
+        h.update(data: Array(text.utf8))
         var b = Array(h.finalize().prefix(16))
         b[6] = (b[6] & 0x0F) | 0x80  // version 8
         b[8] = (b[8] & 0x3F) | 0x80  // RFC variant
@@ -39,5 +44,17 @@ enum DerivedEventID {
 
     static func isDerived(_ id: UUID) -> Bool {
         id.uuid.6 >> 4 == 8
+    }
+}
+
+extension CommandOptions {
+    /// The id of an entity the command creates (a member, tender, bid, ...) when the client sent
+    /// none: derived from scope, idempotency key and `field` when the command has a key, so that
+    /// a retry with the same key names the same entity (and so the same stream) and is answered
+    /// with the first command's stored outcome, also after a restart; random without a key.
+    /// Derived entity ids never equal a derived event id (another prefix is hashed).
+    public func createdID(_ field: String) -> UUID {
+        guard let idempotencyKey else { return UUID() }
+        return DerivedEventID.version8("fabriek-idempotent-id\u{0}\(idempotencyScope)\u{0}\(idempotencyKey)\u{0}\(field)")
     }
 }

@@ -18,12 +18,7 @@ struct CommandResponder: Sendable {
                          context: FabriekContext, created: Bool = false, extra: [String: Any] = [:],
                          describe: ((CommandOutcome) -> [String: Any])? = nil) async throws -> Response {
         let caller = try context.caller
-        let key = request.headers[.idempotencyKey]
-        if let key, key.isEmpty || key.utf8.count > 200 {
-            throw Problem.badRequest("Idempotency-Key must be 1 to 200 characters", field: "Idempotency-Key", rule: "length", value: key)
-        }
-        let options = CommandOptions(expectedVersion: try request.ifMatchVersion(), idempotencyKey: key,
-                                     idempotencyScope: caller.name)
+        let options = try Self.options(request, caller: caller)
         let outcome = try await runtime.service.execute(
             decider, stream: stream, command: command,
             metadata: CommandMetadata(actor: caller.name, role: caller.role.rawValue), options: options)
@@ -43,6 +38,23 @@ struct CommandResponder: Sendable {
         headers[.eTag] = "\"\(outcome.streamVersion)\""
         let status: HTTPResponse.Status = created && !outcome.positions.isEmpty && !outcome.wasAlreadyStored ? .created : .ok
         return try JSONResponse.make(body, status: status, headers: headers)
+    }
+
+    /// The id of the entity a create route makes: `given` (the body's), else derived from the
+    /// request's `Idempotency-Key` (so a retry names the same entity and gets the first
+    /// answer, also after a restart), else random (`CommandOptions.createdID`).
+    static func createdID(_ given: UUID?, field: String, request: Request, context: FabriekContext) throws -> UUID {
+        if let given { return given }
+        return try options(request, caller: try context.caller).createdID(field)
+    }
+
+    /// `If-Match` as the expected version and `Idempotency-Key` scoped to the caller's token.
+    private static func options(_ request: Request, caller: Principal) throws -> CommandOptions {
+        let key = request.headers[.idempotencyKey]
+        if let key, key.isEmpty || key.utf8.count > 200 {
+            throw Problem.badRequest("Idempotency-Key must be 1 to 200 characters", field: "Idempotency-Key", rule: "length", value: key)
+        }
+        return CommandOptions(expectedVersion: try request.ifMatchVersion(), idempotencyKey: key, idempotencyScope: caller.name)
     }
 }
 

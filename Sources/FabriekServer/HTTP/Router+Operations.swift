@@ -4,12 +4,12 @@ import Hummingbird
 extension Router where Context == FabriekContext {
     /// Registers the handler of operation `id` at its method and path from `RoleMatrix`, behind
     /// the matrix's access check: 401 without a valid bearer token, 403 when the role is not
-    /// allowed. The handler sees `context.principal` set.
+    /// allowed. The handler sees `context.principal` set (so does the request log line, also for
+    /// a 403).
     func operation(_ id: String, tokens: TokenStore,
                    _ handler: @escaping @Sendable (Request, FabriekContext) async throws -> Response) {
         let entry = RoleMatrix.entry(id)
         on(RouterPath(RoleMatrix.routerPath(entry.path)), method: entry.method) { request, context in
-            var context = context
             if case .roles(let allowed) = entry.access {
                 guard let header = request.headers[.authorization], header.hasPrefix("Bearer "),
                       let principal = tokens.principal(for: String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)) else {
@@ -17,10 +17,10 @@ extension Router where Context == FabriekContext {
                                   detail: "send 'Authorization: Bearer TOKEN' with a valid, unrevoked token (issue one with 'fabriek-admin tokens issue')",
                                   rule: "token")
                 }
+                context.principal = principal  // before the role check, so a 403's log line names the role
                 guard allowed.contains(principal.role) else {
                     throw Problem.forbidden("role \(principal.role.rawValue) may not call \(entry.method) \(entry.path); allowed: \(allowed.map(\.rawValue).sorted().joined(separator: ", "))", rule: "role")
                 }
-                context.principal = principal
             }
             return try await handler(request, context)
         }

@@ -17,7 +17,7 @@ struct ConsortiumRoutes {
         let tokens = runtime.tokens
         router.operation("formConsortium", tokens: tokens) { request, context in
             let j = try await RequestBody.object(request, context: context)
-            let id: UUID = try j.optional("consortiumId") ?? UUID()
+            let id: UUID = try CommandResponder.createdID(try j.optional("consortiumId"), field: "consortiumId", request: request, context: context)
             let form = FormConsortium(consortiumId: id, name: try j.required("name"), scope: try j.optional("scope") ?? .standing,
                                       tenderId: try j.optional("tenderId"), lead: try j.optional("lead"),
                                       members: try j.array("members"))

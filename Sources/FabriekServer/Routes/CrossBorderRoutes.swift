@@ -17,7 +17,7 @@ struct CrossBorderRoutes {
         let tokens = runtime.tokens
         router.operation("registerCrossBorderWork", tokens: tokens) { request, context in
             let j = try await RequestBody.object(request, context: context)
-            let id: UUID = try j.optional("assignmentId") ?? UUID()
+            let id: UUID = try CommandResponder.createdID(try j.optional("assignmentId"), field: "assignmentId", request: request, context: context)
             let work = RegisterCrossBorderWork(
                 assignmentId: id, memberId: try j.required("memberId"), residenceCountry: try j.required("residenceCountry"),
                 workCountry: try j.required("workCountry"), emrRegion: try j.required("emrRegion"),

@@ -17,7 +17,7 @@ struct MemberRoutes {
         let tokens = runtime.tokens
         router.operation("registerMember", tokens: tokens) { request, context in
             let j = try await RequestBody.object(request, context: context)
-            let memberId: UUID = try j.optional("memberId") ?? UUID()
+            let memberId: UUID = try CommandResponder.createdID(try j.optional("memberId"), field: "memberId", request: request, context: context)
             let command = RegisterMember(
                 memberId: memberId, kind: try j.required("kind"), residenceCountry: try j.required("residenceCountry"),
                 personal: try j.required("personal"), tradeName: try j.optional("tradeName"),
@@ -76,7 +76,7 @@ struct MemberRoutes {
             let id = try context.uuid("memberId")
             try context.requireActing(for: id)
             let j = try await RequestBody.object(request, context: context)
-            let consentId: UUID = try j.optional("consentId") ?? UUID()
+            let consentId: UUID = try CommandResponder.createdID(try j.optional("consentId"), field: "consentId", request: request, context: context)
             let details = TargetGroupDetails(groups: try j.array("groups"), ageBand: try j.optional("ageBand"))
             return try await commands.run(MemberDecider.self, stream: MemberDecider.streamId(id),
                                           command: .declareTargetGroups(consentId: consentId, details: details),

@@ -17,7 +17,7 @@ struct ProgrammeRoutes {
         let tokens = runtime.tokens
         router.operation("holdActivity", tokens: tokens) { request, context in
             let j = try await RequestBody.object(request, context: context)
-            let id: UUID = try j.optional("activityId") ?? UUID()
+            let id: UUID = try CommandResponder.createdID(try j.optional("activityId"), field: "activityId", request: request, context: context)
             let hold = HoldActivity(
                 activityId: id, title: try j.required("title"), focusAreas: try j.array("focusAreas"),
                 activityType: try j.required("activityType"), heldOn: try j.required("heldOn"),

@@ -19,7 +19,7 @@ extension ReportRoute {
             throw Problem.badRequest("give at most one of position and asOf", field: "asOf", rule: "exclusive", value: asOf)
         }
         let position = try position(given: given, asOf: asOf)
-        let reportId: UUID = try j.optional("reportId") ?? UUID()
+        let reportId: UUID = try CommandResponder.createdID(try j.optional("reportId"), field: "reportId", request: request, context: context)
         let report = try ProgrammeReportBuilder(log: runtime.log, geography: runtime.reference.maastricht, vault: runtime.vault)
             .report(asOf: position)
         return try await CommandResponder(runtime: runtime).run(

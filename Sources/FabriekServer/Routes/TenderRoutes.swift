@@ -15,7 +15,7 @@ struct TenderRoutes {
         let tokens = runtime.tokens
         router.operation("publishTender", tokens: tokens) { request, context in
             let j = try await RequestBody.object(request, context: context)
-            let id: UUID = try j.optional("tenderId") ?? UUID()
+            let id: UUID = try CommandResponder.createdID(try j.optional("tenderId"), field: "tenderId", request: request, context: context)
             let publish = PublishTender(
                 tenderId: id, buyer: try j.required("buyer"), title: try j.required("title"),
                 description: try j.optional("description") ?? "", category: try j.required("category"),
@@ -33,7 +33,7 @@ struct TenderRoutes {
             let j = try await RequestBody.object(request, context: context)
             let bidder: PartyRef = try j.required("bidder")
             try requireBidder(bidder, context: context)
-            let bidId: UUID = try j.optional("bidId") ?? UUID()
+            let bidId: UUID = try CommandResponder.createdID(try j.optional("bidId"), field: "bidId", request: request, context: context)
             return try await commands.run(TenderDecider.self, stream: TenderDecider.streamId(tender), command: .submitBid(
                 bidId: bidId, lots: try j.array("lots"), bidder: bidder, priceCents: try j.required("priceCents"),
                 priceBasis: try j.optional("priceBasis") ?? .fixedPrice), request: request, context: context, created: true,

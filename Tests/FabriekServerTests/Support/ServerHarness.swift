@@ -21,7 +21,11 @@ final class ServerHarness: @unchecked Sendable {
     static let now: Timestamp = Timestamp(microsecondsSinceEpoch: 1_775_034_000_000_000)  // 2026-04-01T09:00:00Z
 
     let directory: String
-    let runtime: ServerRuntime
+    private let durability: EventLog.Durability
+    /// Replaced by `restart()`.
+    private(set) var runtime: ServerRuntime
+    /// The logger of the application (`start(logger:)`).
+    private var logger: Logger?
     /// The service's "now"; tests move it forward (past a deadline, a standstill).
     let now = SettableClock(ServerHarness.now)
     private(set) var tokens: [Role: String] = [:]
@@ -33,6 +37,7 @@ final class ServerHarness: @unchecked Sendable {
         directory = NSTemporaryDirectory() + "fabriek-server-\(UUID().uuidString.lowercased())"
         let layout = DataLayout(path: directory)
         let now = self.now
+        self.durability = durability
         runtime = try ServerRuntime.open(layout: layout, clock: ServiceClock { now.get() }, durability: durability)
         for role in Role.allCases {
             tokens[role] = try runtime.tokens.issue(name: "test-\(role.rawValue)", role: role,
@@ -42,10 +47,11 @@ final class ServerHarness: @unchecked Sendable {
     }
 
     /// A started harness for `body`, closed afterwards whatever `body` does.
-    static func run(durability: EventLog.Durability = .none, _ body: (ServerHarness) async throws -> Void) async throws {
+    static func run(durability: EventLog.Durability = .none, logger: Logger? = nil,
+                    _ body: (ServerHarness) async throws -> Void) async throws {
         let h = try await ServerHarness(durability: durability)
         do {
-            try await h.start()
+            try await h.start(logger: logger)
             try await body(h)
         } catch {
             await h.close()
@@ -54,11 +60,13 @@ final class ServerHarness: @unchecked Sendable {
         await h.close()
     }
 
-    /// Starts the application on an ephemeral loopback port (in this process).
-    func start() async throws {
+    /// Starts the application on an ephemeral loopback port (in this process), logging to
+    /// `logger` (default: warnings and worse to standard error).
+    func start(logger given: Logger? = nil) async throws {
         let port = Mutex<Int?>(nil)
-        var logger = Logger(label: "fabriek-test")
-        logger.logLevel = .warning
+        var logger = given ?? self.logger ?? Logger(label: "fabriek-test")
+        if given == nil && self.logger == nil { logger.logLevel = .warning }
+        self.logger = logger
         let app = FabriekApplication.make(runtime: runtime, host: "127.0.0.1", port: 0, logger: logger) { bound in
             port.withLock { $0 = bound }
         }
@@ -69,6 +77,19 @@ final class ServerHarness: @unchecked Sendable {
             try await Task.sleep(for: .milliseconds(5))
         }
         base = "http://127.0.0.1:\(port.withLock { $0! })"
+    }
+
+    /// A restart in this process: the server stops, the runtime closes (log index persisted),
+    /// then the same directory is opened again and served on a new port (the tokens stay).
+    func restart() async throws {
+        server?.cancel()
+        _ = try? await server?.value
+        server = nil
+        try await runtime.close()
+        let now = self.now
+        runtime = try ServerRuntime.open(layout: DataLayout(path: directory), clock: ServiceClock { now.get() },
+                                         durability: durability)
+        try await start()
     }
 
     func close() async {
