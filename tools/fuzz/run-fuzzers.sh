@@ -5,7 +5,9 @@
 #   tools/fuzz/run-fuzzers.sh --seed DATA_DIR                    # (re)write seeds from a store's log
 #
 # Builds tools/fabriek-fuzz with `-sanitize=fuzzer -DFUZZING` into .build-fuzz (release, its own
-# scratch path: the normal build is untouched), then fuzzes each target for the given time,
+# scratch path: the normal build is untouched), linked with the toolchain's lld and without debug
+# info (the system's ld.gold stops with "internal error in format_file_lineno" on the
+# instrumented objects), then fuzzes each target for the given time,
 # starting from Tests/FuzzCorpus/TARGET. New inputs that add coverage are merged back into that
 # directory; a crash, hang (-timeout) or allocation over the limit (-malloc_limit_mb) is written
 # there as crash-*/timeout-*/oom-* and stops the target. Commit the corpus: the tests
@@ -23,7 +25,7 @@ fi
 seconds="${1:-3600}"; shift || true
 targets=("$@"); [ ${#targets[@]} -gt 0 ] || targets=(segment index block payload)
 swift build -c release --scratch-path .build-fuzz --product fabriek-fuzz \
-  -Xswiftc -sanitize=fuzzer -Xswiftc -DFUZZING
+  -Xswiftc -sanitize=fuzzer -Xswiftc -DFUZZING -Xswiftc -gnone -Xswiftc -use-ld=lld
 bin=".build-fuzz/release/fabriek-fuzz"
 results=.build-fuzz/results.txt
 for target in "${targets[@]}"; do
