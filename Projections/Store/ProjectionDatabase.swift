@@ -40,6 +40,10 @@ final class ProjectionDatabase: Sendable {
     /// file's size.
     static let writerCacheKiB = 256 * 1024
 
+    /// WAL pages after which a file written with `synchronous=OFF` is checkpointed (SQLite's
+    /// default, kept for serving files, is 1,000).
+    static let untilSyncedCheckpointPages = 65_536
+
     private init(path: String, pool: DatabasePool) {
         self.path = path
         self.pool = pool
@@ -110,6 +114,7 @@ final class ProjectionDatabase: Sendable {
         try pool.barrierWriteWithoutTransaction { db in
             try db.checkpoint(.truncate)
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = 1000")
         }
         try Self.syncToDisk(path)
     }
@@ -130,7 +135,12 @@ final class ProjectionDatabase: Sendable {
         config.prepareDatabase { db in
             switch durability {
             case .serving: try db.execute(sql: "PRAGMA synchronous = NORMAL")
-            case .untilSynced: try db.execute(sql: "PRAGMA synchronous = OFF")
+            case .untilSynced:
+                try db.execute(sql: "PRAGMA synchronous = OFF")
+                // Checkpoint when the WAL passes 256 MiB instead of 4 MiB: a build's commits
+                // rewrite most pages of its indexes, and a page committed several times between
+                // two checkpoints is copied into the file once.
+                try db.execute(sql: "PRAGMA wal_autocheckpoint = \(untilSyncedCheckpointPages)")
             }
             if !db.configuration.readonly {
                 try db.execute(sql: "PRAGMA cache_size = -\(writerCacheKiB)")

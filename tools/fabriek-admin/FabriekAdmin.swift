@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Projections
 
 /// `fabriek-admin`: operate on a Fabriek data directory (log, projections, keys).
 @main
@@ -32,6 +33,7 @@ struct FabriekAdmin: AsyncParsableCommand {
 
     /// Runs the command; maps errors to the documented exit codes.
     static func main() async {
+        SQLiteProcessSettings.configure()
         do {
             var command = try parseAsRoot()
             if var async = command as? AsyncParsableCommand {

@@ -1,10 +1,12 @@
 import EventLog
 import Foundation
+import Projections
 
 /// The benchmark run: workload, fdatasync probe, the phases for both stores, the report.
 enum Bench {
     /// Runs the command line; returns the process exit status (0 ok, 1 failure, 2 usage).
     static func main(arguments: [String]) async -> Int32 {
+        SQLiteProcessSettings.configure()
         let options: BenchOptions
         do {
             options = try BenchOptions.parse(arguments)

@@ -22,7 +22,7 @@ struct BenchOptions: Sendable {
     /// Leave each phase's store on disk (needs `--dir`), for inspection.
     var keepStores = false
     /// Events per transaction of the domain rebuild (`fabriek-admin projections rebuild` uses
-    /// `ProjectionRunner.Options.bulk()`: 50,000).
+    /// `ProjectionRunner.Options.bulk()`: 250,000).
     var domainBatch = ProjectionRunner.Options.bulk().batchSize
     /// The domain phase also rebuilds every Fabriek read model (`--no-domain-rebuild`: only the
     /// domain log's typed replay and size).
@@ -111,7 +111,7 @@ struct BenchArguments: ParsableCommand {
     var generator: String?
     @Option(name: .customLong("replay-runs"), help: ArgumentHelp("Full replays per replay phase, median reported (default 3; one when a replay takes over 5 s).", valueName: "N"))
     var replayRuns: Int?
-    @Option(name: .customLong("domain-batch"), help: ArgumentHelp("Events per transaction when the domain phase rebuilds every Fabriek read model (default 50000, as fabriek-admin).", valueName: "N"))
+    @Option(name: .customLong("domain-batch"), help: ArgumentHelp("Events per transaction when the domain phase rebuilds every Fabriek read model (default 250000, as fabriek-admin).", valueName: "N"))
     var domainBatch: Int?
     @Flag(help: "Keep each phase's store in DIR for inspection (needs --dir).")
     var keep = false

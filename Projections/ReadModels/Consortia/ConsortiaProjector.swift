@@ -7,7 +7,7 @@ import GRDB
 /// through a consortium) with their outcome.
 public struct ConsortiaProjector: Projector {
     public let name = "consortia-and-bids"
-    public let version = 1
+    public let version = 2  // 2: key-only tables WITHOUT ROWID (one B-tree each)
     public init() {}
 
     public var handledTypes: Set<String>? {
@@ -20,15 +20,24 @@ public struct ConsortiaProjector: Projector {
             try db.execute(sql: """
                 CREATE TABLE consortia (consortium_id TEXT PRIMARY KEY, name TEXT NOT NULL, scope TEXT NOT NULL, tender_id TEXT,
                     lead_member_id TEXT NOT NULL, status TEXT NOT NULL DEFAULT 'active', formed_at TEXT NOT NULL);
-                CREATE TABLE consortium_members (consortium_id TEXT NOT NULL, member_id TEXT NOT NULL, PRIMARY KEY (consortium_id, member_id));
-                CREATE INDEX consortium_members_by_member ON consortium_members (member_id);
+                CREATE TABLE consortium_members (consortium_id TEXT NOT NULL, member_id TEXT NOT NULL, PRIMARY KEY (consortium_id, member_id)) WITHOUT ROWID;
                 CREATE TABLE member_bids (bid_id TEXT NOT NULL, member_id TEXT NOT NULL, tender_id TEXT NOT NULL, consortium_id TEXT,
                     lots TEXT NOT NULL, price_cents INTEGER NOT NULL, status TEXT NOT NULL DEFAULT 'submitted',
-                    awarded_lots TEXT NOT NULL DEFAULT '', submitted_at TEXT NOT NULL, PRIMARY KEY (bid_id, member_id));
-                CREATE INDEX member_bids_by_member ON member_bids (member_id);
+                    awarded_lots TEXT NOT NULL DEFAULT '', submitted_at TEXT NOT NULL, PRIMARY KEY (bid_id, member_id)) WITHOUT ROWID;
                 """)
+            for index in Self.queryIndexes.indexes { try db.execute(sql: index.create) }
         }
     }
+
+    /// The indexes only queries use: a build creates them at the head (`DeferredIndexes`).
+    static let queryIndexes = DeferredIndexes(indexes: [
+        ("consortium_members_by_member", "CREATE INDEX IF NOT EXISTS consortium_members_by_member ON consortium_members (member_id)"),
+        ("member_bids_by_member", "CREATE INDEX IF NOT EXISTS member_bids_by_member ON member_bids (member_id)"),
+    ])
+
+    public func beginBuild(_ db: Database) throws { try Self.queryIndexes.beginBuild(db) }
+
+    public func finishBuild(_ db: Database) throws { try Self.queryIndexes.finishBuild(db) }
 
     public func apply(_ event: borrowing EventView, _ db: Database) throws {
         switch try event.domainEvent() {

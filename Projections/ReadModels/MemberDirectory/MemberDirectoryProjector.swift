@@ -3,6 +3,7 @@ import Events
 import FabriekReference
 import Foundation
 import GRDB
+import Synchronization
 
 /// The member directory: non-personal profile fields for search by skill (FTS5), buurt, wijk,
 /// country, availability and rate band.
@@ -12,12 +13,22 @@ import GRDB
 /// (`MemberDirectory.personalDetails`). On `MemberErased` every descriptive field (trade name
 /// included, which may be a person's name) is cleared and the member remains only as its
 /// pseudonymous id with status `erased` (kind, country and join date cleared too).
+///
+/// Keeps one flag of the batch in progress (whether the full-text index is deferred): give
+/// each runner that runs at the same time its own instance.
 public struct MemberDirectoryProjector: Projector {
     public let name = "member-directory"
     public let version = 2  // 2: full-text rows keyed by the member row's rowid
     let geography: MaastrichtGeography
+    /// Whether the batch in progress leaves the full-text index to the end of the build (set
+    /// by `beginBatch`): its changed members need no marking then.
+    private let searchDeferred = Flag()
 
     public init(geography: MaastrichtGeography) { self.geography = geography }
+
+    private final class Flag: Sendable {
+        let value = Atomic<Bool>(false)
+    }
 
     public var handledTypes: Set<String>? {
         ["MemberRegistered", "MemberRegistryVerified", "MemberProfileUpdated", "MemberSkillsDeclared", "MemberRateSet",
@@ -32,20 +43,26 @@ public struct MemberDirectoryProjector: Projector {
                     service_countries TEXT NOT NULL DEFAULT '', skills TEXT NOT NULL DEFAULT '', availability TEXT NOT NULL DEFAULT 'available',
                     rate_unit TEXT, rate_cents INTEGER, rate_band TEXT, verified INTEGER NOT NULL DEFAULT 0,
                     status TEXT NOT NULL DEFAULT 'active', joined_on TEXT NOT NULL);
-                CREATE INDEX members_by_buurt ON members (buurt);
-                CREATE INDEX members_by_wijk ON members (wijk);
                 CREATE VIRTUAL TABLE member_search USING fts5(member_id UNINDEXED, skills, headline, trade_name,
                     tokenize = 'unicode61 remove_diacritics 2');
                 """)
+            for index in Self.queryIndexes.indexes { try db.execute(sql: index.create) }
         }
     }
+
+    /// The indexes only queries use: a build creates them at the head (`DeferredIndexes`).
+    static let queryIndexes = DeferredIndexes(indexes: [
+        ("members_by_buurt", "CREATE INDEX IF NOT EXISTS members_by_buurt ON members (buurt)"),
+        ("members_by_wijk", "CREATE INDEX IF NOT EXISTS members_by_wijk ON members (wijk)"),
+    ])
 
     public func apply(_ event: borrowing EventView, _ db: Database) throws {
         switch try event.domainEvent() {
         case .member(.registered(let e)):
-            try db.run(cached: "DELETE FROM member_search WHERE rowid IN (SELECT rowid FROM members WHERE member_id = ?)") { $0.id(1, e.memberId) }
-            let insert = try db.cachedStatement(sql: "INSERT OR REPLACE INTO members (member_id, kind, country, trade_name, postcode_area, buurt, wijk, joined_on) VALUES (?,?,?,?,?,?,?,?) RETURNING rowid")
-            let rowid = try insert.firstInt { b in
+            if !searchDeferred.value.load(ordering: .relaxed) {
+                try db.run(cached: "DELETE FROM member_search WHERE rowid IN (SELECT rowid FROM members WHERE member_id = ?)") { $0.id(1, e.memberId) }
+            }
+            try write(SQL.register, db) { b in
                 b.id(1, e.memberId)
                 b.text(2, e.kind.rawValue)
                 b.text(3, e.residenceCountry.rawValue)
@@ -55,25 +72,20 @@ public struct MemberDirectoryProjector: Projector {
                 b.text(7, e.buurt.flatMap { geography.wijk(ofBuurt: $0)?.code })
                 b.text(8, e.joinedOn.description)
             }
-            try reindex(rowid, db)
         case .member(.registryVerified(let e)):
             try db.run(cached: "UPDATE members SET verified = 1 WHERE member_id = ? AND status <> 'erased'") { $0.id(1, e.memberId) }
         case .member(.profileUpdated(let e)):
-            let update = try db.cachedStatement(sql: "UPDATE members SET headline = ?, languages = ?, service_countries = ? WHERE member_id = ? AND status <> 'erased' RETURNING rowid")
-            let rowid = try update.firstInt { b in
+            try write(SQL.updateProfile, db) { b in
                 b.text(1, e.headline)
                 b.text(2, e.languages.joined(separator: ","))
                 b.text(3, e.serviceCountries.map(\.rawValue).joined(separator: ","))
                 b.id(4, e.memberId)
             }
-            try reindex(rowid, db)
         case .member(.skillsDeclared(let e)):
-            let update = try db.cachedStatement(sql: "UPDATE members SET skills = ? WHERE member_id = ? AND status <> 'erased' RETURNING rowid")
-            let rowid = try update.firstInt { b in
+            try write(SQL.updateSkills, db) { b in
                 b.text(1, e.skills.joined(separator: ", "))
                 b.id(2, e.memberId)
             }
-            try reindex(rowid, db)
         case .member(.rateSet(let e)):
             try db.run(cached: "UPDATE members SET rate_unit = ?, rate_cents = ?, rate_band = ? WHERE member_id = ? AND status <> 'erased'") { b in
                 b.text(1, e.unit.rawValue)
@@ -94,20 +106,49 @@ public struct MemberDirectoryProjector: Projector {
                     wijk = NULL, languages = '', service_countries = '', skills = '', rate_unit = NULL, rate_cents = NULL,
                     rate_band = NULL WHERE member_id = ?
                 """) { $0.id(1, e.memberId) }
-            try db.run(cached: "DELETE FROM member_search WHERE rowid = (SELECT rowid FROM members WHERE member_id = ?)") { $0.id(1, e.memberId) }
+            if !searchDeferred.value.load(ordering: .relaxed) {  // else the index is empty until the head
+                try db.run(cached: "DELETE FROM member_search WHERE rowid = (SELECT rowid FROM members WHERE member_id = ?)") { $0.id(1, e.memberId) }
+            }
         default:
             return
         }
     }
 
-    /// Marks the full-text row of the member row `rowid` (the row the event changed, if any: an
-    /// erased member's is never rewritten) for replacement at the end of the batch (`finishBatch`).
-    private func reindex(_ rowid: Int64?, _ db: Database) throws {
-        guard let rowid else { return }
+    /// Runs `sql` (a change of one member row that its full-text row shows) and marks the
+    /// full-text row of the member row it changed (if any: an erased member's is never
+    /// rewritten) for replacement at the end of the batch (`finishBatch`). While the index is
+    /// deferred to the end of a build, runs it without its `RETURNING rowid` (SQLite collects
+    /// returned rows in a temporary table per execution: a fifth of the member directory's
+    /// rebuild time).
+    private func write(_ sql: SQL.Change, _ db: Database, _ bind: (Statement.Binder) -> Void) throws {
+        if searchDeferred.value.load(ordering: .relaxed) {
+            try db.run(cached: sql.plain, bind)
+            return
+        }
+        guard let rowid = try db.cachedStatement(sql: sql.returningRowid).firstInt(bind) else { return }
         try db.run(cached: "INSERT OR IGNORE INTO temp.member_search_pending VALUES (?)") { $0.int(1, rowid) }
     }
 
+    /// The changes that `write` runs, each with and without `RETURNING rowid`.
+    private enum SQL {
+        struct Change {
+            let plain: String
+            let returningRowid: String
+            init(_ sql: String) {
+                plain = sql
+                returningRowid = sql + " RETURNING rowid"
+            }
+        }
+
+        static let register = Change("INSERT OR REPLACE INTO members (member_id, kind, country, trade_name, postcode_area, buurt, wijk, joined_on) VALUES (?,?,?,?,?,?,?,?)")
+        static let updateProfile = Change("UPDATE members SET headline = ?, languages = ?, service_countries = ? WHERE member_id = ? AND status <> 'erased'")
+        static let updateSkills = Change("UPDATE members SET skills = ? WHERE member_id = ? AND status <> 'erased'")
+    }
+
     public func beginBatch(_ db: Database) throws {
+        let deferred = try isDeferringSearch(db)
+        searchDeferred.value.store(deferred, ordering: .relaxed)
+        if deferred { return }
         // A temporary table lives as long as the connection; creating it is a schema change,
         // which would drop the connection's cached statements, so only when it is missing.
         let exists = try db.cachedStatement(sql: "SELECT count(*) FROM temp.sqlite_master WHERE name = 'member_search_pending'")
@@ -123,10 +164,7 @@ public struct MemberDirectoryProjector: Projector {
     /// below the previous one makes it flush a segment (one per event, when done per event).
     /// The full-text row shares the member row's rowid; an erased member gets none.
     public func finishBatch(_ db: Database) throws {
-        if try isDeferringSearch(db) {
-            try db.run(cached: "DELETE FROM temp.member_search_pending")
-            return
-        }
+        if searchDeferred.value.load(ordering: .relaxed) { return }
         try db.run(cached: """
             INSERT OR REPLACE INTO member_search (rowid, member_id, skills, headline, trade_name)
             SELECT m.rowid, m.member_id, m.skills, coalesce(m.headline, ''), coalesce(m.trade_name, '')
@@ -142,10 +180,12 @@ public struct MemberDirectoryProjector: Projector {
     /// the other rows of the read model. Searches find nothing until the build is at the head.
     public func beginBuild(_ db: Database) throws {
         try db.execute(sql: "CREATE TABLE IF NOT EXISTS member_search_deferred (since_first_event INTEGER)")
+        try Self.queryIndexes.beginBuild(db)
     }
 
     /// Writes every member's full-text row, in rowid order, once the build has reached the head.
     public func finishBuild(_ db: Database) throws {
+        try Self.queryIndexes.finishBuild(db)
         guard try isDeferringSearch(db) else { return }
         try db.execute(sql: """
             DELETE FROM member_search;

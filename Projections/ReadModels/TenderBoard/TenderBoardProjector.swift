@@ -7,7 +7,7 @@ import GRDB
 /// (counted for everyone, shown in detail to the buyer and the bidder); evaluations and awards.
 public struct TenderBoardProjector: Projector {
     public let name = "tender-board"
-    public let version = 1
+    public let version = 2  // 2: key-only tables WITHOUT ROWID (one B-tree each)
     public init() {}
 
     public var handledTypes: Set<String>? {
@@ -21,20 +21,29 @@ public struct TenderBoardProjector: Projector {
                 CREATE TABLE tenders (tender_id TEXT PRIMARY KEY, title TEXT NOT NULL, buyer_kind TEXT NOT NULL, buyer_name TEXT NOT NULL,
                     buyer_org TEXT, category TEXT NOT NULL, procedure TEXT NOT NULL, estimated_cents INTEGER NOT NULL, main_cpv TEXT NOT NULL,
                     deadline_us INTEGER NOT NULL, deadline TEXT NOT NULL, status TEXT NOT NULL DEFAULT 'open', published_at TEXT NOT NULL);
-                CREATE INDEX tenders_by_status ON tenders (status, deadline_us);
                 CREATE TABLE lots (tender_id TEXT NOT NULL, lot INTEGER NOT NULL, title TEXT NOT NULL, buurten TEXT NOT NULL,
-                    estimated_cents INTEGER, PRIMARY KEY (tender_id, lot));
-                CREATE TABLE bids (bid_id TEXT PRIMARY KEY, tender_id TEXT NOT NULL, bidder_kind TEXT NOT NULL, bidder_id TEXT NOT NULL,
+                    estimated_cents INTEGER, PRIMARY KEY (tender_id, lot)) WITHOUT ROWID;
+                CREATE TABLE bids (bid_id TEXT PRIMARY KEY NOT NULL, tender_id TEXT NOT NULL, bidder_kind TEXT NOT NULL, bidder_id TEXT NOT NULL,
                     lots TEXT NOT NULL, price_cents INTEGER NOT NULL, price_basis TEXT NOT NULL, status TEXT NOT NULL DEFAULT 'submitted',
-                    score_hundredths INTEGER, rank INTEGER);
-                CREATE INDEX bids_by_tender ON bids (tender_id);
-                CREATE TABLE bid_members (bid_id TEXT NOT NULL, member_id TEXT NOT NULL, PRIMARY KEY (bid_id, member_id));
-                CREATE INDEX bid_members_by_member ON bid_members (member_id);
+                    score_hundredths INTEGER, rank INTEGER) WITHOUT ROWID;
+                CREATE TABLE bid_members (bid_id TEXT NOT NULL, member_id TEXT NOT NULL, PRIMARY KEY (bid_id, member_id)) WITHOUT ROWID;
                 CREATE TABLE awards (tender_id TEXT NOT NULL, lot INTEGER NOT NULL, bid_id TEXT NOT NULL, value_cents INTEGER NOT NULL,
-                    standstill_ends TEXT NOT NULL, finalised INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (tender_id, lot));
+                    standstill_ends TEXT NOT NULL, finalised INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (tender_id, lot)) WITHOUT ROWID;
                 """)
+            for index in Self.queryIndexes.indexes { try db.execute(sql: index.create) }
         }
     }
+
+    /// The indexes only queries use: a build creates them at the head (`DeferredIndexes`).
+    static let queryIndexes = DeferredIndexes(indexes: [
+        ("tenders_by_status", "CREATE INDEX IF NOT EXISTS tenders_by_status ON tenders (status, deadline_us)"),
+        ("bids_by_tender", "CREATE INDEX IF NOT EXISTS bids_by_tender ON bids (tender_id)"),
+        ("bid_members_by_member", "CREATE INDEX IF NOT EXISTS bid_members_by_member ON bid_members (member_id)"),
+    ])
+
+    public func beginBuild(_ db: Database) throws { try Self.queryIndexes.beginBuild(db) }
+
+    public func finishBuild(_ db: Database) throws { try Self.queryIndexes.finishBuild(db) }
 
     public func apply(_ event: borrowing EventView, _ db: Database) throws {
         guard case .tender(let tender) = try event.domainEvent() else { return }

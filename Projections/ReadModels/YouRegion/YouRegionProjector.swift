@@ -21,11 +21,20 @@ public struct YouRegionProjector: Projector {
                     client_kind TEXT NOT NULL, starts_on TEXT NOT NULL, ends_on TEXT NOT NULL, period TEXT NOT NULL,
                     basis TEXT NOT NULL, a1_status TEXT NOT NULL DEFAULT 'none', a1_before_start INTEGER NOT NULL DEFAULT 0,
                     ended_on TEXT, event_id TEXT NOT NULL);
-                CREATE INDEX registrations_by_period ON registrations (period);
-                CREATE INDEX registrations_by_member ON registrations (member_id);
                 """)
+            for index in Self.queryIndexes.indexes { try db.execute(sql: index.create) }
         }
     }
+
+    /// The indexes only queries use: a build creates them at the head (`DeferredIndexes`).
+    static let queryIndexes = DeferredIndexes(indexes: [
+        ("registrations_by_period", "CREATE INDEX IF NOT EXISTS registrations_by_period ON registrations (period)"),
+        ("registrations_by_member", "CREATE INDEX IF NOT EXISTS registrations_by_member ON registrations (member_id)"),
+    ])
+
+    public func beginBuild(_ db: Database) throws { try Self.queryIndexes.beginBuild(db) }
+
+    public func finishBuild(_ db: Database) throws { try Self.queryIndexes.finishBuild(db) }
 
     public func apply(_ event: borrowing EventView, _ db: Database) throws {
         switch try event.domainEvent() {

@@ -29,6 +29,7 @@ public final class ServerRuntime: Sendable {
     ///   when another process owns a projection, and what opening the files throws.
     public static func open(layout: DataLayout, clock: ServiceClock = .system,
                             durability: EventLog.Durability = .fsync) throws -> ServerRuntime {
+        SQLiteProcessSettings.configure()  // before the vault opens the process's first connection
         try FileManager.default.createDirectory(atPath: layout.path, withIntermediateDirectories: true)
         let log = try EventLog.open(directory: layout.logPath, options: EventLog.Options(durability: durability))
         do {

@@ -20,7 +20,8 @@ struct ProcessMemory: Sendable, Equatable {
         for line in text.split(separator: "\n") {
             let parts = line.split(separator: ":", maxSplits: 1)
             guard parts.count == 2 else { continue }
-            let value = parts[1].split(separator: " ").first.flatMap { Double($0) }
+            // "VmRSS:\t   1234 kB": a tab, then spaces.
+            let value = parts[1].split(whereSeparator: { $0 == " " || $0 == "\t" }).first.flatMap { Double($0) }
             if let value { fields[String(parts[0])] = value / 1024 }  // kB → MiB
         }
         return ProcessMemory(resident: fields["VmRSS"] ?? 0, anonymous: fields["RssAnon"] ?? 0,
