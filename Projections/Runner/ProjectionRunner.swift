@@ -123,10 +123,27 @@ public final class ProjectionRunner: Sendable {
         }
     }
 
+    /// A rebuild asked for with `rebuild(_:)`.
+    public struct RebuildRequest: Sendable, Hashable {
+        public let projection: String
+        let number: UInt64
+    }
+
     /// Starts a side-by-side rebuild of `name` (restarting one in progress). Queries keep
     /// reading the current file until the rebuild reaches the head and is swapped in.
-    public func rebuild(_ name: String) throws {
-        try worker(name).requestRebuild()
+    ///
+    /// Returns the request, for `isSwappedIn(_:)`: the end of a rebuild begun before the
+    /// request (one resumed from an earlier run's side file) does not answer it. Requests made
+    /// before `start()` are taken before any event is applied.
+    @discardableResult
+    public func rebuild(_ name: String) throws -> RebuildRequest {
+        RebuildRequest(projection: name, number: try worker(name).requestRebuild())
+    }
+
+    /// Whether a file rebuilt after `request` now serves its projection (then no side file of
+    /// that rebuild remains). It may still catch up with commits made since it reached the head.
+    public func isSwappedIn(_ request: RebuildRequest) throws -> Bool {
+        try worker(request.projection).hasSwappedIn(request: request.number)
     }
 
     /// Resumes a `failed` projection from its last checkpoint (after fixing a transient cause

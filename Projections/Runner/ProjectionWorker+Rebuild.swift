@@ -3,8 +3,9 @@ import GRDB
 
 extension ProjectionWorker {
     /// Starts a fresh side-by-side build in `NAME.rebuild.sqlite` (discarding one in progress).
-    /// The serving file keeps answering queries, standing still at its checkpoint.
-    func beginRebuild() async throws {
+    /// The serving file keeps answering queries, standing still at its checkpoint. `request`
+    /// is the number of the last rebuild request this file answers (`requestRebuild()`).
+    func beginRebuild(forRequest request: UInt64) async throws {
         let previous = state.withLock { s in
             defer { s.rebuild = nil }
             return s.rebuild
@@ -19,6 +20,7 @@ extension ProjectionWorker {
         let now = options.clock()
         state.withLock { s in
             s.rebuild = fresh
+            s.rebuildServesRequest = request
             s.rebuildPosition = 0
             s.phase = .rebuilding
             s.rate.reset()
@@ -65,6 +67,8 @@ extension ProjectionWorker {
             s.main = db
             s.mainUnsynced = false
             s.rebuild = nil
+            s.rebuildsSwappedIn = max(s.rebuildsSwappedIn, s.rebuildServesRequest)
+            s.rebuildServesRequest = 0
             s.mainPosition = meta.position
             s.mainVersion = meta.version
             s.rebuildPosition = 0

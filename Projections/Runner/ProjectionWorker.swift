@@ -27,6 +27,15 @@ final class ProjectionWorker: Sendable {
         var rebuild: ProjectionDatabase?
         var rebuildPosition: UInt64 = 0
         var rebuildRequested = false
+        /// Rebuilds requested so far (`requestRebuild()` returns the new count as the request's
+        /// number).
+        var rebuildRequests: UInt64 = 0
+        /// The number of the last request the rebuild file in progress was begun after; 0 for a
+        /// rebuild no request began (resumed from an earlier run, or a version change).
+        var rebuildServesRequest: UInt64 = 0
+        /// Every request up to this number has been answered by a file begun after it and
+        /// swapped in.
+        var rebuildsSwappedIn: UInt64 = 0
         var phase: ProjectionState
         var failure: String?
         /// Progress of the rebuild file.
@@ -225,9 +234,23 @@ final class ProjectionWorker: Sendable {
         }
     }
 
-    func requestRebuild() {
-        state.withLock { $0.rebuildRequested = true }
+    /// Asks the loop to begin a fresh rebuild (discarding one in progress) and returns the
+    /// request's number for `hasSwappedIn(request:)`.
+    func requestRebuild() -> UInt64 {
+        let number = state.withLock { s in
+            s.rebuildRequested = true
+            s.rebuildRequests += 1
+            return s.rebuildRequests
+        }
         poke()
+        return number
+    }
+
+    /// Whether a rebuild file begun after request `number` has been swapped in. A swap of a
+    /// rebuild begun earlier (resumed from an earlier run, or begun before the request) does
+    /// not count: its file may predate what the caller asked for.
+    func hasSwappedIn(request number: UInt64) -> Bool {
+        state.withLock { $0.rebuildsSwappedIn >= number }
     }
 
     // MARK: - The loop
@@ -235,9 +258,11 @@ final class ProjectionWorker: Sendable {
     private func run() async {
         while !Task.isCancelled {
             do {
-                if state.withLock({ s in defer { s.rebuildRequested = false }; return s.rebuildRequested }) {
-                    try await beginRebuild()
+                let request = state.withLock { s -> UInt64? in
+                    defer { s.rebuildRequested = false }
+                    return s.rebuildRequested ? s.rebuildRequests : nil
                 }
+                if let request { try await beginRebuild(forRequest: request) }
                 let head = log.head().position
                 let (target, position, rebuilding, mainUnsynced) = state.withLock { s in
                     s.rebuild.map { ($0, s.rebuildPosition, true, s.mainUnsynced) } ?? (s.main!, s.mainPosition, false, s.mainUnsynced)

@@ -34,7 +34,7 @@ public final class PersonalDataVault: PersonalDataKeys, @unchecked Sendable {
     /// Subjects this process knows to be erased (by the log or by `erase`), whatever the key
     /// store still holds.
     var erased: Set<UUID> = []
-    private let masterKey: SymmetricKey
+    let masterKey: SymmetricKey
 
     /// The key file's name in the data directory.
     public static let fileName = "keys.sqlite"

@@ -112,6 +112,50 @@ struct TamperTests {
         #expect(report.verifiedHead == heads[118], "\(report)")
     }
 
+    /// Found by libFuzzer (Tests/FuzzCorpus/segment/timeout-622dd970…): a header whose
+    /// uncompressed length said 2 GB made the open allocate and zero 2 GB for one batch of 119
+    /// bytes (a 14 s hang in the fuzzer). The block table must describe the header's lengths.
+    @Test("given a commit whose header claims 2 GB of content, or a block that claims more than LZ4 can expand, with valid CRCs, then the open refuses it naming the batch, before anything is sized from it")
+    func forgedLengthsAreRefusedBeforeAllocating() async throws {
+        for forgery in ["header length", "block length"] {
+            let tmp = TemporaryDirectory("tamper-lengths")
+            defer { tmp.remove() }
+            let directory = tmp.sub("log")
+            _ = try await Self.build(directory)
+            let path = try #require(try SegmentLayout.segmentPaths(ofLog: directory).last)
+            var bytes = try Files.read(path)
+            let batch = try #require(try SegmentLayout(bytes).batches.dropFirst(60).first { $0.blockCount == 1 })
+            if forgery == "header length" {
+                bytes.setU32(2_080_374_903, at: batch.offset + 44)
+            } else {
+                // The table's uncompressed length (third varint) and the header's, both 2 GB: they
+                // agree, but 2 GB from a block of about 100 bytes is beyond LZ4.
+                var t = batch.offset + SegmentLayout.batchHeaderSize
+                _ = Forgery.varint(bytes, &t)
+                _ = Forgery.varint(bytes, &t)
+                let rawStart = t
+                _ = Forgery.varint(bytes, &t)
+                bytes.setU32(2_080_374_903, at: batch.offset + 44)
+                // The varint becomes five bytes long; the body length follows. (Later records
+                // move; the open stops at this batch first.)
+                let longer = Forgery.varintBytes(2_080_374_903)
+                bytes.replaceSubrange(rawStart..<t, with: longer)
+                bytes.setU32(bytes.u32(batch.offset + 20) + UInt32(longer.count - (t - rawStart)), at: batch.offset + 20)
+            }
+            var forged = batch
+            forged.length = SegmentLayout.batchHeaderSize + Int(bytes.u32(batch.offset + 20))
+            bytes.setU32(Forgery.batchCRC(bytes, forged), at: batch.offset + 80)
+            try Files.write(bytes, to: path)
+
+            #expect {
+                _ = try EventLog.open(directory: directory, options: Fixture.options(readOnly: true))
+            } throws: { error in
+                guard case LogError.corruptBatch(_, let offset, let position, let reason) = error else { return false }
+                return offset == UInt64(batch.offset) && position == batch.firstPosition && reason.contains("lengths in the header")
+            }
+        }
+    }
+
     @Test("given a middle commit altered with valid CRCs, when opened for writing, then the background check fails and appends are refused instead of extending the chain")
     func backgroundCheckStopsTheWriter() async throws {
         let tmp = TemporaryDirectory("tamper-background")

@@ -161,13 +161,7 @@ struct ImportAndRebuildFaultTests {
                 #expect(rerun.status == 0, "\(context): the re-run failed: \(rerun.stderr)")
                 #expect(try Self.digests(dir) == reference, "\(context): the re-run's read models differ from the reference")
                 let left = try FileManager.default.contentsOfDirectory(atPath: dir + "/projections").filter { $0.contains(".rebuild.") }
-                // Known issue (issue 13.6): once in three full-suite runs a successful re-run left
-                // programme-kpis.rebuild.sqlite behind (the re-run's digests were right). Not
-                // explained yet; suspect: a file moved aside as damaged makes the command treat the
-                // projection as built from nothing and end before the side file is swapped in.
-                withKnownIssue("a successful re-run can leave a rebuild file behind", isIntermittent: true) {
-                    #expect(left.isEmpty, "\(context): left behind after a successful rebuild: \(left)")
-                }
+                #expect(left.isEmpty, "\(context): left behind after a successful rebuild: \(left)")
             }
         }
         #expect(failures > 0, "no faulted rebuild failed")

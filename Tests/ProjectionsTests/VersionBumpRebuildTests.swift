@@ -140,6 +140,65 @@ import Testing
         try log.close()
     }
 
+    /// Regression (issue 13.6): `projections rebuild` took "live, no side file, a new inode" for
+    /// the end of the rebuild it asked for. A side file left by an interrupted run is resumed and
+    /// swapped in first; a request made after that swap then begins a new side file, which the
+    /// command's stop left behind. The request's own swap is what answers it.
+    @Test("given a side file left by an interrupted rebuild, resumed and swapped in, when a rebuild is requested after that swap, then only the request's own file answers it, and stopping then leaves no side file")
+    func givenAResumedRebuildSwappedIn_whenARebuildIsRequested_thenOnlyItsOwnSwapAnswersIt() async throws {
+        let store = TestStore()
+        defer { store.remove() }
+        let log = try store.openLog()
+        let head = try await appendEvents(log, count: 1000)
+        let v1 = try ProjectionRunner(log: log, directory: store.projections, projectors: [StreamCountProjector()])
+        v1.start()
+        try await v1.waitUntil("stream-counts", reached: head, timeout: projectionDeadline)
+        await v1.stop()
+        // Given a rebuild to version 2 interrupted at 500 (its side file is left to resume)
+        let failing = try ProjectionRunner(log: log, directory: store.projections,
+                                           projectors: [FailingProjector(version: 2, failAt: 550)],
+                                           options: .init(batchSize: 100, maxBatchDuration: .seconds(3600)))
+        failing.start()
+        try await eventually { try failing.status(of: "stream-counts").state == .failed }
+        await failing.stop()
+        #expect(store.exists("stream-counts.rebuild.sqlite"))
+
+        // and a runner that resumes it from 500 and swaps it in (the gate at 300 holds only a
+        // rebuild from the first event)
+        let gate = Gate()
+        let runner = try ProjectionRunner(log: log, directory: store.projections,
+                                          projectors: [GatedProjector(version: 2, gate: gate, at: 300)],
+                                          options: .init(batchSize: 100, maxBatchDuration: .seconds(3600)))
+        let openedFile = try inode(store.path("stream-counts.sqlite"))
+        runner.start()
+        try await eventually {
+            let s = try runner.status(of: "stream-counts")
+            return s.state == .live && s.rebuild == nil && s.servedVersion == 2 && s.position == head
+        }
+        // (what the command took for the end of its rebuild: live, no side file, a new file)
+        let resumedFile = try inode(store.path("stream-counts.sqlite"))
+        #expect(resumedFile != openedFile)
+
+        // When a rebuild is requested after that swap
+        let request = try runner.rebuild("stream-counts")
+        await gate.waitUntilReached()
+
+        // Then the earlier swap does not answer it: its own side file is being built
+        #expect(try !runner.isSwappedIn(request))
+        #expect(try runner.status(of: "stream-counts").state == .rebuilding)
+        #expect(store.exists("stream-counts.rebuild.sqlite"))
+        gate.open()
+        try await eventually { try runner.isSwappedIn(request) }
+        #expect(try inode(store.path("stream-counts.sqlite")) != resumedFile)
+        let s = try await snapshot(runner, atLeast: head)
+        #expect(s.version == 2)
+        #expect(s.applied == Int(head))
+        await runner.stop()
+        #expect(!store.exists("stream-counts.rebuild.sqlite"))
+        #expect(!store.exists("stream-counts.rebuild.unsynced"))
+        try log.close()
+    }
+
     /// Polls `condition` until it holds or `projectionDeadline` has passed (then the expectation fails).
     private func eventually(_ condition: () throws -> Bool) async throws {
         let deadline = ContinuousClock.now + projectionDeadline

@@ -64,7 +64,14 @@ if arguments.count == 4 && arguments[1] == "seed" {
     }
     exit(0)
 }
-guard arguments.count >= 2, let target = targets[arguments[1]] else { usage() }
+// libFuzzer runs this program again for `-merge=1` (and `-fork`, `-jobs`) with the options it
+// was given, which do not name the target: the target travels in the environment to those runs.
+let targetVariable = "FABRIEK_FUZZ_TARGET"
+let targetInArguments = arguments.count >= 2 && targets[arguments[1]] != nil
+guard let targetName = targetInArguments ? arguments[1] : ProcessInfo.processInfo.environment[targetVariable],
+      let target = targets[targetName] else { usage() }
+if targetInArguments { arguments.remove(at: 1) }
+setenv(targetVariable, targetName, 1)
 scratch = LogFuzzTargets.Scratch()
 selected = target
 
@@ -75,7 +82,6 @@ func LLVMFuzzerRunDriver(_ argc: UnsafeMutablePointer<Int32>,
                          _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> Int32) -> Int32
 
 // libFuzzer sees the program name and the options, not the target.
-arguments.remove(at: 1)
 var argc = Int32(arguments.count)
 var argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = UnsafeMutablePointer.allocate(capacity: arguments.count + 1)
 for (i, a) in arguments.enumerated() { argv![i] = strdup(a) }
@@ -85,9 +91,9 @@ exit(LLVMFuzzerRunDriver(&argc, &argv) { data, count in
     return 0
 })
 #else
-guard arguments.count >= 3 else { usage() }
+guard arguments.count >= 2 else { usage() }
 var replayed = 0
-for path in arguments.dropFirst(2) {
+for path in arguments.dropFirst(1) {
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
         FileHandle.standardError.write(Data("fabriek-fuzz: \(path) does not exist\n".utf8))
@@ -101,5 +107,5 @@ for path in arguments.dropFirst(2) {
         replayed += 1
     }
 }
-print("replayed \(replayed) inputs through \(CommandLine.arguments[1]): none crashed")
+print("replayed \(replayed) inputs through \(targetName): none crashed")
 #endif

@@ -78,7 +78,12 @@ enum RecordScanner {
 
     /// The block table of a batch record (varints: event count, compressed length, uncompressed
     /// length per block) and the offset of its first block; nil when the table does not parse
-    /// inside the body.
+    /// inside the body or does not describe it: the compressed lengths must fill the body after
+    /// the table exactly, the uncompressed lengths must add up to the header's uncompressed
+    /// length, and no block may claim more than LZ4 can expand it to (255 bytes per stored
+    /// byte). Readers size their buffers from these lengths, so a header or table that asks for
+    /// gigabytes from a few bytes (a forged record with recomputed CRCs) is refused here,
+    /// before anything is allocated.
     static func blockTable(in segment: UnsafeRawBufferPointer, batchOffset: Int,
                            header: BatchHeader) -> (entries: [BlockEntry], dataOffset: Int)? {
         let bodyStart = batchOffset + BatchHeader.size
@@ -86,17 +91,27 @@ enum RecordScanner {
         var r = ByteReader(UnsafeRawBufferPointer(rebasing: segment[bodyStart..<(bodyStart + Int(header.bodyLength))]))
         var entries: [BlockEntry] = []
         entries.reserveCapacity(Int(header.blockCount))
+        var storedTotal: UInt64 = 0, rawTotal: UInt64 = 0
         do throws(FormatError) {
             for _ in 0..<Int(header.blockCount) {
                 let events = try r.readVarint(), stored = try r.readVarint(), raw = try r.readVarint()
-                guard events <= UInt64(UInt32.max), stored <= UInt64(UInt32.max), raw <= UInt64(UInt32.max) else { return nil }
+                guard events <= UInt64(UInt32.max), stored <= UInt64(UInt32.max), raw <= UInt64(UInt32.max),
+                      raw <= stored * maxLZ4Expansion else { return nil }
+                storedTotal += stored
+                rawTotal += raw
                 entries.append(BlockEntry(eventCount: UInt32(events), storedLength: UInt32(stored), rawLength: UInt32(raw)))
             }
         } catch {
             return nil
         }
+        guard storedTotal == UInt64(Int(header.bodyLength) - r.offset),
+              rawTotal == UInt64(header.uncompressedLength) else { return nil }
         return (entries, bodyStart + r.offset)
     }
+
+    /// The most an LZ4 block can expand: each stored byte yields at most 255 bytes (a match
+    /// length byte of 255).
+    static let maxLZ4Expansion: UInt64 = 255
 }
 
 import CCRC32C

@@ -85,7 +85,7 @@ struct BatchReader: ~Copyable {
         let image = segment.bytes(0, length)
         guard let (entries, firstBlock) = RecordScanner.blockTable(in: image, batchOffset: batchOffset, header: header) else {
             throw .corruptBatch(segment: segment.name, offset: UInt64(batchOffset), position: header.firstPosition,
-                                reason: "block table does not parse")
+                                reason: "block table does not parse or does not match the lengths in the header")
         }
         var out = [UInt8](repeating: 0, count: Int(header.uncompressedLength))
         var dataOffset = firstBlock

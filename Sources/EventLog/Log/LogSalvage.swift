@@ -226,7 +226,7 @@ public enum LogSalvage {
             return "\(error)"
         }
         guard let (entries, _) = RecordScanner.blockTable(in: image, batchOffset: offset, header: header) else {
-            return "block table does not parse"
+            return "block table does not parse or does not match the lengths in the header"
         }
         // Decode every event before delivering any: a batch is recovered whole or not at all.
         var events: [RecordedEvent] = []

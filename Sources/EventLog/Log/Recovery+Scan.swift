@@ -123,7 +123,7 @@ extension Recovery {
                 throw corrupt("refers to a dictionary that is not in force")
             }
             guard let (entries, firstBlock) = RecordScanner.blockTable(in: image, batchOffset: o, header: h) else {
-                throw corrupt("block table does not parse")
+                throw corrupt("block table does not parse or does not match the lengths in the header")
             }
             var dataOffset = firstBlock
             var p = h.firstPosition

@@ -58,10 +58,12 @@ final class BlockCompressor {
 }
 
 enum BlockDecompressor {
-    /// Decompresses one block; returns false when the block is malformed or not exactly `rawLength`.
+    /// Decompresses one block; returns false when the block is malformed or not exactly `rawLength`
+    /// (or either length is beyond what LZ4's API takes, 2³¹ − 1 bytes).
     @inline(__always)
     static func decompress(_ source: UnsafeRawBufferPointer, into destination: UnsafeMutableRawPointer,
                            rawLength: Int, dictionary: UnsafeRawBufferPointer) -> Bool {
+        guard rawLength <= Int(Int32.max), source.count <= Int(Int32.max), dictionary.count <= Int(Int32.max) else { return false }
         let n: Int32
         if dictionary.count > 0 {
             n = LZ4_decompress_safe_usingDict(

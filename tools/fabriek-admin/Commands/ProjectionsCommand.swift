@@ -183,30 +183,26 @@ struct ProjectionsRebuildCommand: AsyncParsableCommand {
         let projectors = all ? registered.all : [registered.named(name!)!]
         let runner = try ProjectionRunner(log: log, directory: dir.projectionsPath, projectors: projectors,
                                           options: .bulk())
-        // A damaged file was moved aside when the runner opened it: that projection is built
-        // from scratch by the catch-up below.
+        // A damaged file was moved aside when the runner opened it; the rebuild below builds
+        // that projection again from the log.
         for damaged in runner.damagedFiles { printError("warning: \(damaged)") }
-        var preexisting: [String: UInt64?] = [:]
-        for p in projectors { preexisting[p.name] = Self.inode("\(dir.projectionsPath)/\(p.name).sqlite") }
+        // Requested before the loops start, so each begins with a fresh side file: a side file
+        // left by an interrupted run would otherwise be resumed and swapped in, and only the
+        // request's own swap says that the projection was rebuilt by this command.
         let head = log.head().position
         let started = Date()
-        runner.start()
         do {
-            for p in projectors {
-                // A projection without a file is built from scratch by the runner's catch-up; one
-                // with a file is rebuilt side by side, which ends when the rebuilt file is renamed
-                // over the old one (its inode changes).
-                let main = "\(dir.projectionsPath)/\(p.name).sqlite"
-                let original = preexisting[p.name] ?? nil
-                if original != nil { try runner.rebuild(p.name) }
+            let requests = try projectors.map { try runner.rebuild($0.name) }
+            runner.start()
+            for (p, request) in zip(projectors, requests) {
                 var progress = Progress(label: p.name, total: head, started: started)
                 while true {
                     let s = try runner.status(of: p.name)
                     if s.state == .failed {
                         throw AdminError.failure("projection '\(p.name)' failed: \(s.error ?? "unknown error"); the previous file still serves; fix the cause and rebuild again")
                     }
-                    if s.state == .live && s.rebuild == nil && s.position >= head && s.servedVersion == p.version
-                        && (original == nil || Self.inode(main) != original) { break }
+                    if try runner.isSwappedIn(request), s.state == .live, s.rebuild == nil, s.position >= head,
+                       s.servedVersion == p.version { break }
                     let done = s.rebuild?.position ?? s.position
                     progress.update(done, rate: s.rebuild?.eventsPerSecond ?? s.eventsPerSecond, eta: s.rebuild?.etaSeconds ?? s.etaSeconds)
                     try await Task.sleep(for: .milliseconds(100))
@@ -220,11 +216,5 @@ struct ProjectionsRebuildCommand: AsyncParsableCommand {
             throw error
         }
         await runner.stop()
-    }
-
-    /// The file's inode number, nil when absent.
-    static func inode(_ path: String) -> UInt64? {
-        var st = stat()
-        return stat(path, &st) == 0 ? UInt64(st.st_ino) : nil
     }
 }
