@@ -38,10 +38,7 @@ import Testing
         defer { store.remove() }
         var log = try store.openLog()
         let head = try await appendEvents(log, count: 30_000, perAppend: 1000)
-        let v1 = try ProjectionRunner(log: log, directory: store.projections, projectors: [StreamCountProjector()])
-        v1.start()
-        try await v1.waitUntil("stream-counts", reached: head, timeout: .seconds(300))
-        await v1.stop()
+        try await buildStreamCountsV1(log, in: store, reaching: head, timeout: .seconds(300))
         try log.close()
 
         try await runChildAndKill(store, version: 2, batchSize: 100, pauseAt: 3_050)

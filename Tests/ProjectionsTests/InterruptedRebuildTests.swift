@@ -10,10 +10,7 @@ import Testing
         let log = try store.openLog()
         let head = try await appendEvents(log, count: 1000)
 
-        let v1 = try ProjectionRunner(log: log, directory: store.projections, projectors: [StreamCountProjector()])
-        v1.start()
-        try await v1.waitUntil("stream-counts", reached: head, timeout: projectionDeadline)
-        await v1.stop()
+        try await buildStreamCountsV1(log, in: store, reaching: head)
 
         // Version 2 fails in the batch 501...600 of its rebuild.
         let failing = try ProjectionRunner(log: log, directory: store.projections,
@@ -50,10 +47,7 @@ import Testing
         defer { store.remove() }
         let log = try store.openLog()
         let head = try await appendEvents(log, count: 1000)
-        let v1 = try ProjectionRunner(log: log, directory: store.projections, projectors: [StreamCountProjector()])
-        v1.start()
-        try await v1.waitUntil("stream-counts", reached: head, timeout: projectionDeadline)
-        await v1.stop()
+        try await buildStreamCountsV1(log, in: store, reaching: head)
 
         // Given a rebuild to version 2 that stopped at 500 (a clean stop fsyncs the side file
         // and removes its marker)

@@ -11,10 +11,7 @@ import Testing
         let log = try store.openLog()
         let head = try await appendEvents(log, count: 1000)
 
-        let v1 = try ProjectionRunner(log: log, directory: store.projections, projectors: [StreamCountProjector()])
-        v1.start()
-        try await v1.waitUntil("stream-counts", reached: head, timeout: projectionDeadline)
-        await v1.stop()
+        try await buildStreamCountsV1(log, in: store, reaching: head)
 
         let gate = Gate()
         let runner = try ProjectionRunner(log: log, directory: store.projections,
@@ -106,10 +103,7 @@ import Testing
         defer { store.remove() }
         let log = try store.openLog()
         let head = try await appendEvents(log, count: 600)
-        let v1 = try ProjectionRunner(log: log, directory: store.projections, projectors: [StreamCountProjector()])
-        v1.start()
-        try await v1.waitUntil("stream-counts", reached: head, timeout: projectionDeadline)
-        await v1.stop()
+        try await buildStreamCountsV1(log, in: store, reaching: head)
 
         let rebuildGate = Gate()
         let runner = try ProjectionRunner(log: log, directory: store.projections,
@@ -150,10 +144,7 @@ import Testing
         defer { store.remove() }
         let log = try store.openLog()
         let head = try await appendEvents(log, count: 1000)
-        let v1 = try ProjectionRunner(log: log, directory: store.projections, projectors: [StreamCountProjector()])
-        v1.start()
-        try await v1.waitUntil("stream-counts", reached: head, timeout: projectionDeadline)
-        await v1.stop()
+        try await buildStreamCountsV1(log, in: store, reaching: head)
         // Given a rebuild to version 2 interrupted at 500 (its side file is left to resume)
         let failing = try ProjectionRunner(log: log, directory: store.projections,
                                            projectors: [FailingProjector(version: 2, failAt: 550)],

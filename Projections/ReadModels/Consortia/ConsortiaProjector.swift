@@ -25,7 +25,7 @@ public struct ConsortiaProjector: Projector {
                     lots TEXT NOT NULL, price_cents INTEGER NOT NULL, status TEXT NOT NULL DEFAULT 'submitted',
                     awarded_lots TEXT NOT NULL DEFAULT '', submitted_at TEXT NOT NULL, PRIMARY KEY (bid_id, member_id)) WITHOUT ROWID;
                 """)
-            for index in Self.queryIndexes.indexes { try db.execute(sql: index.create) }
+            try Self.queryIndexes.create(db)
         }
     }
 

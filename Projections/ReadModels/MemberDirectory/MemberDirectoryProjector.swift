@@ -46,7 +46,7 @@ public struct MemberDirectoryProjector: Projector {
                 CREATE VIRTUAL TABLE member_search USING fts5(member_id UNINDEXED, skills, headline, trade_name,
                     tokenize = 'unicode61 remove_diacritics 2');
                 """)
-            for index in Self.queryIndexes.indexes { try db.execute(sql: index.create) }
+            try Self.queryIndexes.create(db)
         }
     }
 

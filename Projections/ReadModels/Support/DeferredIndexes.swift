@@ -12,6 +12,11 @@ struct DeferredIndexes: Sendable {
     /// `CREATE INDEX IF NOT EXISTS name ON …` statements, each with its index's name.
     let indexes: [(name: String, create: String)]
 
+    /// Creates every index that does not exist yet (a migration's schema, or the end of a build).
+    func create(_ db: Database) throws {
+        for index in indexes { try db.execute(sql: index.create) }
+    }
+
     /// Drops the indexes and records that they are to be created at the head.
     func beginBuild(_ db: Database) throws {
         try db.execute(sql: "CREATE TABLE IF NOT EXISTS deferred_indexes (since_first_event INTEGER)")
@@ -22,7 +27,7 @@ struct DeferredIndexes: Sendable {
     func finishBuild(_ db: Database) throws {
         let marker = try db.cachedStatement(sql: "SELECT count(*) FROM main.sqlite_master WHERE name = 'deferred_indexes'")
         guard try Int.fetchOne(marker) == 1 else { return }
-        for index in indexes { try db.execute(sql: index.create) }
+        try create(db)
         try db.execute(sql: "DROP TABLE deferred_indexes")
     }
 }

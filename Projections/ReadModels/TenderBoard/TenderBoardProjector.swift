@@ -30,7 +30,7 @@ public struct TenderBoardProjector: Projector {
                 CREATE TABLE awards (tender_id TEXT NOT NULL, lot INTEGER NOT NULL, bid_id TEXT NOT NULL, value_cents INTEGER NOT NULL,
                     standstill_ends TEXT NOT NULL, finalised INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (tender_id, lot)) WITHOUT ROWID;
                 """)
-            for index in Self.queryIndexes.indexes { try db.execute(sql: index.create) }
+            try Self.queryIndexes.create(db)
         }
     }
 

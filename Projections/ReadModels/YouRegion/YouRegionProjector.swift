@@ -22,7 +22,7 @@ public struct YouRegionProjector: Projector {
                     basis TEXT NOT NULL, a1_status TEXT NOT NULL DEFAULT 'none', a1_before_start INTEGER NOT NULL DEFAULT 0,
                     ended_on TEXT, event_id TEXT NOT NULL);
                 """)
-            for index in Self.queryIndexes.indexes { try db.execute(sql: index.create) }
+            try Self.queryIndexes.create(db)
         }
     }
 

@@ -57,6 +57,16 @@ func appendEvents(_ log: EventLog, count: Int, streams: Int = 7, types: [String]
     return head
 }
 
+/// Builds version 1 of `stream-counts` in the store up to `head` and stops its runner: the
+/// starting point of every version-bump and interrupted-rebuild test.
+func buildStreamCountsV1(_ log: EventLog, in store: TestStore, reaching head: UInt64,
+                         timeout: Duration = projectionDeadline) async throws {
+    let v1 = try ProjectionRunner(log: log, directory: store.projections, projectors: [StreamCountProjector()])
+    v1.start()
+    try await v1.waitUntil("stream-counts", reached: head, timeout: timeout)
+    await v1.stop()
+}
+
 /// Events per stream and per type, counted straight from the log.
 func countsInLog(_ log: EventLog) throws -> (streams: [String: Int], types: [String: Int]) {
     var streams: [String: Int] = [:], types: [String: Int] = [:]
