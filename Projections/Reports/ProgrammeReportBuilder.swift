@@ -55,10 +55,7 @@ public struct ProgrammeReportBuilder: Sendable {
         let categories = KPIDefinitions.categories(geography: geography)
         let (raw, goals, computedPeriods) = try queue.write { db -> ([KPICell], [ProgrammeKPIs.Goal], [KPIPeriod]) in
             let goals = try ProgrammeKPIs.goals(db)
-            var periods = try KPIDefinitions.periods(db)
-            for goal in goals where !periods.contains(where: { $0.label == goal.period }) {
-                if let p = Self.period(goal.period) { periods.insert(p, at: periods.count - 1) }
-            }
+            let periods = try ProgrammeKPIs.periods(db, goals: goals)
             let raw = try KPIDefinitions.compute(db, periods: periods, suppress: false)
             return (raw, goals, periods)
         }
@@ -95,13 +92,5 @@ public struct ProgrammeReportBuilder: Sendable {
                             notes: [], labels: labels)
         report.notes = SkippedEvents.notes(c.skipped) + (c.unreadable.note.map { [$0] } ?? []) + (try IssuedReports.differences(of: report, in: log))
         return report
-    }
-
-    /// The quarters a goal period label covers: `2026` (a year), `2026-Q2`, or `programme`.
-    static func period(_ label: String) -> KPIPeriod? {
-        if label == "programme" { return .programme }
-        if label.count == 4, Int(label) != nil { return KPIPeriod(label: label, first: label + "-Q1", last: label + "-Q4") }
-        if label.count == 7, label.contains("-Q") { return .quarter(label) }
-        return nil
     }
 }

@@ -1,7 +1,28 @@
 import EventLog
 import GRDB
 
+/// What a read of a projection sees right now: which serving file (`file` changes at every
+/// swap after a rebuild) and its checkpoint. Two equal values mean the same rows, so an answer
+/// computed from a read at `position` of file `file` may be reused while `served` is unchanged.
+public struct ServedCheckpoint: Sendable, Hashable {
+    public var file: UInt64
+    public var position: UInt64
+    public init(file: UInt64, position: UInt64) {
+        self.file = file
+        self.position = position
+    }
+}
+
 extension ProjectionRunner {
+    /// The serving file of projection `name` and its checkpoint, without reading the file (a
+    /// lock, no I/O). Reads that start now see at least `position` (a read may see a later
+    /// checkpoint committed meanwhile).
+    ///
+    /// - Throws: `ProjectionError.unknownProjection`.
+    public func served(_ name: String) throws -> ServedCheckpoint {
+        try worker(name).served
+    }
+
     /// Suspends until projection `name` answers queries from a checkpoint at or beyond
     /// `position` (read-your-writes: pass the position an append returned). While a rebuild is
     /// in progress, the served file stands still, so a new position is reached after the swap.

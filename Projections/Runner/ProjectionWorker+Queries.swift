@@ -5,6 +5,9 @@ extension ProjectionWorker {
     /// The serving file's checkpoint.
     var servedPosition: UInt64 { state.withLock { $0.mainPosition } }
 
+    /// The serving file's generation and checkpoint.
+    var served: ServedCheckpoint { state.withLock { ServedCheckpoint(file: $0.mainGeneration, position: $0.mainPosition) } }
+
     /// Suspends until the serving file's checkpoint is at least `position`.
     /// - Throws: `.timeout` after `timeout`, `.failed`, `.stopped`, `CancellationError`.
     func waitUntil(_ position: UInt64, timeout: Duration) async throws {

@@ -71,6 +71,7 @@ extension ProjectionWorker {
             s.rebuildServesRequest = 0
             s.mainPosition = meta.position
             s.mainVersion = meta.version
+            s.mainGeneration += 1
             s.rebuildPosition = 0
             s.rate.reset()
             s.catchUpRate.reset()

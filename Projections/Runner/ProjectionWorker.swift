@@ -21,6 +21,9 @@ final class ProjectionWorker: Sendable {
         var main: ProjectionDatabase?
         var mainPosition: UInt64
         var mainVersion: Int
+        /// Counts the swaps of the serving file: with `mainPosition` it names exactly what a
+        /// read sees (`ProjectionRunner.served`).
+        var mainGeneration: UInt64 = 0
         /// The serving file is being built from nothing with `synchronous=OFF` (marker
         /// `NAME.unsynced`) and is fsynced when it first reaches the head.
         var mainUnsynced = false

@@ -62,21 +62,24 @@ public enum MemberDirectory {
     /// Throws `DatabaseError` for a malformed FTS5 query.
     public static func search(_ db: Database, _ query: Query) throws -> Page {
         // One full-text row per member (rowid = the member's rowid): join it once and order by
-        // its rank, rather than asking the index again for every matching member.
-        let from = query.text == nil ? "FROM members m WHERE ?1 IS NULL"
-            : "FROM member_search s JOIN members m ON m.rowid = s.rowid WHERE member_search MATCH ?1"
-        let filter = """
-            \(from) AND (?2 IS NULL OR m.buurt = ?2) AND (?3 IS NULL OR m.wijk = ?3)
-                AND (?4 IS NULL OR m.country = ?4) AND (?5 IS NULL OR m.availability = ?5) AND (?6 IS NULL OR m.rate_band = ?6)
-                AND (?7 OR m.status = 'active')
-            """
-        let args: StatementArguments = [query.text, query.buurt, query.wijk, query.country, query.availability,
-                                        query.rateBand?.rawValue, query.includeInactive]
-        let total = try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) \(filter)"), arguments: args) ?? 0
+        // its rank, rather than asking the index again for every matching member. Only the
+        // filters asked for are in the statement (one cached statement per combination), so
+        // `buurt` and `wijk` use their indexes: `?N IS NULL OR m.buurt = ?N` cannot.
+        var sql = query.text == nil ? "FROM members m WHERE 1"
+            : "FROM member_search s JOIN members m ON m.rowid = s.rowid WHERE member_search MATCH ?"
+        var args: StatementArguments = query.text.map { [$0] } ?? []
+        for (column, value) in [("buurt", query.buurt), ("wijk", query.wijk), ("country", query.country),
+                                ("availability", query.availability), ("rate_band", query.rateBand?.rawValue)] {
+            guard let value else { continue }
+            sql += " AND m.\(column) = ?"
+            args += [value]
+        }
+        if !query.includeInactive { sql += " AND m.status = 'active'" }
+        let total = try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) \(sql)"), arguments: args) ?? 0
         let order = query.text == nil ? "coalesce(m.trade_name, ''), m.member_id" : "s.rank, m.member_id"
         let page = try db.cachedStatement(sql: """
             SELECT m.member_id, m.status, m.kind, m.country, m.trade_name, m.headline, m.buurt, m.wijk, m.skills, m.availability,
-                   m.rate_band, m.verified \(filter) ORDER BY \(order) LIMIT ?8 OFFSET ?9
+                   m.rate_band, m.verified \(sql) ORDER BY \(order) LIMIT ? OFFSET ?
             """)
         let rows = try Row.fetchAll(page, arguments: args + [max(0, query.limit), max(0, query.offset)])
         return Page(listings: rows.map(listing), total: total)

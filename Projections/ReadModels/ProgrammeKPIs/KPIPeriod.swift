@@ -11,4 +11,13 @@ public struct KPIPeriod: Sendable, Hashable {
     public static let programme = KPIPeriod(label: "programme", first: "0000-Q0", last: Quarter.end)
 
     public static func quarter(_ q: String) -> KPIPeriod { KPIPeriod(label: q, first: q, last: q) }
+
+    /// The period a goal label names: `2026` (a year), `2026-Q2` (a quarter) or `programme`;
+    /// nil for anything else.
+    public static func goalPeriod(_ label: String) -> KPIPeriod? {
+        if label == "programme" { return .programme }
+        if label.count == 4, Int(label) != nil { return KPIPeriod(label: label, first: label + "-Q1", last: label + "-Q4") }
+        if label.count == 7, label.contains("-Q") { return .quarter(label) }
+        return nil
+    }
 }

@@ -9,6 +9,16 @@ public enum ProgrammeKPIs {
         try KPIDefinitions.compute(db, periods: try KPIDefinitions.periods(db))
     }
 
+    /// The periods a programme report and the dashboard show: every quarter with facts, the
+    /// goals' own periods (a year such as `2026`, a quarter), and `programme` last.
+    public static func periods(_ db: Database, goals: [Goal]) throws -> [KPIPeriod] {
+        var periods = try KPIDefinitions.periods(db)
+        for goal in goals where !periods.contains(where: { $0.label == goal.period }) {
+            if let p = KPIPeriod.goalPeriod(goal.period) { periods.insert(p, at: periods.count - 1) }
+        }
+        return periods
+    }
+
     /// The goals set (`ProgrammeGoalSet`), by KPI and period.
     public static func goals(_ db: Database) throws -> [Goal] {
         try Row.fetchAll(db, sql: "SELECT kpi, period, focus_area, target, scale FROM goals ORDER BY kpi, period").map {

@@ -78,6 +78,14 @@ public enum TenderBoard {
         return tenders.map { listing($0, lots: lots[$0[0]] ?? []) }
     }
 
+    /// The first submission deadline after `now` among open tenders, nil when there is none:
+    /// until then `openTenders` lists the same tenders at any instant (only a commit changes
+    /// them), so an answer of it may be reused up to that instant.
+    public static func nextDeadline(_ db: Database, after now: Timestamp) throws -> Timestamp? {
+        try Int64.fetchOne(db.cachedStatement(sql: "SELECT min(deadline_us) FROM tenders WHERE status = 'open' AND deadline_us > ?"),
+                           arguments: [now.microsecondsSinceEpoch]).map { Timestamp(microsecondsSinceEpoch: $0) }
+    }
+
     /// One tender with its lots and live bid count.
     public static func tender(_ db: Database, id: String) throws -> Listing? {
         guard let r = try Row.fetchOne(db.cachedStatement(sql: "SELECT \(listingColumns) FROM tenders t WHERE tender_id = ?"),

@@ -6,6 +6,18 @@ extension EventLog {
         state.withLock { $0.index.version(of: stream) }
     }
 
+    /// The stream's version and the position of its last event (nil when the stream does not
+    /// exist), from the stream index under one lock: no event is read. An aggregate read waits
+    /// for its read model to reach `lastPosition`, so that it reflects the stream's last event.
+    public func streamHead(_ stream: String) -> (version: UInt64, lastPosition: UInt64?) {
+        state.withLock { s in
+            let key = IndexHashing.key(stream)
+            let version = s.index.version(of: key)
+            guard version > 0 else { return (0, nil) }
+            return (version, s.index.positions(of: key, from: version, through: version).last)
+        }
+    }
+
     /// `forEachEvent`, with each event first turned into a value by `decode` (a typed event):
     /// `body` gets each event's view and its value, in order, on the caller's thread. Scans of
     /// more than 20,000 events decode ahead on two threads (one of the log's own, and the

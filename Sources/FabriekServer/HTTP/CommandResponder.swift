@@ -57,27 +57,3 @@ struct CommandResponder: Sendable {
         return CommandOptions(expectedVersion: try request.ifMatchVersion(), idempotencyKey: key, idempotencyScope: caller.name)
     }
 }
-
-/// Reads a projection for a request, honouring `minPosition` with a bounded wait (then 503
-/// with `Retry-After`), and answers with `Fabriek-Position` = the position the read reflects
-/// (the checkpoint of the snapshot read).
-struct QueryResponder: Sendable {
-    let runtime: ServerRuntime
-    /// How long a query waits for its `minPosition`.
-    var wait: Duration = .seconds(2)
-
-    func read<T: Sendable>(_ projection: String, request: Request, atLeast: UInt64? = nil,
-                           _ body: @escaping @Sendable (Database) throws -> T) async throws -> (T, UInt64) {
-        try await readAtPosition(projection, request: request, atLeast: atLeast) { db, _ in try body(db) }
-    }
-
-    /// `read`, giving `body` the checkpoint of the snapshot it reads too (to key a cache by it).
-    func readAtPosition<T: Sendable>(_ projection: String, request: Request, atLeast: UInt64? = nil,
-                                     _ body: @escaping @Sendable (Database, UInt64) throws -> T) async throws -> (T, UInt64) {
-        let asked = try request.minPosition()
-        let minPosition = [asked, atLeast].compactMap { $0 }.max()
-        return try await runtime.runner.readAtPosition(projection, atLeast: minPosition, timeout: wait) { db, position in
-            (try body(db, position), position)
-        }
-    }
-}

@@ -133,30 +133,35 @@ struct MemberRoutes {
                 rateBand: rateBand, includeInactive: includeInactive == "true",
                 limit: try request.queryInt("limit", default: 20, range: 1...100),
                 offset: try request.queryInt("offset", default: 0, range: 0...1_000_000))
-            let (page, position) = try await queries.read("member-directory", request: request) { db in
-                try MemberDirectory.search(db, query)
+            return try await queries.cached("searchMembers", projection: "member-directory", parameters: query, request: request) { db, _ in
+                let page = try MemberDirectory.search(db, query)
+                return .init(body: try JSONResponse.body(["total": page.total, "members": page.listings, "limit": query.limit,
+                                                          "offset": query.offset]))
             }
-            return try JSONResponse.make(["total": page.total, "members": page.listings, "limit": query.limit, "offset": query.offset],
-                                         headers: [.fabriekPosition: "\(position)"])
         }
         router.operation("getMember", tokens: tokens) { request, context in
             let id = try context.uuid("memberId")
-            let stream = MemberDecider.streamId(id)
-            let version = runtime.log.streamVersion(stream)
             // The representation reflects the stream's last event: wait for it in the read model.
-            let last = try runtime.log.readStream(stream, direction: .backward, maxCount: 1).first?.position
-            let (listing, position) = try await queries.read("member-directory", request: request, atLeast: last) { db in
-                try MemberDirectory.member(db, id: id)
+            // Version and last position come from the log's stream index (no event read).
+            let (version, last) = runtime.log.streamHead(MemberDecider.streamId(id))
+            let personal = try context.caller.maySeePersonalData(of: id)
+            let (log, vault) = (runtime.log, runtime.vault)
+            return try await queries.cached("getMember", projection: "member-directory", parameters: id,
+                                            visibility: personal ? .personal : .public, request: request, atLeast: last,
+                                            headers: [.eTag: "\"\(version)\""]) { db, _ in
+                guard let listing = try MemberDirectory.member(db, id: id) else {
+                    throw Problem.notFound("no member \(id.uuidString.lowercased()) in the register")
+                }
+                // Never the personal fields of a member the read model shows erased (its key may
+                // still be in the vault for a moment after the erasure was committed).
+                guard personal, listing.status != "erased",
+                      let details = try MemberDirectory.personalDetails(of: id, log: log, vault: vault) else {
+                    return .init(body: try JSONResponse.body(listing))
+                }
+                var body = JSONResponse.plain(listing) as? [String: Any] ?? [:]
+                body["personal"] = JSONResponse.plain(details)
+                return .init(body: try JSONResponse.body(body))
             }
-            guard let listing else { throw Problem.notFound("no member \(id.uuidString.lowercased()) in the register") }
-            let headers: HTTPFields = [.fabriekPosition: "\(position)", .eTag: "\"\(version)\""]
-            guard try context.caller.maySeePersonalData(of: id),
-                  let personal = try MemberDirectory.personalDetails(of: id, log: runtime.log, vault: runtime.vault) else {
-                return try JSONResponse.make(listing, headers: headers)
-            }
-            var body = JSONResponse.plain(listing) as? [String: Any] ?? [:]
-            body["personal"] = JSONResponse.plain(personal)
-            return try JSONResponse.make(body, headers: headers)
         }
     }
 }

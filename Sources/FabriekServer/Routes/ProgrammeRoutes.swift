@@ -4,7 +4,6 @@ import Fabriek
 import Foundation
 import Hummingbird
 import Projections
-import Synchronization
 
 /// Programme activities (and the training hours members followed), goals, the KPI read model
 /// and the projections' status.
@@ -47,34 +46,25 @@ struct ProgrammeRoutes {
             return try await commands.run(GoalDecider.self, stream: GoalDecider.streamId(kpiCode: kpi, period: period),
                                           command: .set(goal), request: request, context: context)
         }
-        let kpis = PositionCache()
+        let dashboards = SharedComputation<ProgrammeDashboard>()
         router.operation("programmeKPIs", tokens: tokens) { request, context in
-            // Every cell is computed from the whole read model: once per checkpoint, not per request.
-            let (body, position) = try await queries.readAtPosition("programme-kpis", request: request) { db, position in
-                try kpis.value(at: position) {
-                    try JSONResponse.body(["cells": try ProgrammeKPIs.cells(db), "goals": try ProgrammeKPIs.goals(db)])
+            // Every KPI is computed (and suppressed) from the whole read model once per
+            // checkpoint, shared by the requests that wait for it; each filter's answer is then
+            // kept in the response cache until the checkpoint moves.
+            let filter = try ProgrammeDashboard.Filter(request)
+            let geography = runtime.reference.maastricht
+            return try await queries.cached("programmeKPIs", projection: "programme-kpis", parameters: filter, request: request) {
+                let served = try runtime.runner.served("programme-kpis")
+                let (dashboard, position) = try await dashboards.value(for: served) {
+                    try await runtime.runner.readAtPosition("programme-kpis") { db, position in
+                        (try ProgrammeDashboard(db, position: position, geography: geography), position)
+                    }
                 }
+                return (.init(body: try dashboard.body(filter)), position)
             }
-            return JSONResponse.make(body: body, headers: [.fabriekPosition: "\(position)"])
         }
         router.operation("projectionStatus", tokens: tokens) { _, _ in
             try JSONResponse.make(["projections": runtime.runner.status(), "head": runtime.log.head().position])
         }
-    }
-}
-
-/// The last encoded answer of a query whose result depends only on its read model's
-/// checkpoint: computed again only when the checkpoint moved.
-final class PositionCache: Sendable {
-    private let last = Mutex<(position: UInt64, body: ByteBuffer)?>(nil)
-
-    /// The body at `position`, from `compute` when the cached one is of another position.
-    func value(at position: UInt64, _ compute: () throws -> ByteBuffer) rethrows -> ByteBuffer {
-        if let hit = last.withLock({ $0?.position == position ? $0?.body : nil }) { return hit }
-        let body = try compute()
-        last.withLock { current in
-            if (current?.position ?? 0) <= position { current = (position, body) }
-        }
-        return body
     }
 }

@@ -112,17 +112,17 @@ struct TenderRoutes {
             let limit = try request.queryInt("limit", default: 20, range: 1...100)
             let offset = try request.queryInt("offset", default: 0, range: 0...1_000_000)
             let now = runtime.clock.now()
-            let (list, position) = try await queries.read("tender-board", request: request) { db in
-                try TenderBoard.openTenders(db, now: now, limit: limit, offset: offset)
+            struct Parameters: Hashable { var limit: Int, offset: Int }
+            return try await queries.cached("listTenders", projection: "tender-board", parameters: Parameters(limit: limit, offset: offset),
+                                            request: request) { db, _ in
+                let list = try TenderBoard.openTenders(db, now: now, limit: limit, offset: offset)
+                return .init(body: try JSONResponse.body(["tenders": list, "limit": limit, "offset": offset]),
+                             validUntil: try TenderBoard.nextDeadline(db, after: now))
             }
-            return try JSONResponse.make(["tenders": list, "limit": limit, "offset": offset],
-                                         headers: [.fabriekPosition: "\(position)"])
         }
         router.operation("getTender", tokens: tokens) { request, context in
             let id = try context.uuid("tenderId")
-            let stream = TenderDecider.streamId(id)
-            let version = runtime.log.streamVersion(stream)
-            let last = try runtime.log.readStream(stream, direction: .backward, maxCount: 1).first?.position
+            let (version, last) = runtime.log.streamHead(TenderDecider.streamId(id))
             let principal = try context.caller
             let viewer: TenderBoard.Viewer = switch principal.role {
             case .coordinator, .admin, .municipality: .buyer

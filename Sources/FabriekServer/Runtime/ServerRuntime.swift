@@ -24,6 +24,8 @@ public final class ServerRuntime: Sendable {
     /// The head when the process started: `/readyz` waits until every projection reached it.
     public let headAtStart: UInt64
     public let clock: ServiceClock
+    /// Answers of the read routes for read models that did not change since.
+    let responses = ResponseCache()
 
     /// - Throws: `LogError.locked` when another process writes the log, `ProjectionError.locked`
     ///   when another process owns a projection, and what opening the files throws.
