@@ -6,6 +6,9 @@ struct PositionWaiters {
     private var expired: [Int: any Error] = [:]
     private var nextID = 0
 
+    /// True when nobody waits.
+    var isEmpty: Bool { waiting.isEmpty }
+
     mutating func makeID() -> Int {
         defer { nextID += 1 }
         return nextID

@@ -39,9 +39,14 @@ public final class ProjectionRunner: Sendable {
         /// default), or with `synchronous=NORMAL` from the first batch (false: what a benchmark
         /// that prescribes NORMAL measures).
         public var unsyncedFirstBuild: Bool
+        /// Following live, how long a projection woken by a commit waits for more commits
+        /// before applying them in one transaction (not while a reader waits for a position).
+        public var liveGather: Duration
 
         public init(batchSize: Int = 1000, maxBatchDuration: Duration = .seconds(1), readers: Int = 4,
-                    clock: @escaping @Sendable () -> Timestamp = Timestamp.now, unsyncedFirstBuild: Bool = true) {
+                    clock: @escaping @Sendable () -> Timestamp = Timestamp.now, unsyncedFirstBuild: Bool = true,
+                    liveGather: Duration = .milliseconds(5)) {
+            self.liveGather = liveGather
             self.batchSize = batchSize
             self.maxBatchDuration = maxBatchDuration
             self.readers = readers

@@ -286,6 +286,7 @@ final class ProjectionWorker: Sendable {
                 }
                 state.withLock { s in if s.phase == .catchingUp { s.phase = .live } }
                 await waitForCommit(after: position)
+                await gatherCommits()
                 // A closed log also ends the wait; reading it then throws `.closed`.
                 try log.forEachEvent(from: position + 1, through: position) { _ in }
             } catch {
@@ -322,6 +323,18 @@ final class ProjectionWorker: Sendable {
             return s.waiters.reached(through)
         }
         for c in resumed { c.resume() }
+    }
+
+    /// Following live, every commit wakes every projection; waiting `options.liveGather` before
+    /// applying takes the commits of those milliseconds in one transaction, which writes each
+    /// page it touches once rather than once per commit (profiled under 64 connections of
+    /// commands: a fifth of the server's CPU went to projection transactions of one or two
+    /// commits). Not while a reader waits for a position (read-your-writes is not delayed),
+    /// and not when poked or stopping.
+    private func gatherCommits() async {
+        let delay = options.liveGather
+        guard delay > .zero, state.withLock({ $0.waiters.isEmpty && !$0.poked && !$0.stopped }) else { return }
+        try? await Task.sleep(for: delay)
     }
 
     /// Suspends until the log holds an event after `position`, the worker is poked, or the

@@ -31,7 +31,7 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("FABRIEK_PORT must be a port number 0...65535")
         }
         let demo = demo || env["FABRIEK_DEMO"] == "1"
-        var logger = Logger(label: "fabriek")
+        var logger = Logger(label: "fabriek") { LineLogHandler(label: $0) }
         logger.logLevel = Logger.Level(rawValue: env["FABRIEK_LOG_LEVEL"] ?? "info") ?? .info
 
         if demo && !layout.hasLog {
