@@ -81,6 +81,9 @@ public final class ApplicationService: Sendable {
     public let ids: IDGenerator
     public let maxAttempts: Int
     let pipeline: CommandPipeline
+    /// Committed states of recently used streams: a command reads only its stream's events
+    /// after the one folded last (none when the stream did not change since).
+    private let folded = FoldedStates()
 
     public convenience init(log: EventLog, vault: PersonalDataVault, reference: ReferenceData, clock: ServiceClock = .system,
                             ids: IDGenerator = .random, maxAttempts: Int = 5) throws {
@@ -176,8 +179,10 @@ public final class ApplicationService: Sendable {
     /// the log yet (`pending` gives them with their stream versions).
     private func state<D: Decider>(_ decider: D.Type, stream: String,
                                    pending: (String) -> [(version: UInt64, event: DomainEvent)]) throws -> (state: D.State, version: UInt64) {
-        let recorded = try log.readStream(stream)
         var state = D.initialState
+        var version: UInt64 = 0
+        if let known = folded.state(D.self, stream: stream) { (state, version) = known }
+        let recorded = try log.readStream(stream, from: version + 1)
         func fold(_ event: DomainEvent, type: String, version: UInt64) throws {
             guard let e = D.aggregateEvent(event) else {
                 throw ServiceError.foreignEvent(stream: stream, version: version, type: type)
@@ -193,7 +198,8 @@ public final class ApplicationService: Sendable {
             }
             try fold(event, type: r.type, version: r.streamVersion)
         }
-        var version = UInt64(recorded.count)
+        version += UInt64(recorded.count)
+        if !recorded.isEmpty { folded.keep(D.self, stream: stream, state: state, version: version) }
         for p in pending(stream) where p.version > version {
             try fold(p.event, type: p.event.typeName, version: p.version)
             version = p.version
