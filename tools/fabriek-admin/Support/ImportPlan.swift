@@ -97,10 +97,17 @@ struct ImportPlan {
         }
         let spool = self.spool
 
-        try reader.forEachLine { number, bytes, offset in
-            if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return }
+        // Lines are parsed and decoded a batch at a time on every core (`parseBatch`); the
+        // checks below, which depend on the lines before, run in file order on this thread.
+        func handle(_ number: Int, _ bytes: UnsafeRawBufferPointer, _ offset: UInt64, _ parsed: Result<ImportLine, any Error>) throws {
             do {
-                let line = try ImportLine.parse(bytes, number: number, context: &context, vault: vault)
+                let line: ImportLine
+                switch parsed {
+                case .success(let l): line = l
+                case .failure(let e) where e is ImportLine.NeedsVault:
+                    line = try ImportLine.parse(bytes, number: number, context: &context, vault: vault)
+                case .failure(let e): throw e
+                }
                 let lineKey: GroupKey = line.commit.map { .commit($0) } ?? line.event.recordedAt.map { .time($0) } ?? .bulk
                 if lineKey != key || (lineKey == .bulk && groupSize >= Self.bulkSize) {
                     try settle()
@@ -168,6 +175,13 @@ struct ImportPlan {
                 throw AdminError(e.code, "\(file):\(number): \(e.message); nothing was imported (fix the line and run the import again)")
             } catch {
                 throw AdminError.failure("\(file):\(number): \(error); nothing was imported (fix the line and run the import again)")
+            }
+        }
+        try reader.forEachBatch { batch in
+            let parsed = ImportLine.parseBatch(batch, context: context)
+            for (line, result) in zip(batch, parsed) {
+                guard let result else { continue }  // a blank line
+                try handle(line.number, line.bytes, line.offsetAfter, result)
             }
         }
         do {
