@@ -42,6 +42,8 @@ struct ImportPlan {
     }
 
     static let bulkSize = 1000
+    /// Lines parsed together on every core.
+    static let parseBatchSize = 1024
 
     init(file: String, directory: DataDirectory, log: EventLog, acceptViolations: Bool, showProgress: Bool = false) throws {
         self.showProgress = showProgress
@@ -178,10 +180,14 @@ struct ImportPlan {
             }
         }
         try reader.forEachBatch { batch in
-            let parsed = ImportLine.parseBatch(batch, context: context)
-            for (line, result) in zip(batch, parsed) {
-                guard let result else { continue }  // a blank line
-                try handle(line.number, line.bytes, line.offsetAfter, result)
+            // At most `parseBatchSize` parsed lines are held at a time.
+            for start in stride(from: 0, to: batch.count, by: Self.parseBatchSize) {
+                let lines = Array(batch[start..<min(start + Self.parseBatchSize, batch.count)])
+                let parsed = ImportLine.parseBatch(lines, context: context)
+                for (line, result) in zip(lines, parsed) {
+                    guard let result else { continue }  // a blank line
+                    try handle(line.number, line.bytes, line.offsetAfter, result)
+                }
             }
         }
         do {
