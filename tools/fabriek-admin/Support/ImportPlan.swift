@@ -9,7 +9,8 @@ import PersonalData
 /// decides what the second pass appends (`spool`), or refuses the whole file naming its first
 /// bad line (`FILE:LINE: what; nothing was imported`).
 ///
-/// Per line, in order: parse and decode (`ImportLine`); skip it when the log already holds it
+/// Per line: parse and decode (`ImportLine`, 1,024 lines at a time on every core); then, in file
+/// order on the caller's thread: skip it when the log already holds it
 /// (`StoredEvents`; a conflict refuses) or an earlier line gave the same id (same content:
 /// skipped; other content: refused naming both lines); check its stream version and recorded time against the
 /// log and the lines before it; check it against the domain's invariants (`InvariantAuditor`,
