@@ -17,8 +17,15 @@ public struct JSONObjectReader {
 
     /// The raw value of `key`, nil when absent or null.
     public func raw(_ key: String) -> Any? {
-        guard let v = object[key], !(v is NSNull) else { return nil }
+        guard let v = object[key], !Self.isNull(v) else { return nil }
         return v
+    }
+
+    /// True for JSON's null (`NSNull`). Compares the dynamic type instead of casting: `v is
+    /// NSNull` on a Swift string or array bridges it to an Objective-C object first.
+    @inline(__always)
+    static func isNull(_ v: Any) -> Bool {
+        ObjectIdentifier(type(of: v)) == ObjectIdentifier(NSNull.self)
     }
 
     public func required<T: JSONValue>(_ key: String) throws -> T {

@@ -77,9 +77,9 @@ extension Array: JSONValue where Element == UInt8 {
 
 /// UUIDs as lower-case strings.
 extension UUID: JSONValue {
-    public func writeJSON(to w: inout JSONWriter, context: JSONContext) { w.string(uuidString.lowercased()) }
+    public func writeJSON(to w: inout JSONWriter, context: JSONContext) { w.uuid(self) }
     public static func fromJSON(_ value: Any, path: String, context: JSONContext) throws -> UUID {
-        guard let s = value as? String, let u = UUID(uuidString: s) else {
+        guard let s = value as? String, let u = UUID(text: s) else {
             throw JSONImportError.typeMismatch(path: path, expected: "UUID string")
         }
         return u
@@ -88,9 +88,7 @@ extension UUID: JSONValue {
 
 extension Day: JSONValue {
     public func writeJSON(to w: inout JSONWriter, context: JSONContext) {
-        var out = [UInt8]()
-        appendISO(to: &out)
-        w.asciiString(out)
+        w.asciiString { appendISO(to: &$0) }
     }
     public static func fromJSON(_ value: Any, path: String, context: JSONContext) throws -> Day {
         guard let s = value as? String, let d = Day(iso: s) else {
@@ -102,10 +100,7 @@ extension Day: JSONValue {
 
 extension Timestamp: JSONValue {
     public func writeJSON(to w: inout JSONWriter, context: JSONContext) {
-        var text = [UInt8]()
-        text.reserveCapacity(ISO8601.instantLength)
-        appendISO8601(to: &text)
-        w.asciiString(text)
+        w.asciiString { appendISO8601(to: &$0) }
     }
     public static func fromJSON(_ value: Any, path: String, context: JSONContext) throws -> Timestamp {
         guard let s = value as? String, let t = Timestamp(iso8601: s) else {

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Writes canonical JSON: no insignificant whitespace, keys in the order the caller gives them
 /// (generated code gives them sorted by their UTF-8 bytes), strings escaped minimally
 /// (`\"`, `\\`, `\b \f \n \r \t`, other control characters as `\u00xx`; everything else,
@@ -50,13 +52,33 @@ public struct JSONWriter {
 
     public mutating func int(_ value: Int64) {
         separate()
-        bytes.append(contentsOf: String(value).utf8)
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        JSONWriter.appendDecimal(value.magnitude, to: &bytes)
         needsComma = true
     }
 
     public mutating func uint(_ value: UInt64) {
         separate()
-        bytes.append(contentsOf: String(value).utf8)
+        JSONWriter.appendDecimal(value, to: &bytes)
+        needsComma = true
+    }
+
+    /// Writes a UUID as a JSON string, lower case, 8-4-4-4-12 (as `uuidString.lowercased()`).
+    public mutating func uuid(_ value: UUID) {
+        separate()
+        bytes.append(UInt8(ascii: "\""))
+        JSONWriter.appendUUID(value, to: &bytes)
+        bytes.append(UInt8(ascii: "\""))
+        needsComma = true
+    }
+
+    /// Writes a JSON string whose ASCII text `body` appends (e.g. a formatted date); `body`
+    /// must append only printable ASCII other than `"` and `\\`.
+    public mutating func asciiString(_ body: (inout [UInt8]) -> Void) {
+        separate()
+        bytes.append(UInt8(ascii: "\""))
+        body(&bytes)
+        bytes.append(UInt8(ascii: "\""))
         needsComma = true
     }
 
@@ -120,23 +142,60 @@ public struct JSONWriter {
 
     /// Appends `s` as a JSON string: the one escaping rule of every JSON this code base writes.
     public static func appendQuoted(_ s: String, to bytes: inout [UInt8]) {
+        var s = s
+        s.withUTF8 { appendQuoted(UnsafeRawBufferPointer($0), to: &bytes) }
+    }
+
+    /// Appends UTF-8 bytes as a JSON string, escaped as `appendQuoted(_:to:)` escapes.
+    public static func appendQuoted(_ utf8: UnsafeRawBufferPointer, to bytes: inout [UInt8]) {
         bytes.append(UInt8(ascii: "\""))
-        let hex = Array("0123456789abcdef".utf8)
-        for c in s.utf8 {
+        var plain = 0  // bytes of `utf8` before `plain` are appended
+        for (k, c) in utf8.enumerated() where c < 0x20 || c == 0x22 || c == 0x5C {
+            if k > plain { bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: utf8[plain..<k])) }
+            plain = k + 1
+            bytes.append(0x5C)
             switch c {
-            case UInt8(ascii: "\""): bytes.append(contentsOf: [0x5C, 0x22])
-            case UInt8(ascii: "\\"): bytes.append(contentsOf: [0x5C, 0x5C])
-            case 0x08: bytes.append(contentsOf: [0x5C, UInt8(ascii: "b")])
-            case 0x0C: bytes.append(contentsOf: [0x5C, UInt8(ascii: "f")])
-            case 0x0A: bytes.append(contentsOf: [0x5C, UInt8(ascii: "n")])
-            case 0x0D: bytes.append(contentsOf: [0x5C, UInt8(ascii: "r")])
-            case 0x09: bytes.append(contentsOf: [0x5C, UInt8(ascii: "t")])
-            case 0..<0x20:
-                bytes.append(contentsOf: [0x5C, UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
-                                          hex[Int(c >> 4)], hex[Int(c & 0xF)]])
-            default: bytes.append(c)
+            case 0x22, 0x5C: bytes.append(c)
+            case 0x08: bytes.append(UInt8(ascii: "b"))
+            case 0x0C: bytes.append(UInt8(ascii: "f"))
+            case 0x0A: bytes.append(UInt8(ascii: "n"))
+            case 0x0D: bytes.append(UInt8(ascii: "r"))
+            case 0x09: bytes.append(UInt8(ascii: "t"))
+            default:
+                bytes.append(UInt8(ascii: "u"))
+                bytes.append(UInt8(ascii: "0"))
+                bytes.append(UInt8(ascii: "0"))
+                bytes.append(hexDigit(c >> 4))
+                bytes.append(hexDigit(c & 0xF))
             }
         }
+        if utf8.count > plain { bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: utf8[plain...])) }
         bytes.append(UInt8(ascii: "\""))
+    }
+
+    @inline(__always)
+    static func hexDigit(_ v: UInt8) -> UInt8 { v < 10 ? 0x30 + v : 0x57 + v }
+
+    /// Appends `v` in decimal, without building a `String`.
+    public static func appendDecimal(_ v: UInt64, to out: inout [UInt8]) {
+        if v < 10 { out.append(0x30 + UInt8(v)); return }
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: room for 20 digits
+        var n = 0
+        var v = v
+        withUnsafeMutableBytes(of: &digits) { d in
+            while v > 0 { d[23 - n] = 0x30 + UInt8(v % 10); v /= 10; n += 1 }
+            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: d[(24 - n)...]))
+        }
+    }
+
+    /// Appends the id in lower case, 8-4-4-4-12 (as `uuidString.lowercased()`), without quotes.
+    public static func appendUUID(_ id: UUID, to out: inout [UInt8]) {
+        withUnsafeBytes(of: id.uuid) { b in
+            for k in 0..<16 {
+                if k == 4 || k == 6 || k == 8 || k == 10 { out.append(0x2D) }
+                out.append(hexDigit(b[k] >> 4))
+                out.append(hexDigit(b[k] & 0xF))
+            }
+        }
     }
 }

@@ -42,6 +42,17 @@ public struct EventView {
         return out
     }
 
+    /// Calls `body(key, value)` for each metadata pair as stored (UTF-8, in the order the writer
+    /// stored them: keys sorted by their UTF-8 bytes), without building strings.
+    public func forEachMetadataPair(_ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> Void) rethrows {
+        guard metadataCount > 0 else { return }
+        var r = ByteReader(metadataBytes)
+        for _ in 0..<metadataCount {
+            guard let k = try? r.readLengthPrefixed(), let v = try? r.readLengthPrefixed() else { return }
+            try body(k, v)
+        }
+    }
+
     /// Copies the event out of the log's memory.
     public func materialize() -> RecordedEvent {
         RecordedEvent(position: position, id: id, stream: stream, streamVersion: streamVersion, type: type,

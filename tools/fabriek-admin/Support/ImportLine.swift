@@ -102,6 +102,46 @@ struct ImportLine {
         return try? p.string()
     }
 
+    /// A fresh random (version 4) id for a line without `id`, from the system's random source
+    /// (`getrandom`; Foundation's `UUID()` opens /dev/urandom each time).
+    static func randomID() -> UUID {
+        var g = SystemRandomNumberGenerator()
+        var words = (g.next() as UInt64, g.next() as UInt64)
+        return withUnsafeMutableBytes(of: &words) { b in
+            b[6] = b[6] & 0x0F | 0x40
+            b[8] = b[8] & 0x3F | 0x80
+            return UUID(uuid: b.load(as: uuid_t.self))
+        }
+    }
+
+    /// A UUID string value at `range` (parsed from its bytes when it has no escapes), nil when
+    /// the value there is not a UUID string.
+    static func uuid(_ range: Range<Int>, in bytes: UnsafeRawBufferPointer) -> UUID? {
+        guard range.count >= 2, bytes[range.lowerBound] == 0x22 else { return nil }
+        let text = UnsafeRawBufferPointer(rebasing: bytes[(range.lowerBound + 1)..<(range.upperBound - 1)])
+        if let u = UUID(utf8: text) { return u }
+        guard memchr(text.baseAddress!, 0x5C, text.count) != nil, let s = string(range, in: bytes) else { return nil }
+        return UUID(text: s)
+    }
+
+    /// An object of string values at `range`, nil when the value there is not one.
+    static func stringObject(_ range: Range<Int>, in bytes: UnsafeRawBufferPointer) -> [String: String]? {
+        guard bytes[range.lowerBound] == 0x7B else { return nil }
+        var p = LineJSON(UnsafeRawBufferPointer(rebasing: bytes[range]))
+        var out: [String: String] = [:]
+        do {
+            try p.forEachMember { p, key in
+                let k = try LineJSON.decodeString(key, at: p.i)
+                guard try p.peek() == 0x22 else { throw p.fail("not a string") }
+                guard out.updateValue(try p.string(), forKey: k) == nil else { throw p.fail("key given twice") }
+            }
+            try p.end()
+        } catch {
+            return nil
+        }
+        return out
+    }
+
     /// Parses one line. `context` gains the vault (from `vault()`) the first time a line holds
     /// plaintext personal data.
     static func parse(_ bytes: UnsafeRawBufferPointer, number: Int, context: inout JSONContext,
@@ -118,15 +158,17 @@ struct ImportLine {
             throw AdminError.failure("\"type\" is missing or not a non-empty string")
         }
         let version = try integer(f.version, "version", in: bytes, minimum: 1, rule: "a stream version, an integer >= 1")
-        var id = UUID()
+        let id: UUID
         let hasID = f.id != nil
         if let r = f.id {
-            guard let s = string(r, in: bytes), let u = UUID(uuidString: s) else { throw AdminError.failure("\"id\" must be a UUID") }
+            guard let u = uuid(r, in: bytes) else { throw AdminError.failure("\"id\" must be a UUID") }
             id = u
+        } else {
+            id = randomID()
         }
         var metadata: [String: String] = [:]
         if let r = f.metadata {
-            guard let m = (try? LineJSON.parse(UnsafeRawBufferPointer(rebasing: bytes[r]))) as? [String: String] else {
+            guard let m = stringObject(r, in: bytes) else {
                 throw AdminError.failure("\"metadata\" must be an object of strings")
             }
             metadata = m
@@ -154,7 +196,7 @@ struct ImportLine {
             payload = [UInt8](d)
             eventSchema = sv32
         } else {
-            guard let d = f.dataValue, d is [String: Any], let dataRange = f.data else {
+            guard let d = f.dataValue, let dataRange = f.data, bytes[dataRange.lowerBound] == 0x7B else {
                 throw AdminError.failure("\"data\" is missing or not an object")
             }
             if let sv = schemaVersion, sv != UInt64(entry.schemaVersion) {

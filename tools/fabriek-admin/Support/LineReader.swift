@@ -15,10 +15,27 @@ struct LineReader {
         (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.uint64Value
     }
 
+    /// One line of a batch: its 1-based number, its bytes (valid only during the batch's call)
+    /// and the file offset after it.
+    struct Line {
+        var number: Int
+        var bytes: UnsafeRawBufferPointer
+        var offsetAfter: UInt64
+    }
+
     /// Calls `body(lineNumber, bytes, offsetAfterLine)` for every line (1-based numbers; the
     /// final line may lack its newline). - Throws: `AdminError` when the file cannot be read, or
     /// what `body` throws.
     func forEachLine(_ body: (Int, UnsafeRawBufferPointer, UInt64) throws -> Void) throws {
+        try forEachBatch { lines in
+            for line in lines { try body(line.number, line.bytes, line.offsetAfter) }
+        }
+    }
+
+    /// Calls `body` with the lines of each chunk read (up to 4 MiB of lines at a time, in
+    /// order), so a caller can work on many lines at once (e.g. parse them on several threads).
+    /// The views are valid only during the call. - Throws: as `forEachLine`.
+    func forEachBatch(_ body: ([Line]) throws -> Void) throws {
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else {
             throw AdminError.failure("cannot read \(path): \(String(cString: strerror(errno))); check the path")
@@ -28,6 +45,7 @@ struct LineReader {
         var filled = 0, number = 0
         var consumed: UInt64 = 0
         var eof = false
+        var lines: [Line] = []
         while !eof || filled > 0 {
             if !eof {
                 if filled == buffer.count { buffer.append(contentsOf: [UInt8](repeating: 0, count: buffer.count)) }
@@ -41,22 +59,26 @@ struct LineReader {
             var start = 0
             try buffer.withUnsafeBytes { raw in
                 let base = raw.baseAddress!
+                lines.removeAll(keepingCapacity: true)
                 while start < filled {
                     let rest = filled - start
                     guard let nl = memchr(base + start, 0x0A, rest) else {
                         guard eof else { break }
                         number += 1
                         consumed += UInt64(rest)
-                        try body(number, UnsafeRawBufferPointer(start: base + start, count: rest), consumed)
+                        lines.append(Line(number: number, bytes: UnsafeRawBufferPointer(start: base + start, count: rest),
+                                          offsetAfter: consumed))
                         start = filled
                         break
                     }
                     let end = base.distance(to: UnsafeRawPointer(nl))
                     number += 1
                     consumed += UInt64(end - start + 1)
-                    try body(number, UnsafeRawBufferPointer(start: base + start, count: end - start), consumed)
+                    lines.append(Line(number: number, bytes: UnsafeRawBufferPointer(start: base + start, count: end - start),
+                                      offsetAfter: consumed))
                     start = end + 1
                 }
+                if !lines.isEmpty { try body(lines) }
             }
             if start > 0 {
                 buffer.withUnsafeMutableBytes { raw in
