@@ -2,8 +2,9 @@
 SWIFT ?= swift
 APT_PACKAGES := liblz4-dev libsqlite3-dev python3-pip
 DATA ?= data
+FUZZ_SECONDS ?= 30
 
-.PHONY: deps build test browser-check bench release run clean
+.PHONY: deps build test browser-check fuzz-check bench release run clean
 
 ## Install what is missing (Debian/Ubuntu): the system libraries, and Python's jsonschema for
 ## the OCDS validation test.
@@ -26,6 +27,10 @@ test: deps
 ## The web pages in headless Chromium at 375 and 1280 px (installs Debian's chromium).
 browser-check: deps
 	tools/browser-check/check-pages.sh
+
+## A bounded libFuzzer run of every fuzz target from the committed corpus (fails on a finding).
+fuzz-check: deps
+	tools/fuzz/run-fuzzers.sh --check $(FUZZ_SECONDS)
 
 release: deps
 	$(SWIFT) build -c release

@@ -41,7 +41,7 @@ extension EventCatalogue {
     ]
 
     /// `entries[i].schemaVersion`, without copying entries on the hot path.
-    static let currentVersions: [UInt32] = [1, 1, 1, 1, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]
+    static let currentVersions: [UInt32] = [2, 2, 1, 1, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]
 
     /// Decodes a current-version payload of the type with catalogue index `index`.
     static func decodeCurrent(index: Int, payload: UnsafeRawBufferPointer) throws -> DomainEvent {

@@ -16,6 +16,8 @@ public struct UpcasterRegistry: Sendable {
     /// Every upcaster of the catalogue.
     public static let standard = UpcasterRegistry([
         .memberRateSetV1ToV2,
+        .memberRegisteredV1ToV2,
+        .memberRegistryVerifiedV1ToV2,
     ])
 
     /// The payload of `type` brought from `version` to `target`.

@@ -6,9 +6,9 @@ import EventLog
 ///
 /// Indirect: each event is boxed once, so `DomainEvent` values are pointer-sized and cheap to move through decoding, arrays and folds.
 public indirect enum MemberEvent: Sendable, Hashable {
-    /// A freelancer joined the register.
+    /// A freelancer joined the register. v1 held trade name, registry ids and VAT id in plaintext (fields 5-7); v2 seals them in `personal` and keeps only their blind-index digests (field 12).
     case registered(MemberRegistered)
-    /// A registry id of the member was checked against its register.
+    /// A registry id of the member was checked against its register. v1 held the id in plaintext (field 2); v2 seals it (field 5) and keeps its digest (field 6).
     case registryVerified(MemberRegistryVerified)
     /// The member's public profile, replaced as a whole.
     case profileUpdated(MemberProfileUpdated)

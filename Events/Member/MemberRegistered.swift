@@ -3,13 +3,13 @@
 import EventLog
 import Foundation
 
-/// A freelancer joined the register.
+/// A freelancer joined the register. v1 held trade name, registry ids and VAT id in plaintext (fields 5-7); v2 seals them in `personal` and keeps only their blind-index digests (field 12).
 ///
-/// Type name `MemberRegistered`, schema version 1, aggregate Member (stream `member-{memberId}`).
+/// Type name `MemberRegistered`, schema version 2, aggregate Member (stream `member-{memberId}`).
 /// Personal data: `personal` is a `PersonalDetails` sealed with the key of data subject `memberId`.
 public struct MemberRegistered: DomainEventPayload {
     public static let typeName = "MemberRegistered"
-    public static let schemaVersion: UInt32 = 1
+    public static let schemaVersion: UInt32 = 2
     public static let aggregate = AggregateKind.member
 
     /// The member (also the data subject of the sealed fields) (field 1).
@@ -18,13 +18,13 @@ public struct MemberRegistered: DomainEventPayload {
     public var kind: MemberKind
     /// Country of residence / establishment (field 3).
     public var residenceCountry: CountryCode
-    /// Legal name, e-mail, phone, address — sealed with the member's key (field 4, personal data).
+    /// Legal name, trade name, registry ids, VAT id, e-mail, phone, address — sealed with the member's key (field 4, personal data).
     public var personal: SealedData
-    /// Trade name (handelsnaam); public (field 5).
+    /// V1 only: the trade name in plaintext (v2 seals it in `personal`) (field 5, personal data).
     public var tradeName: String?
-    /// Entries in public business registers (field 6).
+    /// V1 only: registry ids in plaintext (v2 seals them in `personal`) (field 6, personal data).
     public var registryIds: [RegistryId]
-    /// VAT identification number (field 7).
+    /// V1 only: the VAT id in plaintext (v2 seals it in `personal`) (field 7, personal data).
     public var vatId: String?
     /// 4-digit postcode area, e.g. `6211` (not personal) (field 8).
     public var postcodeArea: String?
@@ -34,8 +34,10 @@ public struct MemberRegistered: DomainEventPayload {
     public var sbiCodes: [String]
     /// Date of joining the cooperative (field 11).
     public var joinedOn: Day
+    /// Blind-index digests of the sealed registry ids, in their order (invariant 10); recomputed on import (field 12).
+    public var registryDigests: [RegistryDigest]
 
-    public init(memberId: UUID, kind: MemberKind, residenceCountry: CountryCode, personal: SealedData, tradeName: String? = nil, registryIds: [RegistryId] = [], vatId: String? = nil, postcodeArea: String? = nil, buurt: String? = nil, sbiCodes: [String] = [], joinedOn: Day) {
+    public init(memberId: UUID, kind: MemberKind, residenceCountry: CountryCode, personal: SealedData, tradeName: String? = nil, registryIds: [RegistryId] = [], vatId: String? = nil, postcodeArea: String? = nil, buurt: String? = nil, sbiCodes: [String] = [], joinedOn: Day, registryDigests: [RegistryDigest] = []) {
         self.memberId = memberId
         self.kind = kind
         self.residenceCountry = residenceCountry
@@ -47,6 +49,7 @@ public struct MemberRegistered: DomainEventPayload {
         self.buurt = buurt
         self.sbiCodes = sbiCodes
         self.joinedOn = joinedOn
+        self.registryDigests = registryDigests
     }
 }
 
@@ -64,6 +67,7 @@ extension MemberRegistered {
         if let v = buurt { w.string(9, v) }
         for v in sbiCodes { w.string(10, v) }
         w.day(11, joinedOn)
+        for v in registryDigests { w.message(12, v) }
     }
 
     /// Decodes the protobuf encoding; unknown fields are skipped, a missing required field throws.
@@ -79,6 +83,7 @@ extension MemberRegistered {
         var buurt: String? = nil
         var sbiCodes: [String] = []
         var joinedOn: Day = Day(daysSinceEpoch: 0)
+        var registryDigests: [RegistryDigest] = []
         while let (field, wire) = try r.nextField() {
             switch field {
             case 1: memberId = try r.uuid(wire)
@@ -96,12 +101,15 @@ extension MemberRegistered {
                 if sbiCodes.isEmpty { sbiCodes.reserveCapacity(4) }
                 sbiCodes.append(try r.string(wire))
             case 11: joinedOn = try r.day(wire)
+            case 12:
+                if registryDigests.isEmpty { registryDigests.reserveCapacity(4) }
+                registryDigests.append(try r.message(wire, as: RegistryDigest.self))
             default: try r.skip(wire)
             }
         }
         guard let memberId else { throw ProtoDecodingError.missingField(message: "MemberRegistered", field: 1) }
         guard let kind else { throw ProtoDecodingError.missingField(message: "MemberRegistered", field: 2) }
-        self.init(memberId: memberId, kind: kind, residenceCountry: residenceCountry, personal: personal, tradeName: tradeName, registryIds: registryIds, vatId: vatId, postcodeArea: postcodeArea, buurt: buurt, sbiCodes: sbiCodes, joinedOn: joinedOn)
+        self.init(memberId: memberId, kind: kind, residenceCountry: residenceCountry, personal: personal, tradeName: tradeName, registryIds: registryIds, vatId: vatId, postcodeArea: postcodeArea, buurt: buurt, sbiCodes: sbiCodes, joinedOn: joinedOn, registryDigests: registryDigests)
     }
 }
 
@@ -125,6 +133,8 @@ extension MemberRegistered {
             w.key("postcodeArea")
             v.writeJSON(to: &w, context: context)
         }
+        w.key("registryDigests")
+        try w.array(registryDigests, context: context)
         w.key("registryIds")
         try w.array(registryIds, context: context)
         w.key("residenceCountry")
@@ -155,7 +165,10 @@ extension MemberRegistered {
         let buurt: String? = try j.optional("buurt")
         let sbiCodes: [String] = try j.array("sbiCodes")
         let joinedOn: Day = try j.required("joinedOn")
+        let registryDigests: [RegistryDigest] = try j.array("registryDigests")
         let personal = try context.parseSealed(j, key: "personal", as: PersonalDetails.self, subject: memberId, eventType: typeName)
-        return Self(memberId: memberId, kind: kind, residenceCountry: residenceCountry, personal: personal, tradeName: tradeName, registryIds: registryIds, vatId: vatId, postcodeArea: postcodeArea, buurt: buurt, sbiCodes: sbiCodes, joinedOn: joinedOn)
+        var parsed = Self(memberId: memberId, kind: kind, residenceCountry: residenceCountry, personal: personal, tradeName: tradeName, registryIds: registryIds, vatId: vatId, postcodeArea: postcodeArea, buurt: buurt, sbiCodes: sbiCodes, joinedOn: joinedOn, registryDigests: registryDigests)
+        try parsed.rederive(context: context)  // digests are the store's own: never taken from the file
+        return parsed
     }
 }

@@ -3,28 +3,35 @@
 import EventLog
 import Foundation
 
-/// A registry id of the member was checked against its register.
+/// A registry id of the member was checked against its register. v1 held the id in plaintext (field 2); v2 seals it (field 5) and keeps its digest (field 6).
 ///
-/// Type name `MemberRegistryVerified`, schema version 1, aggregate Member (stream `member-{memberId}`).
+/// Type name `MemberRegistryVerified`, schema version 2, aggregate Member (stream `member-{memberId}`).
+/// Personal data: `registry` is a `RegistryId` sealed with the key of data subject `memberId`.
 public struct MemberRegistryVerified: DomainEventPayload {
     public static let typeName = "MemberRegistryVerified"
-    public static let schemaVersion: UInt32 = 1
+    public static let schemaVersion: UInt32 = 2
     public static let aggregate = AggregateKind.member
 
-    /// The member (field 1).
+    /// The member (also the data subject of the sealed field) (field 1).
     public var memberId: UUID
-    /// The entry that was verified (field 2).
-    public var registryId: RegistryId
+    /// V1 only: the entry that was verified, in plaintext (field 2, personal data).
+    public var registryId: RegistryId?
     /// When it was verified (field 3).
     public var verifiedAt: Timestamp
     /// How it was verified, e.g. `KVK Handelsregister API` (field 4).
     public var source: String?
+    /// The entry that was verified — sealed with the member's key (field 5, personal data).
+    public var registry: SealedData
+    /// Blind-index digest of the entry; recomputed on import (field 6).
+    public var registryDigest: RegistryDigest?
 
-    public init(memberId: UUID, registryId: RegistryId, verifiedAt: Timestamp, source: String? = nil) {
+    public init(memberId: UUID, registryId: RegistryId? = nil, verifiedAt: Timestamp, source: String? = nil, registry: SealedData, registryDigest: RegistryDigest? = nil) {
         self.memberId = memberId
         self.registryId = registryId
         self.verifiedAt = verifiedAt
         self.source = source
+        self.registry = registry
+        self.registryDigest = registryDigest
     }
 }
 
@@ -32,9 +39,11 @@ extension MemberRegistryVerified {
     /// Appends the protobuf encoding (fields in number order; absent optionals omitted).
     @inlinable public func encode(to w: inout ProtoWriter) {
         w.uuid(1, memberId)
-        w.message(2, registryId)
+        if let v = registryId { w.message(2, v) }
         w.timestamp(3, verifiedAt)
         if let v = source { w.string(4, v) }
+        w.bytes(5, registry.bytes)
+        if let v = registryDigest { w.message(6, v) }
     }
 
     /// Decodes the protobuf encoding; unknown fields are skipped, a missing required field throws.
@@ -43,18 +52,21 @@ extension MemberRegistryVerified {
         var registryId: RegistryId? = nil
         var verifiedAt: Timestamp = Timestamp(microsecondsSinceEpoch: 0)
         var source: String? = nil
+        var registry: SealedData = SealedData.erased
+        var registryDigest: RegistryDigest? = nil
         while let (field, wire) = try r.nextField() {
             switch field {
             case 1: memberId = try r.uuid(wire)
             case 2: registryId = try r.message(wire, as: RegistryId.self)
             case 3: verifiedAt = try r.timestamp(wire)
             case 4: source = try r.string(wire)
+            case 5: registry = SealedData(bytes: try r.bytes(wire))
+            case 6: registryDigest = try r.message(wire, as: RegistryDigest.self)
             default: try r.skip(wire)
             }
         }
         guard let memberId else { throw ProtoDecodingError.missingField(message: "MemberRegistryVerified", field: 1) }
-        guard let registryId else { throw ProtoDecodingError.missingField(message: "MemberRegistryVerified", field: 2) }
-        self.init(memberId: memberId, registryId: registryId, verifiedAt: verifiedAt, source: source)
+        self.init(memberId: memberId, registryId: registryId, verifiedAt: verifiedAt, source: source, registry: registry, registryDigest: registryDigest)
     }
 }
 
@@ -64,8 +76,16 @@ extension MemberRegistryVerified {
         w.beginObject()
         w.key("memberId")
         memberId.writeJSON(to: &w, context: context)
-        w.key("registryId")
-        try registryId.writeJSON(to: &w, context: context)
+        w.key("registry")
+        try context.writeSealed(registry, as: RegistryId.self, subject: memberId, eventType: Self.typeName, to: &w)
+        if let v = registryDigest {
+            w.key("registryDigest")
+            try v.writeJSON(to: &w, context: context)
+        }
+        if let v = registryId {
+            w.key("registryId")
+            try v.writeJSON(to: &w, context: context)
+        }
         if let v = source {
             w.key("source")
             v.writeJSON(to: &w, context: context)
@@ -79,9 +99,13 @@ extension MemberRegistryVerified {
     public static func fromJSON(_ value: Any, path: String, context: JSONContext) throws -> Self {
         let j = try JSONObjectReader(value, path: path, context: context)
         let memberId: UUID = try j.required("memberId")
-        let registryId: RegistryId = try j.required("registryId")
+        let registryId: RegistryId? = try j.optional("registryId")
         let verifiedAt: Timestamp = try j.required("verifiedAt")
         let source: String? = try j.optional("source")
-        return Self(memberId: memberId, registryId: registryId, verifiedAt: verifiedAt, source: source)
+        let registryDigest: RegistryDigest? = try j.optional("registryDigest")
+        let registry = try context.parseSealed(j, key: "registry", as: RegistryId.self, subject: memberId, eventType: typeName)
+        var parsed = Self(memberId: memberId, registryId: registryId, verifiedAt: verifiedAt, source: source, registry: registry, registryDigest: registryDigest)
+        try parsed.rederive(context: context)  // digests are the store's own: never taken from the file
+        return parsed
     }
 }

@@ -53,8 +53,3 @@ public struct BlindIndexKey: Sendable {
         digest(kind: id.scheme.rawValue, value: id.value)
     }
 }
-
-extension PersonalDataVault {
-    /// The blind-index key of this store (derived from its master key).
-    public var blindIndexKey: BlindIndexKey { BlindIndexKey(derivedFrom: masterKey) }
-}

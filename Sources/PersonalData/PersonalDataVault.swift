@@ -35,6 +35,8 @@ public final class PersonalDataVault: PersonalDataKeys, @unchecked Sendable {
     /// store still holds.
     var erased: Set<UUID> = []
     let masterKey: SymmetricKey
+    /// The blind-index key, derived once from the master key (`BlindIndexKey`).
+    public let blindIndexKey: BlindIndexKey
 
     /// The key file's name in the data directory.
     public static let fileName = "keys.sqlite"
@@ -55,6 +57,12 @@ public final class PersonalDataVault: PersonalDataKeys, @unchecked Sendable {
     public init(path: String, masterKey: MasterKey) throws {
         self.store = try KeyStoreDatabase(path: path)
         self.masterKey = masterKey.key
+        self.blindIndexKey = BlindIndexKey(derivedFrom: masterKey.key)
+    }
+
+    /// The blind-index digest of `value` in the index of `kind` (`BlindIndexKey.digest`).
+    public func blindIndexDigest(kind: String, value: String) -> [UInt8] {
+        blindIndexKey.digest(kind: kind, value: value)
     }
 
     /// Encrypts `plaintext` for `subject`, creating the subject's key on first use.

@@ -20,9 +20,9 @@ import Testing
         #expect(json == #"{"availability":"limited","effectiveFrom":"2026-04-29","hoursPerWeek":16,"memberId":"5a1e0100-1234-4abc-8def-001122334401"}"#)
 
         let r = MemberRegistryVerified(memberId: Fixtures.member, registryId: RegistryId(scheme: .kvk, value: "695\"99\n084"),
-                                       verifiedAt: Fixtures.time, source: nil)
+                                       verifiedAt: Fixtures.time, source: nil, registry: .erased)
         let rjson = String(decoding: try r.domainEvent.canonicalJSON(), as: UTF8.self)
-        #expect(rjson == #"{"memberId":"5a1e0100-1234-4abc-8def-001122334401","registryId":{"scheme":"kvk","value":"695\"99\n084"},"verifiedAt":"2026-04-29T10:00:00.123456Z"}"#)
+        #expect(rjson == #"{"memberId":"5a1e0100-1234-4abc-8def-001122334401","registry":"erased","registryId":{"scheme":"kvk","value":"695\"99\n084"},"verifiedAt":"2026-04-29T10:00:00.123456Z"}"#)
     }
 
     @Test(arguments: Fixtures.events)

@@ -27,7 +27,7 @@ enum Fixtures {
         MemberRegistered(memberId: member2, kind: .foreignSelfEmployed, residenceCountry: .be, personal: .erased,
                          joinedOn: Day(daysSinceEpoch: -1)).domainEvent,
         MemberRegistryVerified(memberId: member, registryId: RegistryId(scheme: .kvk, value: "69599084"),
-                               verifiedAt: time, source: "KVK Handelsregister API").domainEvent,
+                               verifiedAt: time, source: "KVK Handelsregister API", registry: .erased).domainEvent,
         MemberProfileUpdated(memberId: member, headline: "Hoveniers uit Wyck", description: "Tuinonderhoud — ook \\ weekends\t",
                              languages: ["nl", "de"], serviceBuurten: ["Wyck", "Céramique"], serviceRadiusKm: 15,
                              serviceCountries: [.nl, .be]).domainEvent,

@@ -74,7 +74,8 @@ import Testing
                 let jx = try EventCatalogue.decode(x).canonicalJSON(context: JSONContext(vault: first.vault))
                 let jy = try EventCatalogue.decode(y).canonicalJSON(context: JSONContext(vault: second.vault))
                 #expect(jx == jy, "\(x.type) at \(x.position)")
-                #expect(x.type == MemberRegistered.typeName || x.type == MemberTargetGroupsDeclared.typeName)
+                #expect(x.type == MemberRegistered.typeName || x.type == MemberRegistryVerified.typeName
+                        || x.type == MemberTargetGroupsDeclared.typeName)
             }
         }
         #expect(sealedEvents > 0)

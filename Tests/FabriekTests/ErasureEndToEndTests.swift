@@ -59,7 +59,13 @@ import Testing
                 #expect(try r.personalDetails(in: h.vault) == nil)
                 #expect(json.contains("\"erased\""))
                 #expect(!json.contains("Sanne") && !json.contains("sanne@example.nl") && !json.contains("Rechtstraat"))
-                #expect(r.registryIds == [RegistryId(scheme: .kvk, value: ServiceScenario.kvk[0])])  // not personal
+                // trade name, KvK number and VAT id were sealed with the rest: nothing in the
+                // payload names A any more, only the KvK number's keyed digest remains
+                let payload = r.encodePayload()
+                #expect(!r.hasPlaintextIdentifiers && r.registryDigests.count == 1)
+                #expect(!json.contains(ServiceScenario.kvk[0]) && !json.contains("Groen aan de Maas"))
+                #expect(payload.firstRange(of: Array(ServiceScenario.kvk[0].utf8)) == nil)
+                #expect(try r.identifiers(in: h.vault) == nil)
             } else {
                 #expect(try r.personalDetails(in: h.vault)?.legalName == "Joep Houben")
                 #expect(json.contains("Joep Houben"))
@@ -110,8 +116,9 @@ import Testing
         #expect(afterPublish.position == head.position + 1)
 
         // a service started later on the same log and vault sees A erased too
+        let kvk = RegistryId(scheme: .kvk, value: ServiceScenario.kvk[0])
         let restarted = try ApplicationService(log: h.log, vault: h.vault, reference: Fixture.reference, clock: clock.serviceClock)
         #expect(restarted.directory.status(of: a) == .erased)
-        #expect(restarted.directory.member(holding: RegistryId(scheme: .kvk, value: ServiceScenario.kvk[0])) == nil)
+        #expect(restarted.directory.member(holding: kvk, digest: .of(kvk, with: h.vault)) == nil)
     }
 }

@@ -25,10 +25,48 @@ struct MemberDeciderTests {
 
     var registered: MemberEvent {
         .registered(MemberRegistered(memberId: id, kind: .soleTrader, residenceCountry: .nl,
-                                     personal: SealedData(bytes: Array("personal:\(id):J. Janssen".utf8)),
-                                     tradeName: "Janssen Groen", registryIds: [RegistryId(scheme: .kvk, value: "12345678")],
-                                     vatId: "NL000099998B57", postcodeArea: "6211", buurt: "Wyck", sbiCodes: ["81300"],
-                                     joinedOn: day("2026-03-01")))
+                                     personal: SealedData(bytes: Array(FakeSealer.tag(id, "J. Janssen", tradeName: "Janssen Groen",
+                                                                                      registryIds: [kvk], vatId: "NL000099998B57").utf8)),
+                                     postcodeArea: "6211", buurt: "Wyck", sbiCodes: ["81300"],
+                                     joinedOn: day("2026-03-01"), registryDigests: [FakeSealer.digest(kvk)]))
+    }
+
+    let kvk = RegistryId(scheme: .kvk, value: "12345678")
+
+    @Test func identifiersAreSealedAndOnlyTheirDigestsArePlain() {
+        // Given a registration with trade name, KvK number and VAT id
+        // When it is decided
+        let events = accepted(MemberDecider.self, when: .register(registration()))
+        // Then the event holds none of them in plaintext, and the KvK number's digest
+        guard case .registered(let e)? = events.first else { Issue.record("no event"); return }
+        #expect(e.tradeName == nil && e.registryIds.isEmpty && e.vatId == nil && !e.hasPlaintextIdentifiers)
+        #expect(e.registryDigests == [FakeSealer.digest(kvk)])
+        #expect(e.personal.bytes == Array(FakeSealer.tag(id, "J. Janssen", tradeName: "Janssen Groen", registryIds: [kvk],
+                                                         vatId: "NL000099998B57").utf8))  // sealed with the rest
+        // and a verification seals the entry too, keeping its digest
+        let verified = accepted(MemberDecider.self, given: events, when: .verifyRegistry(kvk, source: "KVK API"))
+        guard case .registryVerified(let v)? = verified.first else { Issue.record("no verification"); return }
+        #expect(v.registryId == nil && v.registryDigest == FakeSealer.digest(kvk))
+        #expect(v.registry.bytes == Array("registry:\(id):kvk=12345678".utf8))
+    }
+
+    @Test func aV1RegistrationInPlaintextStillHoldsItsNumber() {
+        // Given a v1 registration (identifiers in plaintext, no digests)
+        let v1 = MemberEvent.registered(MemberRegistered(memberId: Fixture.id(301), kind: .soleTrader, residenceCountry: .nl,
+                                                         personal: SealedData(bytes: [1]), registryIds: [kvk], joinedOn: day("2020-01-01")))
+        let committed = WriteSideDirectory()
+        committed.apply(.member(v1))
+        // When another member registers with the same KvK number
+        var r = registration()
+        r.memberId = Fixture.id(302)
+        var context = Fixture.context()
+        context.members = committed
+        // Then invariant 10 refuses it: the plaintext entry is found beside the digests
+        expectRefusal(MemberDecider.self, when: .register(r), context: context,
+                      then: .duplicateRegistryId(scheme: .kvk, value: "12345678", existingMember: Fixture.id(301)))
+        // and the v1 member can still verify its number
+        let verified = accepted(MemberDecider.self, given: [v1], when: .verifyRegistry(kvk, source: nil))
+        #expect(verified.count == 1)
     }
 
     @Test func registersWithNormalisedAndSealedData() {
@@ -53,8 +91,10 @@ struct MemberDeciderTests {
         r.buurt = nil
         let events = accepted(MemberDecider.self, when: .register(r))
         guard case .registered(let e)? = events.first else { Issue.record("no event"); return }
-        #expect(e.registryIds == [RegistryId(scheme: .kbo, value: "0428759497")])
-        #expect(e.vatId == "BE0428759497")
+        #expect(e.registryDigests == [FakeSealer.digest(RegistryId(scheme: .kbo, value: "0428759497"))])
+        #expect(e.personal.bytes == Array(FakeSealer.tag(id, "J. Janssen", tradeName: "Janssen Groen",
+                                                         registryIds: [RegistryId(scheme: .kbo, value: "0428759497")],
+                                                         vatId: "BE0428759497").utf8))
         #expect(e.postcodeArea == nil)
         expectRefusal(MemberDecider.self,
                       when: .register(registration(registryIds: [RegistryId(scheme: .ustIdNr, value: "DE136695978")], vatId: nil)),
@@ -121,8 +161,9 @@ struct MemberDeciderTests {
         expectRefusal(MemberDecider.self, given: [registered], when: .verifyRegistry(RegistryId(scheme: .kvk, value: "69599084"), source: nil),
                       then: .registryIdNotHeld(scheme: .kvk, value: "69599084"))
         expectEvents(MemberDecider.self, given: [registered], when: .verifyRegistry(RegistryId(scheme: .kvk, value: "12345678"), source: "KVK"),
-                     then: [.registryVerified(MemberRegistryVerified(memberId: id, registryId: RegistryId(scheme: .kvk, value: "12345678"),
-                                                                     verifiedAt: time("2026-04-01T09:00:00Z"), source: "KVK"))])
+                     then: [.registryVerified(MemberRegistryVerified(memberId: id, verifiedAt: time("2026-04-01T09:00:00Z"), source: "KVK",
+                                                                     registry: SealedData(bytes: Array("registry:\(id):kvk=12345678".utf8)),
+                                                                     registryDigest: FakeSealer.digest(kvk)))])
         expectRefusal(MemberDecider.self, given: [registered], when: .withdrawTargetGroups(consentId: Fixture.id(9)),
                       then: .consentNotFound(consentId: Fixture.id(9)))
         expectRefusal(MemberDecider.self, when: .setRate(unit: .hour, amountCents: 100), then: .notFound(stream: "member"))

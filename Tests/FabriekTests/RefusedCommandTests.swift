@@ -21,8 +21,9 @@ import Testing
         _ = try await ServiceScenario.bid(Fixture.id(1), lots: [1], by: TenderFixture.member(Fixture.a), on: Fixture.tender,
                                           service: service)
         let head = h.log.head()
+        let kvk = RegistryId(scheme: .kvk, value: ServiceScenario.kvk[0])
         let directory = (service.directory.status(of: Fixture.a), service.directory.liveBid(of: Fixture.consortiumAB),
-                         service.directory.member(holding: RegistryId(scheme: .kvk, value: ServiceScenario.kvk[0])))
+                         service.directory.member(holding: kvk, digest: .of(kvk, with: h.vault)))
 
         // when commands that break rules are issued
         let tenderStream = TenderDecider.streamId(Fixture.tender)
@@ -64,7 +65,7 @@ import Testing
         #expect(h.log.streamVersion(ConsortiumDecider.streamId(Fixture.consortiumAC)) == 0)
         #expect(service.directory.status(of: Fixture.c) == nil)
         #expect((service.directory.status(of: Fixture.a), service.directory.liveBid(of: Fixture.consortiumAB),
-                 service.directory.member(holding: RegistryId(scheme: .kvk, value: ServiceScenario.kvk[0]))) == directory)
+                 service.directory.member(holding: kvk, digest: .of(kvk, with: h.vault))) == directory)
         #expect(h.log.verify().isIntact)
     }
 

@@ -80,7 +80,7 @@ struct TwoTypeProjector: HandlerTableProjector {
     @Test func givenTheReadModels_thenEachOneFiltersOnExactlyTheCatalogueTypesOfItsHandlerTable() throws {
         let catalogue = Set(EventCatalogue.entries.map(\.typeName))
         let tables: [(any Projector, Set<String>)] = [
-            (MemberDirectoryProjector(geography: T.geography), MemberDirectoryProjector.handlers.typeNames),
+            (MemberDirectoryProjector(geography: T.geography, vault: nil), MemberDirectoryProjector.handlers.typeNames),
             (TenderBoardProjector(), TenderBoardProjector.handlers.typeNames),
             (ConsortiaProjector(), ConsortiaProjector.handlers.typeNames),
             (YouRegionProjector(), YouRegionProjector.handlers.typeNames),

@@ -162,6 +162,9 @@ MESSAGES = {
         F(2, "email", "string?", "e-mail address", pd=True),
         F(3, "phone", "string?", "phone number, E.164 preferred", pd=True),
         F(4, "address", "msg:PostalAddress?", "postal address", pd=True),
+        F(5, "tradeName", "string?", "trade name (handelsnaam): often the member's own name (MemberRegistered v2)", pd=True),
+        F(6, "registryIds", "[]msg:RegistryId", "entries in public business registers, normalised (MemberRegistered v2)", pd=True),
+        F(7, "vatId", "string?", "VAT identification number, normalised (MemberRegistered v2)", pd=True),
     ]),
     "PostalAddress": ("Member", "A postal address (personal data when it is a member's).", [
         F(1, "street", "string", "street name", pd=True),
@@ -177,6 +180,10 @@ MESSAGES = {
     "RegistryId": ("Member", "An entry of a member in a public business register.", [
         F(1, "scheme", "enum:RegistryScheme", "the register"),
         F(2, "value", "string", "the number as written in the register (normalised)"),
+    ]),
+    "RegistryDigest": ("Member", "A blind-index entry: the keyed hash of a normalised identifier, so that invariant 10 can be checked while the identifier itself is sealed.", [
+        F(1, "kind", "string", "the index: the `RegistryScheme` name, e.g. `kvk`"),
+        F(2, "digest", "bytes", "HMAC-SHA256 of `kind || 0x00 || value` under the store's blind-index key, 16 bytes"),
     ]),
     "ConsortiumMembership": ("Consortium", "A member of a consortium and their liability acceptance.", [
         F(1, "memberId", "uuid", "the member"),
@@ -217,33 +224,38 @@ MESSAGES = {
 
 # Aggregates: (name, enum name, folder, stream pattern, doc, events)
 # Event: dict(name, version, doc, fields, reserved, stream_field, case)
-def E(name, case, doc, fields, version=1, reserved=(), sealed_subject=None):
+def E(name, case, doc, fields, version=1, reserved=(), sealed_subject=None, rederive=False):
+    """`rederive`: the event has fields derived from its sealed data with store-specific keys
+    (blind-index digests); parsing its JSON calls the hand-written `rederive(context:)`."""
     return dict(name=name, case=case, doc=doc, fields=fields, version=version,
-                reserved=list(reserved), sealed_subject=sealed_subject)
+                reserved=list(reserved), sealed_subject=sealed_subject, rederive=rederive)
 
 
 AGGREGATES = [
     ("Member", "MemberEvent", "Member", "member-{memberId}", "A freelancer in the register.", [
-        E("MemberRegistered", "registered", "A freelancer joined the register.", [
+        E("MemberRegistered", "registered", "A freelancer joined the register. v1 held trade name, registry ids and VAT id in plaintext (fields 5-7); v2 seals them in `personal` and keeps only their blind-index digests (field 12).", [
             F(1, "memberId", "uuid", "the member (also the data subject of the sealed fields)"),
             F(2, "kind", "enum:MemberKind", "legal form"),
             F(3, "residenceCountry", "country", "country of residence / establishment"),
             F(4, "personal", "sealed:PersonalDetails",
-              "legal name, e-mail, phone, address — sealed with the member's key", pd=True),
-            F(5, "tradeName", "string?", "trade name (handelsnaam); public"),
-            F(6, "registryIds", "[]msg:RegistryId", "entries in public business registers"),
-            F(7, "vatId", "string?", "VAT identification number"),
+              "legal name, trade name, registry ids, VAT id, e-mail, phone, address — sealed with the member's key", pd=True),
+            F(5, "tradeName", "string?", "v1 only: the trade name in plaintext (v2 seals it in `personal`)", pd=True),
+            F(6, "registryIds", "[]msg:RegistryId", "v1 only: registry ids in plaintext (v2 seals them in `personal`)", pd=True),
+            F(7, "vatId", "string?", "v1 only: the VAT id in plaintext (v2 seals it in `personal`)", pd=True),
             F(8, "postcodeArea", "string?", "4-digit postcode area, e.g. `6211` (not personal)"),
             F(9, "buurt", "string?", "CBS buurt of the business address (not personal)"),
             F(10, "sbiCodes", "[]string", "SBI activity codes (5 digits)"),
             F(11, "joinedOn", "day", "date of joining the cooperative"),
-        ], sealed_subject="memberId"),
-        E("MemberRegistryVerified", "registryVerified", "A registry id of the member was checked against its register.", [
-            F(1, "memberId", "uuid", "the member"),
-            F(2, "registryId", "msg:RegistryId", "the entry that was verified"),
+            F(12, "registryDigests", "[]msg:RegistryDigest", "blind-index digests of the sealed registry ids, in their order (invariant 10); recomputed on import"),
+        ], version=2, sealed_subject="memberId", rederive=True),
+        E("MemberRegistryVerified", "registryVerified", "A registry id of the member was checked against its register. v1 held the id in plaintext (field 2); v2 seals it (field 5) and keeps its digest (field 6).", [
+            F(1, "memberId", "uuid", "the member (also the data subject of the sealed field)"),
+            F(2, "registryId", "msg:RegistryId?", "v1 only: the entry that was verified, in plaintext", pd=True),
             F(3, "verifiedAt", "timestamp", "when it was verified"),
             F(4, "source", "string?", "how it was verified, e.g. `KVK Handelsregister API`"),
-        ]),
+            F(5, "registry", "sealed:RegistryId", "the entry that was verified — sealed with the member's key", pd=True),
+            F(6, "registryDigest", "msg:RegistryDigest?", "blind-index digest of the entry; recomputed on import"),
+        ], version=2, sealed_subject="memberId", rederive=True),
         E("MemberProfileUpdated", "profileUpdated", "The member's public profile, replaced as a whole.", [
             F(1, "memberId", "uuid", "the member"),
             F(2, "headline", "string?", "one-line headline"),

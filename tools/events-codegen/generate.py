@@ -282,7 +282,13 @@ def gen_json(name, fs, event):
             s += f'        let {v}: {t.swift} = try j.optional("{v}")\n'
         else:
             s += f'        let {v}: {t.swift} = try j.required("{v}")\n'
-    s += "        return Self(" + ", ".join(f"{f['name']}: {f['name']}" for f, _ in fs) + ")\n"
+    construct = "Self(" + ", ".join(f"{f['name']}: {f['name']}" for f, _ in fs) + ")"
+    if event and event.get("rederive"):
+        s += f"        var parsed = {construct}\n"
+        s += "        try parsed.rederive(context: context)  // digests are the store's own: never taken from the file\n"
+        s += "        return parsed\n"
+    else:
+        s += f"        return {construct}\n"
     s += "    }\n}\n"
     return s
 

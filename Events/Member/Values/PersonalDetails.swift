@@ -13,12 +13,21 @@ public struct PersonalDetails: ProtoMessage {
     public var phone: String?
     /// Postal address (field 4, personal data).
     public var address: PostalAddress?
+    /// Trade name (handelsnaam): often the member's own name (MemberRegistered v2) (field 5, personal data).
+    public var tradeName: String?
+    /// Entries in public business registers, normalised (MemberRegistered v2) (field 6, personal data).
+    public var registryIds: [RegistryId]
+    /// VAT identification number, normalised (MemberRegistered v2) (field 7, personal data).
+    public var vatId: String?
 
-    public init(legalName: String, email: String? = nil, phone: String? = nil, address: PostalAddress? = nil) {
+    public init(legalName: String, email: String? = nil, phone: String? = nil, address: PostalAddress? = nil, tradeName: String? = nil, registryIds: [RegistryId] = [], vatId: String? = nil) {
         self.legalName = legalName
         self.email = email
         self.phone = phone
         self.address = address
+        self.tradeName = tradeName
+        self.registryIds = registryIds
+        self.vatId = vatId
     }
 }
 
@@ -29,6 +38,9 @@ extension PersonalDetails {
         if let v = email { w.string(2, v) }
         if let v = phone { w.string(3, v) }
         if let v = address { w.message(4, v) }
+        if let v = tradeName { w.string(5, v) }
+        for v in registryIds { w.message(6, v) }
+        if let v = vatId { w.string(7, v) }
     }
 
     /// Decodes the protobuf encoding; unknown fields are skipped, a missing required field throws.
@@ -37,16 +49,24 @@ extension PersonalDetails {
         var email: String? = nil
         var phone: String? = nil
         var address: PostalAddress? = nil
+        var tradeName: String? = nil
+        var registryIds: [RegistryId] = []
+        var vatId: String? = nil
         while let (field, wire) = try r.nextField() {
             switch field {
             case 1: legalName = try r.string(wire)
             case 2: email = try r.string(wire)
             case 3: phone = try r.string(wire)
             case 4: address = try r.message(wire, as: PostalAddress.self)
+            case 5: tradeName = try r.string(wire)
+            case 6:
+                if registryIds.isEmpty { registryIds.reserveCapacity(4) }
+                registryIds.append(try r.message(wire, as: RegistryId.self))
+            case 7: vatId = try r.string(wire)
             default: try r.skip(wire)
             }
         }
-        self.init(legalName: legalName, email: email, phone: phone, address: address)
+        self.init(legalName: legalName, email: email, phone: phone, address: address, tradeName: tradeName, registryIds: registryIds, vatId: vatId)
     }
 }
 
@@ -68,6 +88,16 @@ extension PersonalDetails {
             w.key("phone")
             v.writeJSON(to: &w, context: context)
         }
+        w.key("registryIds")
+        try w.array(registryIds, context: context)
+        if let v = tradeName {
+            w.key("tradeName")
+            v.writeJSON(to: &w, context: context)
+        }
+        if let v = vatId {
+            w.key("vatId")
+            v.writeJSON(to: &w, context: context)
+        }
         w.endObject()
     }
 
@@ -78,6 +108,9 @@ extension PersonalDetails {
         let email: String? = try j.optional("email")
         let phone: String? = try j.optional("phone")
         let address: PostalAddress? = try j.optional("address")
-        return Self(legalName: legalName, email: email, phone: phone, address: address)
+        let tradeName: String? = try j.optional("tradeName")
+        let registryIds: [RegistryId] = try j.array("registryIds")
+        let vatId: String? = try j.optional("vatId")
+        return Self(legalName: legalName, email: email, phone: phone, address: address, tradeName: tradeName, registryIds: registryIds, vatId: vatId)
     }
 }

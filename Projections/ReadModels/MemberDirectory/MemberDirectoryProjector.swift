@@ -3,6 +3,7 @@ import Events
 import FabriekReference
 import Foundation
 import GRDB
+import PersonalData
 import Synchronization
 
 /// The member directory: non-personal profile fields for search by skill (FTS5), buurt, wijk,
@@ -10,7 +11,10 @@ import Synchronization
 ///
 /// Never stores personal data: legal name, e-mail, phone and address stay sealed in the
 /// events, and a caller allowed to see them opens them at query time
-/// (`MemberDirectory.personalDetails`). On `MemberErased` every descriptive field (trade name
+/// (`MemberDirectory.personalDetails`). The trade name is public in the register but sealed in
+/// `MemberRegistered` v2 (it is often the member's own name): it is opened with `vault` when the
+/// member registers; without a vault, or without the member's key, it stays empty.
+/// On `MemberErased` every descriptive field (trade name
 /// included, which may be a person's name) is cleared and the member remains only as its
 /// pseudonymous id with status `erased` (kind, country and join date cleared too).
 ///
@@ -20,11 +24,26 @@ public struct MemberDirectoryProjector: HandlerTableProjector {
     public let name = "member-directory"
     public let version = 2  // 2: full-text rows keyed by the member row's rowid
     let geography: MaastrichtGeography
+    let vault: PersonalDataVault?
     /// Whether the batch in progress leaves the full-text index to the end of the build (set
     /// by `beginBatch`): its changed members need no marking then.
     private let searchDeferred = Flag()
 
-    public init(geography: MaastrichtGeography) { self.geography = geography }
+    public init(geography: MaastrichtGeography, vault: PersonalDataVault?) {
+        self.geography = geography
+        self.vault = vault
+    }
+
+    /// The trade name of a registration: v1 plaintext, or opened from the sealed details; nil
+    /// when it cannot be opened here (erased, or a key this vault never held).
+    private func tradeName(of e: MemberRegistered) throws -> String? {
+        do {
+            return try e.identifiers(in: vault)?.tradeName
+        } catch let error as VaultError {
+            if case .noKey = error { return nil }
+            throw error
+        }
+    }
 
     private final class Flag: Sendable {
         let value = Atomic<Bool>(false)
@@ -56,11 +75,12 @@ public struct MemberDirectoryProjector: HandlerTableProjector {
             if !p.searchDeferred.value.load(ordering: .relaxed) {
                 try db.run(cached: "DELETE FROM member_search WHERE rowid IN (SELECT rowid FROM members WHERE member_id = ?)") { $0.id(1, e.memberId) }
             }
+            let tradeName = try p.tradeName(of: e)
             try p.write(SQL.register, db) { b in
                 b.id(1, e.memberId)
                 b.text(2, e.kind.rawValue)
                 b.text(3, e.residenceCountry.rawValue)
-                b.text(4, e.tradeName)
+                b.text(4, tradeName)
                 b.text(5, e.postcodeArea)
                 b.text(6, e.buurt)
                 b.text(7, e.buurt.flatMap { p.geography.wijk(ofBuurt: $0)?.code })

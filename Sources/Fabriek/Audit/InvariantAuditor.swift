@@ -156,9 +156,16 @@ public final class InvariantAuditor {
     private func checkMember(_ e: MemberEvent, state: MemberState, stream: String) throws(DomainError) {
         if case .registered(let r) = e {
             guard !state.exists else { throw .alreadyExists(stream: stream) }
-            for id in r.registryIds {
-                if let holder = directory.member(holding: id), holder != r.memberId, directory.status(of: holder) != .erased {
-                    throw .duplicateRegistryId(scheme: id.scheme, value: id.value, existingMember: holder)
+            for key in RegistryKey.of(r) {
+                if let holder = directory.member(holding: key), holder != r.memberId, directory.status(of: holder) != .erased {
+                    switch key {
+                    case .plaintext(let id):
+                        throw .duplicateRegistryId(scheme: id.scheme, value: id.value, existingMember: holder)
+                    case .digest(let d):  // sealed: the auditor names the digest, never the number
+                        throw .duplicateRegistryId(scheme: RegistryScheme(rawValue: d.kind) ?? .other,
+                                                   value: "digest " + d.digest.map { String(format: "%02x", $0) }.joined(),
+                                                   existingMember: holder)
+                    }
                 }
             }
             return
@@ -303,4 +310,8 @@ private struct NoSealing: PersonalDataSealer {
     struct Unavailable: Error {}
     func seal(_ details: PersonalDetails, subject: UUID) throws -> SealedData { throw Unavailable() }
     func seal(_ details: TargetGroupDetails, subject: UUID) throws -> SealedData { throw Unavailable() }
+    func seal(_ registryId: RegistryId, subject: UUID) throws -> SealedData { throw Unavailable() }
+    func blindIndexDigest(kind: String, value: String) -> [UInt8] {
+        preconditionFailure("the auditor decides programme commands only; member rules are checked on the events")
+    }
 }

@@ -5,13 +5,13 @@ import Foundation
 /// embedded use. Immutable; build a new one (or use the `with…` helpers) to change it.
 public struct InMemoryDirectory: MemberDirectory, ConsortiumDirectory, Hashable {
     public var memberStatuses: [UUID: MemberStatus]
-    /// Registry ids held by members not erased.
-    public var registryHolders: [RegistryId: UUID]
+    /// Register entries held by members not erased.
+    public var registryHolders: [RegistryKey: UUID]
     public var consortia: [UUID: ConsortiumSnapshot]
     /// A live bid per consortium, if any.
     public var liveBids: [UUID: UUID]
 
-    public init(memberStatuses: [UUID: MemberStatus] = [:], registryHolders: [RegistryId: UUID] = [:],
+    public init(memberStatuses: [UUID: MemberStatus] = [:], registryHolders: [RegistryKey: UUID] = [:],
                 consortia: [UUID: ConsortiumSnapshot] = [:], liveBids: [UUID: UUID] = [:]) {
         self.memberStatuses = memberStatuses
         self.registryHolders = registryHolders
@@ -21,8 +21,8 @@ public struct InMemoryDirectory: MemberDirectory, ConsortiumDirectory, Hashable 
 
     public func status(of member: UUID) -> MemberStatus? { memberStatuses[member] }
 
-    public func member(holding registryId: RegistryId) -> UUID? {
-        guard let holder = registryHolders[registryId], memberStatuses[holder] != .erased else { return nil }
+    public func member(holding key: RegistryKey) -> UUID? {
+        guard let holder = registryHolders[key], memberStatuses[holder] != .erased else { return nil }
         return holder
     }
 

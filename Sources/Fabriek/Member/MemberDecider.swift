@@ -29,11 +29,16 @@ public enum MemberDecider: Decider {
 
         case let .verifyRegistry(registryId, source):
             let normalised = try normalise(registryId)
-            guard state.registryIds.contains(normalised) else {
+            let digest = RegistryDigest.of(normalised, with: context.sealer)
+            guard state.registryKeys.contains(.digest(digest)) || state.registryKeys.contains(.plaintext(normalised)) else {
                 throw .registryIdNotHeld(scheme: registryId.scheme, value: registryId.value)
             }
-            return [.registryVerified(MemberRegistryVerified(memberId: memberId, registryId: normalised,
-                                                             verifiedAt: context.now, source: source))]
+            let sealed: SealedData
+            do { sealed = try context.sealer.seal(normalised, subject: memberId) } catch {
+                throw .validation(ValidationError(field: "registryId", rule: .sealing, value: "\(error)"))
+            }
+            return [.registryVerified(MemberRegistryVerified(memberId: memberId, verifiedAt: context.now, source: source,
+                                                             registry: sealed, registryDigest: digest))]
 
         case let .updateProfile(headline, description, languages, buurten, radius, countries):
             for buurt in buurten where !context.reference.maastricht.isBuurt(buurt) {
@@ -90,9 +95,9 @@ public enum MemberDecider: Decider {
         case .registered(let e):
             state.memberId = e.memberId
             state.status = .active
-            state.registryIds = e.registryIds
-        case .registryVerified(let e):
-            if !state.verifiedRegistryIds.contains(e.registryId) { state.verifiedRegistryIds.append(e.registryId) }
+            state.registryKeys = RegistryKey.of(e)
+        case .registryVerified:
+            break
         case .targetGroupsDeclared(let e):
             state.activeConsents.insert(e.consentId)
         case .targetGroupsWithdrawn(let e):
@@ -128,17 +133,23 @@ public enum MemberDecider: Decider {
         }
 
         var registryIds: [RegistryId] = []
+        var digests: [RegistryDigest] = []
         for id in r.registryIds {
             let normalised = try normalise(id)
             if registryIds.contains(normalised) { continue }
+            let digest = RegistryDigest.of(normalised, with: context.sealer)
             if normalised.scheme != .other,
-               let existing = context.members.member(holding: normalised), existing != r.memberId {
+               let existing = context.members.member(holding: normalised, digest: digest), existing != r.memberId {
                 throw .duplicateRegistryId(scheme: normalised.scheme, value: normalised.value, existingMember: existing)
             }
             registryIds.append(normalised)
+            digests.append(digest)
         }
 
         let vatId = try r.vatId.map { raw throws(DomainError) in try normaliseVATId(raw) }
+        personal.tradeName = r.tradeName
+        personal.registryIds = registryIds
+        personal.vatId = vatId
         if let buurt = r.buurt, !context.reference.maastricht.isBuurt(buurt) { throw .unknownBuurt(buurt: buurt) }
         var sbiCodes: [String] = []
         for raw in r.sbiCodes {
@@ -152,8 +163,8 @@ public enum MemberDecider: Decider {
             throw .validation(ValidationError(field: "personal", rule: .sealing, value: "\(error)"))
         }
         return MemberRegistered(memberId: r.memberId, kind: r.kind, residenceCountry: r.residenceCountry,
-                                personal: sealed, tradeName: r.tradeName, registryIds: registryIds, vatId: vatId,
-                                postcodeArea: postcodeArea, buurt: r.buurt, sbiCodes: sbiCodes, joinedOn: r.joinedOn)
+                                personal: sealed, postcodeArea: postcodeArea, buurt: r.buurt, sbiCodes: sbiCodes,
+                                joinedOn: r.joinedOn, registryDigests: digests)
     }
 
     /// Validates a registry id by its scheme and returns its normalised form.

@@ -53,9 +53,9 @@ public final class WriteSideDirectory: MemberDirectory, ConsortiumDirectory, Sen
                 switch e {
                 case .registered(let r):
                     m.directory.memberStatuses[r.memberId] = .active
-                    for id in r.registryIds { m.directory.registryHolders[id] = r.memberId }
+                    for key in RegistryKey.of(r) { m.directory.registryHolders[key] = r.memberId }
                 case .registryVerified(let v):
-                    m.directory.registryHolders[v.registryId] = v.memberId
+                    if let key = RegistryKey.of(v) { m.directory.registryHolders[key] = v.memberId }
                 case .membershipEnded(let x):
                     m.directory.memberStatuses[x.memberId] = .ended
                 case .erased(let x):
@@ -124,8 +124,8 @@ public final class WriteSideDirectory: MemberDirectory, ConsortiumDirectory, Sen
         model.withLock { $0.directory.status(of: member) }
     }
 
-    public func member(holding registryId: RegistryId) -> UUID? {
-        model.withLock { $0.directory.member(holding: registryId) }
+    public func member(holding key: RegistryKey) -> UUID? {
+        model.withLock { $0.directory.member(holding: key) }
     }
 
     public func consortium(_ id: UUID) -> ConsortiumSnapshot? {

@@ -9,8 +9,9 @@ import Foundation
 ///
 /// Built by folding the log up to `position` (so it works beside a running server and gives
 /// the same bytes for the same position). Only public facts appear: party names are buyers'
-/// names, members' trade names and consortium names — never a member's legal name, contact
-/// details or target groups (those are sealed personal data and are not read).
+/// names and consortium names; a member is named by a pseudonym of its id (`Lid 1a2b3c4d`),
+/// never by legal name or trade name (often the member's own name: sealed personal data since
+/// `MemberRegistered` v2), contact details or target groups, none of which is read.
 public struct OCDSExport {
     public static let ocidPrefix = "ocds-fabriek"
     let log: EventLog
@@ -34,19 +35,14 @@ public struct OCDSExport {
         let last = position ?? log.head().position
         var tenders: [UUID: Tender] = [:]
         var order: [UUID] = []
-        var tradeNames: [UUID: String] = [:]
         var consortia: [UUID: (name: String, members: [UUID])] = [:]
         if last > 0 {
             try log.forEachEvent(from: 1, through: last) { view in
                 guard let entry = EventCatalogue.entry(typeBytes: view.typeBytes),
-                      entry.aggregate == .tender || entry.aggregate == .consortium || entry.aggregate == .member else { return }
+                      entry.aggregate == .tender || entry.aggregate == .consortium else { return }
                 let event = try EventCatalogue.decode(typeBytes: view.typeBytes, schemaVersion: view.schemaVersion, payload: view.payload)
                 let at = view.recordedAt
                 switch event {
-                case .member(.registered(let r)):
-                    if let name = r.tradeName { tradeNames[r.memberId] = name }
-                case .member(.erased(let e)):
-                    tradeNames[e.memberId] = nil
                 case .consortium(.formed(let f)):
                     consortia[f.consortiumId] = (f.name, f.members.map(\.memberId))
                 case .consortium(.memberAdded(let a)):
@@ -84,7 +80,7 @@ public struct OCDSExport {
         for id in order {
             guard let t = tenders[id] else { continue }
             if let since, t.publishedAt < since { continue }
-            releases.append(release(t, tradeNames: tradeNames, consortia: consortia))
+            releases.append(release(t, consortia: consortia))
         }
         return [
             "uri": "urn:fabriek:ocds:\(head.position):\(head.hash.hex)",
@@ -100,14 +96,14 @@ public struct OCDSExport {
         try JSONSerialization.data(withJSONObject: package(since: since, asOf: position), options: [.sortedKeys, .withoutEscapingSlashes])
     }
 
-    private func release(_ t: Tender, tradeNames: [UUID: String], consortia: [UUID: (name: String, members: [UUID])]) -> [String: Any] {
+    private func release(_ t: Tender, consortia: [UUID: (name: String, members: [UUID])]) -> [String: Any] {
         let p = t.published
         let tenderID = p.tenderId.uuidString.lowercased()
         let buyerID = "buyer-" + (p.buyer.organisationId ?? Self.slug(p.buyer.name))
         var parties: [String: [String: Any]] = [buyerID: ["id": buyerID, "name": p.buyer.name, "roles": ["buyer", "procuringEntity"]]]
         func memberParty(_ id: UUID, role: String) -> [String: Any] {
             let key = "member-" + id.uuidString.lowercased()
-            var party = parties[key] ?? ["id": key, "name": tradeNames[id] ?? "Lid \(id.uuidString.prefix(8).lowercased())", "roles": [String]()]
+            var party = parties[key] ?? ["id": key, "name": "Lid \(id.uuidString.prefix(8).lowercased())", "roles": [String]()]
             var roles = party["roles"] as? [String] ?? []
             if !roles.contains(role) { roles.append(role) }
             party["roles"] = roles

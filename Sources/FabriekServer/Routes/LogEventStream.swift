@@ -13,14 +13,15 @@ import ServiceLifecycle
 /// graceful shutdown (SIGTERM/SIGINT) the stream ends, so it never holds the shutdown up.
 ///
 /// The events of an erased member's stream are shown without the identifying fields that
-/// `MemberRegistered` (schema version 1) and `MemberRegistryVerified` still hold in plaintext
+/// `MemberRegistered` and `MemberRegistryVerified` written as schema version 1 hold in plaintext
 /// (`tradeName`, `registryIds`, `registryId`, `vatId`): after erasure no answer identifies the
 /// person. The log's bytes are unchanged (`/log/verify` checks those).
 struct LogEventStream {
     let log: EventLog
     let vault: PersonalDataVault
 
-    /// Plaintext fields of member events that identify an erased member.
+    /// Plaintext fields of member events that identify an erased member (v1 events only: v2
+    /// seals them with the member's key).
     static let identifyingFields = ["tradeName", "registryIds", "registryId", "vatId"]
 
     func response(for request: Request) throws -> Response {

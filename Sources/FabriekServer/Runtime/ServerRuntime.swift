@@ -77,13 +77,7 @@ public final class ServerRuntime: Sendable {
 /// The read models the server keeps live (the same list `fabriek-admin` registers).
 public enum ServerProjectors {
     public static func all(reference: ReferenceData, vault: PersonalDataVault?) -> [any Projector] {
-        [
-            MemberDirectoryProjector(geography: reference.maastricht),
-            ConsortiaProjector(),
-            TenderBoardProjector(),
-            YouRegionProjector(),
-            ProgrammeKPIProjector(geography: reference.maastricht, vault: vault),
-        ]
+        ReadModels.all(geography: reference.maastricht, vault: vault)
     }
 }
 

@@ -28,7 +28,7 @@ enum Fixture {
     /// Members A–D active, one ended and one erased; consortia {A,B} (lead A) and {A,C} (lead C).
     static let directory = InMemoryDirectory(
         memberStatuses: [a: .active, b: .active, c: .active, d: .active, ended: .ended, erased: .erased],
-        registryHolders: [RegistryId(scheme: .kvk, value: "69599084"): b],
+        registryHolders: [.digest(FakeSealer.digest(RegistryId(scheme: .kvk, value: "69599084"))): b],
         consortia: [
             consortiumAB: ConsortiumSnapshot(consortiumId: consortiumAB, leadMemberId: a, memberIds: [a, b]),
             consortiumAC: ConsortiumSnapshot(consortiumId: consortiumAC, leadMemberId: c, memberIds: [a, c]),
@@ -50,11 +50,28 @@ func time(_ iso: String) -> Timestamp {
 
 func day(_ iso: String) -> Day { Day(iso: iso)! }
 
-/// Seals by tagging the subject, so tests can see that sealing happened and for whom.
+/// Seals by tagging the subject, so tests can see that sealing happened, for whom and what.
 struct FakeSealer: PersonalDataSealer {
     func seal(_ details: PersonalDetails, subject: UUID) throws -> SealedData {
-        SealedData(bytes: Array("personal:\(subject):\(details.legalName)".utf8))
+        SealedData(bytes: Array(Self.tag(subject, details.legalName, tradeName: details.tradeName,
+                                         registryIds: details.registryIds, vatId: details.vatId).utf8))
     }
+
+    /// The tag `seal` writes for personal details: `personal:SUBJECT:LEGAL|TRADE|scheme=value,…|VAT`.
+    static func tag(_ subject: UUID, _ legalName: String, tradeName: String?, registryIds: [RegistryId], vatId: String?) -> String {
+        let ids = registryIds.map { "\($0.scheme.rawValue)=\($0.value)" }.joined(separator: ",")
+        return "personal:\(subject):\(legalName)|\(tradeName ?? "")|\(ids)|\(vatId ?? "")"
+    }
+
+    func seal(_ registryId: RegistryId, subject: UUID) throws -> SealedData {
+        SealedData(bytes: Array("registry:\(subject):\(registryId.scheme.rawValue)=\(registryId.value)".utf8))
+    }
+
+    /// A readable stand-in for the keyed hash: `digest:KIND:VALUE`.
+    func blindIndexDigest(kind: String, value: String) -> [UInt8] { Array("digest:\(kind):\(value)".utf8) }
+
+    /// The digest `blindIndexDigest` gives for `id`.
+    static func digest(_ id: RegistryId) -> RegistryDigest { .of(id, with: FakeSealer()) }
 
     func seal(_ details: TargetGroupDetails, subject: UUID) throws -> SealedData {
         SealedData(bytes: Array("targetGroups:\(subject):\(details.groups.map(\.rawValue))".utf8))

@@ -9,7 +9,7 @@ import Testing
 @Suite struct MemberDirectoryTests {
     func directory() async throws -> (TestStore, DatabaseQueue) {
         let (store, log) = try await FixedHistory.makeLog()
-        return (store, try InMemoryFold.run(MemberDirectoryProjector(geography: T.geography), log: log))
+        return (store, try InMemoryFold.run(MemberDirectoryProjector(geography: T.geography, vault: nil), log: log))
     }
 
     @Test func searchesSkillsFullText() async throws {
@@ -72,7 +72,7 @@ import Testing
         try await w.append(T.stream("member", m), MemberRegistered(
             memberId: m, kind: .soleTrader, residenceCountry: .nl, personal: try MemberRegistered.seal(details, memberId: m, in: vault),
             tradeName: "Tuinen Wyck", buurt: "Wyck", joinedOn: T.day(2026, 1, 1)).domainEvent, at: T.at(2026, 1, 1))
-        let db = try InMemoryFold.run(MemberDirectoryProjector(geography: T.geography), log: log)
+        let db = try InMemoryFold.run(MemberDirectoryProjector(geography: T.geography, vault: nil), log: log)
         // Then no table holds the plaintext, and a permitted caller opens it via the vault.
         let dump = try db.now { try String.fetchAll($0, sql: "SELECT coalesce(trade_name,'') || coalesce(headline,'') || skills FROM members") }
         #expect(!dump.joined().contains("Ayşe"))
@@ -80,5 +80,31 @@ import Testing
         // When the member is erased, then the details are gone.
         try vault.erase(subject: m, at: T.at(2026, 2, 1))
         #expect(try MemberDirectory.personalDetails(of: m, log: log, vault: vault) == nil)
+    }
+
+    @Test func aSealedTradeNameIsOpenedWithTheVaultAndGoneOnARebuildAfterErasure() async throws {
+        // Given a v2 registration: the trade name sealed in the personal details, not in plaintext
+        let store = TestStore()
+        defer { store.remove() }
+        let log = try store.openLog()
+        let vault = try PersonalDataVault.open(directory: store.root + "/vault", environment: ["FABRIEK_MASTER_KEY": String(repeating: "ab", count: 32)])
+        let m = T.member(1)
+        let details = PersonalDetails(legalName: "Ayşe Yılmaz", tradeName: "Yılmaz Tuinen",
+                                      registryIds: [RegistryId(scheme: .kvk, value: "69599084")])
+        var w = HistoryWriter(log: log)
+        try await w.append(T.stream("member", m), MemberRegistered(
+            memberId: m, kind: .soleTrader, residenceCountry: .nl, personal: try MemberRegistered.seal(details, memberId: m, in: vault),
+            buurt: "Wyck", joinedOn: T.day(2026, 1, 1)).domainEvent, at: T.at(2026, 1, 1))
+        // When the directory is built with the vault, then the register shows the trade name
+        let withVault = try InMemoryFold.run(MemberDirectoryProjector(geography: T.geography, vault: vault), log: log)
+        #expect(try withVault.now { try String.fetchOne($0, sql: "SELECT trade_name FROM members") } == "Yılmaz Tuinen")
+        // and without one it stays empty (nothing to open it with)
+        let withoutVault = try InMemoryFold.run(MemberDirectoryProjector(geography: T.geography, vault: nil), log: log)
+        #expect(try withoutVault.now { try String.fetchOne($0, sql: "SELECT trade_name FROM members") } == nil)
+        // When the member's key is destroyed and the directory rebuilt from the log
+        try vault.erase(subject: m, at: T.at(2026, 2, 1))
+        let rebuilt = try InMemoryFold.run(MemberDirectoryProjector(geography: T.geography, vault: vault), log: log)
+        // Then no row names them, although the erasure event itself is not in this log
+        #expect(try rebuilt.now { try String.fetchOne($0, sql: "SELECT trade_name FROM members") } == nil)
     }
 }

@@ -7,7 +7,7 @@ import Testing
 /// Every read model runs the projector conformance suite and serves queries through the runner.
 @Suite struct ReadModelConformanceTests {
     static let projectors: [any Projector] = [
-        MemberDirectoryProjector(geography: T.geography), TenderBoardProjector(), ConsortiaProjector(),
+        MemberDirectoryProjector(geography: T.geography, vault: nil), TenderBoardProjector(), ConsortiaProjector(),
         YouRegionProjector(), ProgrammeKPIProjector(geography: T.geography, vault: nil),
     ]
 

@@ -9,7 +9,7 @@ import Testing
 /// and the rebuild file's settings must not change what a read model says.
 @Suite struct ReadModelDigestTests {
     static func projectors() -> [any Projector] {
-        [MemberDirectoryProjector(geography: T.geography), TenderBoardProjector(), ConsortiaProjector(),
+        [MemberDirectoryProjector(geography: T.geography, vault: nil), TenderBoardProjector(), ConsortiaProjector(),
          YouRegionProjector(), ProgrammeKPIProjector(geography: T.geography, vault: nil)]
     }
 

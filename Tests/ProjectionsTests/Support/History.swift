@@ -71,7 +71,7 @@ enum FixedHistory {
         }
         for n in UInt8(1)...3 {
             try await w.append(T.stream("member", T.member(n)), MemberRegistryVerified(
-                memberId: T.member(n), registryId: RegistryId(scheme: .kvk, value: "6959908\(n)"), verifiedAt: T.at(2026, 1, 10)).domainEvent,
+                memberId: T.member(n), registryId: RegistryId(scheme: .kvk, value: "6959908\(n)"), verifiedAt: T.at(2026, 1, 10), registry: .erased).domainEvent,
                 at: T.at(2026, 1, 10, Int64(n)))
         }
         let skills: [(UInt8, [String], String)] = [(1, ["tuinonderhoud", "snoeien"], "Hovenier in Wyck"), (2, ["tuinaanleg", "bestrating"], "Tuinen en paden"),
