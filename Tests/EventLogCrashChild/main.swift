@@ -32,6 +32,9 @@
 //                          `OPEN failed <error>` when that fails), make `count` appends one after
 //                          another (ACK lines, or `ERR <error>` per failed append, then go on),
 //                          close (`CLOSE ok`, or `CLOSE failed <error>`), print `DONE`, exit 0.
+//   bulk [count]           as `faults`, but the `count` commits go to the writer in groups of 6
+//                          through `appendCommits` (the path of a bulk import); a group's ACK
+//                          lines once it returns.
 //   hold                   open DIR for writing, append one event, print `READY`, then sleep
 //                          until killed (holds the writer lock).
 import EventLog
@@ -274,6 +277,47 @@ func runFaults(directory: String, count: Int) async {
     exit(0)
 }
 
+func runBulk(directory: String, count: Int) async {
+    let log: EventLog
+    do {
+        log = try EventLog.open(directory: directory, options: .init(segmentSize: 4096, durability: .fsync,
+                                                                     verifyInBackground: false))
+    } catch {
+        emit("OPEN failed \(error)\n")
+        emit("DONE\n")
+        exit(0)
+    }
+    var i = 0
+    while i < count {
+        let group = (i..<min(count, i + 6)).map { n in
+            [StreamAppend(stream: "b\(n % 4)", expectedVersion: .any,
+                          events: (0..<(1 + n % 3)).map { k in
+                              ProposedEvent(type: "Bulk", metadata: ["n": "\(n)-\(k)"],
+                                            payload: payload(200 + 131 * (n % 7), compressible: n % 2 == 1))
+                          })]
+        }
+        i += group.count
+        do {
+            for (appends, result) in zip(group, try await log.appendCommits(group)) {
+                switch result {
+                case .success(let r): acknowledge(appends, r)
+                case .failure(let error): emit("ERR \(error)\n")
+                }
+            }
+        } catch {
+            emit("ERR \(error)\n")
+        }
+    }
+    do {
+        try log.close()
+        emit("CLOSE ok\n")
+    } catch {
+        emit("CLOSE failed \(error)\n")
+    }
+    emit("DONE\n")
+    exit(0)
+}
+
 func runHold(directory: String) async {
     do {
         let log = try EventLog.open(directory: directory, options: .init(durability: .fsync))
@@ -305,6 +349,8 @@ case "closefull":
     await runCloseFull(directory: arguments[1], count: arguments.count > 3 ? Int(arguments[3]) ?? 200 : 200)
 case "faults":
     await runFaults(directory: arguments[1], count: arguments.count > 3 ? Int(arguments[3]) ?? 10 : 10)
+case "bulk":
+    await runBulk(directory: arguments[1], count: arguments.count > 3 ? Int(arguments[3]) ?? 24 : 24)
 case "hold":
     await runHold(directory: arguments[1])
 default:

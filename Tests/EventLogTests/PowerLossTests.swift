@@ -20,8 +20,12 @@ struct PowerLossTests {
     /// Every state when `FABRIEK_POWER_LOSS=all`, else at most this many per cut.
     static var statesPerCut: Int { ProcessInfo.processInfo.environment["FABRIEK_POWER_LOSS"] == "all" ? Int.max : 3 }
 
-    @Test("given the traced writes and syncs of an append workload, when the disk is left as a power cut at any point could leave it, then the log opens with every acknowledged event, verifies and takes appends")
-    func everyStateAPowerCutCouldLeave() async throws {
+    /// `faults`: one append after another, each synced before the next. `bulk`: commits handed
+    /// to the writer six at a time through `appendCommits`, the path of `fabriek-admin import`
+    /// (each commit its own batch, queued together; the engine syncs each before acknowledging).
+    @Test("given the traced writes and syncs of an append or bulk-import workload, when the disk is left as a power cut at any point could leave it, then the log opens with every acknowledged event, verifies and takes appends",
+          arguments: ["faults", "bulk"])
+    func everyStateAPowerCutCouldLeave(workload: String) async throws {
         let executable = try #require(ChildProcess.executable(), "eventlog-crash-child not found next to the test bundle; build with `swift build --build-tests`")
         let shim = try #require(FaultShim.path, "\(FaultShim.missing)")
         let tmp = TemporaryDirectory("power-loss")
@@ -37,7 +41,7 @@ struct PowerLossTests {
         let traced = tmp.sub("traced")
         try Files.copyDirectory(base, to: traced)
         let traceFile = tmp.sub("trace.bin")
-        let run = try await ChildProcess.run(executable: executable, arguments: [traced, "faults", "\(Self.appends)"],
+        let run = try await ChildProcess.run(executable: executable, arguments: [traced, workload, "\(workload == "bulk" ? 2 * Self.appends : Self.appends)"],
                                              stderrPath: tmp.sub("stderr.txt"),
                                              environment: FaultShim.environment(shim: shim, directory: traced, at: 0, traceFile: traceFile))
         #expect(run.exitStatus == 0 && run.lines.last == "DONE", "\(run.standardError.suffix(500)) \(run.lines.suffix(3))")
@@ -71,7 +75,7 @@ struct PowerLossTests {
             #expect(more.positions == [head.position + 1], "\(context)")
             try log.close()
         }
-        print("power loss: \(checked) states checked over \(cuts.count) cuts of \(trace.operations.count) traced operations (\(quarantined) with a torn tail cut to quarantine)")
+        print("power loss (\(workload)): \(checked) states checked over \(cuts.count) cuts of \(trace.operations.count) traced operations (\(quarantined) with a torn tail cut to quarantine)")
         #expect(cuts.count > 2 * Self.appends && checked >= cuts.count)
     }
 }
