@@ -62,6 +62,35 @@ public enum EventCatalogue {
         return try decode(index: i, schemaVersion: schemaVersion, payload: payload)
     }
 
+    /// The catalogue index (the position in `entries`) of a type name given as UTF-8 bytes;
+    /// nil for a type this build does not know. No allocation.
+    public static func catalogueIndex(typeBytes: UnsafeRawBufferPointer) -> Int? {
+        index.find(typeBytes)
+    }
+
+    /// The catalogue index of `E`: its position in `entries`.
+    public static func catalogueIndex<E: DomainEventPayload>(of type: E.Type) -> Int {
+        guard let i = entries.firstIndex(where: { $0.typeName == E.typeName }) else {
+            preconditionFailure("\(E.typeName) is not in EventCatalogue.entries (tools/events-codegen/catalogue.py)")
+        }
+        return i
+    }
+
+    /// Decodes a payload of `E` written with `schemaVersion` straight into `E` (no
+    /// `DomainEvent` around it), upcasting an older version first as `decode(typeBytes:…)` does.
+    /// - Throws: `EventDecodingError.newerSchemaVersion` for a version newer than this build's,
+    ///   `UpcastError` or `ProtoDecodingError` for a payload that cannot be read.
+    public static func decode<E: DomainEventPayload>(_ type: E.Type, schemaVersion: UInt32,
+                                                     payload: UnsafeRawBufferPointer) throws -> E {
+        if schemaVersion == E.schemaVersion { return try E(payload: payload) }
+        guard schemaVersion < E.schemaVersion else {
+            throw EventDecodingError.newerSchemaVersion(type: E.typeName, version: schemaVersion, known: E.schemaVersion)
+        }
+        let upcast = try UpcasterRegistry.standard.upcast(type: E.typeName, payload: Array(payload),
+                                                          from: schemaVersion, to: E.schemaVersion)
+        return try E(payload: upcast)
+    }
+
     /// Decodes a recorded event's payload.
     public static func decode(_ event: RecordedEvent) throws -> DomainEvent {
         try event.payload.withUnsafeBytes {

@@ -5,13 +5,14 @@ import GRDB
 ///
 /// A projector declares its identity (`name`, `version`), its schema (named, ordered GRDB
 /// migrations) and how each event changes its rows. It knows the event types it handles and
-/// decodes their payloads itself; the runner knows nothing of the domain.
+/// decodes their payloads itself; the runner knows nothing of the domain. The read models of
+/// this build are `HandlerTableProjector`s: one handler per event type in a table, from which
+/// `handledTypes` and `apply` follow.
 ///
 /// ```swift
-/// struct MembersByBuurt: Projector {
+/// struct MembersByBuurt: HandlerTableProjector {
 ///     let name = "members-by-buurt"
 ///     let version = 1
-///     var handledTypes: Set<String>? { [MemberRegistered.typeName] }
 ///
 ///     func registerMigrations(in migrator: inout DatabaseMigrator) {
 ///         migrator.registerMigration("v1: members") { db in
@@ -19,15 +20,15 @@ import GRDB
 ///         }
 ///     }
 ///
-///     func apply(_ event: borrowing EventView, _ db: Database) throws {
-///         // Payloads are protobuf (Events/events.proto): decode through the catalogue.
-///         let decoded = try EventCatalogue.decode(typeBytes: event.typeBytes, schemaVersion: event.schemaVersion,
-///                                                 payload: event.payload)
-///         guard case .member(.registered(let e)) = decoded else { return }  // other types: nothing
-///         let insert = try db.cachedStatement(sql: "INSERT INTO members VALUES (?, ?)")
-///         insert.setUncheckedArguments([e.memberId.uuidString.lowercased(), e.buurt])
-///         try insert.execute()
-///     }
+///     // Payloads are protobuf (Events/events.proto): each handler gets its event decoded.
+///     static let handlers = EventHandlers<MembersByBuurt>(
+///         .on(MemberRegistered.self) { _, e, _, db in
+///             try db.run(cached: "INSERT INTO members VALUES (?, ?)") { b in
+///                 b.id(1, e.memberId)
+///                 b.text(2, e.buurt)
+///             }
+///         }
+///     )
 /// }
 /// ```
 ///
@@ -50,7 +51,7 @@ public protocol Projector: Sendable {
     var version: Int { get }
     /// The event types `apply` cares about, used as a fast filter before `apply` is called.
     /// `nil` (the default) passes every event to `apply`, which then ignores what it does not
-    /// handle.
+    /// handle. A `HandlerTableProjector` derives it from its handler table.
     var handledTypes: Set<String>? { get }
     /// Registers the schema's migrations, named and in order. They run on a fresh file before
     /// the first event, and on an existing file of the same `version` when new ones appear.

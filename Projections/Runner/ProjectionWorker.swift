@@ -271,13 +271,21 @@ final class ProjectionWorker: Sendable {
                     s.rebuild.map { ($0, s.rebuildPosition, true, s.mainUnsynced) } ?? (s.main!, s.mainPosition, false, s.mainUnsynced)
                 }
                 if position < head {
-                    let upTo = min(head, position + UInt64(max(1, options.batchSize)))
-                    let through = try await target.apply(log: log, from: position + 1, through: upTo, head: head,
-                                                         bulk: rebuilding || mainUnsynced,
-                                                         timeLimit: options.maxBatchDuration,
-                                                         projector: projector, filter: filter)
-                    if !rebuilding && through >= head { try await makeMainDurable(target) }
-                    committed(through: through, head: head, rebuilding: rebuilding)
+                    let scan = ProjectionDatabase.Scan(from: position + 1, through: head, head: head,
+                                                       bulk: rebuilding || mainUnsynced, batchSize: options.batchSize,
+                                                       timeLimit: options.maxBatchDuration)
+                    // A serving file built from nothing is made durable before the batch that
+                    // brought it to the head is published.
+                    let publishAfterSync = !rebuilding && mainUnsynced
+                    let through = try await target.apply(scan, log: log, projector: projector, filter: filter) { [self] through in
+                        if publishAfterSync && through >= head { return false }
+                        committed(through: through, head: head, rebuilding: rebuilding)
+                        return !pauseRequested()
+                    }
+                    if publishAfterSync && through >= head {
+                        try await makeMainDurable(target)
+                        committed(through: through, head: head, rebuilding: rebuilding)
+                    }
                     continue
                 }
                 if rebuilding {
@@ -295,6 +303,12 @@ final class ProjectionWorker: Sendable {
                 return
             }
         }
+    }
+
+    /// Whether the scan in progress should end after the batch it just committed: the worker
+    /// is stopping, or a rebuild was requested.
+    private func pauseRequested() -> Bool {
+        state.withLock { $0.stopped || $0.rebuildRequested }
     }
 
     /// Fsyncs a serving file built from nothing once it has reached the head: from then on its

@@ -40,12 +40,18 @@ public enum SkippedEvents {
     /// - Throws: `Unappliable` when the projector fails on the event itself; other errors as is.
     static func apply(_ event: EventView, with projector: any Projector, _ db: Database,
                       skip: [UInt64: SkippedEvent]) throws {
+        try apply(event, skip: skip, db) { try projector.apply(event, db) }
+    }
+
+    /// Runs `apply` (which applies `event`), unless the event is in `skip` (then records it instead).
+    /// - Throws: `Unappliable` when `apply` fails on the event itself; other errors as is.
+    static func apply(_ event: EventView, skip: [UInt64: SkippedEvent], _ db: Database, _ apply: () throws -> Void) throws {
         if let skipped = skip[event.position] {
             try record(skipped, db)
             return
         }
         do {
-            try projector.apply(event, db)
+            try apply()
         } catch where isAboutTheEvent(error) {
             throw Unappliable(event: SkippedEvent(position: event.position, type: event.type, reason: "\(error)"))
         }

@@ -5,15 +5,10 @@ import GRDB
 
 /// Consortia with their current members and lead, and every member's own bids (alone or
 /// through a consortium) with their outcome.
-public struct ConsortiaProjector: Projector {
+public struct ConsortiaProjector: HandlerTableProjector {
     public let name = "consortia-and-bids"
     public let version = 2  // 2: key-only tables WITHOUT ROWID (one B-tree each)
     public init() {}
-
-    public var handledTypes: Set<String>? {
-        ["ConsortiumFormed", "ConsortiumMemberAdded", "ConsortiumMemberRemoved", "ConsortiumLeadChanged", "ConsortiumDissolved",
-         "BidSubmitted", "BidWithdrawn", "BidEvaluated", "AwardIntended"]
-    }
 
     public func registerMigrations(in migrator: inout DatabaseMigrator) {
         migrator.registerMigration("v1: consortia and bids") { db in
@@ -39,9 +34,8 @@ public struct ConsortiaProjector: Projector {
 
     public func finishBuild(_ db: Database) throws { try Self.queryIndexes.finishBuild(db) }
 
-    public func apply(_ event: borrowing EventView, _ db: Database) throws {
-        switch try event.domainEvent() {
-        case .consortium(.formed(let e)):
+    public static let handlers = EventHandlers<ConsortiaProjector>(
+        .on(ConsortiumFormed.self) { _, e, event, db in
             let recordedAt = event.recordedAt
             try db.run(cached: "INSERT OR IGNORE INTO consortia (consortium_id, name, scope, tender_id, lead_member_id, formed_at) VALUES (?,?,?,?,?,?)") { b in
                 b.id(1, e.consortiumId)
@@ -57,24 +51,29 @@ public struct ConsortiaProjector: Projector {
                     b.id(2, m.memberId)
                 }
             }
-        case .consortium(.memberAdded(let e)):
+        },
+        .on(ConsortiumMemberAdded.self) { _, e, _, db in
             try db.run(cached: "INSERT OR IGNORE INTO consortium_members VALUES (?,?)") { b in
                 b.id(1, e.consortiumId)
                 b.id(2, e.member.memberId)
             }
-        case .consortium(.memberRemoved(let e)):
+        },
+        .on(ConsortiumMemberRemoved.self) { _, e, _, db in
             try db.run(cached: "DELETE FROM consortium_members WHERE consortium_id = ? AND member_id = ?") { b in
                 b.id(1, e.consortiumId)
                 b.id(2, e.memberId)
             }
-        case .consortium(.leadChanged(let e)):
+        },
+        .on(ConsortiumLeadChanged.self) { _, e, _, db in
             try db.run(cached: "UPDATE consortia SET lead_member_id = ? WHERE consortium_id = ?") { b in
                 b.id(1, e.leadMemberId)
                 b.id(2, e.consortiumId)
             }
-        case .consortium(.dissolved(let e)):
+        },
+        .on(ConsortiumDissolved.self) { _, e, _, db in
             try db.run(cached: "UPDATE consortia SET status = 'dissolved' WHERE consortium_id = ?") { $0.id(1, e.consortiumId) }
-        case .tender(.bidSubmitted(let e)):
+        },
+        .on(BidSubmitted.self) { _, e, event, db in
             let consortium: UUID? = e.bidder.kind == .consortium ? e.bidder.id : nil
             let lots = LotList.text(e.lots)
             let submittedAt = event.recordedAt.description
@@ -89,14 +88,17 @@ public struct ConsortiaProjector: Projector {
                     b.text(7, submittedAt)
                 }
             }
-        case .tender(.bidWithdrawn(let e)):
+        },
+        .on(BidWithdrawn.self) { _, e, _, db in
             try db.run(cached: "UPDATE member_bids SET status = 'withdrawn' WHERE bid_id = ?") { $0.id(1, e.bidId) }
-        case .tender(.bidEvaluated(let e)):
+        },
+        .on(BidEvaluated.self) { _, e, _, db in
             try db.run(cached: "UPDATE member_bids SET status = ? WHERE bid_id = ? AND status <> 'awarded'") { b in
                 b.text(1, e.outcome.rawValue)
                 b.id(2, e.bidId)
             }
-        case .tender(.awardIntended(let e)):
+        },
+        .on(AwardIntended.self) { _, e, _, db in
             try db.run(cached: """
                 UPDATE member_bids SET status = 'awarded',
                     awarded_lots = CASE awarded_lots WHEN '' THEN ?1 ELSE awarded_lots || ',' || ?1 END WHERE bid_id = ?2
@@ -104,8 +106,6 @@ public struct ConsortiaProjector: Projector {
                 b.text(1, String(e.lot))
                 b.id(2, e.bidId)
             }
-        default:
-            return
         }
-    }
+    )
 }

@@ -20,7 +20,7 @@ import Synchronization
 ///
 /// Keeps one flag of the batch in progress (whether the full-text index is deferred): give
 /// each runner that runs at the same time its own instance.
-public struct MemberDirectoryProjector: Projector {
+public struct MemberDirectoryProjector: HandlerTableProjector {
     public let name = "member-directory"
     public let version = 2  // 2: full-text rows keyed by the member row's rowid
     let geography: MaastrichtGeography
@@ -49,11 +49,6 @@ public struct MemberDirectoryProjector: Projector {
         let value = Atomic<Bool>(false)
     }
 
-    public var handledTypes: Set<String>? {
-        ["MemberRegistered", "MemberRegistryVerified", "MemberProfileUpdated", "MemberSkillsDeclared", "MemberRateSet",
-         "MemberAvailabilityChanged", "MembershipEnded", "MemberErased"]
-    }
-
     public func registerMigrations(in migrator: inout DatabaseMigrator) {
         migrator.registerMigration("v1: members") { db in
             try db.execute(sql: """
@@ -75,64 +70,68 @@ public struct MemberDirectoryProjector: Projector {
         ("members_by_wijk", "CREATE INDEX IF NOT EXISTS members_by_wijk ON members (wijk)"),
     ])
 
-    public func apply(_ event: borrowing EventView, _ db: Database) throws {
-        switch try event.domainEvent() {
-        case .member(.registered(let e)):
-            if !searchDeferred.value.load(ordering: .relaxed) {
+    public static let handlers = EventHandlers<MemberDirectoryProjector>(
+        .on(MemberRegistered.self) { p, e, _, db in
+            if !p.searchDeferred.value.load(ordering: .relaxed) {
                 try db.run(cached: "DELETE FROM member_search WHERE rowid IN (SELECT rowid FROM members WHERE member_id = ?)") { $0.id(1, e.memberId) }
             }
-            let tradeName = try tradeName(of: e)
-            try write(SQL.register, db) { b in
+            let tradeName = try p.tradeName(of: e)
+            try p.write(SQL.register, db) { b in
                 b.id(1, e.memberId)
                 b.text(2, e.kind.rawValue)
                 b.text(3, e.residenceCountry.rawValue)
                 b.text(4, tradeName)
                 b.text(5, e.postcodeArea)
                 b.text(6, e.buurt)
-                b.text(7, e.buurt.flatMap { geography.wijk(ofBuurt: $0)?.code })
+                b.text(7, e.buurt.flatMap { p.geography.wijk(ofBuurt: $0)?.code })
                 b.text(8, e.joinedOn.description)
             }
-        case .member(.registryVerified(let e)):
+        },
+        .on(MemberRegistryVerified.self) { _, e, _, db in
             try db.run(cached: "UPDATE members SET verified = 1 WHERE member_id = ? AND status <> 'erased'") { $0.id(1, e.memberId) }
-        case .member(.profileUpdated(let e)):
-            try write(SQL.updateProfile, db) { b in
+        },
+        .on(MemberProfileUpdated.self) { p, e, _, db in
+            try p.write(SQL.updateProfile, db) { b in
                 b.text(1, e.headline)
                 b.text(2, e.languages.joined(separator: ","))
                 b.text(3, e.serviceCountries.map(\.rawValue).joined(separator: ","))
                 b.id(4, e.memberId)
             }
-        case .member(.skillsDeclared(let e)):
-            try write(SQL.updateSkills, db) { b in
+        },
+        .on(MemberSkillsDeclared.self) { p, e, _, db in
+            try p.write(SQL.updateSkills, db) { b in
                 b.text(1, e.skills.joined(separator: ", "))
                 b.id(2, e.memberId)
             }
-        case .member(.rateSet(let e)):
+        },
+        .on(MemberRateSet.self) { _, e, _, db in
             try db.run(cached: "UPDATE members SET rate_unit = ?, rate_cents = ?, rate_band = ? WHERE member_id = ? AND status <> 'erased'") { b in
                 b.text(1, e.unit.rawValue)
                 b.int(2, e.amountCents)
                 b.text(3, RateBand(unit: e.unit, amountCents: e.amountCents).rawValue)
                 b.id(4, e.memberId)
             }
-        case .member(.availabilityChanged(let e)):
+        },
+        .on(MemberAvailabilityChanged.self) { _, e, _, db in
             try db.run(cached: "UPDATE members SET availability = ? WHERE member_id = ? AND status <> 'erased'") { b in
                 b.text(1, e.availability.rawValue)
                 b.id(2, e.memberId)
             }
-        case .member(.membershipEnded(let e)):
+        },
+        .on(MembershipEnded.self) { _, e, _, db in
             try db.run(cached: "UPDATE members SET status = 'ended' WHERE member_id = ? AND status = 'active'") { $0.id(1, e.memberId) }
-        case .member(.erased(let e)):
+        },
+        .on(MemberErased.self) { p, e, _, db in
             try db.run(cached: """
                 UPDATE members SET status = 'erased', kind = '', country = '', joined_on = '', verified = 0, trade_name = NULL, headline = NULL, postcode_area = NULL, buurt = NULL,
                     wijk = NULL, languages = '', service_countries = '', skills = '', rate_unit = NULL, rate_cents = NULL,
                     rate_band = NULL WHERE member_id = ?
                 """) { $0.id(1, e.memberId) }
-            if !searchDeferred.value.load(ordering: .relaxed) {  // else the index is empty until the head
+            if !p.searchDeferred.value.load(ordering: .relaxed) {  // else the index is empty until the head
                 try db.run(cached: "DELETE FROM member_search WHERE rowid = (SELECT rowid FROM members WHERE member_id = ?)") { $0.id(1, e.memberId) }
             }
-        default:
-            return
         }
-    }
+    )
 
     /// Runs `sql` (a change of one member row that its full-text row shows) and marks the
     /// full-text row of the member row it changed (if any: an erased member's is never

@@ -22,7 +22,7 @@ import PersonalData
 /// keeps that contribution until rebuilt (`ProjectionRunner.rebuild`), after which it matches
 /// a fresh fold. Without a vault, or without a member's key, their target groups are not
 /// counted; reports say how many could not be read (`UnreadableInputs`).
-public struct ProgrammeKPIProjector: Projector {
+public struct ProgrammeKPIProjector: HandlerTableProjector {
     public let name = "programme-kpis"
     public let version = 1
     let geography: MaastrichtGeography
@@ -31,14 +31,6 @@ public struct ProgrammeKPIProjector: Projector {
     public init(geography: MaastrichtGeography, vault: PersonalDataVault?) {
         self.geography = geography
         self.vault = vault
-    }
-
-    public var handledTypes: Set<String>? {
-        ["MemberRegistered", "MemberRegistryVerified", "MembershipEnded", "MemberErased",
-         "MemberTargetGroupsDeclared", "MemberTargetGroupsWithdrawn",
-         "TenderPublished", "BidSubmitted", "BidWithdrawn", "AwardIntended", "TenderCancelled",
-         "ConsortiumFormed", "CrossBorderWorkRegistered", "A1CertificateRecorded",
-         "ProgrammeActivityHeld", "TrainingHoursRecorded", "ProgrammeGoalSet"]
     }
 
     public func registerMigrations(in migrator: inout DatabaseMigrator) {
@@ -70,58 +62,61 @@ public struct ProgrammeKPIProjector: Projector {
         }
     }
 
-    public func apply(_ event: borrowing EventView, _ db: Database) throws {
-        let id = event.id
-        let recordedAt = event.recordedAt
-        switch try event.domainEvent() {
-        case .member(.registered(let e)):
+    public static let handlers = EventHandlers<ProgrammeKPIProjector>(
+        .on(MemberRegistered.self) { p, e, event, db in
             try db.run(cached: "INSERT OR REPLACE INTO members (member_id, event_id, joined_q, country, buurt, wijk) VALUES (?,?,?,?,?,?)") { b in
                 b.id(1, e.memberId)
-                b.id(2, id)
+                b.id(2, event.id)
                 b.text(3, Quarter.label(e.joinedOn))
                 b.text(4, e.residenceCountry.rawValue)
                 b.text(5, e.buurt)
-                b.text(6, e.buurt.flatMap { geography.wijk(ofBuurt: $0)?.code })
+                b.text(6, e.buurt.flatMap { p.geography.wijk(ofBuurt: $0)?.code })
             }
-        case .member(.registryVerified(let e)):
+        },
+        .on(MemberRegistryVerified.self) { _, e, event, db in
             try db.run(cached: "UPDATE members SET verified_q = coalesce(verified_q, ?) WHERE member_id = ?") { b in
-                b.text(1, Quarter.label(recordedAt))
+                b.text(1, Quarter.label(event.recordedAt))
                 b.id(2, e.memberId)
             }
-        case .member(.membershipEnded(let e)):
+        },
+        .on(MembershipEnded.self) { p, e, event, db in
             try db.run(cached: "UPDATE members SET ended_q = coalesce(ended_q, ?) WHERE member_id = ?") { b in
                 b.text(1, Quarter.label(e.endedOn))
                 b.id(2, e.memberId)
             }
-            try withdrawTargetGroups(of: e.memberId, in: Quarter.label(recordedAt), db)
-        case .member(.erased(let e)):
-            let q = Quarter.label(recordedAt)
+            try p.withdrawTargetGroups(of: e.memberId, in: Quarter.label(event.recordedAt), db)
+        },
+        .on(MemberErased.self) { p, e, event, db in
+            let q = Quarter.label(event.recordedAt)
             try db.run(cached: "UPDATE members SET ended_q = coalesce(ended_q, ?) WHERE member_id = ?") { b in
                 b.text(1, q)
                 b.id(2, e.memberId)
             }
-            try withdrawTargetGroups(of: e.memberId, in: q, db)
+            try p.withdrawTargetGroups(of: e.memberId, in: q, db)
             try db.run(cached: "DELETE FROM tg_sealed WHERE member_id = ?") { $0.id(1, e.memberId) }
-        case .member(.targetGroupsDeclared(let e)):
-            let q = Quarter.label(recordedAt)
-            try withdrawTargetGroups(of: e.memberId, in: q, db)
-            guard let details = try open(e.details, of: e.memberId) else { return }
-            for g in Set(details.groups) { try addTargetGroup(g, 1, in: q, db) }
+        },
+        .on(MemberTargetGroupsDeclared.self) { p, e, event, db in
+            let q = Quarter.label(event.recordedAt)
+            try p.withdrawTargetGroups(of: e.memberId, in: q, db)
+            guard let details = try p.open(e.details, of: e.memberId) else { return }
+            for g in Set(details.groups) { try p.addTargetGroup(g, 1, in: q, db) }
             if details.ageBand == .from55, !details.groups.contains(.age55Plus) {
-                try addTargetGroup(.age55Plus, 1, in: q, db)
+                try p.addTargetGroup(.age55Plus, 1, in: q, db)
             }
             try db.run(cached: "INSERT OR REPLACE INTO tg_sealed VALUES (?,?)") { b in
                 b.id(1, e.memberId)
                 b.blob(2, e.details.bytes)
             }
-        case .member(.targetGroupsWithdrawn(let e)):
-            try withdrawTargetGroups(of: e.memberId, in: Quarter.label(recordedAt), db)
+        },
+        .on(MemberTargetGroupsWithdrawn.self) { p, e, event, db in
+            try p.withdrawTargetGroups(of: e.memberId, in: Quarter.label(event.recordedAt), db)
             try db.run(cached: "DELETE FROM tg_sealed WHERE member_id = ?") { $0.id(1, e.memberId) }
-        case .tender(.published(let e)):
+        },
+        .on(TenderPublished.self) { _, e, event, db in
             try db.run(cached: "INSERT OR IGNORE INTO tenders (tender_id, event_id, q, procedure, buyer_kind, buyer_key) VALUES (?,?,?,?,?,?)") { b in
                 b.id(1, e.tenderId)
-                b.id(2, id)
-                b.text(3, Quarter.label(recordedAt))
+                b.id(2, event.id)
+                b.text(3, Quarter.label(event.recordedAt))
                 b.text(4, e.procedure.rawValue)
                 b.text(5, e.buyer.kind.rawValue)
                 b.text(6, e.buyer.organisationId ?? e.buyer.name)
@@ -135,14 +130,16 @@ public struct ProgrammeKPIProjector: Projector {
                     }
                 }
             }
-        case .tender(.cancelled(let e)):
+        },
+        .on(TenderCancelled.self) { _, e, _, db in
             try db.run(cached: "UPDATE tenders SET cancelled = 1 WHERE tender_id = ?") { $0.id(1, e.tenderId) }
-        case .tender(.bidSubmitted(let e)):
+        },
+        .on(BidSubmitted.self) { _, e, event, db in
             try db.run(cached: "INSERT OR IGNORE INTO bids (bid_id, event_id, tender_id, q, bidder_kind, bidder_id) VALUES (?,?,?,?,?,?)") { b in
                 b.id(1, e.bidId)
-                b.id(2, id)
+                b.id(2, event.id)
                 b.id(3, e.tenderId)
-                b.text(4, Quarter.label(recordedAt))
+                b.text(4, Quarter.label(event.recordedAt))
                 b.text(5, e.bidder.kind.rawValue)
                 b.id(6, e.bidder.id)
             }
@@ -152,46 +149,52 @@ public struct ProgrammeKPIProjector: Projector {
                     b.id(2, m)
                 }
             }
-        case .tender(.bidWithdrawn(let e)):
+        },
+        .on(BidWithdrawn.self) { _, e, _, db in
             try db.run(cached: "UPDATE bids SET withdrawn = 1 WHERE bid_id = ?") { $0.id(1, e.bidId) }
-        case .tender(.awardIntended(let e)):
+        },
+        .on(AwardIntended.self) { _, e, event, db in
             try db.run(cached: "INSERT INTO awards VALUES (?,?,?,?,?,?)") { b in
-                b.id(1, id)
+                b.id(1, event.id)
                 b.id(2, e.tenderId)
                 b.int(3, Int64(e.lot))
                 b.id(4, e.bidId)
-                b.text(5, Quarter.label(recordedAt))
+                b.text(5, Quarter.label(event.recordedAt))
                 b.int(6, e.valueCents)
             }
-        case .consortium(.formed(let e)):
+        },
+        .on(ConsortiumFormed.self) { _, e, event, db in
             try db.run(cached: "INSERT OR IGNORE INTO consortia VALUES (?,?,?)") { b in
                 b.id(1, e.consortiumId)
-                b.id(2, id)
-                b.text(3, Quarter.label(recordedAt))
+                b.id(2, event.id)
+                b.text(3, Quarter.label(event.recordedAt))
             }
-        case .crossBorder(.workRegistered(let e)):
+        },
+        .on(CrossBorderWorkRegistered.self) { _, e, event, db in
             try db.run(cached: "INSERT OR IGNORE INTO xborder (assignment_id, event_id, q, residence, work, region, starts_on) VALUES (?,?,?,?,?,?,?)") { b in
                 b.id(1, e.assignmentId)
-                b.id(2, id)
+                b.id(2, event.id)
                 b.text(3, Quarter.label(e.startsOn))
                 b.text(4, e.residenceCountry.rawValue)
                 b.text(5, e.workCountry.rawValue)
                 b.text(6, e.emrRegion.rawValue)
                 b.int(7, Int64(e.startsOn.daysSinceEpoch))
             }
-        case .crossBorder(.a1CertificateRecorded(let e)):
+        },
+        .on(A1CertificateRecorded.self) { _, e, event, db in
             guard e.status != .refused else { return }
             try db.run(cached: "UPDATE xborder SET a1_before_start = 1 WHERE assignment_id = ? AND starts_on >= ?") { b in
                 b.id(1, e.assignmentId)
-                b.int(2, Int64(Quarter.dayOf(recordedAt).daysSinceEpoch))
+                b.int(2, Int64(Quarter.dayOf(event.recordedAt).daysSinceEpoch))
             }
-        case .programme(.activityHeld(let e)):
+        },
+        .on(ProgrammeActivityHeld.self) { p, e, event, db in
             try db.run(cached: "INSERT OR IGNORE INTO activities VALUES (?,?,?,?,?,?,?)") { b in
                 b.id(1, e.activityId)
-                b.id(2, id)
+                b.id(2, event.id)
                 b.text(3, Quarter.label(e.heldOn))
                 b.text(4, e.activityType.rawValue)
-                b.text(5, e.buurt.flatMap { geography.wijk(ofBuurt: $0)?.code })
+                b.text(5, e.buurt.flatMap { p.geography.wijk(ofBuurt: $0)?.code })
                 b.int(6, Int64(e.durationMinutes))
                 b.int(7, Int64(e.externalAttendeeCount))
             }
@@ -201,26 +204,26 @@ public struct ProgrammeKPIProjector: Projector {
                     b.id(2, m)
                 }
             }
-        case .programme(.trainingHoursRecorded(let e)):
+        },
+        .on(TrainingHoursRecorded.self) { _, e, event, db in
             try db.run(cached: "INSERT OR IGNORE INTO training_hours VALUES (?,?,?,?)") { b in
-                b.id(1, id)
-                b.text(2, Quarter.label(recordedAt))
+                b.id(1, event.id)
+                b.text(2, Quarter.label(event.recordedAt))
                 b.id(3, e.memberId)
                 b.int(4, Int64(e.durationMinutes))
             }
-        case .programme(.goalSet(let e)):
+        },
+        .on(ProgrammeGoalSet.self) { _, e, event, db in
             try db.run(cached: "INSERT OR REPLACE INTO goals VALUES (?,?,?,?,?,?)") { b in
                 b.text(1, e.kpiCode)
                 b.text(2, e.period)
                 b.text(3, e.focusArea.rawValue)
                 b.int(4, e.targetValue)
                 b.int(5, Int64(e.scale))
-                b.id(6, id)
+                b.id(6, event.id)
             }
-        default:
-            return
         }
-    }
+    )
 
     /// One more (+1) or one fewer (-1) member of `group` counted in quarter `q`.
     private func addTargetGroup(_ group: TargetGroup, _ delta: Int64, in q: String, _ db: Database) throws {

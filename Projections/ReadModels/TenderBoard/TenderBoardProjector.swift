@@ -5,15 +5,10 @@ import GRDB
 
 /// The tender board: jobs with their lots, deadline, procedure and buyer; the bids on each
 /// (counted for everyone, shown in detail to the buyer and the bidder); evaluations and awards.
-public struct TenderBoardProjector: Projector {
+public struct TenderBoardProjector: HandlerTableProjector {
     public let name = "tender-board"
     public let version = 2  // 2: key-only tables WITHOUT ROWID (one B-tree each)
     public init() {}
-
-    public var handledTypes: Set<String>? {
-        ["TenderPublished", "TenderAmended", "BidSubmitted", "BidWithdrawn", "SubmissionClosed", "BidEvaluated",
-         "AwardIntended", "AwardFinalised", "TenderCancelled"]
-    }
 
     public func registerMigrations(in migrator: inout DatabaseMigrator) {
         migrator.registerMigration("v1: tenders") { db in
@@ -45,10 +40,8 @@ public struct TenderBoardProjector: Projector {
 
     public func finishBuild(_ db: Database) throws { try Self.queryIndexes.finishBuild(db) }
 
-    public func apply(_ event: borrowing EventView, _ db: Database) throws {
-        guard case .tender(let tender) = try event.domainEvent() else { return }
-        switch tender {
-        case .published(let e):
+    public static let handlers = EventHandlers<TenderBoardProjector>(
+        .on(TenderPublished.self) { p, e, event, db in
             let recordedAt = event.recordedAt
             try db.run(cached: "INSERT OR IGNORE INTO tenders (tender_id, title, buyer_kind, buyer_name, buyer_org, category, procedure, estimated_cents, main_cpv, deadline_us, deadline, published_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)") { b in
                 b.id(1, e.tenderId)
@@ -64,8 +57,9 @@ public struct TenderBoardProjector: Projector {
                 b.text(11, e.submissionDeadline.description)
                 b.text(12, recordedAt.description)
             }
-            try replaceLots(e.lots, of: e.tenderId, db)
-        case .amended(let e):
+            try p.replaceLots(e.lots, of: e.tenderId, db)
+        },
+        .on(TenderAmended.self) { p, e, _, db in
             try db.run(cached: """
                 UPDATE tenders SET title = coalesce(?, title), estimated_cents = coalesce(?, estimated_cents),
                     deadline_us = coalesce(?, deadline_us), deadline = coalesce(?, deadline) WHERE tender_id = ?
@@ -76,8 +70,9 @@ public struct TenderBoardProjector: Projector {
                 b.text(4, e.submissionDeadline?.description)
                 b.id(5, e.tenderId)
             }
-            if !e.lots.isEmpty { try replaceLots(e.lots, of: e.tenderId, db) }
-        case .bidSubmitted(let e):
+            if !e.lots.isEmpty { try p.replaceLots(e.lots, of: e.tenderId, db) }
+        },
+        .on(BidSubmitted.self) { _, e, _, db in
             try db.run(cached: "INSERT OR IGNORE INTO bids (bid_id, tender_id, bidder_kind, bidder_id, lots, price_cents, price_basis) VALUES (?,?,?,?,?,?,?)") { b in
                 b.id(1, e.bidId)
                 b.id(2, e.tenderId)
@@ -93,18 +88,22 @@ public struct TenderBoardProjector: Projector {
                     b.id(2, m)
                 }
             }
-        case .bidWithdrawn(let e):
+        },
+        .on(BidWithdrawn.self) { _, e, _, db in
             try db.run(cached: "UPDATE bids SET status = 'withdrawn' WHERE bid_id = ?") { $0.id(1, e.bidId) }
-        case .submissionClosed(let e):
+        },
+        .on(SubmissionClosed.self) { _, e, _, db in
             try db.run(cached: "UPDATE tenders SET status = 'closed' WHERE tender_id = ? AND status = 'open'") { $0.id(1, e.tenderId) }
-        case .bidEvaluated(let e):
+        },
+        .on(BidEvaluated.self) { _, e, _, db in
             try db.run(cached: "UPDATE bids SET status = ?, score_hundredths = ?, rank = ? WHERE bid_id = ?") { b in
                 b.text(1, e.outcome.rawValue)
                 b.int(2, e.scoreHundredths)
                 b.int(3, e.rank.map { Int64($0) })
                 b.id(4, e.bidId)
             }
-        case .awardIntended(let e):
+        },
+        .on(AwardIntended.self) { _, e, _, db in
             try db.run(cached: "INSERT OR REPLACE INTO awards (tender_id, lot, bid_id, value_cents, standstill_ends) VALUES (?,?,?,?,?)") { b in
                 b.id(1, e.tenderId)
                 b.int(2, Int64(e.lot))
@@ -113,18 +112,18 @@ public struct TenderBoardProjector: Projector {
                 b.text(5, e.standstillEndsAt.description)
             }
             try db.run(cached: "UPDATE tenders SET status = 'awarding' WHERE tender_id = ? AND status <> 'cancelled'") { $0.id(1, e.tenderId) }
-        case .awardFinalised(let e):
+        },
+        .on(AwardFinalised.self) { _, e, _, db in
             try db.run(cached: "UPDATE awards SET finalised = 1 WHERE tender_id = ? AND lot = ?") { b in
                 b.id(1, e.tenderId)
                 b.int(2, Int64(e.lot))
             }
             try db.run(cached: "UPDATE tenders SET status = 'awarded' WHERE tender_id = ? AND status <> 'cancelled'") { $0.id(1, e.tenderId) }
-        case .cancelled(let e):
+        },
+        .on(TenderCancelled.self) { _, e, _, db in
             try db.run(cached: "UPDATE tenders SET status = 'cancelled' WHERE tender_id = ?") { $0.id(1, e.tenderId) }
-        case .participantInvited:
-            return
         }
-    }
+    )
 
     private func replaceLots(_ lots: [Lot], of tender: UUID, _ db: Database) throws {
         try db.run(cached: "DELETE FROM lots WHERE tender_id = ?") { $0.id(1, tender) }

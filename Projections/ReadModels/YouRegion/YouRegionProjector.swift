@@ -6,12 +6,10 @@ import GRDB
 /// The YouRegion register: every cross-border registration with its direction, countries,
 /// EMR region, period (quarter of the start day) and A1 status. No personal data: the member
 /// appears by id only.
-public struct YouRegionProjector: Projector {
+public struct YouRegionProjector: HandlerTableProjector {
     public let name = "youregion-register"
     public let version = 1
     public init() {}
-
-    public var handledTypes: Set<String>? { ["CrossBorderWorkRegistered", "A1CertificateRecorded", "CrossBorderWorkEnded"] }
 
     public func registerMigrations(in migrator: inout DatabaseMigrator) {
         migrator.registerMigration("v1: registrations") { db in
@@ -36,10 +34,8 @@ public struct YouRegionProjector: Projector {
 
     public func finishBuild(_ db: Database) throws { try Self.queryIndexes.finishBuild(db) }
 
-    public func apply(_ event: borrowing EventView, _ db: Database) throws {
-        switch try event.domainEvent() {
-        case .crossBorder(.workRegistered(let e)):
-            let eventId = event.id
+    public static let handlers = EventHandlers<YouRegionProjector>(
+        .on(CrossBorderWorkRegistered.self) { _, e, event, db in
             try db.run(cached: "INSERT OR IGNORE INTO registrations (assignment_id, member_id, residence, work, direction, region, client_kind, starts_on, ends_on, period, basis, event_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)") { b in
                 b.id(1, e.assignmentId)
                 b.id(2, e.memberId)
@@ -52,9 +48,10 @@ public struct YouRegionProjector: Projector {
                 b.text(9, e.endsOn.description)
                 b.text(10, Quarter.label(e.startsOn))
                 b.text(11, e.socialSecurityBasis.rawValue)
-                b.id(12, eventId)
+                b.id(12, event.id)
             }
-        case .crossBorder(.a1CertificateRecorded(let e)):
+        },
+        .on(A1CertificateRecorded.self) { _, e, event, db in
             let recorded = Quarter.dayOf(event.recordedAt).description
             try db.run(cached: """
                 UPDATE registrations SET a1_status = ?1,
@@ -65,15 +62,14 @@ public struct YouRegionProjector: Projector {
                 b.text(2, recorded)
                 b.id(3, e.assignmentId)
             }
-        case .crossBorder(.workEnded(let e)):
+        },
+        .on(CrossBorderWorkEnded.self) { _, e, _, db in
             try db.run(cached: "UPDATE registrations SET ended_on = ? WHERE assignment_id = ?") { b in
                 b.text(1, e.endedOn.description)
                 b.id(2, e.assignmentId)
             }
-        default:
-            return
         }
-    }
+    )
 }
 
 /// The directions YouRegion reports on (DOMAIN.md): NL→BE, NL→DE, BE/DE→NL, other.

@@ -3,13 +3,13 @@ import Projections
 import Synchronization
 
 /// The workload read model (`ReadModelSQL`) as a Fabriek `Projector`: payloads decoded with the
-/// bench's binary `WorkloadCodec`, rows changed through prepared statements bound directly
+/// bench's binary `WorkloadCodec` (ahead, on the log's reading thread, in long scans), rows changed through prepared statements bound directly
 /// (`Statement.run`). Counters that many events of a batch change (bids per tender, members per
 /// neighbourhood, days per country) are summed in memory and written once in `finishBatch`; the
 /// rows come out as if each event had been applied on its own (the bench checks the digest).
 ///
 /// Keeps the sums of the batch in progress: give each runner its own instance.
-struct WorkloadReadModelProjector: Projector {
+struct WorkloadReadModelProjector: DecodingProjector {
     let name = "workload-readmodel"
     let version = 1
     private let batch = Batch()
@@ -25,11 +25,15 @@ struct WorkloadReadModelProjector: Projector {
         batch.state.withLock { $0 = BatchState(statements: statements) }
     }
 
-    func apply(_ event: borrowing EventView, _ db: Database) throws {
+    /// Runs ahead of `apply` on the log's reading thread in long scans (`DecodingProjector`).
+    func decode(_ event: borrowing EventView) throws -> WorkloadEvent {
         guard let kind = WorkloadEventKind(utf8: event.typeBytes) else {
             throw BenchCheckError(description: "workload read model: unknown event type '\(event.type)' at position \(event.position)")
         }
-        let decoded = try WorkloadCodec.decode(kind, from: event.payload)
+        return try WorkloadCodec.decode(kind, from: event.payload)
+    }
+
+    func apply(_ event: borrowing EventView, decoded: WorkloadEvent, _ db: Database) throws {
         try batch.state.withLock { try $0.apply(decoded) }
     }
 
