@@ -26,12 +26,33 @@ extension KPITrace {
         t += "\n"
         if status == .forced { t += "\nFORCED: this cell is suppressed in the report; traced on an administrator's explicit request (--force-suppressed).\n" }
         if !lines.isEmpty {
-            t += "\nposition  recorded-at                  role     contribution  type  stream\n"
-            for l in lines {
-                t += "\(l.position)  \(l.recordedAt)  \(l.role.rawValue.padding(toLength: 7, withPad: " ", startingAt: 0))  \(l.contribution)  \(l.type)  \(l.stream)\n"
+            let rows = [["position", "recorded-at", "role", "contribution", "type", "stream"]]
+                + lines.map { [String($0.position), "\($0.recordedAt)", $0.role.rawValue, contributionText($0), $0.type, $0.stream] }
+            let widths = (0..<5).map { c in rows.map { $0[c].count }.max() ?? 0 }
+            t += "\n"
+            for row in rows {
+                // Numbers right-aligned, text left-aligned; the stream (last column) unpadded.
+                t += row.enumerated().map { c, field -> String in
+                    guard c < 5 else { return field }
+                    let pad = String(repeating: " ", count: widths[c] - field.count)
+                    return c == 0 || c == 3 ? pad + field : field + pad
+                }.joined(separator: "  ") + "\n"
             }
         }
         return t + "\n\(verdict)\n"
+    }
+
+    /// A line's contribution in words of the cell's unit: `+1`, `+1234.56 EUR`, `+90 min`. A
+    /// percent's counted line adds 1 to the numerator, a base line 1 to the denominator.
+    func contributionText(_ line: Line) -> String {
+        switch unit {
+        case .count, .distinct, .percent: return "+\(line.contribution)"
+        case .euro:
+            let cents = line.contribution.magnitude
+            let frac = String(cents % 100)
+            return (line.contribution < 0 ? "-" : "+") + "\(cents / 100).\(frac.count == 1 ? "0" + frac : frac) EUR"
+        case .hours: return "+\(line.contribution) min"
+        }
     }
 
     /// Canonical JSON (sorted keys): the cell, the definition, the lines and the check.

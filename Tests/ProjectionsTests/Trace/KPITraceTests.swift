@@ -80,6 +80,20 @@ import Testing
         }
     }
 
+    @Test func theTextTableShowsEachContributionInTheCellsUnitWithAlignedColumns() async throws {
+        let (store, log) = try await FixedHistory.makeLog()
+        defer { store.remove() }
+        let tracer = KPITracer(log: log, geography: T.geography, vault: nil)
+        // Given the fixed history, when the awarded value and the training hours are traced as text
+        let euros = try tracer.trace(kpi: "COM-1", period: "programme", asOf: log.head().position).text
+        let hours = try tracer.trace(kpi: "LER-1", period: "programme", asOf: log.head().position).text
+        // Then amounts read in euro and hours in minutes, and every row starts its stream in the same column.
+        #expect(euros.contains("+25000.00 EUR") && euros.contains("+12000.00 EUR"))
+        #expect(hours.contains("+180 min") && hours.contains("+150 min"))
+        let table = euros.split(separator: "\n").filter { $0.hasSuffix(Self.t1) || $0.hasSuffix("stream") }
+        #expect(table.count == 3 && Set(table.map { $0.count - ($0.hasSuffix("stream") ? "stream".count : Self.t1.count) }).count == 1)
+    }
+
     @Test func aTraceAsOfAnEarlierPositionIgnoresLaterEvents() async throws {
         let (store, log) = try await FixedHistory.makeLog()
         defer { store.remove() }
