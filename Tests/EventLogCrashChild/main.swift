@@ -245,7 +245,10 @@ func runCloseFull(directory: String, count: Int) async {
     }
 }
 
-func runFaults(directory: String, count: Int) async {
+/// The scaffolding of the fault workloads (`faults`, `bulk`): opens a small-segment fsync log
+/// (an open that fails is reported, not a crash), runs `body`, closes, and says how each step
+/// went, so that the parent can tell what was acknowledged under the injected fault.
+func withFaultLog(directory: String, _ body: (EventLog) async -> Void) async -> Never {
     let log: EventLog
     do {
         log = try EventLog.open(directory: directory, options: .init(segmentSize: 4096, durability: .fsync,
@@ -255,18 +258,7 @@ func runFaults(directory: String, count: Int) async {
         emit("DONE\n")
         exit(0)
     }
-    for i in 0..<count {
-        let appends = [StreamAppend(stream: "f\(i % 3)", expectedVersion: .any,
-                                    events: (0..<(1 + i % 2)).map { k in
-                                        ProposedEvent(type: "Faulted", metadata: ["n": "\(i)-\(k)"],
-                                                      payload: payload(300 + 97 * (i % 5), compressible: i % 2 == 0))
-                                    })]
-        do {
-            acknowledge(appends, try await log.append(appends))
-        } catch {
-            emit("ERR \(error)\n")
-        }
-    }
+    await body(log)
     do {
         try log.close()
         emit("CLOSE ok\n")
@@ -277,45 +269,49 @@ func runFaults(directory: String, count: Int) async {
     exit(0)
 }
 
-func runBulk(directory: String, count: Int) async {
-    let log: EventLog
-    do {
-        log = try EventLog.open(directory: directory, options: .init(segmentSize: 4096, durability: .fsync,
-                                                                     verifyInBackground: false))
-    } catch {
-        emit("OPEN failed \(error)\n")
-        emit("DONE\n")
-        exit(0)
-    }
-    var i = 0
-    while i < count {
-        let group = (i..<min(count, i + 6)).map { n in
-            [StreamAppend(stream: "b\(n % 4)", expectedVersion: .any,
-                          events: (0..<(1 + n % 3)).map { k in
-                              ProposedEvent(type: "Bulk", metadata: ["n": "\(n)-\(k)"],
-                                            payload: payload(200 + 131 * (n % 7), compressible: n % 2 == 1))
-                          })]
-        }
-        i += group.count
-        do {
-            for (appends, result) in zip(group, try await log.appendCommits(group)) {
-                switch result {
-                case .success(let r): acknowledge(appends, r)
-                case .failure(let error): emit("ERR \(error)\n")
-                }
+/// One append after another, each synced before the next.
+func runFaults(directory: String, count: Int) async {
+    await withFaultLog(directory: directory) { log in
+        for i in 0..<count {
+            let appends = [StreamAppend(stream: "f\(i % 3)", expectedVersion: .any,
+                                        events: (0..<(1 + i % 2)).map { k in
+                                            ProposedEvent(type: "Faulted", metadata: ["n": "\(i)-\(k)"],
+                                                          payload: payload(300 + 97 * (i % 5), compressible: i % 2 == 0))
+                                        })]
+            do {
+                acknowledge(appends, try await log.append(appends))
+            } catch {
+                emit("ERR \(error)\n")
             }
-        } catch {
-            emit("ERR \(error)\n")
         }
     }
-    do {
-        try log.close()
-        emit("CLOSE ok\n")
-    } catch {
-        emit("CLOSE failed \(error)\n")
+}
+
+/// Commits handed to `appendCommits` six at a time, as the bulk import does.
+func runBulk(directory: String, count: Int) async {
+    await withFaultLog(directory: directory) { log in
+        var i = 0
+        while i < count {
+            let group = (i..<min(count, i + 6)).map { n in
+                [StreamAppend(stream: "b\(n % 4)", expectedVersion: .any,
+                              events: (0..<(1 + n % 3)).map { k in
+                                  ProposedEvent(type: "Bulk", metadata: ["n": "\(n)-\(k)"],
+                                                payload: payload(200 + 131 * (n % 7), compressible: n % 2 == 1))
+                              })]
+            }
+            i += group.count
+            do {
+                for (appends, result) in zip(group, try await log.appendCommits(group)) {
+                    switch result {
+                    case .success(let r): acknowledge(appends, r)
+                    case .failure(let error): emit("ERR \(error)\n")
+                    }
+                }
+            } catch {
+                emit("ERR \(error)\n")
+            }
+        }
     }
-    emit("DONE\n")
-    exit(0)
 }
 
 func runHold(directory: String) async {

@@ -4,4 +4,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 swift build --build-tests
-FABRIEK_POWER_LOSS=all swift test --skip-build --filter PowerLossTests 2>&1 | grep -E "power loss:|passed|failed|error" || true
+FABRIEK_POWER_LOSS=all swift test --skip-build --filter PowerLossTests 2>&1 | grep -E "power loss|passed|failed|error" || true
