@@ -17,6 +17,9 @@ for pid in $pids; do
   kill -STOP "$pid" 2>/dev/null && stopped="$stopped $pid"
 done
 trap 'for pid in $stopped; do kill -CONT $pid 2>/dev/null; done' EXIT INT TERM
+# A SIGKILL of this script skips the trap: a detached watchdog resumes them when it is gone.
+setsid bash -c 'while kill -0 '"$self"' 2>/dev/null; do sleep 1; done; kill -CONT '"$stopped"' 2>/dev/null' \
+  </dev/null >/dev/null 2>&1 &
 echo "quiet.sh: paused $(echo $stopped | wc -w) processes; load $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 timeout 1200 "$@"
 rc=$?
