@@ -36,6 +36,9 @@ struct FabriekAdmin: AsyncParsableCommand {
         // Before any other thread exists (the commands' async work runs on the pool's threads).
         MallocArenas.limitToOne()
         SQLiteProcessSettings.configure()
+        #if FUZZING
+        ImportLineFuzzer.runIfAsked()
+        #endif
         do {
             var command = try parseAsRoot()
             if var async = command as? AsyncParsableCommand {

@@ -14,7 +14,8 @@
 # there as crash-*/timeout-*/oom-* and stops the target. Commit the corpus: the tests
 # (FuzzCorpusTests, PayloadFuzzCorpusTests) replay every file of it in the normal build.
 # Results go to .build-fuzz/results.txt (target, seconds, executions, coverage, outcome).
-# Targets: segment index block payload.
+# Targets: segment index block payload (tools/fabriek-fuzz) and import-line (the import line
+# parser, inside fabriek-admin: tools/fabriek-admin/Support/ImportLineFuzzer.swift).
 #
 # --check SECONDS (what .ci/run calls): every target for SECONDS from the committed corpus, which
 # is left as it is (new inputs and any crasher go to .build-fuzz/check-*), and the exit status is
@@ -30,13 +31,19 @@ fi
 check=0
 if [ "${1:-}" = "--check" ]; then check=1; shift; fi
 seconds="${1:-3600}"; shift || true
-targets=("$@"); [ ${#targets[@]} -gt 0 ] || targets=(segment index block payload)
-swift build -c release --scratch-path .build-fuzz --product fabriek-fuzz \
-  -Xswiftc -sanitize=fuzzer -Xswiftc -DFUZZING -Xswiftc -gnone -Xswiftc -use-ld=lld
-bin=".build-fuzz/release/fabriek-fuzz"
+targets=("$@"); [ ${#targets[@]} -gt 0 ] || targets=(segment index block payload import-line)
+built=" "
+for target in "${targets[@]}"; do
+  product=$([ "$target" = import-line ] && echo fabriek-admin || echo fabriek-fuzz)
+  case "$built" in *" $product "*) continue;; esac
+  swift build -c release --scratch-path .build-fuzz --product "$product" \
+    -Xswiftc -sanitize=fuzzer -Xswiftc -DFUZZING -Xswiftc -gnone -Xswiftc -use-ld=lld
+  built="$built$product "
+done
 results=.build-fuzz/results.txt
 found=0
 for target in "${targets[@]}"; do
+  bin=".build-fuzz/release/$([ "$target" = import-line ] && echo fabriek-admin || echo fabriek-fuzz)"
   work=".build-fuzz/corpus-$target"; rm -rf "$work"; mkdir -p "$work"
   log=".build-fuzz/fuzz-$target.log"
   artifacts="$corpus/$target/"
