@@ -215,4 +215,66 @@ import Testing
         #expect(again.stdout.contains("(1 already stored)"), "\(again.stdout)")
         #expect(try Self.head(data).hasPrefix("2 "))
     }
+
+    @Test("given an export whose events are all stored, when one line's metadata or data is changed and the file imported again, then that line is a conflict; unchanged, all are skipped")
+    func aChangedExportedLineIsStillCompared() throws {
+        let temp = TemporaryDirectory()
+        let source = try DemoFixture.path()
+        let data = temp.sub("copy")
+        let file = temp.sub("all.jsonl")
+        #expect(try Admin.run(["export", file, "--until", "200", "--data", source]).status == 0)
+        #expect(try Admin.run(["import", file, "--data", data]).status == 0)
+        let head = try Self.head(data)
+        let again = try Admin.run(["import", file, "--data", data])
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(again.stdout.contains("imported 0 events"), "\(again.stdout)")
+        #expect(again.stdout.contains("(200 already stored)"), "\(again.stdout)")
+
+        var lines = try String(contentsOfFile: file, encoding: .utf8).split(separator: "\n").map(String.init)
+        let original = lines[99]
+        if original.contains(#""metadata":{"#) {
+            lines[99] = original.replacingOccurrences(of: #""metadata":{"#, with: #""metadata":{"changed":"yes","#)
+        } else {
+            lines[99] = original.replacingOccurrences(of: #","position":"#, with: #","metadata":{"changed":"yes"},"position":"#)
+        }
+        #expect(lines[99] != original)
+        try Self.write(lines, to: file)
+        let changed = try Admin.run(["import", file, "--data", data])
+        #expect(changed.status == 1)
+        #expect(changed.stderr.contains("all.jsonl:100:"), "\(changed.stderr)")
+        #expect(changed.stderr.contains("other metadata"), "\(changed.stderr)")
+
+        lines[99] = original.replacingOccurrences(of: #""data":{"#, with: #""data":{ "#)
+        #expect(lines[99] != original)
+        try Self.write(lines, to: file)
+        let spaced = try Admin.run(["import", file, "--data", data])
+        #expect(spaced.status == 0, "\(spaced.stderr)")
+        #expect(spaced.stdout.contains("(200 already stored)"), "\(spaced.stdout)")
+        #expect(try Self.head(data) == head)
+    }
+
+    @Test("given a member erased in the source and its export already imported, when imported again beside keys that still hold the key, then the key is destroyed")
+    func reimportedErasureShredsTheKey() throws {
+        let temp = TemporaryDirectory()
+        let source = try DemoFixture.copy(into: temp, name: "source")
+        let target = temp.sub("target")
+        let members = try Admin.run(["log", "dump", "--type", "MemberRegistered", "--to", "300", "--data", source])
+        let line = try #require(members.lines.first)
+        let stream = try #require((try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["stream"] as? String)
+        #expect(try Admin.run(["member", "erase", stream, "--yes", "--data", source]).status == 0)
+        let file = temp.sub("all.jsonl")
+        #expect(try Admin.run(["export", file, "--data", source]).status == 0)
+        #expect(try Admin.run(["import", file, "--data", target]).status == 0)
+        // The target now gets keys that still hold the erased member's key (e.g. restored from an older copy).
+        let fresh = try DemoFixture.copy(into: temp, name: "fresh")
+        for name in ["keys.sqlite", "master.key"] {
+            try? FileManager.default.removeItem(atPath: target + "/" + name)
+            try FileManager.default.copyItem(atPath: fresh + "/" + name, toPath: target + "/" + name)
+        }
+
+        let again = try Admin.run(["import", file, "--data", target])
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(again.stdout.contains("imported 0 events"), "\(again.stdout)")
+        #expect(again.stdout.contains("keys of 1 erased members destroyed"), "\(again.stdout)")
+    }
 }

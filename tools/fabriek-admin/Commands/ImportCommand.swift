@@ -72,22 +72,21 @@ struct ImportCommand: AsyncParsableCommand {
         // Commits go to the writer a chunk at a time (`appendCommits`: each its own commit, no
         // round trip per commit). Every payload was checked in the first pass with
         // `EventCatalogue.check`, what `appendChecked` would check again. A commit holding
-        // accepted violations carries its `ImportViolationsAccepted` record.
-        var chunk: [ImportSpool.Group] = []
-        var chunkEvents = 0
-        func flush() async throws {
-            guard !chunk.isEmpty else { return }
-            var pending = records
-            var carries: [Bool] = []
-            let commitsToWrite = chunk.map { group -> [StreamAppend] in
-                var appends = group.entries.map { StreamAppend(stream: $0.stream, expectedVersion: $0.expected, events: [$0.event]) }
-                let record = plan.acceptance(of: group, importId: importId, recorded: pending)
-                if let record { appends.append(record); pending += 1 }
-                carries.append(record != nil)
-                return appends
-            }
-            let results = try await log.appendCommits(commitsToWrite)
-            for ((group, outcome), record) in zip(zip(chunk, results), carries) {
+        // accepted violations carries its `ImportViolationsAccepted` record. While the writer
+        // appends one chunk, this thread reads and builds the next; a chunk is handed to the
+        // writer only after the one before it was stored whole (so a failed commit is still
+        // the last one attempted).
+        struct Chunk {
+            var groups: [ImportSpool.Group] = []
+            var events = 0
+        }
+        var chunk = Chunk()
+        var inFlight: (chunk: Chunk, carries: [Bool], task: Task<[Result<AppendResult, any Error>], any Error>)?
+        func settle() async throws {
+            guard let (sent, carries, task) = inFlight else { return }
+            inFlight = nil
+            let results = try await task.value
+            for ((group, outcome), record) in zip(zip(sent.groups, results), carries) {
                 let result: AppendResult
                 switch outcome {
                 case .success(let r): result = r
@@ -109,19 +108,39 @@ struct ImportCommand: AsyncParsableCommand {
                 done += UInt64(group.entries.count)
             }
             progress.update(done)
-            chunk.removeAll(keepingCapacity: true)
-            chunkEvents = 0
+        }
+        // Records of the commits built so far (those in flight included): the next one's version.
+        var built = records
+        func send() async throws {
+            guard !chunk.groups.isEmpty else { return }
+            var carries: [Bool] = []
+            let commitsToWrite = chunk.groups.map { group -> [StreamAppend] in
+                var appends = group.entries.map { StreamAppend(stream: $0.stream, expectedVersion: $0.expected, events: [$0.event]) }
+                let record = plan.acceptance(of: group, importId: importId, recorded: built)
+                if let record { appends.append(record); built += 1 }
+                carries.append(record != nil)
+                return appends
+            }
+            try await settle()
+            let sending = commitsToWrite
+            inFlight = (chunk, carries, Task { try await log.appendCommits(sending) })
+            chunk = Chunk()
         }
         do {
             try await plan.spool.forEachGroup { group in
-                chunk.append(group)
-                chunkEvents += group.entries.count
-                if chunkEvents >= 4096 { try await flush() }
+                chunk.groups.append(group)
+                chunk.events += group.entries.count
+                if chunk.events >= 4096 { try await send() }
             }
-            try await flush()
+            try await send()
+            try await settle()
         } catch let e as AdminError {
             refused = e
+        } catch {
+            if let (_, _, task) = inFlight { _ = try? await task.value }
+            throw error
         }
+        if let (_, _, task) = inFlight { _ = try? await task.value }
         progress.finish()
         // The commits were written with Durability.none: closing makes them durable, then saves
         // the derived files (whose failure costs only a longer next open).

@@ -34,6 +34,12 @@ struct ImportPlan {
     /// violations only): the second pass records them, commit by commit, as
     /// `ImportViolationsAccepted` in the same commit as the events.
     private(set) var accepted: [Int: InvariantViolation] = [:]
+    /// Whether the auditor holds what the log held before the import (folded before the first
+    /// line to append was checked).
+    private var primed = false
+    /// Without priming (nothing to append): the members the log records as erased, read at the
+    /// end of the check (for `shredErasedMembers`, which runs after the log is closed).
+    private var erasedBeforeImport: [UUID] = []
     var acceptedViolations: Int { accepted.count }
 
     private enum GroupKey: Equatable {
@@ -57,7 +63,6 @@ struct ImportPlan {
     }
 
     mutating func check(_ reader: LineReader) throws {
-        let lastStored = try primeAuditor()
         let log = self.log
         auditor.chainHead = { log.head(at: $0) }
         auditor.chainKnownThrough = log.head().position
@@ -76,8 +81,16 @@ struct ImportPlan {
         let total = reader.size ?? 0
         // Ids of the lines spooled so far, to find an id given twice (lines are ~150-1000 bytes).
         let fileIDs = IDCandidateIndex(expected: Int(total / 150), directory: dir.path, name: "file")
-        var lastRecorded = lastStored
+        // The auditor learns what the log holds just before the first line to append is
+        // checked: a file the log holds whole (a re-import) never needs it.
+        var lastRecorded: Timestamp?
         var lastRecordedLine = 0
+        func prime() throws {
+            guard !primed else { return }
+            lastRecorded = try primeAuditor()
+            primed = true
+        }
+        let storedLines = StoredLines(log: log, head: log.head().position)
         var key: GroupKey?
         var groupSize = 0, groupFirstLine = 0
         var groupStored: Int?, groupNew: Int?
@@ -102,6 +115,33 @@ struct ImportPlan {
 
         // Lines are parsed and decoded a batch at a time on every core (`parseBatch`); the
         // checks below, which depend on the lines before, run in file order on this thread.
+        func startGroup(_ lineKey: GroupKey, _ number: Int) throws {
+            if lineKey != key || (lineKey == .bulk && groupSize >= Self.bulkSize) {
+                try settle()
+                key = lineKey
+                groupSize = 0
+                groupFirstLine = number
+                groupStored = nil
+                groupNew = nil
+            }
+            groupSize += 1
+        }
+        // A line the log holds verbatim (`StoredLines`): skipped as a stored line is after parsing.
+        func handleStored(_ number: Int, _ offset: UInt64, commit: UInt64) throws {
+            do {
+                try startGroup(.commit(commit), number)
+                if let n = groupNew {
+                    throw AdminError.failure("this line is already stored (or given before in this file) but line \(n) of the same commit is not; a commit is imported whole or not at all (import the file the stored part came from, or remove the stored lines)")
+                }
+                groupStored = groupStored ?? number
+                stored += 1
+                progress.update(offset >> 20)
+            } catch let e as RefusedViolation {
+                throw AdminError.failure(e.message)
+            } catch let e as AdminError {
+                throw AdminError(e.code, "\(file):\(number): \(e.message); nothing was imported (fix the line and run the import again)")
+            }
+        }
         func handle(_ number: Int, _ bytes: UnsafeRawBufferPointer, _ offset: UInt64, _ parsed: Result<ImportLine, any Error>) throws {
             do {
                 let line: ImportLine
@@ -112,15 +152,7 @@ struct ImportPlan {
                 case .failure(let e): throw e
                 }
                 let lineKey: GroupKey = line.commit.map { .commit($0) } ?? line.event.recordedAt.map { .time($0) } ?? .bulk
-                if lineKey != key || (lineKey == .bulk && groupSize >= Self.bulkSize) {
-                    try settle()
-                    key = lineKey
-                    groupSize = 0
-                    groupFirstLine = number
-                    groupStored = nil
-                    groupNew = nil
-                }
-                groupSize += 1
+                try startGroup(lineKey, number)
                 var match = try storedEvents.match(line)
                 var givenBefore = false
                 if case .new = match, line.hasID {
@@ -149,6 +181,7 @@ struct ImportPlan {
                     }
                     groupNew = groupNew ?? number
                 }
+                try prime()
                 let streamKey = StreamVersionTable.key(line.stream)
                 let current = versions.version(streamKey) ?? log.streamVersion(line.stream)
                 if let v = line.version, v != current + 1 {
@@ -180,14 +213,27 @@ struct ImportPlan {
                 throw AdminError.failure("\(file):\(number): \(error); nothing was imported (fix the line and run the import again)")
             }
         }
+        // While this thread checks one sub-batch of parsed lines, the next is parsed on the
+        // other cores (the lines' bytes stay valid until the reader's batch call returns, and
+        // every parse in flight is waited for before it does).
         try reader.forEachBatch { batch in
-            // At most `parseBatchSize` parsed lines are held at a time.
-            for start in stride(from: 0, to: batch.count, by: Self.parseBatchSize) {
-                let lines = Array(batch[start..<min(start + Self.parseBatchSize, batch.count)])
-                let parsed = ImportLine.parseBatch(lines, context: context)
-                for (line, result) in zip(lines, parsed) {
-                    guard let result else { continue }  // a blank line
-                    try handle(line.number, line.bytes, line.offsetAfter, result)
+            let starts = Array(stride(from: 0, to: batch.count, by: Self.parseBatchSize))
+            func parse(_ j: Int) -> ParseAhead {
+                ParseAhead(Array(batch[starts[j]..<min(starts[j] + Self.parseBatchSize, batch.count)]), context: context,
+                           stored: storedLines)
+            }
+            var next: ParseAhead? = parse(0)
+            defer { next?.wait() }
+            for j in starts.indices {
+                let current = next!
+                let parsed = current.wait()
+                next = j + 1 < starts.count ? parse(j + 1) : nil
+                for (line, outcome) in zip(current.lines, parsed) {
+                    switch outcome {
+                    case nil: continue  // a blank line
+                    case .stored(let commit)?: try handleStored(line.number, line.offsetAfter, commit: commit)
+                    case .parsed(let result)?: try handle(line.number, line.bytes, line.offsetAfter, result)
+                    }
                 }
             }
         }
@@ -196,7 +242,55 @@ struct ImportPlan {
         } catch let e as RefusedViolation {
             throw AdminError.failure(e.message)
         }
+        if !primed { erasedBeforeImport = try erasedMembersInLog() }
         progress.finish()
+    }
+
+    /// A sub-batch of lines parsed on other threads (`ImportLine.parseBatch`) while the caller
+    /// works on the one before; `wait()` returns the results (and may be called again).
+    private final class ParseAhead: @unchecked Sendable {
+        /// A line the log holds verbatim (`StoredLines`), with its stored commit, or parsed.
+        enum Outcome {
+            case stored(commit: UInt64)
+            case parsed(Result<ImportLine, any Error>)
+        }
+
+        let lines: [LineReader.Line]
+        private let context: JSONContext
+        private let stored: StoredLines
+        private var results: [Outcome?] = []
+        private let done = DispatchSemaphore(value: 0)
+        private var finished = false
+
+        init(_ lines: [LineReader.Line], context: JSONContext, stored: StoredLines) {
+            self.lines = lines
+            self.context = context
+            self.stored = stored
+            DispatchQueue.global().async { [self] in
+                results = outcomes()
+                done.signal()
+            }
+        }
+
+        private func outcomes() -> [Outcome?] {
+            let commits = stored.match(lines)
+            let rest = zip(lines, commits).compactMap { $1 == nil ? $0 : nil }
+            var parsed = ImportLine.parseBatch(rest, context: context).makeIterator()
+            return commits.map { commit in
+                if let commit { return .stored(commit: commit) }
+                return parsed.next()!.map { .parsed($0) }
+            }
+        }
+
+        /// The outcomes, once ready (nil for a blank line); the caller's thread alone calls it.
+        @discardableResult
+        func wait() -> [Outcome?] {
+            if !finished {
+                done.wait()
+                finished = true
+            }
+            return results
+        }
     }
 
     /// A violation neither accepted nor recorded in the file; the message names its own line.
@@ -264,11 +358,23 @@ struct ImportPlan {
         return last
     }
 
+    /// The members the log records as erased (`MemberErased`), read from the log.
+    private func erasedMembersInLog() throws -> [UUID] {
+        var erased: [UUID] = []
+        try log.forEachEvent(from: 1, through: log.head().position) { view in
+            guard view.hasType("MemberErased"),
+                  case .member(.erased(let e))? = try? EventCatalogue.decode(typeBytes: view.typeBytes, schemaVersion: view.schemaVersion,
+                                                                             payload: view.payload) else { return }
+            erased.append(e.memberId)
+        }
+        return erased
+    }
+
     /// Destroys the key of every member the log records as erased (the import's and earlier
     /// ones), then checks that none is left. Returns how many keys were destroyed now.
     /// - Throws: `AdminError` when a key cannot be destroyed or survives.
     func shredErasedMembers() throws -> Int {
-        let erased = auditor.erasedMembers
+        let erased = primed ? auditor.erasedMembers : erasedBeforeImport
         guard !erased.isEmpty, FileManager.default.fileExists(atPath: directory.keysPath) else { return 0 }
         let vault: PersonalDataVault
         do {
