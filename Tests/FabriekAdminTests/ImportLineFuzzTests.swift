@@ -56,6 +56,26 @@ struct ImportLineFuzzTests {
             _ = Self.parse(bytes, context: &context, vault: vault)
         }
     }
+
+    @Test("given a line whose data nests a million arrays (the libFuzzer find), when it is parsed, then it is refused naming the depth rule, without overflowing the stack")
+    func deepNestingIsRefused() throws {
+        let temp = TemporaryDirectory()
+        let vault = try PersonalDataVault.open(directory: temp.path)
+        var context = JSONContext()
+        for (open, close) in [("[", "]"), ("{\"a\":", "}")] {
+            for key in ["data", "metadata", "unknownKey"] {
+                let line = "{\"stream\":\"x\",\"type\":\"ProgrammeGoalSet\",\"\(key)\":" + String(repeating: open, count: 1_000_000)
+                    + String(repeating: close, count: 1_000_000) + "}"
+                let message = Array(line.utf8).withUnsafeBytes { raw -> String in
+                    do { _ = try ImportLine.parse(raw, number: 1, context: &context, vault: { vault }); return "parsed" } catch { return "\(error)" }
+                }
+                #expect(message.contains("nested deeper than 64"), "\(key) \(open): \(message)")
+            }
+        }
+        // A value nested to the limit still parses as JSON.
+        let limit = String(repeating: "[", count: LineJSON.maximumDepth) + String(repeating: "]", count: LineJSON.maximumDepth)
+        #expect(throws: Never.self) { _ = try Array(limit.utf8).withUnsafeBytes { try LineJSON.parse($0) } }
+    }
 }
 
 /// A small deterministic generator (SplitMix64).

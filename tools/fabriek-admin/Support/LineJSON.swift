@@ -14,6 +14,10 @@ struct LineJSON {
 
     let bytes: UnsafeRawBufferPointer
     var i = 0
+    /// Arrays and objects open around `i`: the parser recurses, so a line of a million `[` would
+    /// overflow the stack; no catalogue event nests deeper than a few levels.
+    var depth = 0
+    static let maximumDepth = 64
 
     init(_ bytes: UnsafeRawBufferPointer) {
         self.bytes = bytes
@@ -51,6 +55,12 @@ struct LineJSON {
         return bytes[i]
     }
 
+    /// Opens an array or object (the caller closes it with `depth -= 1`).
+    mutating func enter() throws {
+        guard depth < Self.maximumDepth else { throw fail("arrays and objects nested deeper than \(Self.maximumDepth) levels") }
+        depth += 1
+    }
+
     mutating func expect(_ b: UInt8, _ what: String) throws {
         guard try peek() == b else { throw fail("expected \(what)") }
         i += 1
@@ -80,6 +90,8 @@ struct LineJSON {
     /// Calls `body(keyBytes)` for each key with `i` at its value; `body` must consume the value.
     mutating func forEachMember(_ body: (inout LineJSON, UnsafeRawBufferPointer) throws -> Void) throws {
         try expect(0x7B, "{")
+        try enter()
+        defer { depth -= 1 }
         if try peek() == 0x7D { i += 1; return }
         while true {
             guard try peek() == 0x22 else { throw fail("expected a key in quotes") }
@@ -105,6 +117,8 @@ struct LineJSON {
 
     mutating func array() throws -> [Any] {
         try expect(0x5B, "[")
+        try enter()
+        defer { depth -= 1 }
         var out: [Any] = []
         if try peek() == 0x5D { i += 1; return out }
         while true {
@@ -297,6 +311,8 @@ struct LineJSON {
         case 0x7B: try forEachMember { p, _ in _ = try p.skipValue() }
         case 0x5B:
             i += 1
+            try enter()
+            defer { depth -= 1 }
             if try peek() == 0x5D { i += 1; break }
             while true {
                 _ = try skipValue()
