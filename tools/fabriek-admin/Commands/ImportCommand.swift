@@ -63,6 +63,10 @@ struct ImportCommand: AsyncParsableCommand {
             try? log.close()
             throw error
         }
+        // The first pass's structures (the auditor's state of every aggregate, the id and
+        // version tables) are freed: give their pages back before the writer's indexes grow.
+        MallocArenas.trim()
+        MallocArenas.trace("second pass starts")
         var written = 0, commits = 0, skipped = plan.stored
         let importId = UUID()
         var records: UInt64 = 0
@@ -142,6 +146,7 @@ struct ImportCommand: AsyncParsableCommand {
         }
         if let (_, _, task) = inFlight { _ = try? await task.value }
         progress.finish()
+        MallocArenas.trace("end of the second pass")
         // The commits were written with Durability.none: closing makes them durable, then saves
         // the derived files (whose failure costs only a longer next open).
         let head = log.head()

@@ -25,7 +25,10 @@ struct ImportPlan {
     let acceptViolations: Bool
     let showProgress: Bool
     let spool: ImportSpool
-    let auditor: InvariantAuditor
+    /// The domain's invariants, folded with the log and the lines checked; released when
+    /// `check` returns (only the erased members are kept), so that the second pass does not
+    /// hold the state of every aggregate beside the log's indexes.
+    private var auditor: InvariantAuditor?
     /// Lines the log already held (skipped).
     private(set) var stored = 0
     /// Lines whose id an earlier line of the file gave, with the same content (skipped).
@@ -37,9 +40,10 @@ struct ImportPlan {
     /// Whether the auditor holds what the log held before the import (folded before the first
     /// line to append was checked).
     private var primed = false
-    /// Without priming (nothing to append): the members the log records as erased, read at the
-    /// end of the check (for `shredErasedMembers`, which runs after the log is closed).
-    private var erasedBeforeImport: [UUID] = []
+    /// The members the log records as erased and those the import erases, known at the end of
+    /// the check (for `shredErasedMembers`, which runs after the log is closed): the auditor's,
+    /// or without priming (nothing to append) read from the log.
+    private var erased: [UUID] = []
     var acceptedViolations: Int { accepted.count }
 
     private enum GroupKey: Equatable {
@@ -63,6 +67,8 @@ struct ImportPlan {
     }
 
     mutating func check(_ reader: LineReader) throws {
+        guard let auditor else { preconditionFailure("ImportPlan.check runs once") }
+        defer { self.auditor = nil }
         let log = self.log
         auditor.chainHead = { log.head(at: $0) }
         auditor.chainKnownThrough = log.head().position
@@ -87,8 +93,9 @@ struct ImportPlan {
         var lastRecordedLine = 0
         func prime() throws {
             guard !primed else { return }
-            lastRecorded = try primeAuditor()
+            lastRecorded = try primeAuditor(auditor)
             primed = true
+            MallocArenas.trace("auditor primed")
         }
         let storedLines = StoredLines(log: log, head: log.head().position)
         var key: GroupKey?
@@ -242,7 +249,8 @@ struct ImportPlan {
         } catch let e as RefusedViolation {
             throw AdminError.failure(e.message)
         }
-        if !primed { erasedBeforeImport = try erasedMembersInLog() }
+        erased = primed ? auditor.erasedMembers : try erasedMembersInLog()
+        MallocArenas.trace("end of the check")
         progress.finish()
     }
 
@@ -344,11 +352,10 @@ struct ImportPlan {
 
     /// Folds what the log holds into the auditor (so new lines are checked against it); returns
     /// the last recorded time. Stored events this build cannot decode are not folded.
-    private func primeAuditor() throws -> Timestamp? {
+    private func primeAuditor(_ auditor: InvariantAuditor) throws -> Timestamp? {
         let head = log.head().position
         guard head > 0 else { return nil }
         var last: Timestamp?
-        let auditor = self.auditor
         try log.forEachEvent(from: 1, through: head) { view in
             last = view.recordedAt
             guard let event = try? EventCatalogue.decode(typeBytes: view.typeBytes, schemaVersion: view.schemaVersion,
@@ -374,7 +381,6 @@ struct ImportPlan {
     /// ones), then checks that none is left. Returns how many keys were destroyed now.
     /// - Throws: `AdminError` when a key cannot be destroyed or survives.
     func shredErasedMembers() throws -> Int {
-        let erased = primed ? auditor.erasedMembers : erasedBeforeImport
         guard !erased.isEmpty, FileManager.default.fileExists(atPath: directory.keysPath) else { return 0 }
         let vault: PersonalDataVault
         do {

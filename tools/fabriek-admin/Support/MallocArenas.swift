@@ -1,3 +1,4 @@
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -15,6 +16,32 @@ enum MallocArenas {
         typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
         guard let symbol = dlsym(nil, "mallopt") else { return }
         _ = unsafeBitCast(symbol, to: Mallopt.self)(-8, 1)
+        #endif
+    }
+}
+
+extension MallocArenas {
+    /// Returns the free pages of the malloc heap to the system (`malloc_trim(0)`), e.g. after
+    /// a phase's structures were freed; does nothing where glibc's `malloc_trim` is absent.
+    static func trim() {
+        #if canImport(Glibc)
+        typealias MallocTrim = @convention(c) (Int) -> Int32
+        guard let symbol = dlsym(nil, "malloc_trim") else { return }
+        _ = unsafeBitCast(symbol, to: MallocTrim.self)(0)
+        #endif
+    }
+
+    /// With `FABRIEK_MEMORY_TRACE` set: writes `label`, the process's resident anonymous and
+    /// file-backed memory (/proc/self/status) and glibc's `malloc_stats` to standard error.
+    static func trace(_ label: String) {
+        guard getenv("FABRIEK_MEMORY_TRACE") != nil else { return }
+        #if canImport(Glibc)
+        let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
+        let rss = status.split(separator: "\n").filter { $0.hasPrefix("Rss") || $0.hasPrefix("VmHWM") || $0.hasPrefix("VmRSS") }
+            .map { $0.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ") }
+        FileHandle.standardError.write(Data("memory \(label): \(rss.joined(separator: ", "))\n".utf8))
+        typealias MallocStats = @convention(c) () -> Void
+        if let symbol = dlsym(nil, "malloc_stats") { unsafeBitCast(symbol, to: MallocStats.self)() }
         #endif
     }
 }
