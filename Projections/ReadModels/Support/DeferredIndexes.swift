@@ -25,9 +25,14 @@ struct DeferredIndexes: Sendable {
 
     /// Creates the indexes a build deferred; costs one cached lookup when nothing was deferred.
     func finishBuild(_ db: Database) throws {
-        let marker = try db.cachedStatement(sql: "SELECT count(*) FROM main.sqlite_master WHERE name = 'deferred_indexes'")
-        guard try Int.fetchOne(marker) == 1 else { return }
+        guard try isDeferred(db) else { return }
         try create(db)
         try db.execute(sql: "DROP TABLE deferred_indexes")
+    }
+
+    /// Whether a build deferred the indexes and has not reached the head yet (one cached lookup).
+    func isDeferred(_ db: Database) throws -> Bool {
+        let marker = try db.cachedStatement(sql: "SELECT count(*) FROM main.sqlite_master WHERE name = 'deferred_indexes'")
+        return try Int.fetchOne(marker) == 1
     }
 }

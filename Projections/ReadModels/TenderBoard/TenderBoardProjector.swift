@@ -8,6 +8,8 @@ import GRDB
 public struct TenderBoardProjector: HandlerTableProjector {
     public let name = "tender-board"
     public let version = 2  // 2: key-only tables WITHOUT ROWID (one B-tree each)
+    /// `bid_members` rows, kept per batch and inserted sorted while a build defers the indexes.
+    let bidMembers = SortedIdPairInserts(sql: "INSERT OR IGNORE INTO bid_members VALUES (?,?)")
     public init() {}
 
     public func registerMigrations(in migrator: inout DatabaseMigrator) {
@@ -37,6 +39,10 @@ public struct TenderBoardProjector: HandlerTableProjector {
     ])
 
     public func beginBuild(_ db: Database) throws { try Self.queryIndexes.beginBuild(db) }
+
+    public func beginBatch(_ db: Database) throws { bidMembers.begin(buffered: try Self.queryIndexes.isDeferred(db), db) }
+
+    public func finishBatch(_ db: Database) throws { try bidMembers.flush(db) }
 
     public func finishBuild(_ db: Database) throws { try Self.queryIndexes.finishBuild(db) }
 
@@ -72,7 +78,7 @@ public struct TenderBoardProjector: HandlerTableProjector {
             }
             if !e.lots.isEmpty { try p.replaceLots(e.lots, of: e.tenderId, db) }
         },
-        .on(BidSubmitted.self) { _, e, _, db in
+        .on(BidSubmitted.self) { p, e, _, db in
             try db.run(cached: "INSERT OR IGNORE INTO bids (bid_id, tender_id, bidder_kind, bidder_id, lots, price_cents, price_basis) VALUES (?,?,?,?,?,?,?)") { b in
                 b.id(1, e.bidId)
                 b.id(2, e.tenderId)
@@ -82,12 +88,7 @@ public struct TenderBoardProjector: HandlerTableProjector {
                 b.int(6, e.priceCents)
                 b.text(7, e.priceBasis.rawValue)
             }
-            for m in e.participatingMemberIds {
-                try db.run(cached: "INSERT OR IGNORE INTO bid_members VALUES (?,?)") { b in
-                    b.id(1, e.bidId)
-                    b.id(2, m)
-                }
-            }
+            for m in e.participatingMemberIds { try p.bidMembers.insert(e.bidId, m, db) }
         },
         .on(BidWithdrawn.self) { _, e, _, db in
             try db.run(cached: "UPDATE bids SET status = 'withdrawn' WHERE bid_id = ?") { $0.id(1, e.bidId) }
