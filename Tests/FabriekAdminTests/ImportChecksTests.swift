@@ -18,6 +18,17 @@ import Testing
         try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
     }
 
+    /// Erases the first registered member of `source` and exports the whole log to `file`;
+    /// returns the member's stream and the file.
+    static func eraseTheFirstMemberAndExport(source: String, to file: String) throws -> (stream: String, file: String) {
+        let members = try Admin.run(["log", "dump", "--type", "MemberRegistered", "--to", "300", "--data", source])
+        let line = try #require(members.lines.first)
+        let stream = try #require((try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["stream"] as? String)
+        #expect(try Admin.run(["member", "erase", stream, "--yes", "--data", source]).status == 0)
+        #expect(try Admin.run(["export", file, "--data", source]).status == 0)
+        return (stream, file)
+    }
+
     static func head(_ data: String) throws -> String {
         try Admin.run(["log", "head", "--data", data]).stdout
     }
@@ -149,12 +160,7 @@ import Testing
         for name in ["keys.sqlite", "master.key"] {
             try FileManager.default.copyItem(atPath: source + "/" + name, toPath: target + "/" + name)
         }
-        let members = try Admin.run(["log", "dump", "--type", "MemberRegistered", "--to", "300", "--data", source])
-        let line = try #require(members.lines.first)
-        let stream = try #require((try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["stream"] as? String)
-        #expect(try Admin.run(["member", "erase", stream, "--yes", "--data", source]).status == 0)
-        let file = temp.sub("all.jsonl")
-        #expect(try Admin.run(["export", file, "--data", source]).status == 0)
+        let (stream, file) = try Self.eraseTheFirstMemberAndExport(source: source, to: temp.sub("all.jsonl"))
 
         let imported = try Admin.run(["import", file, "--data", target])
         #expect(imported.status == 0, "\(imported.stderr)")
@@ -258,12 +264,7 @@ import Testing
         let temp = TemporaryDirectory()
         let source = try DemoFixture.copy(into: temp, name: "source")
         let target = temp.sub("target")
-        let members = try Admin.run(["log", "dump", "--type", "MemberRegistered", "--to", "300", "--data", source])
-        let line = try #require(members.lines.first)
-        let stream = try #require((try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["stream"] as? String)
-        #expect(try Admin.run(["member", "erase", stream, "--yes", "--data", source]).status == 0)
-        let file = temp.sub("all.jsonl")
-        #expect(try Admin.run(["export", file, "--data", source]).status == 0)
+        let file = try Self.eraseTheFirstMemberAndExport(source: source, to: temp.sub("all.jsonl")).file
         #expect(try Admin.run(["import", file, "--data", target]).status == 0)
         // The target now gets keys that still hold the erased member's key (e.g. restored from an older copy).
         let fresh = try DemoFixture.copy(into: temp, name: "fresh")
