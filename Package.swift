@@ -134,7 +134,7 @@ let package = Package(
         .testTarget(
             name: "FabriekServerTests",
             dependencies: [
-                "FabriekServer", "Fabriek", "FabriekReference", "PersonalData", "Events", "EventLog", "Projections", "fabriek",
+                "FabriekServer", "Fabriek", "FabriekDemo", "FabriekReference", "PersonalData", "Events", "EventLog", "Projections", "fabriek",
                 "fabriek-admin",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],

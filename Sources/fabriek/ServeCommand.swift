@@ -34,6 +34,7 @@ struct ServeCommand: AsyncParsableCommand {
         var logger = Logger(label: "fabriek") { LineLogHandler(label: $0) }
         logger.logLevel = Logger.Level(rawValue: env["FABRIEK_LOG_LEVEL"] ?? "info") ?? .info
 
+        var wroteDemo = false
         if demo && !layout.hasLog {
             guard layout.isEmpty else {
                 throw ValidationError("\(layout.path) is not empty and holds no log; --demo writes only into an empty directory")
@@ -41,6 +42,7 @@ struct ServeCommand: AsyncParsableCommand {
             say("writing the demo history into \(layout.path) (once; takes a minute)...")
             let head = try await DemoSeed.write(into: layout)
             say("demo history written; head \(head)")
+            wroteDemo = true
         }
         let runtime: ServerRuntime
         do {
@@ -50,6 +52,10 @@ struct ServeCommand: AsyncParsableCommand {
             throw ExitCode(3)
         }
         for damaged in runtime.runner.damagedFiles { say("warning: \(damaged)") }
+        if wroteDemo {
+            let count = try await DemoSeed.publishOpenJobs(runtime: runtime)
+            say("published \(count) jobs open now (deadlines 2 to 6 weeks ahead) for the tender board")
+        }
         if demo {
             for (role, token) in try DemoSeed.tokens(runtime: runtime) {
                 say("token \(role): \(token)")

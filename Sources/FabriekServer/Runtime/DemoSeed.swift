@@ -28,6 +28,19 @@ public enum DemoSeed {
         return head
     }
 
+    /// Publishes `OpenJobs` through the running service, at its own time (the demo history's
+    /// jobs all closed in 2021), as the coordinator; returns how many were published.
+    @discardableResult
+    public static func publishOpenJobs(runtime: ServerRuntime, count: Int = 12) async throws -> Int {
+        let buurten = runtime.service.reference.maastricht.wijken.flatMap(\.buurten)
+        let jobs = OpenJobs.commands(now: runtime.service.clock.now(), buurten: buurten, count: count)
+        for job in jobs {
+            _ = try await runtime.service.execute(TenderDecider.self, stream: TenderDecider.streamId(job.tenderId),
+                                                  command: .publish(job), metadata: CommandMetadata(actor: "demo", role: "coordinator"))
+        }
+        return jobs.count
+    }
+
     /// Issues `demo-ROLE` tokens (revoking earlier ones of that name) and returns them by role.
     /// The member token is bound to the first registered member who is active now (not ended
     /// or erased), so it can act: update its profile, bid.
