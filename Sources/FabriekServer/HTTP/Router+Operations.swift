@@ -1,3 +1,4 @@
+import EventLog
 import Foundation
 import Hummingbird
 
@@ -47,9 +48,10 @@ extension FabriekContext {
         }
     }
 
-    /// A path parameter as a UUID, or 400 naming it.
+    /// A path parameter as a UUID, or 400 naming it (parsed by `UUID(text:)`: the same texts as
+    /// `UUID(uuidString:)`, which goes through `sscanf` on Linux).
     func uuid(_ name: String) throws -> UUID {
-        guard let raw = parameters.get(name), let id = UUID(uuidString: raw) else {
+        guard let raw = parameters.get(name), let id = UUID(text: raw) else {
             throw Problem.badRequest("path parameter '\(name)' must be a UUID", field: name, rule: "uuid",
                                      value: parameters.get(name))
         }
