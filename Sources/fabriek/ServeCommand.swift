@@ -4,6 +4,8 @@ import Fabriek
 import FabriekServer
 import Foundation
 import Logging
+import NIOCore
+import NIOPosix
 import ServiceLifecycle
 
 /// `fabriek serve --data DIR [--host H] [--port P] [--demo]`.
@@ -24,6 +26,12 @@ struct ServeCommand: AsyncParsableCommand {
     var demo = false
 
     func run() async throws {
+        // Swift concurrency's jobs run on NIO's event loops instead of Dispatch's pool: a
+        // request's handler then runs on the thread that reads and writes its connection,
+        // without two thread hand-offs per request (and continuations resumed by the log's
+        // writer land on a loop). Blocking work stays off the loops: projections write on
+        // GRDB's queues, the log on its writer thread.
+        NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
         let env = ProcessInfo.processInfo.environment
         let layout = DataLayout(path: data ?? env["FABRIEK_DATA"] ?? "data")
         let host = host ?? env["FABRIEK_HOST"] ?? "127.0.0.1"

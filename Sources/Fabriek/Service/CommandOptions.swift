@@ -54,7 +54,7 @@ extension CommandOptions {
     /// with the first command's stored outcome, also after a restart; random without a key.
     /// Derived entity ids never equal a derived event id (another prefix is hashed).
     public func createdID(_ field: String) -> UUID {
-        guard let idempotencyKey else { return UUID() }
+        guard let idempotencyKey else { return UUID.random() }
         return DerivedEventID.version8("fabriek-idempotent-id\u{0}\(idempotencyScope)\u{0}\(idempotencyKey)\u{0}\(field)")
     }
 }

@@ -20,12 +20,31 @@ public struct IDGenerator: Sendable {
 
     public init(next: @escaping @Sendable () -> UUID) { self.next = next }
 
-    public static let random = IDGenerator { UUID() }
+    public static let random = IDGenerator { UUID.random() }
 
     /// Deterministic version-4-shaped UUIDs from a seed (SplitMix64), safe to share between tasks.
     public static func seeded(_ seed: UInt64) -> IDGenerator {
         let state = SeededState(seed)
         return IDGenerator { state.nextUUID() }
+    }
+}
+
+extension UUID {
+    /// A random version-4 UUID from the system's generator (`getrandom`/`arc4random`).
+    /// Foundation's `UUID()` on Linux opens, reads and closes `/dev/urandom` for every id:
+    /// about 3% of a command's CPU under load, part of it under the pipeline's lock.
+    public static func random() -> UUID {
+        var rng = SystemRandomNumberGenerator()
+        var high = rng.next() as UInt64
+        var low = rng.next() as UInt64
+        high = (high & ~0xF000) | 0x4000                      // version 4 (byte 6, high nibble)
+        low = (low & 0xFFFF_FFFF_FFFF_FF3F) | 0x80            // RFC 4122 variant (byte 8, top bits)
+        var uuid: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        withUnsafeMutableBytes(of: &uuid) { out in
+            withUnsafeBytes(of: high.bigEndian) { out.baseAddress!.copyMemory(from: $0.baseAddress!, byteCount: 8) }
+            withUnsafeBytes(of: low.littleEndian) { (out.baseAddress! + 8).copyMemory(from: $0.baseAddress!, byteCount: 8) }
+        }
+        return UUID(uuid: uuid)
     }
 }
 

@@ -42,7 +42,13 @@ public final class TokenStore: Sendable {
         var stamp: FileStamp?
         var entries: [Entry] = []
         var byHash: [String: Entry] = [:]
+        /// Tokens already checked against this version of the file, with their principal (nil:
+        /// unknown or revoked): a request with a known token costs one `stat` and one lookup,
+        /// no SHA-256. Bounded (`maxCheckedTokens`): emptied when full. Dropped with the
+        /// cache whenever the file changes, so a revocation counts from the next request.
+        var checked: [String: Principal?] = [:]
     }
+    static let maxCheckedTokens = 4096
 
     /// Which version of `tokens.json` the cache holds: inode, size and modification time in
     /// nanoseconds, from one `stat` (a replaced or rewritten file changes at least one).
@@ -75,8 +81,18 @@ public final class TokenStore: Sendable {
 
     /// The principal for `token`, or nil when it is unknown or revoked.
     public func principal(for token: String) -> Principal? {
-        guard let cache = try? refreshed(), let e = cache.byHash[Self.hash(token)], e.revokedAt == nil else { return nil }
-        return Principal(name: e.name, role: e.role, memberId: e.memberId)
+        let stamp = FileStamp(path: path)
+        if let known = cache.withLock({ c -> Principal?? in c.stamp == stamp ? c.checked[token] : nil }) { return known }
+        guard let cache = try? refreshed(stamp: stamp) else { return nil }
+        let principal = cache.byHash[Self.hash(token)].flatMap { e in
+            e.revokedAt == nil ? Principal(name: e.name, role: e.role, memberId: e.memberId) : nil
+        }
+        self.cache.withLock { c in
+            guard c.stamp == stamp else { return }
+            if c.checked.count >= Self.maxCheckedTokens { c.checked = [:] }
+            c.checked[token] = .some(principal)
+        }
+        return principal
     }
 
     /// Issues a new token and returns it (the only time it is shown).
@@ -125,8 +141,8 @@ public final class TokenStore: Sendable {
 
     /// The entries of the file as it is now: one `stat` per call, the file read again only
     /// when it changed (so a revocation counts from the next request).
-    private func refreshed() throws -> Cache {
-        let stamp = FileStamp(path: path)
+    private func refreshed(stamp: FileStamp?? = nil) throws -> Cache {
+        let stamp = stamp ?? FileStamp(path: path)
         if let c = cache.withLock({ $0.stamp == stamp ? $0 : nil }) { return c }
         var fresh = Cache(stamp: stamp)
         if stamp != nil {

@@ -3,18 +3,18 @@ import Foundation
 import Hummingbird
 import HTTPTypes
 
-/// Reads a JSON command body (at most `maxUploadSize`, else 413) as an object whose fields
-/// are parsed with the event catalogue's readers, so errors name the JSON path (`$.lots[0].title`).
+/// Reads a JSON command body (at most `maxUploadSize`, else 413; parsed by `RequestJSON`) as an
+/// object whose fields are parsed with the event catalogue's readers, so errors name the JSON
+/// path (`$.lots[0].title`).
 enum RequestBody {
     static func object(_ request: Request, context: FabriekContext) async throws -> JSONObjectReader {
         let buffer = try await request.body.collect(upTo: context.maxUploadSize)
-        let bytes = Data(buffer.readableBytesView)
-        if bytes.isEmpty { return try JSONObjectReader([String: Any](), path: "$", context: .sealed) }
+        if buffer.readableBytes == 0 { return try JSONObjectReader([String: Any](), path: "$", context: .sealed) }
         let value: Any
         do {
-            value = try JSONSerialization.jsonObject(with: bytes, options: [.fragmentsAllowed])
+            value = try buffer.withUnsafeReadableBytes { try RequestJSON.parse($0) }
         } catch {
-            throw JSONImportError.invalidJSON(reason: "\(error.localizedDescription)")
+            throw JSONImportError.invalidJSON(reason: "\(error)")
         }
         return try JSONObjectReader(value, path: "$", context: .sealed)
     }

@@ -22,22 +22,47 @@ struct CommandResponder: Sendable {
         let outcome = try await runtime.service.execute(
             decider, stream: stream, command: command,
             metadata: CommandMetadata(actor: caller.name, role: caller.role.rawValue), options: options)
-        var body: [String: Any] = [
-            "stream": outcome.stream,
-            "streamVersion": outcome.streamVersion,
-            "positions": outcome.positions,
-            "position": outcome.head.position,
-            "head": ["position": outcome.head.position, "hash": outcome.head.hash.hex],
-            "events": outcome.events.map(\.typeName),
-            "replayed": outcome.wasAlreadyStored,
-        ]
-        for (k, v) in extra { body[k] = v }
-        for (k, v) in describe?(outcome) ?? [:] { body[k] = v }
+        var extras = extra
+        for (k, v) in describe?(outcome) ?? [:] { extras[k] = v }
         var headers = HTTPFields()
         headers[.fabriekPosition] = "\(outcome.head.position)"
         headers[.eTag] = "\"\(outcome.streamVersion)\""
         let status: HTTPResponse.Status = created && !outcome.positions.isEmpty && !outcome.wasAlreadyStored ? .created : .ok
-        return try JSONResponse.make(body, status: status, headers: headers)
+        return JSONResponse.make(body: Self.body(outcome, extras: extras), status: status, headers: headers)
+    }
+
+    /// The fields every command answers with.
+    static let outcomeFields = ["events", "head", "position", "positions", "replayed", "stream", "streamVersion"]
+
+    /// The answer's body: the outcome's fields (`outcomeFields`) and `extras` in key order, an
+    /// extra replacing an outcome field of the same name; byte for byte what `JSONWriter.value`
+    /// writes for the same dictionary, without building it (boxing every value as `Any` and
+    /// casting it back took ~3% of a command's CPU under load).
+    static func body(_ outcome: CommandOutcome, extras: [String: Any]) -> ByteBuffer {
+        var w = JSONWriter(capacity: 384 + 24 * outcome.positions.count)
+        w.beginObject()
+        for key in Set(outcomeFields).union(extras.keys).sorted() {
+            w.key(key)
+            if let v = extras[key] {
+                w.value(v)
+                continue
+            }
+            switch key {
+            case "events": w.array(strings: outcome.events.map(\.typeName))
+            case "head":
+                w.beginObject()
+                w.field("hash", outcome.head.hash.hex)
+                w.field("position", Int64(outcome.head.position))
+                w.endObject()
+            case "position": w.unsigned(outcome.head.position)
+            case "positions": w.array(unsigned: outcome.positions)
+            case "replayed": w.bool(outcome.wasAlreadyStored)
+            case "stream": w.string(outcome.stream)
+            default: w.unsigned(outcome.streamVersion)  // "streamVersion"
+            }
+        }
+        w.endObject()
+        return ByteBuffer(bytes: w.bytes)
     }
 
     /// The id of the entity a create route makes: `given` (the body's), else derived from the

@@ -115,6 +115,40 @@ struct JSONWriter {
         needsComma = true
     }
 
+    /// A key only known at run time (then the value, written by any of the value methods).
+    mutating func key(_ name: String) {
+        if needsComma { bytes.append(UInt8(ascii: ",")) }
+        string(name)
+        bytes.append(UInt8(ascii: ":"))
+        needsComma = true
+    }
+
+    mutating func unsigned(_ v: UInt64) {
+        bytes.append(contentsOf: String(v).utf8)
+    }
+
+    mutating func bool(_ v: Bool) {
+        bytes.append(contentsOf: v ? Self.true_ : Self.false_)
+    }
+
+    mutating func array(strings: [String]) {
+        bytes.append(UInt8(ascii: "["))
+        for (i, s) in strings.enumerated() {
+            if i > 0 { bytes.append(UInt8(ascii: ",")) }
+            string(s)
+        }
+        bytes.append(UInt8(ascii: "]"))
+    }
+
+    mutating func array(unsigned: [UInt64]) {
+        bytes.append(UInt8(ascii: "["))
+        for (i, v) in unsigned.enumerated() {
+            if i > 0 { bytes.append(UInt8(ascii: ",")) }
+            self.unsigned(v)
+        }
+        bytes.append(UInt8(ascii: "]"))
+    }
+
     mutating func field(_ name: StaticString, _ v: String?) {
         guard let v else { return }
         key(name)

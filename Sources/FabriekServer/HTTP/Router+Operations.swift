@@ -1,3 +1,4 @@
+import EventLog
 import Foundation
 import Hummingbird
 
@@ -12,7 +13,7 @@ extension Router where Context == FabriekContext {
         on(RouterPath(RoleMatrix.routerPath(entry.path)), method: entry.method) { request, context in
             if case .roles(let allowed) = entry.access {
                 guard let header = request.headers[.authorization], header.hasPrefix("Bearer "),
-                      let principal = tokens.principal(for: String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)) else {
+                      let principal = tokens.principal(for: Self.bearerToken(header)) else {
                     throw Problem(status: 401, title: "Unauthorized",
                                   detail: "send 'Authorization: Bearer TOKEN' with a valid, unrevoked token (issue one with 'fabriek-admin tokens issue')",
                                   rule: "token")
@@ -25,6 +26,17 @@ extension Router where Context == FabriekContext {
             return try await handler(request, context)
         }
     }
+
+    /// The token of `Bearer TOKEN`, surrounding whitespace trimmed (Foundation's trimming only
+    /// when there is some: it costs a few microseconds per request).
+    static func bearerToken(_ header: String) -> String {
+        let token = header.dropFirst(7)
+        if let first = token.unicodeScalars.first, let last = token.unicodeScalars.last,
+           !CharacterSet.whitespaces.contains(first), !CharacterSet.whitespaces.contains(last) {
+            return String(token)
+        }
+        return String(token).trimmingCharacters(in: .whitespaces)
+    }
 }
 
 extension FabriekContext {
@@ -36,9 +48,10 @@ extension FabriekContext {
         }
     }
 
-    /// A path parameter as a UUID, or 400 naming it.
+    /// A path parameter as a UUID, or 400 naming it (parsed by `UUID(text:)`: the same texts as
+    /// `UUID(uuidString:)`, which goes through `sscanf` on Linux).
     func uuid(_ name: String) throws -> UUID {
-        guard let raw = parameters.get(name), let id = UUID(uuidString: raw) else {
+        guard let raw = parameters.get(name), let id = UUID(text: raw) else {
             throw Problem.badRequest("path parameter '\(name)' must be a UUID", field: name, rule: "uuid",
                                      value: parameters.get(name))
         }

@@ -31,12 +31,11 @@ public struct LineLogHandler: LogHandler {
 
     public func log(level: Logger.Level, message: Logger.Message, metadata explicit: Logger.Metadata?, source: String,
                     file: String, function: String, line: UInt) {
-        var all = metadata
-        if let provided = metadataProvider?.get() { all.merge(provided) { _, new in new } }
-        if let explicit { all.merge(explicit) { _, new in new } }
-        var text = Self.line(time: Self.clock.text(), level: level, label: label, metadata: all, message: message)
-        text.withUTF8 { buffer in
-            var rest = UnsafeRawBufferPointer(buffer)
+        let provided = metadataProvider?.get() ?? [:]
+        let bytes = Self.lineBytes(time: Self.clock.text(), level: level, label: label,
+                                   layers: [metadata, provided, explicit ?? [:]], message: message)
+        bytes.withUnsafeBytes { buffer in
+            var rest = buffer
             while !rest.isEmpty {
                 let n = Foundation.write(STDERR_FILENO, rest.baseAddress, rest.count)
                 if n < 0 && errno == EINTR { continue }
@@ -50,22 +49,43 @@ public struct LineLogHandler: LogHandler {
 
     /// One line as written: time, level, label, the metadata sorted by key, the message.
     static func line(time: String, level: Logger.Level, label: String, metadata: Logger.Metadata, message: Logger.Message) -> String {
-        var text = time
-        text += " "
-        text += level.rawValue
-        text += " "
-        text += label
-        text += ":"
-        for key in metadata.keys.sorted() {
-            text += " "
-            text += key
-            text += "="
-            text += metadata[key]!.description
+        String(decoding: lineBytes(time: time, level: level, label: label, layers: [metadata], message: message), as: UTF8.self)
+    }
+
+    /// `line`'s bytes, with the metadata of several layers (the handler's, the provider's, the
+    /// call's; a later layer's value wins) read in place instead of merged into one dictionary
+    /// first: the request log writes one line per request.
+    static func lineBytes(time: String, level: Logger.Level, label: String, layers: [Logger.Metadata],
+                          message: Logger.Message) -> [UInt8] {
+        var keys: [String] = []
+        keys.reserveCapacity(layers.reduce(0) { $0 + $1.count })
+        for (i, layer) in layers.enumerated() {
+            for key in layer.keys where !layers[(i + 1)...].contains(where: { $0[key] != nil }) { keys.append(key) }
         }
-        text += " "
-        text += message.description
-        text += "\n"
-        return text
+        keys.sort()
+        var out: [UInt8] = []
+        out.reserveCapacity(256)
+        out.append(contentsOf: time.utf8)
+        out.append(UInt8(ascii: " "))
+        out.append(contentsOf: level.rawValue.utf8)
+        out.append(UInt8(ascii: " "))
+        out.append(contentsOf: label.utf8)
+        out.append(UInt8(ascii: ":"))
+        for key in keys {
+            out.append(UInt8(ascii: " "))
+            out.append(contentsOf: key.utf8)
+            out.append(UInt8(ascii: "="))
+            let value = layers.last(where: { $0[key] != nil })![key]!
+            if case .string(let text) = value {
+                out.append(contentsOf: text.utf8)
+            } else {
+                out.append(contentsOf: value.description.utf8)
+            }
+        }
+        out.append(UInt8(ascii: " "))
+        out.append(contentsOf: message.description.utf8)
+        out.append(UInt8(ascii: "\n"))
+        return out
     }
 }
 
