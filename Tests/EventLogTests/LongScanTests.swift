@@ -1,5 +1,6 @@
 import EventLog
 import Foundation
+import Synchronization
 import Testing
 
 /// Long scans (more than `EventLog.pipelineThreshold` events) decompress on other threads while
@@ -78,5 +79,64 @@ struct LongScanTests {
         var all = 0
         try log.forEachEvent(from: 1) { _ in all += 1 }
         #expect(all == Self.eventCount)
+    }
+
+    /// A value made on whichever thread decodes, released on its own: counts the live ones.
+    final class Decoded: Sendable {
+        static let live = Mutex(0)
+        let position: UInt64
+        let payload: [UInt8]
+        init(_ view: borrowing EventView) {
+            position = view.position
+            payload = Array(view.payload)
+            Self.live.withLock { $0 += 1 }
+        }
+        deinit { Self.live.withLock { $0 -= 1 } }
+    }
+
+    @Test("given 60,000 events, when scanned with a decode function from several starts, then each event comes once, in order, with the value decoded from it, and every value is released")
+    func decodedScanPairsEachViewWithItsValue() async throws {
+        let tmp = TemporaryDirectory("long-scan-decoded")
+        defer { tmp.remove() }
+        let (log, expected) = try await Self.build(tmp.path)
+        defer { try? log.close() }
+        for start in [1, 777, Self.eventCount - 25_000] {
+            var next = UInt64(start)
+            var mismatches = 0
+            try log.forEachEvent(from: UInt64(start), decodedBy: { Decoded($0) }) { view, value in
+                let (id, _, payload) = expected[Int(view.position) - 1]
+                if view.position != next || value.position != view.position || view.id != id
+                    || value.payload != payload || !view.payload.elementsEqual(payload) {
+                    mismatches += 1
+                }
+                next = view.position + 1
+            }
+            #expect(mismatches == 0, "scan from \(start)")
+            #expect(next == UInt64(Self.eventCount) + 1, "scan from \(start) ended before the head")
+            #expect(Decoded.live.withLock { $0 } == 0, "values of the scan from \(start) left alive")
+        }
+    }
+
+    @Test("given a long decoded scan, when the decode function throws at an event, then every event before it has been passed on and the error comes back")
+    func decodeErrorEndsTheScanAfterTheEarlierEvents() async throws {
+        struct Undecodable: Error { var position: UInt64 }
+        let tmp = TemporaryDirectory("long-scan-decode-error")
+        defer { tmp.remove() }
+        let (log, _) = try await Self.build(tmp.path)
+        defer { try? log.close() }
+        for failAt in [UInt64(3), 30_001, 59_999] {
+            var seen: UInt64 = 0
+            #expect(throws: Undecodable.self) {
+                try log.forEachEvent(from: 1, decodedBy: { view -> UInt64 in
+                    if view.position == failAt { throw Undecodable(position: failAt) }
+                    return view.position
+                }) { view, value in
+                    #expect(value == view.position)
+                    #expect(view.position == seen + 1)
+                    seen = view.position
+                }
+            }
+            #expect(seen == failAt - 1, "events before \(failAt) passed on")
+        }
     }
 }

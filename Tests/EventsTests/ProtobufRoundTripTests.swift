@@ -23,6 +23,17 @@ import Testing
         #expect(decoded.encodePayload() == proposed.payload, "encoding is deterministic")
     }
 
+    @Test func aUUIDFromItsBytesIsTheOneFoundationMakes() {
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<100 {
+            let a = generator.next() as UInt64, b = generator.next() as UInt64
+            let bytes = unsafeBitCast((a, b), to: uuid_t.self)
+            let made = ProtoReader.uuid(bytes)
+            #expect(made == UUID(uuid: bytes))
+            #expect(made.uuidString == UUID(uuid: bytes).uuidString)
+        }
+    }
+
     @Test func decodesFromARecordedEventAndFromTypeBytes() throws {
         let event = Fixtures.events[0]
         let recorded = RecordedEvent(position: 1, id: Fixtures.id(99), stream: "member-x", streamVersion: 1,

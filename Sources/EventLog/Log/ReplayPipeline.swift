@@ -10,8 +10,11 @@ import Synchronization
 /// (decoding payloads), it never waits and the second core is left to the producer.
 ///
 /// With a `decode` function, whoever fills a page also decodes its events into `Decoded`
-/// values (typed events): decoding, usually the larger cost of a typed replay, is then shared
-/// by both threads, and the caller walks the page again only to pair each view with its value.
+/// values (typed events) and keeps each event's view beside its value: decoding, usually the
+/// larger cost of a typed replay, is then shared by both threads, and the caller only hands on
+/// the stored pairs. Values are released by the thread that made them, the next time it fills
+/// the same slot: freeing on the other thread made the two threads contend for malloc's arena
+/// lock (a third of a typed replay's samples went to malloc, free and that lock's futex).
 final class ReplayPipeline<Decoded: Sendable>: @unchecked Sendable {
     // Slot `k % slotCount` holds page `k`. It is filled by whoever claimed page `k` between
     // `free.wait()` and `filled.signal()`, and read by the caller between `filled.wait()` and
@@ -22,12 +25,42 @@ final class ReplayPipeline<Decoded: Sendable>: @unchecked Sendable {
         var buffer: UnsafeMutableRawPointer
         var capacity: Int
         var offsets: [Int] = []
-        var decoded: [Decoded] = []
+        /// With a `decode` function: per filling thread (0 the producer, 1 the caller), the
+        /// values it decoded the last time it filled this slot; `current` is the page's.
+        var stores: UnsafeMutablePointer<ValueStore>
+        var current = 0
         var error: (any Error)?
         // Created at 0 and signalled up: libdispatch traps when a semaphore is freed below its
         // initial value.
         let free = DispatchSemaphore(value: 0)
         let filled = DispatchSemaphore(value: 0)
+    }
+
+    /// Decoded values and the views of their events (pointing into the slot's buffer), `count`
+    /// of each, in storage kept from page to page: a page's arrays were allocated and freed
+    /// each time, and their tens of kilobytes made malloc consolidate its free lists.
+    private struct ValueStore {
+        var views = UnsafeMutablePointer<EventView>.allocate(capacity: 0)
+        var values = UnsafeMutablePointer<Decoded>.allocate(capacity: 0)
+        var capacity = 0
+        var count = 0
+
+        /// Releases the values held and makes room for `events` more.
+        mutating func reset(for events: Int) {
+            values.deinitialize(count: count)
+            count = 0
+            guard events > capacity else { return }
+            free()
+            capacity = Swift.max(events, 2 * capacity)
+            values = .allocate(capacity: capacity)
+            views = .allocate(capacity: capacity)
+        }
+
+        func free() {
+            values.deinitialize(count: count)
+            values.deallocate()
+            views.deallocate()
+        }
     }
 
     static var slotCount: Int { 4 }
@@ -47,13 +80,20 @@ final class ReplayPipeline<Decoded: Sendable>: @unchecked Sendable {
         self.decode = decode
         slots = .allocate(capacity: Self.slotCount)
         for i in 0..<Self.slotCount {
-            (slots + i).initialize(to: Slot(buffer: .allocate(byteCount: 1 << 20, alignment: 16), capacity: 1 << 20))
+            (slots + i).initialize(to: Slot(buffer: .allocate(byteCount: 1 << 20, alignment: 16), capacity: 1 << 20,
+                                            stores: .allocate(capacity: 2)))
+            for t in 0..<2 { (slots[i].stores + t).initialize(to: ValueStore()) }
             slots[i].free.signal()
         }
     }
 
     deinit {
-        for i in 0..<Self.slotCount { slots[i].buffer.deallocate() }
+        for i in 0..<Self.slotCount {
+            slots[i].buffer.deallocate()
+            for t in 0..<2 { slots[i].stores[t].free() }
+            slots[i].stores.deinitialize(count: 2)
+            slots[i].stores.deallocate()
+        }
         slots.deinitialize(count: Self.slotCount)
         slots.deallocate()
     }
@@ -78,22 +118,10 @@ final class ReplayPipeline<Decoded: Sendable>: @unchecked Sendable {
     /// other derived type costs a runtime metadata lookup per event.
     func run(log: EventLog, from: UInt64, end: UInt64, decoded body: (borrowing EventView, Decoded) throws -> Void) throws {
         precondition(decode != nil, "a pipeline without a decode function has no values: use run(log:from:end:_:)")
-        try walkPages(log: log, from: from, end: end) { i, page, segments in
-            let buffer = slots[i].buffer
-            // Taken out of the slot, so that the values are released here, not by the next filler.
-            var decoded: [Decoded] = []
-            swap(&decoded, &slots[i].decoded)
-            try decoded.withUnsafeBufferPointer { values in
-                var n = 0
-                for (block, offset) in zip(page, slots[i].offsets) {
-                    try BatchReader.walk(UnsafeRawBufferPointer(start: buffer + offset, count: Int(block.rawLength)),
-                                         of: block, segmentName: segments[Int(block.segmentIndex)].name,
-                                         range: from...end) { view in
-                        try body(view, values[n])
-                        n += 1
-                    }
-                }
-            }
+        try walkPages(log: log, from: from, end: end) { i, _, _ in
+            // The page's views were stored when it was filled: no second walk of its blocks.
+            let store = slots[i].stores[slots[i].current]
+            for j in 0..<store.count { try body(store.views[j], store.values[j]) }
         }
     }
 
@@ -127,12 +155,13 @@ final class ReplayPipeline<Decoded: Sendable>: @unchecked Sendable {
                 // Not ready: fill one unclaimed page (this one or a later one) meanwhile.
                 // One only, so that the producer does not wait for slots this thread holds.
                 if let j = claim(below: min(pages, k + Self.slotCount)) {
-                    fill(page: j, blocks: blocks, segments: segments, range: from...end)
+                    fill(page: j, blocks: blocks, segments: segments, range: from...end, filler: 1)
                 }
                 slots[i].filled.wait()
             }
-            if let error = slots[i].error { throw error }
+            // The events of the page before an error are passed on first.
             try visit(i, Self.page(k, of: blocks), segments)
+            if let error = slots[i].error { throw error }
             slots[i].free.signal()
         }
     }
@@ -154,14 +183,15 @@ final class ReplayPipeline<Decoded: Sendable>: @unchecked Sendable {
 
     private func produce(pages: Int, blocks: [BlockRef], segments: [MappedSegment], range: ClosedRange<UInt64>) {
         while !stop.load(ordering: .relaxed), let k = claim(below: pages) {
-            if !fill(page: k, blocks: blocks, segments: segments, range: range) { return }
+            if !fill(page: k, blocks: blocks, segments: segments, range: range, filler: 0) { return }
         }
     }
 
     /// Decompresses page `k` into its slot (and decodes the events of it in `range`) and marks
     /// it filled; false after an error or a stop.
     @discardableResult
-    private func fill(page k: Int, blocks: [BlockRef], segments: [MappedSegment], range: ClosedRange<UInt64>) -> Bool {
+    private func fill(page k: Int, blocks: [BlockRef], segments: [MappedSegment], range: ClosedRange<UInt64>,
+                      filler: Int) -> Bool {
         let i = k % Self.slotCount
         slots[i].free.wait()
         if stop.load(ordering: .relaxed) { return false }
@@ -188,19 +218,27 @@ final class ReplayPipeline<Decoded: Sendable>: @unchecked Sendable {
             offsets.append(offset)
             offset += Int(block.rawLength)
         }
-        if error == nil, let decode {
-            var decoded: [Decoded] = []
-            decoded.reserveCapacity(page.reduce(0) { $0 + Int($1.eventCount) })
+        if let decode {
+            let store = slots[i].stores + filler
+            store.pointee.reset(for: page.reduce(0) { $0 + Int($1.eventCount) })
+            slots[i].current = filler
+            let views = store.pointee.views
+            let values = store.pointee.values
+            var n = 0
             do {
                 for (block, offset) in zip(page, offsets) {
                     try BatchReader.walk(UnsafeRawBufferPointer(start: slots[i].buffer + offset, count: Int(block.rawLength)),
                                          of: block, segmentName: segments[Int(block.segmentIndex)].name,
-                                         range: range) { decoded.append(try decode($0)) }
+                                         range: range) { view in
+                        (values + n).initialize(to: try decode(view))
+                        (views + n).initialize(to: copy view)
+                        n += 1
+                    }
                 }
             } catch let e {
-                error = e
+                if error == nil { error = e }
             }
-            slots[i].decoded = decoded
+            store.pointee.count = n
         }
         slots[i].offsets = offsets
         slots[i].error = error
