@@ -22,12 +22,22 @@ public enum EventCatalogue {
         public let aggregate: AggregateKind
         /// Parses the canonical JSON form (`JSONSerialization` output).
         public let fromJSON: @Sendable (Any, JSONContext) throws -> DomainEvent
+        /// Reads the canonical JSON form (keys in order, no white space, no escapes, sealed
+        /// fields as written without a vault) straight from its bytes, without the `Any` values
+        /// `fromJSON` takes; nil for anything else, or for bytes after the object. A caller that
+        /// gets an event compares its canonical rendering with the bytes before trusting it.
+        public let scanJSON: @Sendable (UnsafeRawBufferPointer, JSONContext) -> DomainEvent?
 
         public init<E: DomainEventPayload>(_ type: E.Type) {
             typeName = E.typeName
             schemaVersion = E.schemaVersion
             aggregate = E.aggregate
             fromJSON = { try E.fromJSON($0, path: "$", context: $1).domainEvent }
+            scanJSON = { bytes, context in
+                var scanner = JSONScanner(bytes)
+                guard let e = E.scanJSON(&scanner, context: context), scanner.atEnd else { return nil }
+                return e.domainEvent
+            }
         }
     }
 

@@ -6,6 +6,9 @@
 public protocol ProtoMessage: Sendable, Hashable, JSONValue {
     init(from reader: inout ProtoReader) throws
     func encode(to writer: inout ProtoWriter)
+    /// Reads the canonical JSON form `writeJSON` writes without a vault straight from its bytes;
+    /// nil for anything else (generated; see `JSONScanner`).
+    static func scanJSON(_ scanner: inout JSONScanner, context: JSONContext) -> Self?
 }
 
 extension ProtoMessage {

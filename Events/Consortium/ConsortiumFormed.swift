@@ -105,4 +105,22 @@ extension ConsortiumFormed {
         let members: [ConsortiumMembership] = try j.array("members")
         return Self(consortiumId: consortiumId, name: name, scope: scope, tenderId: tenderId, leadMemberId: leadMemberId, members: members)
     }
+
+    /// Reads the canonical JSON `writeJSON` writes without a vault, keys in its order, straight from its bytes
+    /// (`JSONScanner`); nil for anything else (the caller then parses it with `fromJSON`).
+    public static func scanJSON(_ scanner: inout JSONScanner, context: JSONContext) -> Self? {
+        guard scanner.open() else { return nil }
+        guard scanner.key("consortiumId"), let consortiumId = scanner.uuid() else { return nil }
+        guard scanner.key("leadMemberId"), let leadMemberId = scanner.uuid() else { return nil }
+        guard scanner.key("members"), let members = scanner.array({ $0.message(ConsortiumMembership.self, context: context) }) else { return nil }
+        guard scanner.key("name"), let name = scanner.string() else { return nil }
+        guard scanner.key("scope"), let scope = scanner.protoEnum(ConsortiumScope.self) else { return nil }
+        var tenderId: UUID? = nil
+        if scanner.key("tenderId") {
+            guard let scanned = scanner.uuid() else { return nil }
+            tenderId = scanned
+        }
+        guard scanner.close() else { return nil }
+        return Self(consortiumId: consortiumId, name: name, scope: scope, tenderId: tenderId, leadMemberId: leadMemberId, members: members)
+    }
 }

@@ -74,4 +74,15 @@ extension ConsortiumLeadChanged {
         let previousLeadMemberId: UUID = try j.required("previousLeadMemberId")
         return Self(consortiumId: consortiumId, leadMemberId: leadMemberId, previousLeadMemberId: previousLeadMemberId)
     }
+
+    /// Reads the canonical JSON `writeJSON` writes without a vault, keys in its order, straight from its bytes
+    /// (`JSONScanner`); nil for anything else (the caller then parses it with `fromJSON`).
+    public static func scanJSON(_ scanner: inout JSONScanner, context: JSONContext) -> Self? {
+        guard scanner.open() else { return nil }
+        guard scanner.key("consortiumId"), let consortiumId = scanner.uuid() else { return nil }
+        guard scanner.key("leadMemberId"), let leadMemberId = scanner.uuid() else { return nil }
+        guard scanner.key("previousLeadMemberId"), let previousLeadMemberId = scanner.uuid() else { return nil }
+        guard scanner.close() else { return nil }
+        return Self(consortiumId: consortiumId, leadMemberId: leadMemberId, previousLeadMemberId: previousLeadMemberId)
+    }
 }

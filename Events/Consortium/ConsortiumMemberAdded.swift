@@ -64,4 +64,14 @@ extension ConsortiumMemberAdded {
         let member: ConsortiumMembership = try j.required("member")
         return Self(consortiumId: consortiumId, member: member)
     }
+
+    /// Reads the canonical JSON `writeJSON` writes without a vault, keys in its order, straight from its bytes
+    /// (`JSONScanner`); nil for anything else (the caller then parses it with `fromJSON`).
+    public static func scanJSON(_ scanner: inout JSONScanner, context: JSONContext) -> Self? {
+        guard scanner.open() else { return nil }
+        guard scanner.key("consortiumId"), let consortiumId = scanner.uuid() else { return nil }
+        guard scanner.key("member"), let member = scanner.message(ConsortiumMembership.self, context: context) else { return nil }
+        guard scanner.close() else { return nil }
+        return Self(consortiumId: consortiumId, member: member)
+    }
 }

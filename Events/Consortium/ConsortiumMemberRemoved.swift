@@ -75,4 +75,19 @@ extension ConsortiumMemberRemoved {
         let reason: String? = try j.optional("reason")
         return Self(consortiumId: consortiumId, memberId: memberId, reason: reason)
     }
+
+    /// Reads the canonical JSON `writeJSON` writes without a vault, keys in its order, straight from its bytes
+    /// (`JSONScanner`); nil for anything else (the caller then parses it with `fromJSON`).
+    public static func scanJSON(_ scanner: inout JSONScanner, context: JSONContext) -> Self? {
+        guard scanner.open() else { return nil }
+        guard scanner.key("consortiumId"), let consortiumId = scanner.uuid() else { return nil }
+        guard scanner.key("memberId"), let memberId = scanner.uuid() else { return nil }
+        var reason: String? = nil
+        if scanner.key("reason") {
+            guard let scanned = scanner.string() else { return nil }
+            reason = scanned
+        }
+        guard scanner.close() else { return nil }
+        return Self(consortiumId: consortiumId, memberId: memberId, reason: reason)
+    }
 }

@@ -97,4 +97,29 @@ extension A1CertificateRecorded {
         let validUntil: Day? = try j.optional("validUntil")
         return Self(assignmentId: assignmentId, status: status, issuer: issuer, validFrom: validFrom, validUntil: validUntil)
     }
+
+    /// Reads the canonical JSON `writeJSON` writes without a vault, keys in its order, straight from its bytes
+    /// (`JSONScanner`); nil for anything else (the caller then parses it with `fromJSON`).
+    public static func scanJSON(_ scanner: inout JSONScanner, context: JSONContext) -> Self? {
+        guard scanner.open() else { return nil }
+        guard scanner.key("assignmentId"), let assignmentId = scanner.uuid() else { return nil }
+        var issuer: String? = nil
+        if scanner.key("issuer") {
+            guard let scanned = scanner.string() else { return nil }
+            issuer = scanned
+        }
+        guard scanner.key("status"), let status = scanner.protoEnum(A1Status.self) else { return nil }
+        var validFrom: Day? = nil
+        if scanner.key("validFrom") {
+            guard let scanned = scanner.day() else { return nil }
+            validFrom = scanned
+        }
+        var validUntil: Day? = nil
+        if scanner.key("validUntil") {
+            guard let scanned = scanner.day() else { return nil }
+            validUntil = scanned
+        }
+        guard scanner.close() else { return nil }
+        return Self(assignmentId: assignmentId, status: status, issuer: issuer, validFrom: validFrom, validUntil: validUntil)
+    }
 }

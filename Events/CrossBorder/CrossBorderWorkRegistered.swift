@@ -150,4 +150,27 @@ extension CrossBorderWorkRegistered {
         let clientCountry: CountryCode? = try j.optional("clientCountry")
         return Self(assignmentId: assignmentId, memberId: memberId, residenceCountry: residenceCountry, workCountry: workCountry, emrRegion: emrRegion, clientKind: clientKind, startsOn: startsOn, endsOn: endsOn, sbiActivity: sbiActivity, socialSecurityBasis: socialSecurityBasis, clientCountry: clientCountry)
     }
+
+    /// Reads the canonical JSON `writeJSON` writes without a vault, keys in its order, straight from its bytes
+    /// (`JSONScanner`); nil for anything else (the caller then parses it with `fromJSON`).
+    public static func scanJSON(_ scanner: inout JSONScanner, context: JSONContext) -> Self? {
+        guard scanner.open() else { return nil }
+        guard scanner.key("assignmentId"), let assignmentId = scanner.uuid() else { return nil }
+        var clientCountry: CountryCode? = nil
+        if scanner.key("clientCountry") {
+            guard let scanned = scanner.country() else { return nil }
+            clientCountry = scanned
+        }
+        guard scanner.key("clientKind"), let clientKind = scanner.protoEnum(ClientKind.self) else { return nil }
+        guard scanner.key("emrRegion"), let emrRegion = scanner.protoEnum(EmrRegion.self) else { return nil }
+        guard scanner.key("endsOn"), let endsOn = scanner.day() else { return nil }
+        guard scanner.key("memberId"), let memberId = scanner.uuid() else { return nil }
+        guard scanner.key("residenceCountry"), let residenceCountry = scanner.country() else { return nil }
+        guard scanner.key("sbiActivity"), let sbiActivity = scanner.string() else { return nil }
+        guard scanner.key("socialSecurityBasis"), let socialSecurityBasis = scanner.protoEnum(SocialSecurityBasis.self) else { return nil }
+        guard scanner.key("startsOn"), let startsOn = scanner.day() else { return nil }
+        guard scanner.key("workCountry"), let workCountry = scanner.country() else { return nil }
+        guard scanner.close() else { return nil }
+        return Self(assignmentId: assignmentId, memberId: memberId, residenceCountry: residenceCountry, workCountry: workCountry, emrRegion: emrRegion, clientKind: clientKind, startsOn: startsOn, endsOn: endsOn, sbiActivity: sbiActivity, socialSecurityBasis: socialSecurityBasis, clientCountry: clientCountry)
+    }
 }

@@ -74,4 +74,15 @@ extension ImportViolationsAccepted {
         let violations: [AcceptedViolation] = try j.array("violations")
         return Self(importId: importId, file: file, violations: violations)
     }
+
+    /// Reads the canonical JSON `writeJSON` writes without a vault, keys in its order, straight from its bytes
+    /// (`JSONScanner`); nil for anything else (the caller then parses it with `fromJSON`).
+    public static func scanJSON(_ scanner: inout JSONScanner, context: JSONContext) -> Self? {
+        guard scanner.open() else { return nil }
+        guard scanner.key("file"), let file = scanner.string() else { return nil }
+        guard scanner.key("importId"), let importId = scanner.uuid() else { return nil }
+        guard scanner.key("violations"), let violations = scanner.array({ $0.message(AcceptedViolation.self, context: context) }) else { return nil }
+        guard scanner.close() else { return nil }
+        return Self(importId: importId, file: file, violations: violations)
+    }
 }

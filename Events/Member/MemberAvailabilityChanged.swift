@@ -97,4 +97,29 @@ extension MemberAvailabilityChanged {
         let effectiveUntil: Day? = try j.optional("effectiveUntil")
         return Self(memberId: memberId, availability: availability, hoursPerWeek: hoursPerWeek, effectiveFrom: effectiveFrom, effectiveUntil: effectiveUntil)
     }
+
+    /// Reads the canonical JSON `writeJSON` writes without a vault, keys in its order, straight from its bytes
+    /// (`JSONScanner`); nil for anything else (the caller then parses it with `fromJSON`).
+    public static func scanJSON(_ scanner: inout JSONScanner, context: JSONContext) -> Self? {
+        guard scanner.open() else { return nil }
+        guard scanner.key("availability"), let availability = scanner.protoEnum(Availability.self) else { return nil }
+        var effectiveFrom: Day? = nil
+        if scanner.key("effectiveFrom") {
+            guard let scanned = scanner.day() else { return nil }
+            effectiveFrom = scanned
+        }
+        var effectiveUntil: Day? = nil
+        if scanner.key("effectiveUntil") {
+            guard let scanned = scanner.day() else { return nil }
+            effectiveUntil = scanned
+        }
+        var hoursPerWeek: UInt32? = nil
+        if scanner.key("hoursPerWeek") {
+            guard let scanned = scanner.uint32() else { return nil }
+            hoursPerWeek = scanned
+        }
+        guard scanner.key("memberId"), let memberId = scanner.uuid() else { return nil }
+        guard scanner.close() else { return nil }
+        return Self(memberId: memberId, availability: availability, hoursPerWeek: hoursPerWeek, effectiveFrom: effectiveFrom, effectiveUntil: effectiveUntil)
+    }
 }

@@ -120,4 +120,31 @@ extension MemberProfileUpdated {
         let serviceCountries: [CountryCode] = try j.array("serviceCountries")
         return Self(memberId: memberId, headline: headline, description: description, languages: languages, serviceBuurten: serviceBuurten, serviceRadiusKm: serviceRadiusKm, serviceCountries: serviceCountries)
     }
+
+    /// Reads the canonical JSON `writeJSON` writes without a vault, keys in its order, straight from its bytes
+    /// (`JSONScanner`); nil for anything else (the caller then parses it with `fromJSON`).
+    public static func scanJSON(_ scanner: inout JSONScanner, context: JSONContext) -> Self? {
+        guard scanner.open() else { return nil }
+        var description: String? = nil
+        if scanner.key("description") {
+            guard let scanned = scanner.string() else { return nil }
+            description = scanned
+        }
+        var headline: String? = nil
+        if scanner.key("headline") {
+            guard let scanned = scanner.string() else { return nil }
+            headline = scanned
+        }
+        guard scanner.key("languages"), let languages = scanner.array({ $0.string() }) else { return nil }
+        guard scanner.key("memberId"), let memberId = scanner.uuid() else { return nil }
+        guard scanner.key("serviceBuurten"), let serviceBuurten = scanner.array({ $0.string() }) else { return nil }
+        guard scanner.key("serviceCountries"), let serviceCountries = scanner.array({ $0.country() }) else { return nil }
+        var serviceRadiusKm: UInt32? = nil
+        if scanner.key("serviceRadiusKm") {
+            guard let scanned = scanner.uint32() else { return nil }
+            serviceRadiusKm = scanned
+        }
+        guard scanner.close() else { return nil }
+        return Self(memberId: memberId, headline: headline, description: description, languages: languages, serviceBuurten: serviceBuurten, serviceRadiusKm: serviceRadiusKm, serviceCountries: serviceCountries)
+    }
 }

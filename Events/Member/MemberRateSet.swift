@@ -73,4 +73,15 @@ extension MemberRateSet {
         let amountCents: Int64 = try j.required("amountCents")
         return Self(memberId: memberId, unit: unit, amountCents: amountCents)
     }
+
+    /// Reads the canonical JSON `writeJSON` writes without a vault, keys in its order, straight from its bytes
+    /// (`JSONScanner`); nil for anything else (the caller then parses it with `fromJSON`).
+    public static func scanJSON(_ scanner: inout JSONScanner, context: JSONContext) -> Self? {
+        guard scanner.open() else { return nil }
+        guard scanner.key("amountCents"), let amountCents = scanner.int64() else { return nil }
+        guard scanner.key("memberId"), let memberId = scanner.uuid() else { return nil }
+        guard scanner.key("unit"), let unit = scanner.protoEnum(RateUnit.self) else { return nil }
+        guard scanner.close() else { return nil }
+        return Self(memberId: memberId, unit: unit, amountCents: amountCents)
+    }
 }

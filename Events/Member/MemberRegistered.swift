@@ -171,4 +171,42 @@ extension MemberRegistered {
         try parsed.rederive(context: context)  // digests are the store's own: never taken from the file
         return parsed
     }
+
+    /// Reads the canonical JSON `writeJSON` writes without a vault, keys in its order, straight from its bytes
+    /// (`JSONScanner`); nil for anything else (the caller then parses it with `fromJSON`).
+    public static func scanJSON(_ scanner: inout JSONScanner, context: JSONContext) -> Self? {
+        guard scanner.open() else { return nil }
+        var buurt: String? = nil
+        if scanner.key("buurt") {
+            guard let scanned = scanner.string() else { return nil }
+            buurt = scanned
+        }
+        guard scanner.key("joinedOn"), let joinedOn = scanner.day() else { return nil }
+        guard scanner.key("kind"), let kind = scanner.protoEnum(MemberKind.self) else { return nil }
+        guard scanner.key("memberId"), let memberId = scanner.uuid() else { return nil }
+        guard scanner.key("personal"), let personal = scanner.sealed() else { return nil }
+        var postcodeArea: String? = nil
+        if scanner.key("postcodeArea") {
+            guard let scanned = scanner.string() else { return nil }
+            postcodeArea = scanned
+        }
+        guard scanner.key("registryDigests"), let registryDigests = scanner.array({ $0.message(RegistryDigest.self, context: context) }) else { return nil }
+        guard scanner.key("registryIds"), let registryIds = scanner.array({ $0.message(RegistryId.self, context: context) }) else { return nil }
+        guard scanner.key("residenceCountry"), let residenceCountry = scanner.country() else { return nil }
+        guard scanner.key("sbiCodes"), let sbiCodes = scanner.array({ $0.string() }) else { return nil }
+        var tradeName: String? = nil
+        if scanner.key("tradeName") {
+            guard let scanned = scanner.string() else { return nil }
+            tradeName = scanned
+        }
+        var vatId: String? = nil
+        if scanner.key("vatId") {
+            guard let scanned = scanner.string() else { return nil }
+            vatId = scanned
+        }
+        guard scanner.close() else { return nil }
+        var parsed = Self(memberId: memberId, kind: kind, residenceCountry: residenceCountry, personal: personal, tradeName: tradeName, registryIds: registryIds, vatId: vatId, postcodeArea: postcodeArea, buurt: buurt, sbiCodes: sbiCodes, joinedOn: joinedOn, registryDigests: registryDigests)
+        guard (try? parsed.rederive(context: context)) != nil else { return nil }
+        return parsed
+    }
 }

@@ -108,4 +108,32 @@ extension MemberRegistryVerified {
         try parsed.rederive(context: context)  // digests are the store's own: never taken from the file
         return parsed
     }
+
+    /// Reads the canonical JSON `writeJSON` writes without a vault, keys in its order, straight from its bytes
+    /// (`JSONScanner`); nil for anything else (the caller then parses it with `fromJSON`).
+    public static func scanJSON(_ scanner: inout JSONScanner, context: JSONContext) -> Self? {
+        guard scanner.open() else { return nil }
+        guard scanner.key("memberId"), let memberId = scanner.uuid() else { return nil }
+        guard scanner.key("registry"), let registry = scanner.sealed() else { return nil }
+        var registryDigest: RegistryDigest? = nil
+        if scanner.key("registryDigest") {
+            guard let scanned = scanner.message(RegistryDigest.self, context: context) else { return nil }
+            registryDigest = scanned
+        }
+        var registryId: RegistryId? = nil
+        if scanner.key("registryId") {
+            guard let scanned = scanner.message(RegistryId.self, context: context) else { return nil }
+            registryId = scanned
+        }
+        var source: String? = nil
+        if scanner.key("source") {
+            guard let scanned = scanner.string() else { return nil }
+            source = scanned
+        }
+        guard scanner.key("verifiedAt"), let verifiedAt = scanner.timestamp() else { return nil }
+        guard scanner.close() else { return nil }
+        var parsed = Self(memberId: memberId, registryId: registryId, verifiedAt: verifiedAt, source: source, registry: registry, registryDigest: registryDigest)
+        guard (try? parsed.rederive(context: context)) != nil else { return nil }
+        return parsed
+    }
 }

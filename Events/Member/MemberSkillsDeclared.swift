@@ -76,4 +76,15 @@ extension MemberSkillsDeclared {
         let cpvInterests: [String] = try j.array("cpvInterests")
         return Self(memberId: memberId, skills: skills, cpvInterests: cpvInterests)
     }
+
+    /// Reads the canonical JSON `writeJSON` writes without a vault, keys in its order, straight from its bytes
+    /// (`JSONScanner`); nil for anything else (the caller then parses it with `fromJSON`).
+    public static func scanJSON(_ scanner: inout JSONScanner, context: JSONContext) -> Self? {
+        guard scanner.open() else { return nil }
+        guard scanner.key("cpvInterests"), let cpvInterests = scanner.array({ $0.string() }) else { return nil }
+        guard scanner.key("memberId"), let memberId = scanner.uuid() else { return nil }
+        guard scanner.key("skills"), let skills = scanner.array({ $0.string() }) else { return nil }
+        guard scanner.close() else { return nil }
+        return Self(memberId: memberId, skills: skills, cpvInterests: cpvInterests)
+    }
 }

@@ -83,4 +83,16 @@ extension MemberTargetGroupsDeclared {
         let details = try context.parseSealed(j, key: "details", as: TargetGroupDetails.self, subject: memberId, eventType: typeName)
         return Self(memberId: memberId, consentId: consentId, details: details, declaredAt: declaredAt)
     }
+
+    /// Reads the canonical JSON `writeJSON` writes without a vault, keys in its order, straight from its bytes
+    /// (`JSONScanner`); nil for anything else (the caller then parses it with `fromJSON`).
+    public static func scanJSON(_ scanner: inout JSONScanner, context: JSONContext) -> Self? {
+        guard scanner.open() else { return nil }
+        guard scanner.key("consentId"), let consentId = scanner.uuid() else { return nil }
+        guard scanner.key("declaredAt"), let declaredAt = scanner.timestamp() else { return nil }
+        guard scanner.key("details"), let details = scanner.sealed() else { return nil }
+        guard scanner.key("memberId"), let memberId = scanner.uuid() else { return nil }
+        guard scanner.close() else { return nil }
+        return Self(memberId: memberId, consentId: consentId, details: details, declaredAt: declaredAt)
+    }
 }

@@ -73,4 +73,15 @@ extension MemberTargetGroupsWithdrawn {
         let withdrawnAt: Timestamp = try j.required("withdrawnAt")
         return Self(memberId: memberId, consentId: consentId, withdrawnAt: withdrawnAt)
     }
+
+    /// Reads the canonical JSON `writeJSON` writes without a vault, keys in its order, straight from its bytes
+    /// (`JSONScanner`); nil for anything else (the caller then parses it with `fromJSON`).
+    public static func scanJSON(_ scanner: inout JSONScanner, context: JSONContext) -> Self? {
+        guard scanner.open() else { return nil }
+        guard scanner.key("consentId"), let consentId = scanner.uuid() else { return nil }
+        guard scanner.key("memberId"), let memberId = scanner.uuid() else { return nil }
+        guard scanner.key("withdrawnAt"), let withdrawnAt = scanner.timestamp() else { return nil }
+        guard scanner.close() else { return nil }
+        return Self(memberId: memberId, consentId: consentId, withdrawnAt: withdrawnAt)
+    }
 }

@@ -73,4 +73,15 @@ extension MembershipEnded {
         let endedOn: Day = try j.required("endedOn")
         return Self(memberId: memberId, reason: reason, endedOn: endedOn)
     }
+
+    /// Reads the canonical JSON `writeJSON` writes without a vault, keys in its order, straight from its bytes
+    /// (`JSONScanner`); nil for anything else (the caller then parses it with `fromJSON`).
+    public static func scanJSON(_ scanner: inout JSONScanner, context: JSONContext) -> Self? {
+        guard scanner.open() else { return nil }
+        guard scanner.key("endedOn"), let endedOn = scanner.day() else { return nil }
+        guard scanner.key("memberId"), let memberId = scanner.uuid() else { return nil }
+        guard scanner.key("reason"), let reason = scanner.protoEnum(MembershipEndReason.self) else { return nil }
+        guard scanner.close() else { return nil }
+        return Self(memberId: memberId, reason: reason, endedOn: endedOn)
+    }
 }

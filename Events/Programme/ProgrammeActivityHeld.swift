@@ -151,4 +151,27 @@ extension ProgrammeActivityHeld {
         let crossBorder: Bool = try j.required("crossBorder")
         return Self(activityId: activityId, title: title, focusAreas: focusAreas, activityType: activityType, heldOn: heldOn, durationMinutes: durationMinutes, buurt: buurt, attendingMemberIds: attendingMemberIds, externalAttendeeCount: externalAttendeeCount, partners: partners, crossBorder: crossBorder)
     }
+
+    /// Reads the canonical JSON `writeJSON` writes without a vault, keys in its order, straight from its bytes
+    /// (`JSONScanner`); nil for anything else (the caller then parses it with `fromJSON`).
+    public static func scanJSON(_ scanner: inout JSONScanner, context: JSONContext) -> Self? {
+        guard scanner.open() else { return nil }
+        guard scanner.key("activityId"), let activityId = scanner.uuid() else { return nil }
+        guard scanner.key("activityType"), let activityType = scanner.protoEnum(ActivityType.self) else { return nil }
+        guard scanner.key("attendingMemberIds"), let attendingMemberIds = scanner.array({ $0.uuid() }) else { return nil }
+        var buurt: String? = nil
+        if scanner.key("buurt") {
+            guard let scanned = scanner.string() else { return nil }
+            buurt = scanned
+        }
+        guard scanner.key("crossBorder"), let crossBorder = scanner.bool() else { return nil }
+        guard scanner.key("durationMinutes"), let durationMinutes = scanner.uint32() else { return nil }
+        guard scanner.key("externalAttendeeCount"), let externalAttendeeCount = scanner.uint32() else { return nil }
+        guard scanner.key("focusAreas"), let focusAreas = scanner.array({ $0.protoEnum(FocusArea.self) }) else { return nil }
+        guard scanner.key("heldOn"), let heldOn = scanner.day() else { return nil }
+        guard scanner.key("partners"), let partners = scanner.array({ $0.string() }) else { return nil }
+        guard scanner.key("title"), let title = scanner.string() else { return nil }
+        guard scanner.close() else { return nil }
+        return Self(activityId: activityId, title: title, focusAreas: focusAreas, activityType: activityType, heldOn: heldOn, durationMinutes: durationMinutes, buurt: buurt, attendingMemberIds: attendingMemberIds, externalAttendeeCount: externalAttendeeCount, partners: partners, crossBorder: crossBorder)
+    }
 }

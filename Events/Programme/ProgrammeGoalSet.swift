@@ -108,4 +108,19 @@ extension ProgrammeGoalSet {
         let scale: UInt32 = try j.required("scale")
         return Self(focusArea: focusArea, kpiCode: kpiCode, period: period, startsOn: startsOn, endsOn: endsOn, targetValue: targetValue, scale: scale)
     }
+
+    /// Reads the canonical JSON `writeJSON` writes without a vault, keys in its order, straight from its bytes
+    /// (`JSONScanner`); nil for anything else (the caller then parses it with `fromJSON`).
+    public static func scanJSON(_ scanner: inout JSONScanner, context: JSONContext) -> Self? {
+        guard scanner.open() else { return nil }
+        guard scanner.key("endsOn"), let endsOn = scanner.day() else { return nil }
+        guard scanner.key("focusArea"), let focusArea = scanner.protoEnum(FocusArea.self) else { return nil }
+        guard scanner.key("kpiCode"), let kpiCode = scanner.string() else { return nil }
+        guard scanner.key("period"), let period = scanner.string() else { return nil }
+        guard scanner.key("scale"), let scale = scanner.uint32() else { return nil }
+        guard scanner.key("startsOn"), let startsOn = scanner.day() else { return nil }
+        guard scanner.key("targetValue"), let targetValue = scanner.int64() else { return nil }
+        guard scanner.close() else { return nil }
+        return Self(focusArea: focusArea, kpiCode: kpiCode, period: period, startsOn: startsOn, endsOn: endsOn, targetValue: targetValue, scale: scale)
+    }
 }

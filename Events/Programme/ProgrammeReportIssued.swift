@@ -112,4 +112,23 @@ extension ProgrammeReportIssued {
         let content: [UInt8]? = try j.optional("content")
         return Self(reportId: reportId, period: period, asOfPosition: asOfPosition, headHash: headHash, kpiValues: kpiValues, contentHash: contentHash, content: content)
     }
+
+    /// Reads the canonical JSON `writeJSON` writes without a vault, keys in its order, straight from its bytes
+    /// (`JSONScanner`); nil for anything else (the caller then parses it with `fromJSON`).
+    public static func scanJSON(_ scanner: inout JSONScanner, context: JSONContext) -> Self? {
+        guard scanner.open() else { return nil }
+        guard scanner.key("asOfPosition"), let asOfPosition = scanner.uint64() else { return nil }
+        var content: [UInt8]? = nil
+        if scanner.key("content") {
+            guard let scanned = scanner.bytesValue() else { return nil }
+            content = scanned
+        }
+        guard scanner.key("contentHash"), let contentHash = scanner.bytesValue() else { return nil }
+        guard scanner.key("headHash"), let headHash = scanner.bytesValue() else { return nil }
+        guard scanner.key("kpiValues"), let kpiValues = scanner.array({ $0.message(KpiValue.self, context: context) }) else { return nil }
+        guard scanner.key("period"), let period = scanner.string() else { return nil }
+        guard scanner.key("reportId"), let reportId = scanner.uuid() else { return nil }
+        guard scanner.close() else { return nil }
+        return Self(reportId: reportId, period: period, asOfPosition: asOfPosition, headHash: headHash, kpiValues: kpiValues, contentHash: contentHash, content: content)
+    }
 }

@@ -73,4 +73,15 @@ extension TrainingHoursRecorded {
         let durationMinutes: UInt32 = try j.required("durationMinutes")
         return Self(activityId: activityId, memberId: memberId, durationMinutes: durationMinutes)
     }
+
+    /// Reads the canonical JSON `writeJSON` writes without a vault, keys in its order, straight from its bytes
+    /// (`JSONScanner`); nil for anything else (the caller then parses it with `fromJSON`).
+    public static func scanJSON(_ scanner: inout JSONScanner, context: JSONContext) -> Self? {
+        guard scanner.open() else { return nil }
+        guard scanner.key("activityId"), let activityId = scanner.uuid() else { return nil }
+        guard scanner.key("durationMinutes"), let durationMinutes = scanner.uint32() else { return nil }
+        guard scanner.key("memberId"), let memberId = scanner.uuid() else { return nil }
+        guard scanner.close() else { return nil }
+        return Self(activityId: activityId, memberId: memberId, durationMinutes: durationMinutes)
+    }
 }

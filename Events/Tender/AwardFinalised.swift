@@ -73,4 +73,15 @@ extension AwardFinalised {
         let bidId: UUID = try j.required("bidId")
         return Self(tenderId: tenderId, lot: lot, bidId: bidId)
     }
+
+    /// Reads the canonical JSON `writeJSON` writes without a vault, keys in its order, straight from its bytes
+    /// (`JSONScanner`); nil for anything else (the caller then parses it with `fromJSON`).
+    public static func scanJSON(_ scanner: inout JSONScanner, context: JSONContext) -> Self? {
+        guard scanner.open() else { return nil }
+        guard scanner.key("bidId"), let bidId = scanner.uuid() else { return nil }
+        guard scanner.key("lot"), let lot = scanner.uint32() else { return nil }
+        guard scanner.key("tenderId"), let tenderId = scanner.uuid() else { return nil }
+        guard scanner.close() else { return nil }
+        return Self(tenderId: tenderId, lot: lot, bidId: bidId)
+    }
 }

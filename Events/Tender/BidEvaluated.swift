@@ -107,4 +107,30 @@ extension BidEvaluated {
         let rank: UInt32? = try j.optional("rank")
         return Self(tenderId: tenderId, bidId: bidId, outcome: outcome, disqualificationReason: disqualificationReason, scoreHundredths: scoreHundredths, rank: rank)
     }
+
+    /// Reads the canonical JSON `writeJSON` writes without a vault, keys in its order, straight from its bytes
+    /// (`JSONScanner`); nil for anything else (the caller then parses it with `fromJSON`).
+    public static func scanJSON(_ scanner: inout JSONScanner, context: JSONContext) -> Self? {
+        guard scanner.open() else { return nil }
+        guard scanner.key("bidId"), let bidId = scanner.uuid() else { return nil }
+        var disqualificationReason: String? = nil
+        if scanner.key("disqualificationReason") {
+            guard let scanned = scanner.string() else { return nil }
+            disqualificationReason = scanned
+        }
+        guard scanner.key("outcome"), let outcome = scanner.protoEnum(BidOutcome.self) else { return nil }
+        var rank: UInt32? = nil
+        if scanner.key("rank") {
+            guard let scanned = scanner.uint32() else { return nil }
+            rank = scanned
+        }
+        var scoreHundredths: Int64? = nil
+        if scanner.key("scoreHundredths") {
+            guard let scanned = scanner.int64() else { return nil }
+            scoreHundredths = scanned
+        }
+        guard scanner.key("tenderId"), let tenderId = scanner.uuid() else { return nil }
+        guard scanner.close() else { return nil }
+        return Self(tenderId: tenderId, bidId: bidId, outcome: outcome, disqualificationReason: disqualificationReason, scoreHundredths: scoreHundredths, rank: rank)
+    }
 }

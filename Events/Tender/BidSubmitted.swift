@@ -113,4 +113,19 @@ extension BidSubmitted {
         let priceBasis: PriceBasis = try j.required("priceBasis")
         return Self(tenderId: tenderId, bidId: bidId, lots: lots, bidder: bidder, participatingMemberIds: participatingMemberIds, priceCents: priceCents, priceBasis: priceBasis)
     }
+
+    /// Reads the canonical JSON `writeJSON` writes without a vault, keys in its order, straight from its bytes
+    /// (`JSONScanner`); nil for anything else (the caller then parses it with `fromJSON`).
+    public static func scanJSON(_ scanner: inout JSONScanner, context: JSONContext) -> Self? {
+        guard scanner.open() else { return nil }
+        guard scanner.key("bidId"), let bidId = scanner.uuid() else { return nil }
+        guard scanner.key("bidder"), let bidder = scanner.message(PartyRef.self, context: context) else { return nil }
+        guard scanner.key("lots"), let lots = scanner.array({ $0.uint32() }) else { return nil }
+        guard scanner.key("participatingMemberIds"), let participatingMemberIds = scanner.array({ $0.uuid() }) else { return nil }
+        guard scanner.key("priceBasis"), let priceBasis = scanner.protoEnum(PriceBasis.self) else { return nil }
+        guard scanner.key("priceCents"), let priceCents = scanner.int64() else { return nil }
+        guard scanner.key("tenderId"), let tenderId = scanner.uuid() else { return nil }
+        guard scanner.close() else { return nil }
+        return Self(tenderId: tenderId, bidId: bidId, lots: lots, bidder: bidder, participatingMemberIds: participatingMemberIds, priceCents: priceCents, priceBasis: priceBasis)
+    }
 }

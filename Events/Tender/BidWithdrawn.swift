@@ -75,4 +75,19 @@ extension BidWithdrawn {
         let reason: String? = try j.optional("reason")
         return Self(tenderId: tenderId, bidId: bidId, reason: reason)
     }
+
+    /// Reads the canonical JSON `writeJSON` writes without a vault, keys in its order, straight from its bytes
+    /// (`JSONScanner`); nil for anything else (the caller then parses it with `fromJSON`).
+    public static func scanJSON(_ scanner: inout JSONScanner, context: JSONContext) -> Self? {
+        guard scanner.open() else { return nil }
+        guard scanner.key("bidId"), let bidId = scanner.uuid() else { return nil }
+        var reason: String? = nil
+        if scanner.key("reason") {
+            guard let scanned = scanner.string() else { return nil }
+            reason = scanned
+        }
+        guard scanner.key("tenderId"), let tenderId = scanner.uuid() else { return nil }
+        guard scanner.close() else { return nil }
+        return Self(tenderId: tenderId, bidId: bidId, reason: reason)
+    }
 }

@@ -82,4 +82,16 @@ extension ParticipantInvited {
         let reason: String = try j.required("reason")
         return Self(tenderId: tenderId, participant: participant, isLocal: isLocal, reason: reason)
     }
+
+    /// Reads the canonical JSON `writeJSON` writes without a vault, keys in its order, straight from its bytes
+    /// (`JSONScanner`); nil for anything else (the caller then parses it with `fromJSON`).
+    public static func scanJSON(_ scanner: inout JSONScanner, context: JSONContext) -> Self? {
+        guard scanner.open() else { return nil }
+        guard scanner.key("isLocal"), let isLocal = scanner.bool() else { return nil }
+        guard scanner.key("participant"), let participant = scanner.message(PartyRef.self, context: context) else { return nil }
+        guard scanner.key("reason"), let reason = scanner.string() else { return nil }
+        guard scanner.key("tenderId"), let tenderId = scanner.uuid() else { return nil }
+        guard scanner.close() else { return nil }
+        return Self(tenderId: tenderId, participant: participant, isLocal: isLocal, reason: reason)
+    }
 }

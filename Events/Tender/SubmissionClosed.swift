@@ -63,4 +63,14 @@ extension SubmissionClosed {
         let liveBidCount: UInt32 = try j.required("liveBidCount")
         return Self(tenderId: tenderId, liveBidCount: liveBidCount)
     }
+
+    /// Reads the canonical JSON `writeJSON` writes without a vault, keys in its order, straight from its bytes
+    /// (`JSONScanner`); nil for anything else (the caller then parses it with `fromJSON`).
+    public static func scanJSON(_ scanner: inout JSONScanner, context: JSONContext) -> Self? {
+        guard scanner.open() else { return nil }
+        guard scanner.key("liveBidCount"), let liveBidCount = scanner.uint32() else { return nil }
+        guard scanner.key("tenderId"), let tenderId = scanner.uuid() else { return nil }
+        guard scanner.close() else { return nil }
+        return Self(tenderId: tenderId, liveBidCount: liveBidCount)
+    }
 }

@@ -118,4 +118,35 @@ extension TenderAmended {
         let reason: String = try j.required("reason")
         return Self(tenderId: tenderId, title: title, description: description, submissionDeadline: submissionDeadline, estimatedValueCents: estimatedValueCents, lots: lots, reason: reason)
     }
+
+    /// Reads the canonical JSON `writeJSON` writes without a vault, keys in its order, straight from its bytes
+    /// (`JSONScanner`); nil for anything else (the caller then parses it with `fromJSON`).
+    public static func scanJSON(_ scanner: inout JSONScanner, context: JSONContext) -> Self? {
+        guard scanner.open() else { return nil }
+        var description: String? = nil
+        if scanner.key("description") {
+            guard let scanned = scanner.string() else { return nil }
+            description = scanned
+        }
+        var estimatedValueCents: Int64? = nil
+        if scanner.key("estimatedValueCents") {
+            guard let scanned = scanner.int64() else { return nil }
+            estimatedValueCents = scanned
+        }
+        guard scanner.key("lots"), let lots = scanner.array({ $0.message(Lot.self, context: context) }) else { return nil }
+        guard scanner.key("reason"), let reason = scanner.string() else { return nil }
+        var submissionDeadline: Timestamp? = nil
+        if scanner.key("submissionDeadline") {
+            guard let scanned = scanner.timestamp() else { return nil }
+            submissionDeadline = scanned
+        }
+        guard scanner.key("tenderId"), let tenderId = scanner.uuid() else { return nil }
+        var title: String? = nil
+        if scanner.key("title") {
+            guard let scanned = scanner.string() else { return nil }
+            title = scanned
+        }
+        guard scanner.close() else { return nil }
+        return Self(tenderId: tenderId, title: title, description: description, submissionDeadline: submissionDeadline, estimatedValueCents: estimatedValueCents, lots: lots, reason: reason)
+    }
 }

@@ -178,4 +178,26 @@ extension TenderPublished {
         let sroiBasisPoints: UInt32 = try j.required("sroiBasisPoints")
         return Self(tenderId: tenderId, buyer: buyer, title: title, description: description, category: category, procedure: procedure, estimatedValueCents: estimatedValueCents, mainCpv: mainCpv, lots: lots, submissionDeadline: submissionDeadline, awardCriterion: awardCriterion, participationRule: participationRule, standstillDays: standstillDays, sroiBasisPoints: sroiBasisPoints)
     }
+
+    /// Reads the canonical JSON `writeJSON` writes without a vault, keys in its order, straight from its bytes
+    /// (`JSONScanner`); nil for anything else (the caller then parses it with `fromJSON`).
+    public static func scanJSON(_ scanner: inout JSONScanner, context: JSONContext) -> Self? {
+        guard scanner.open() else { return nil }
+        guard scanner.key("awardCriterion"), let awardCriterion = scanner.protoEnum(AwardCriterion.self) else { return nil }
+        guard scanner.key("buyer"), let buyer = scanner.message(Buyer.self, context: context) else { return nil }
+        guard scanner.key("category"), let category = scanner.protoEnum(ProcurementCategory.self) else { return nil }
+        guard scanner.key("description"), let description = scanner.string() else { return nil }
+        guard scanner.key("estimatedValueCents"), let estimatedValueCents = scanner.int64() else { return nil }
+        guard scanner.key("lots"), let lots = scanner.array({ $0.message(Lot.self, context: context) }) else { return nil }
+        guard scanner.key("mainCpv"), let mainCpv = scanner.string() else { return nil }
+        guard scanner.key("participationRule"), let participationRule = scanner.protoEnum(ParticipationRule.self) else { return nil }
+        guard scanner.key("procedure"), let procedure = scanner.protoEnum(ProcedureType.self) else { return nil }
+        guard scanner.key("sroiBasisPoints"), let sroiBasisPoints = scanner.uint32() else { return nil }
+        guard scanner.key("standstillDays"), let standstillDays = scanner.uint32() else { return nil }
+        guard scanner.key("submissionDeadline"), let submissionDeadline = scanner.timestamp() else { return nil }
+        guard scanner.key("tenderId"), let tenderId = scanner.uuid() else { return nil }
+        guard scanner.key("title"), let title = scanner.string() else { return nil }
+        guard scanner.close() else { return nil }
+        return Self(tenderId: tenderId, buyer: buyer, title: title, description: description, category: category, procedure: procedure, estimatedValueCents: estimatedValueCents, mainCpv: mainCpv, lots: lots, submissionDeadline: submissionDeadline, awardCriterion: awardCriterion, participationRule: participationRule, standstillDays: standstillDays, sroiBasisPoints: sroiBasisPoints)
+    }
 }

@@ -278,4 +278,26 @@ import Testing
         #expect(again.stdout.contains("imported 0 events"), "\(again.stdout)")
         #expect(again.stdout.contains("keys of 1 erased members destroyed"), "\(again.stdout)")
     }
+
+    @Test("given an export, and the same lines with white space after every key, when each is imported into an empty directory, then both have the same head (the canonical data read directly, the other parsed in full, give the same events)")
+    func canonicalAndSpacedDataImportTheSame() throws {
+        let temp = TemporaryDirectory()
+        let source = try DemoFixture.path()
+        let export = temp.sub("all.jsonl")
+        #expect(try Admin.run(["export", export, "--until", "300", "--data", source]).status == 0)
+        let spaced = try String(contentsOfFile: export, encoding: .utf8)
+            .replacingOccurrences(of: #"([^\\])":"#, with: "$1\": ", options: .regularExpression)
+        #expect(spaced.contains(#""data": {"#))
+        let spacedFile = temp.sub("spaced.jsonl")
+        try spaced.write(toFile: spacedFile, atomically: true, encoding: .utf8)
+        var heads: [String] = []
+        for (file, name) in [(export, "canonical"), (spacedFile, "spaced")] {
+            let data = temp.sub(name)
+            let r = try Admin.run(["import", file, "--data", data])
+            #expect(r.status == 0, "\(name): \(r.stderr)")
+            heads.append(try Self.head(data))
+        }
+        #expect(heads[0].hasPrefix("300 "), "\(heads[0])")
+        #expect(heads[0] == heads[1])
+    }
 }

@@ -36,6 +36,22 @@ import Testing
         return auditor
     }
 
+    @Test("given an ImportViolationsAccepted record, when folded, then audit's auditor keeps the acceptance and import's (recordsAcceptances: false) does not")
+    func acceptancesAreKeptOnlyWhenAsked() {
+        let importId = Fixture.id(90), eventId = Fixture.id(91)
+        let record = ImportViolationsAccepted(importId: importId, file: "history.jsonl", violations: [
+            AcceptedViolation(eventId: eventId, stream: TenderDecider.streamId(Fixture.tender), eventType: "BidSubmitted", line: 7,
+                              rule: "tender.notOpen", reason: "closed"),
+        ]).domainEvent
+        let stream = StreamID.historyImport(importId)
+        let audit = InvariantAuditor(reference: Fixture.reference)
+        #expect(audit.check(record, stream: stream, recordedAt: early) == nil)
+        #expect(audit.acceptances[eventId]?.importId == importId)
+        let forImport = InvariantAuditor(reference: Fixture.reference, recordsAcceptances: false)
+        #expect(forImport.check(record, stream: stream, recordedAt: early) == nil)
+        #expect(forImport.acceptances.isEmpty)
+    }
+
     @Test("given a valid history, when audited, then no event breaks a rule")
     func validHistoryPasses() {
         let auditor = auditorWithTender()

@@ -289,7 +289,50 @@ def gen_json(name, fs, event):
         s += "        return parsed\n"
     else:
         s += f"        return {construct}\n"
-    s += "    }\n}\n"
+    s += "    }\n\n"
+    s += gen_scan(fs, event, construct)
+    s += "}\n"
+    return s
+
+
+SCAN = {"uuid": "uuid()", "string": "string()", "bool": "bool()", "int64": "int64()", "uint32": "uint32()",
+        "uint64": "uint64()", "day": "day()", "timestamp": "timestamp()", "bytes": "bytesValue()",
+        "country": "country()", "sealed": "sealed()"}
+
+
+def scan_call(t, scanner):
+    if t.kind == "enum":
+        return f"{scanner}.protoEnum({t.name}.self)"
+    if t.kind == "msg":
+        return f"{scanner}.message({t.name}.self, context: context)"
+    return f"{scanner}.{SCAN[t.kind]}"
+
+
+def gen_scan(fs, event, construct):
+    """The typed reader of the canonical JSON `writeJSON` writes without a vault (JSONScanner)."""
+    s = "    /// Reads the canonical JSON `writeJSON` writes without a vault, keys in its order, straight from its bytes\n"
+    s += "    /// (`JSONScanner`); nil for anything else (the caller then parses it with `fromJSON`).\n"
+    s += "    public static func scanJSON(_ scanner: inout JSONScanner, context: JSONContext) -> Self? {\n"
+    s += "        guard scanner.open() else { return nil }\n"
+    for f, t in sorted(fs, key=lambda x: x[0]["name"].encode()):
+        v = f["name"]
+        if t.repeated:
+            s += f'        guard scanner.key("{v}"), let {v} = scanner.array({{ {scan_call(t, "$0")} }}) else {{ return nil }}\n'
+        elif t.optional:
+            s += f"        var {v}: {t.swift} = nil\n"
+            s += f'        if scanner.key("{v}") {{\n'
+            s += f"            guard let scanned = {scan_call(t, 'scanner')} else {{ return nil }}\n"
+            s += f"            {v} = scanned\n        }}\n"
+        else:
+            s += f'        guard scanner.key("{v}"), let {v} = {scan_call(t, "scanner")} else {{ return nil }}\n'
+    s += "        guard scanner.close() else { return nil }\n"
+    if event and event.get("rederive"):
+        s += f"        var parsed = {construct}\n"
+        s += "        guard (try? parsed.rederive(context: context)) != nil else { return nil }\n"
+        s += "        return parsed\n"
+    else:
+        s += f"        return {construct}\n"
+    s += "    }\n"
     return s
 
 

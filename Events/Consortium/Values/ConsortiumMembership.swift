@@ -66,4 +66,15 @@ extension ConsortiumMembership {
         let acceptedAt: Timestamp = try j.required("acceptedAt")
         return Self(memberId: memberId, acceptedJointLiability: acceptedJointLiability, acceptedAt: acceptedAt)
     }
+
+    /// Reads the canonical JSON `writeJSON` writes without a vault, keys in its order, straight from its bytes
+    /// (`JSONScanner`); nil for anything else (the caller then parses it with `fromJSON`).
+    public static func scanJSON(_ scanner: inout JSONScanner, context: JSONContext) -> Self? {
+        guard scanner.open() else { return nil }
+        guard scanner.key("acceptedAt"), let acceptedAt = scanner.timestamp() else { return nil }
+        guard scanner.key("acceptedJointLiability"), let acceptedJointLiability = scanner.bool() else { return nil }
+        guard scanner.key("memberId"), let memberId = scanner.uuid() else { return nil }
+        guard scanner.close() else { return nil }
+        return Self(memberId: memberId, acceptedJointLiability: acceptedJointLiability, acceptedAt: acceptedAt)
+    }
 }

@@ -93,4 +93,18 @@ extension AcceptedViolation {
         let reason: String = try j.required("reason")
         return Self(eventId: eventId, stream: stream, eventType: eventType, line: line, rule: rule, reason: reason)
     }
+
+    /// Reads the canonical JSON `writeJSON` writes without a vault, keys in its order, straight from its bytes
+    /// (`JSONScanner`); nil for anything else (the caller then parses it with `fromJSON`).
+    public static func scanJSON(_ scanner: inout JSONScanner, context: JSONContext) -> Self? {
+        guard scanner.open() else { return nil }
+        guard scanner.key("eventId"), let eventId = scanner.uuid() else { return nil }
+        guard scanner.key("eventType"), let eventType = scanner.string() else { return nil }
+        guard scanner.key("line"), let line = scanner.uint64() else { return nil }
+        guard scanner.key("reason"), let reason = scanner.string() else { return nil }
+        guard scanner.key("rule"), let rule = scanner.string() else { return nil }
+        guard scanner.key("stream"), let stream = scanner.string() else { return nil }
+        guard scanner.close() else { return nil }
+        return Self(eventId: eventId, stream: stream, eventType: eventType, line: line, rule: rule, reason: reason)
+    }
 }

@@ -67,4 +67,15 @@ extension MemberRateSetV1 {
         let amountEuros: Int64 = try j.required("amountEuros")
         return Self(memberId: memberId, unit: unit, amountEuros: amountEuros)
     }
+
+    /// Reads the canonical JSON `writeJSON` writes without a vault, keys in its order, straight from its bytes
+    /// (`JSONScanner`); nil for anything else (the caller then parses it with `fromJSON`).
+    public static func scanJSON(_ scanner: inout JSONScanner, context: JSONContext) -> Self? {
+        guard scanner.open() else { return nil }
+        guard scanner.key("amountEuros"), let amountEuros = scanner.int64() else { return nil }
+        guard scanner.key("memberId"), let memberId = scanner.uuid() else { return nil }
+        guard scanner.key("unit"), let unit = scanner.protoEnum(RateUnit.self) else { return nil }
+        guard scanner.close() else { return nil }
+        return Self(memberId: memberId, unit: unit, amountEuros: amountEuros)
+    }
 }

@@ -113,4 +113,39 @@ extension PersonalDetails {
         let vatId: String? = try j.optional("vatId")
         return Self(legalName: legalName, email: email, phone: phone, address: address, tradeName: tradeName, registryIds: registryIds, vatId: vatId)
     }
+
+    /// Reads the canonical JSON `writeJSON` writes without a vault, keys in its order, straight from its bytes
+    /// (`JSONScanner`); nil for anything else (the caller then parses it with `fromJSON`).
+    public static func scanJSON(_ scanner: inout JSONScanner, context: JSONContext) -> Self? {
+        guard scanner.open() else { return nil }
+        var address: PostalAddress? = nil
+        if scanner.key("address") {
+            guard let scanned = scanner.message(PostalAddress.self, context: context) else { return nil }
+            address = scanned
+        }
+        var email: String? = nil
+        if scanner.key("email") {
+            guard let scanned = scanner.string() else { return nil }
+            email = scanned
+        }
+        guard scanner.key("legalName"), let legalName = scanner.string() else { return nil }
+        var phone: String? = nil
+        if scanner.key("phone") {
+            guard let scanned = scanner.string() else { return nil }
+            phone = scanned
+        }
+        guard scanner.key("registryIds"), let registryIds = scanner.array({ $0.message(RegistryId.self, context: context) }) else { return nil }
+        var tradeName: String? = nil
+        if scanner.key("tradeName") {
+            guard let scanned = scanner.string() else { return nil }
+            tradeName = scanned
+        }
+        var vatId: String? = nil
+        if scanner.key("vatId") {
+            guard let scanned = scanner.string() else { return nil }
+            vatId = scanned
+        }
+        guard scanner.close() else { return nil }
+        return Self(legalName: legalName, email: email, phone: phone, address: address, tradeName: tradeName, registryIds: registryIds, vatId: vatId)
+    }
 }

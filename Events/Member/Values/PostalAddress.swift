@@ -83,4 +83,17 @@ extension PostalAddress {
         let country: CountryCode = try j.required("country")
         return Self(street: street, houseNumber: houseNumber, postcode: postcode, city: city, country: country)
     }
+
+    /// Reads the canonical JSON `writeJSON` writes without a vault, keys in its order, straight from its bytes
+    /// (`JSONScanner`); nil for anything else (the caller then parses it with `fromJSON`).
+    public static func scanJSON(_ scanner: inout JSONScanner, context: JSONContext) -> Self? {
+        guard scanner.open() else { return nil }
+        guard scanner.key("city"), let city = scanner.string() else { return nil }
+        guard scanner.key("country"), let country = scanner.country() else { return nil }
+        guard scanner.key("houseNumber"), let houseNumber = scanner.string() else { return nil }
+        guard scanner.key("postcode"), let postcode = scanner.string() else { return nil }
+        guard scanner.key("street"), let street = scanner.string() else { return nil }
+        guard scanner.close() else { return nil }
+        return Self(street: street, houseNumber: houseNumber, postcode: postcode, city: city, country: country)
+    }
 }

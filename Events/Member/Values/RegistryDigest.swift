@@ -56,4 +56,14 @@ extension RegistryDigest {
         let digest: [UInt8] = try j.required("digest")
         return Self(kind: kind, digest: digest)
     }
+
+    /// Reads the canonical JSON `writeJSON` writes without a vault, keys in its order, straight from its bytes
+    /// (`JSONScanner`); nil for anything else (the caller then parses it with `fromJSON`).
+    public static func scanJSON(_ scanner: inout JSONScanner, context: JSONContext) -> Self? {
+        guard scanner.open() else { return nil }
+        guard scanner.key("digest"), let digest = scanner.bytesValue() else { return nil }
+        guard scanner.key("kind"), let kind = scanner.string() else { return nil }
+        guard scanner.close() else { return nil }
+        return Self(kind: kind, digest: digest)
+    }
 }

@@ -57,4 +57,14 @@ extension RegistryId {
         let value: String = try j.required("value")
         return Self(scheme: scheme, value: value)
     }
+
+    /// Reads the canonical JSON `writeJSON` writes without a vault, keys in its order, straight from its bytes
+    /// (`JSONScanner`); nil for anything else (the caller then parses it with `fromJSON`).
+    public static func scanJSON(_ scanner: inout JSONScanner, context: JSONContext) -> Self? {
+        guard scanner.open() else { return nil }
+        guard scanner.key("scheme"), let scheme = scanner.protoEnum(RegistryScheme.self) else { return nil }
+        guard scanner.key("value"), let value = scanner.string() else { return nil }
+        guard scanner.close() else { return nil }
+        return Self(scheme: scheme, value: value)
+    }
 }

@@ -58,4 +58,18 @@ extension TargetGroupDetails {
         let ageBand: AgeBand? = try j.optional("ageBand")
         return Self(groups: groups, ageBand: ageBand)
     }
+
+    /// Reads the canonical JSON `writeJSON` writes without a vault, keys in its order, straight from its bytes
+    /// (`JSONScanner`); nil for anything else (the caller then parses it with `fromJSON`).
+    public static func scanJSON(_ scanner: inout JSONScanner, context: JSONContext) -> Self? {
+        guard scanner.open() else { return nil }
+        var ageBand: AgeBand? = nil
+        if scanner.key("ageBand") {
+            guard let scanned = scanner.protoEnum(AgeBand.self) else { return nil }
+            ageBand = scanned
+        }
+        guard scanner.key("groups"), let groups = scanner.array({ $0.protoEnum(TargetGroup.self) }) else { return nil }
+        guard scanner.close() else { return nil }
+        return Self(groups: groups, ageBand: ageBand)
+    }
 }

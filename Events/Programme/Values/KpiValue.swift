@@ -83,4 +83,17 @@ extension KpiValue {
         let suppressed: Bool = try j.required("suppressed")
         return Self(kpiCode: kpiCode, breakdown: breakdown, value: value, scale: scale, suppressed: suppressed)
     }
+
+    /// Reads the canonical JSON `writeJSON` writes without a vault, keys in its order, straight from its bytes
+    /// (`JSONScanner`); nil for anything else (the caller then parses it with `fromJSON`).
+    public static func scanJSON(_ scanner: inout JSONScanner, context: JSONContext) -> Self? {
+        guard scanner.open() else { return nil }
+        guard scanner.key("breakdown"), let breakdown = scanner.string() else { return nil }
+        guard scanner.key("kpiCode"), let kpiCode = scanner.string() else { return nil }
+        guard scanner.key("scale"), let scale = scanner.uint32() else { return nil }
+        guard scanner.key("suppressed"), let suppressed = scanner.bool() else { return nil }
+        guard scanner.key("value"), let value = scanner.int64() else { return nil }
+        guard scanner.close() else { return nil }
+        return Self(kpiCode: kpiCode, breakdown: breakdown, value: value, scale: scale, suppressed: suppressed)
+    }
 }

@@ -68,4 +68,19 @@ extension Buyer {
         let organisationId: String? = try j.optional("organisationId")
         return Self(kind: kind, name: name, organisationId: organisationId)
     }
+
+    /// Reads the canonical JSON `writeJSON` writes without a vault, keys in its order, straight from its bytes
+    /// (`JSONScanner`); nil for anything else (the caller then parses it with `fromJSON`).
+    public static func scanJSON(_ scanner: inout JSONScanner, context: JSONContext) -> Self? {
+        guard scanner.open() else { return nil }
+        guard scanner.key("kind"), let kind = scanner.protoEnum(BuyerKind.self) else { return nil }
+        guard scanner.key("name"), let name = scanner.string() else { return nil }
+        var organisationId: String? = nil
+        if scanner.key("organisationId") {
+            guard let scanned = scanner.string() else { return nil }
+            organisationId = scanned
+        }
+        guard scanner.close() else { return nil }
+        return Self(kind: kind, name: name, organisationId: organisationId)
+    }
 }

@@ -78,4 +78,20 @@ extension Lot {
         let estimatedValueCents: Int64? = try j.optional("estimatedValueCents")
         return Self(number: number, title: title, buurten: buurten, estimatedValueCents: estimatedValueCents)
     }
+
+    /// Reads the canonical JSON `writeJSON` writes without a vault, keys in its order, straight from its bytes
+    /// (`JSONScanner`); nil for anything else (the caller then parses it with `fromJSON`).
+    public static func scanJSON(_ scanner: inout JSONScanner, context: JSONContext) -> Self? {
+        guard scanner.open() else { return nil }
+        guard scanner.key("buurten"), let buurten = scanner.array({ $0.string() }) else { return nil }
+        var estimatedValueCents: Int64? = nil
+        if scanner.key("estimatedValueCents") {
+            guard let scanned = scanner.int64() else { return nil }
+            estimatedValueCents = scanned
+        }
+        guard scanner.key("number"), let number = scanner.uint32() else { return nil }
+        guard scanner.key("title"), let title = scanner.string() else { return nil }
+        guard scanner.close() else { return nil }
+        return Self(number: number, title: title, buurten: buurten, estimatedValueCents: estimatedValueCents)
+    }
 }

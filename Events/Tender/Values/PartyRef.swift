@@ -58,4 +58,14 @@ extension PartyRef {
         let id: UUID = try j.required("id")
         return Self(kind: kind, id: id)
     }
+
+    /// Reads the canonical JSON `writeJSON` writes without a vault, keys in its order, straight from its bytes
+    /// (`JSONScanner`); nil for anything else (the caller then parses it with `fromJSON`).
+    public static func scanJSON(_ scanner: inout JSONScanner, context: JSONContext) -> Self? {
+        guard scanner.open() else { return nil }
+        guard scanner.key("id"), let id = scanner.uuid() else { return nil }
+        guard scanner.key("kind"), let kind = scanner.protoEnum(PartyKind.self) else { return nil }
+        guard scanner.close() else { return nil }
+        return Self(kind: kind, id: id)
+    }
 }

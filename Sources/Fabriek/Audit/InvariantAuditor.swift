@@ -71,13 +71,18 @@ public final class InvariantAuditor {
     /// of a later position (lines an import has not appended yet) are not checked against it.
     public var chainKnownThrough: UInt64 = .max
     /// Events an import appended although they break a rule (`ImportViolationsAccepted`,
-    /// recorded in the same commit as them), by event id, as of the last event folded.
+    /// recorded in the same commit as them), by event id, as of the last event folded; empty
+    /// when the auditor was made with `recordsAcceptances: false`.
     public private(set) var acceptances: [UUID: ImportAcceptance] = [:]
+    /// Whether `acceptances` is kept (`audit` shows them; `import` does not need them, and they
+    /// grow with every violation the log records).
+    public let recordsAcceptances: Bool
     /// Members whose `MemberErased` was checked or folded, in order.
     public private(set) var erasedMembers: [UUID] = []
 
-    public init(reference: ReferenceData) {
+    public init(reference: ReferenceData, recordsAcceptances: Bool = true) {
         self.reference = reference
+        self.recordsAcceptances = recordsAcceptances
     }
 
     /// Checks `event`, recorded (or to be recorded) in `stream` at `recordedAt` and at `position`
@@ -111,8 +116,10 @@ public final class InvariantAuditor {
             case .reportIssued:
                 reports[stream] = ReportDecider.evolve(reports[stream] ?? ReportDecider.initialState, e)
             }
-        case .historyImport(.violationsAccepted(let e)):
+        case .historyImport(.violationsAccepted(let e)) where recordsAcceptances:
             for v in e.violations { acceptances[v.eventId] = ImportAcceptance(importId: e.importId, file: e.file, stream: stream, position: position) }
+        case .historyImport:
+            break
         }
         directory.apply(event)
     }

@@ -61,6 +61,9 @@ struct ExportLinesCommand: ParsableCommand {
         buffer.reserveCapacity(1 << 21)
         var k = 0
         var progress = Progress(label: "export", total: last, enabled: progressOption.show)
+        // A file is made durable at the end; its pages are flushed in the background as the
+        // export goes, so that the last sync waits only for the tail.
+        let flusher = file == "-" ? nil : BackgroundFlush(fd: handle.fileDescriptor, every: 64 << 20)
         // Each event's `data` is rendered on both cores (the log's replay pipeline decodes
         // ahead); this thread writes the lines around it, in order, into one reused buffer.
         try log.forEachEvent(from: 1, through: last, decodedBy: { ExportLineWriter.renderData($0) }) { e, data in
@@ -69,6 +72,7 @@ struct ExportLinesCommand: ParsableCommand {
             buffer.append(0x0A)
             if buffer.count >= 1 << 20 {
                 try Self.write(buffer, to: handle, file: file)
+                flusher?.wrote(buffer.count)
                 buffer.removeAll(keepingCapacity: true)
                 progress.update(e.position)
             }
@@ -77,6 +81,9 @@ struct ExportLinesCommand: ParsableCommand {
         progress.update(last)
         progress.finish()
         if file != "-" {
+            if let failure = flusher?.finish() {
+                throw AdminError.failure("cannot write \(file): \(failure); the export is incomplete (free space and run it again)")
+            }
             try handle.synchronize()
             try handle.close()
             let digest = last == head.position ? head.description : "\(last)"
@@ -97,5 +104,53 @@ struct ExportLinesCommand: ParsableCommand {
             }
             done += n
         }
+    }
+}
+
+/// Flushes a file being written (`fdatasync`) on another thread each time `every` more bytes
+/// were written, one flush at a time, so the writer never waits for the disk until `finish`.
+/// A failed flush is kept and returned by `finish` (the kernel reports a write-back error to
+/// one sync only).
+final class BackgroundFlush: @unchecked Sendable {
+    private let fd: Int32
+    private let every: Int
+    private var unflushed = 0
+    private let group = DispatchGroup()
+    private let lock = NSLock()
+    private var running = false
+    private var failure: String?
+
+    init(fd: Int32, every: Int) {
+        self.fd = fd
+        self.every = every
+    }
+
+    /// Counts `bytes` written; starts a flush when `every` bytes are waiting and none runs.
+    func wrote(_ bytes: Int) {
+        unflushed += bytes
+        guard unflushed >= every else { return }
+        lock.lock()
+        let busy = running
+        if !busy { running = true }
+        lock.unlock()
+        guard !busy else { return }
+        unflushed = 0
+        group.enter()
+        DispatchQueue.global(qos: .utility).async { [self] in
+            let failed = fdatasync(fd) != 0 ? String(cString: strerror(errno)) : nil
+            lock.lock()
+            if let failed, failure == nil { failure = failed }
+            running = false
+            lock.unlock()
+            group.leave()
+        }
+    }
+
+    /// Waits for the flush in progress; returns the first failure, nil when none failed.
+    func finish() -> String? {
+        group.wait()
+        lock.lock()
+        defer { lock.unlock() }
+        return failure
     }
 }

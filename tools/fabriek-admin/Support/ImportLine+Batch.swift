@@ -39,7 +39,9 @@ extension ImportLine {
                     if !line.bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) {
                         var local = context
                         slots.results[k] = Result {
-                            try parse(line.bytes, number: line.number, context: &local, vault: { throw NeedsVault() })
+                            var parsed = try parse(line.bytes, number: line.number, context: &local, vault: { throw NeedsVault() })
+                            parsed.spoolBody = ImportSpool.body(stream: parsed.stream, expected: parsed.expected, event: parsed.event)
+                            return parsed
                         }
                     }
                     k += workers

@@ -24,6 +24,9 @@ struct ImportLine {
     var position: UInt64?
     /// True when `data` held plaintext personal fields (sealed now, with a fresh nonce).
     var sealedOnImport: Bool
+    /// The line's spool entry after its line number (`ImportSpool.body`), encoded by
+    /// `parseBatch` on the parsing threads; empty when not encoded yet.
+    var spoolBody: [UInt8] = []
 
     var expected: ExpectedVersion {
         guard let version else { return .any }
@@ -39,7 +42,6 @@ struct ImportLine {
         var metadata: Range<Int>?, recordedAt: Range<Int>?, schemaVersion: Range<Int>?, payload: Range<Int>?
         var commit: Range<Int>?, position: Range<Int>?
         var unknown: [String] = []
-        var dataValue: Any?
     }
 
     @inline(__always)
@@ -69,11 +71,9 @@ struct ImportLine {
                 case UInt8(ascii: "s") where equals(key, "schemaVersion"): try take(&f.schemaVersion, "schemaVersion")
                 case UInt8(ascii: "t") where equals(key, "type"): try take(&f.type, "type")
                 case UInt8(ascii: "d") where equals(key, "data"):
+                    // Its strings are checked when it is read (`dataEvent`).
                     guard f.data == nil else { throw p.fail("key \"data\" is given twice") }
-                    p.skipSpace()
-                    let start = p.i
-                    f.dataValue = try p.value()
-                    f.data = start..<p.i
+                    f.data = try p.skipValue(checkingStrings: false)
                 case UInt8(ascii: "v") where equals(key, "version"): try take(&f.version, "version")
                 case UInt8(ascii: "i") where equals(key, "id"): try take(&f.id, "id")
                 case UInt8(ascii: "m") where equals(key, "metadata"): try take(&f.metadata, "metadata")
@@ -128,7 +128,7 @@ struct ImportLine {
     static func stringObject(_ range: Range<Int>, in bytes: UnsafeRawBufferPointer) -> [String: String]? {
         guard bytes[range.lowerBound] == 0x7B else { return nil }
         var p = LineJSON(UnsafeRawBufferPointer(rebasing: bytes[range]))
-        var out: [String: String] = [:]
+        var out = [String: String](minimumCapacity: 4)  // export writes two keys: no growing
         do {
             try p.forEachMember { p, key in
                 let k = try LineJSON.decodeString(key, at: p.i)
@@ -196,11 +196,30 @@ struct ImportLine {
             payload = [UInt8](d)
             eventSchema = sv32
         } else {
-            guard let d = f.dataValue, let dataRange = f.data, bytes[dataRange.lowerBound] == 0x7B else {
+            guard let dataRange = f.data, bytes[dataRange.lowerBound] == 0x7B else {
                 throw AdminError.failure("\"data\" is missing or not an object")
             }
             if let sv = schemaVersion, sv != UInt64(entry.schemaVersion) {
                 throw AdminError.failure("\"schemaVersion\": \"data\" of \(type) must be schema version \(entry.schemaVersion), the current one, not \(sv) (give another version's bytes as \"payload\")")
+            }
+            // The canonical form (what export writes) is read straight into the event, and taken
+            // when the event renders to exactly these bytes; anything else is parsed into JSON
+            // values first (`fromJSON`), which names what is wrong.
+            if let scanned = entry.scanJSON(UnsafeRawBufferPointer(rebasing: bytes[dataRange]), context),
+               let canonical = try? scanned.canonicalJSON(context: .sealed), canonical.count == dataRange.count,
+               canonical.withUnsafeBytes({ memcmp($0.baseAddress!, bytes.baseAddress! + dataRange.lowerBound, $0.count) }) == 0 {
+                return try checked(number: number, stream: stream, version: version, id: id, hasID: hasID, type: type,
+                                   schemaVersion: scanned.schemaVersion, metadata: metadata, payload: scanned.encodePayload(),
+                                   recordedAt: recordedAt, commit: commit, position: position, sealedOnImport: false)
+            }
+            let d: Any
+            do {
+                var p = LineJSON(bytes)
+                p.i = dataRange.lowerBound
+                p.depth = 1  // inside the line's object
+                d = try p.value()
+            } catch let e as LineJSON.Failure {
+                throw AdminError.failure("\(e)")
             }
             let event: DomainEvent
             do {
@@ -226,7 +245,16 @@ struct ImportLine {
             }
             sealedOnImport = !verbatim && context.vault != nil && Self.holdsPlaintext(d, canonical: canonical)
         }
-        let proposed = ProposedEvent(id: id, type: type, schemaVersion: eventSchema, metadata: metadata,
+        return try checked(number: number, stream: stream, version: version, id: id, hasID: hasID, type: type,
+                           schemaVersion: eventSchema, metadata: metadata, payload: payload, recordedAt: recordedAt,
+                           commit: commit, position: position, sealedOnImport: sealedOnImport)
+    }
+
+    /// The line, once its payload decodes with the catalogue (`EventCatalogue.check`).
+    private static func checked(number: Int, stream: String, version: UInt64?, id: UUID, hasID: Bool, type: String,
+                                schemaVersion: UInt32, metadata: [String: String], payload: [UInt8], recordedAt: Timestamp?,
+                                commit: UInt64?, position: UInt64?, sealedOnImport: Bool) throws -> ImportLine {
+        let proposed = ProposedEvent(id: id, type: type, schemaVersion: schemaVersion, metadata: metadata,
                                      payload: payload, recordedAt: recordedAt)
         let decoded: DomainEvent
         do {

@@ -63,7 +63,7 @@ struct ImportPlan {
         self.log = log
         self.acceptViolations = acceptViolations
         spool = try ImportSpool(directory: directory.path)
-        auditor = InvariantAuditor(reference: try ReferenceData.load())
+        auditor = InvariantAuditor(reference: try ReferenceData.load(), recordsAcceptances: false)
     }
 
     mutating func check(_ reader: LineReader) throws {
@@ -208,8 +208,9 @@ struct ImportPlan {
                 if case .historyImport(.violationsAccepted(let record)) = line.decoded {
                     recordedInFile.formUnion(record.violations.map(\.eventId))
                 }
-                let spooledAt = try spool.write(ImportSpool.Entry(line: number, stream: line.stream, expected: line.expected, event: line.event),
-                                                startsCommit: groupFirstLine == number || groupNew == number)
+                let body = line.spoolBody.isEmpty ? ImportSpool.body(stream: line.stream, expected: line.expected, event: line.event)
+                    : line.spoolBody
+                let spooledAt = try spool.write(line: number, body: body, startsCommit: groupFirstLine == number || groupNew == number)
                 if line.hasID { try fileIDs.insert(line.event.id, value: spooledAt) }
                 progress.update(offset >> 20)
             } catch let e as RefusedViolation {

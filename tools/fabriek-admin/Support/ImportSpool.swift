@@ -50,27 +50,42 @@ final class ImportSpool {
     /// `entry(at:)`).
     @discardableResult
     func write(_ e: Entry, startsCommit: Bool) throws -> UInt64 {
+        try write(line: e.line, body: Self.body(stream: e.stream, expected: e.expected, event: e.event), startsCommit: startsCommit)
+    }
+
+    /// Appends an entry whose `body` (everything after its line number) was encoded before,
+    /// e.g. on the threads that parse lines.
+    @discardableResult
+    func write(line: Int, body: [UInt8], startsCommit: Bool) throws -> UInt64 {
         let offset = UInt64(flushed) + UInt64(out.count)
         out.append(startsCommit ? 1 : 0)
-        put(UInt64(e.line))
-        put(e.stream)
-        switch e.expected {
-        case .any: out.append(0); put(0)
-        case .noStream: out.append(1); put(0)
-        case .exact(let v): out.append(2); put(v)
-        }
-        withUnsafeBytes(of: e.event.id.uuid) { out.append(contentsOf: $0) }
-        put(e.event.type)
-        put(UInt64(e.event.schemaVersion))
-        put(UInt64(e.event.metadata.count))
-        for (k, v) in e.event.metadata.sorted(by: { $0.key < $1.key }) { put(k); put(v) }
-        put(UInt64(e.event.payload.count))
-        out.append(contentsOf: e.event.payload)
-        if let t = e.event.recordedAt { out.append(1); put(UInt64(bitPattern: t.microsecondsSinceEpoch)) } else { out.append(0) }
+        Self.put(UInt64(line), to: &out)
+        out.append(contentsOf: body)
         count += 1
         if startsCommit { groups += 1 }
         if out.count >= 1 << 20 { try flush() }
         return offset
+    }
+
+    /// The encoding of an entry after its commit flag and line number (as `Reader.next` reads it).
+    static func body(stream: String, expected: ExpectedVersion, event: ProposedEvent) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(event.payload.count + stream.utf8.count + event.type.utf8.count + 48)
+        put(stream, to: &out)
+        switch expected {
+        case .any: out.append(0); put(0, to: &out)
+        case .noStream: out.append(1); put(0, to: &out)
+        case .exact(let v): out.append(2); put(v, to: &out)
+        }
+        withUnsafeBytes(of: event.id.uuid) { out.append(contentsOf: $0) }
+        put(event.type, to: &out)
+        put(UInt64(event.schemaVersion), to: &out)
+        put(UInt64(event.metadata.count), to: &out)
+        for (k, v) in event.metadata.sorted(by: { $0.key < $1.key }) { put(k, to: &out); put(v, to: &out) }
+        put(UInt64(event.payload.count), to: &out)
+        out.append(contentsOf: event.payload)
+        if let t = event.recordedAt { out.append(1); put(UInt64(bitPattern: t.microsecondsSinceEpoch), to: &out) } else { out.append(0) }
+        return out
     }
 
     /// The entry written at `offset` (a value `write` returned).
@@ -81,15 +96,15 @@ final class ImportSpool {
         return entry
     }
 
-    private func put(_ v: UInt64) {
+    private static func put(_ v: UInt64, to out: inout [UInt8]) {
         var v = v
         while v >= 0x80 { out.append(UInt8(v & 0x7F) | 0x80); v >>= 7 }
         out.append(UInt8(v))
     }
 
-    private func put(_ s: String) {
+    private static func put(_ s: String, to out: inout [UInt8]) {
         var s = s
-        s.withUTF8 { put(UInt64($0.count)); out.append(contentsOf: $0) }
+        s.withUTF8 { put(UInt64($0.count), to: &out); out.append(contentsOf: $0) }
     }
 
     private func flush() throws {

@@ -303,25 +303,28 @@ struct LineJSON {
         return NSNumber(value: d)
     }
 
-    /// Skips one value, checking its grammar; returns its byte range.
-    mutating func skipValue() throws -> Range<Int> {
+    /// Skips one value, checking its grammar; returns its byte range. `checkingStrings: false`
+    /// finds where strings end without resolving their escapes or checking their UTF-8 (for a
+    /// value that is parsed in full afterwards).
+    mutating func skipValue(checkingStrings: Bool = true) throws -> Range<Int> {
         _ = try peek()
         let start = i
         switch bytes[i] {
-        case 0x7B: try forEachMember { p, _ in _ = try p.skipValue() }
+        case 0x7B: try forEachMember { p, _ in _ = try p.skipValue(checkingStrings: checkingStrings) }
         case 0x5B:
             i += 1
             try enter()
             defer { depth -= 1 }
             if try peek() == 0x5D { i += 1; break }
             while true {
-                _ = try skipValue()
+                _ = try skipValue(checkingStrings: checkingStrings)
                 let b = try peek()
                 i += 1
                 if b == 0x5D { break }
                 guard b == 0x2C else { i -= 1; throw fail("expected , or ]") }
             }
-        case 0x22: _ = try string()
+        case 0x22:
+            if checkingStrings { _ = try string() } else { _ = try stringBytes() }
         case 0x74: try literal("true")
         case 0x66: try literal("false")
         case 0x6E: try literal("null")
