@@ -93,8 +93,9 @@ public struct JSONScanner {
         return String(validating: raw, as: UTF8.self)
     }
 
-    @inline(__always)
-    static func isASCII(_ raw: UnsafeRawBufferPointer) -> Bool {
+    /// True when every byte is below 0x80 (ASCII is valid UTF-8), checked 8 bytes at a time.
+    @inlinable @inline(__always)
+    public static func isASCII(_ raw: UnsafeRawBufferPointer) -> Bool {
         guard let base = raw.baseAddress else { return true }
         let n = raw.count
         var k = 0

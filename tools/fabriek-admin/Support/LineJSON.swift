@@ -1,3 +1,4 @@
+import Events
 import Foundation
 
 /// A byte-level JSON parser for import lines, working on the line buffer in place: values come
@@ -165,28 +166,10 @@ struct LineJSON {
     }
 
     /// The text of a string's raw content: escapes resolved, UTF-8 checked.
-    /// True when every byte is below 0x80.
-    @inline(__always)
-    static func isASCII(_ raw: UnsafeRawBufferPointer) -> Bool {
-        guard let base = raw.baseAddress else { return true }
-        let n = raw.count
-        var k = 0
-        var bits: UInt64 = 0
-        while k + 8 <= n {
-            bits |= base.loadUnaligned(fromByteOffset: k, as: UInt64.self)
-            k += 8
-        }
-        while k < n {
-            bits |= UInt64(raw[k])
-            k += 1
-        }
-        return bits & 0x8080_8080_8080_8080 == 0
-    }
-
     static func decodeString(_ raw: UnsafeRawBufferPointer, escaped: Bool = true, at offset: Int) throws -> String {
         if !escaped || memchr(raw.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!, 0x5C, raw.count) == nil {
             // ASCII (checked 8 bytes at a time) is valid UTF-8: built without the generic validation.
-            if isASCII(raw) { return String(decoding: raw.assumingMemoryBound(to: UInt8.self), as: UTF8.self) }
+            if JSONScanner.isASCII(raw) { return String(decoding: raw.assumingMemoryBound(to: UInt8.self), as: UTF8.self) }
             guard let s = String(validating: raw, as: UTF8.self) else {
                 throw Failure(offset: offset, reason: "a string is not valid UTF-8")
             }
