@@ -13,6 +13,7 @@ public enum OpenJobs {
     public static func commands(now: Timestamp, buurten: [String], count: Int = 12, seed: UInt64 = 2019) -> [PublishTender] {
         precondition(!buurten.isEmpty, "the reference data lists no buurten")
         var random = HistoryRandom(seed: seed &+ 0x09E7_5000)
+        let ids = IDGenerator.seeded(seed &+ 0x09E7_5000)
         let day: Int64 = 86_400_000_000
         let today = now.microsecondsSinceEpoch / day * day
         return (0..<count).map { _ in
@@ -32,7 +33,7 @@ public enum OpenJobs {
                 : Buyer(kind: .business, name: random.pick(HistoryNames.businesses), organisationId: HistoryIdentifiers.kvk(&random))
             let deadline = Timestamp(microsecondsSinceEpoch: today + Int64(random.int(14...45)) * day + 10 * 3_600_000_000)
             return PublishTender(
-                tenderId: UUID(uuid: uuidBytes(&random)), buyer: buyer,
+                tenderId: ids.next(), buyer: buyer,
                 title: lotCount == 1 ? lots[0].title : "\(skill.key.capitalized): \(lotCount) percelen",
                 description: "\(buyer.name) zoekt een \(skill.key) voor: \(lots.map(\.title).joined(separator: "; ")).",
                 category: skill.category, procedure: municipal ? .nationaalOpenbaar : .vrijeInkoopPrivaat,
@@ -40,18 +41,5 @@ public enum OpenJobs {
                 awardCriterion: municipal ? .bestePrijsKwaliteit : .laagstePrijs, participationRule: .singleParticipation,
                 standstillDays: municipal ? 15 : 2, sroiBasisPoints: 0)
         }
-    }
-
-    /// A version 4 UUID from the generator.
-    private static func uuidBytes(_ random: inout HistoryRandom) -> uuid_t {
-        var bytes = [UInt8](repeating: 0, count: 16)
-        for half in 0..<2 {
-            let word = random.next()
-            for i in 0..<8 { bytes[half * 8 + i] = UInt8(truncatingIfNeeded: word >> (8 * UInt64(i))) }
-        }
-        bytes[6] = bytes[6] & 0x0F | 0x40
-        bytes[8] = bytes[8] & 0x3F | 0x80
-        return (bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
-                bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15])
     }
 }
