@@ -28,6 +28,8 @@ public struct MemberDirectoryProjector: HandlerTableProjector {
     /// Whether the batch in progress leaves the full-text index to the end of the build (set
     /// by `beginBatch`): its changed members need no marking then.
     private let searchDeferred = Flag()
+    /// A build's profile changes, merged per member and written at the end of each batch.
+    let patches = MemberRowPatches()
 
     public init(geography: MaastrichtGeography, vault: PersonalDataVault?) {
         self.geography = geography
@@ -75,6 +77,7 @@ public struct MemberDirectoryProjector: HandlerTableProjector {
             if !p.searchDeferred.value.load(ordering: .relaxed) {
                 try db.run(cached: "DELETE FROM member_search WHERE rowid IN (SELECT rowid FROM members WHERE member_id = ?)") { $0.id(1, e.memberId) }
             }
+            p.patches.discard(member: e.memberId, db)  // the row is replaced as a whole
             let tradeName = try p.tradeName(of: e)
             try p.write(SQL.register, db) { b in
                 b.id(1, e.memberId)
@@ -87,41 +90,52 @@ public struct MemberDirectoryProjector: HandlerTableProjector {
                 b.text(8, e.joinedOn.description)
             }
         },
-        .on(MemberRegistryVerified.self) { _, e, _, db in
+        .on(MemberRegistryVerified.self) { p, e, _, db in
+            if p.patches.merge(e.memberId, db, { $0.verified = true }) { return }
             try db.run(cached: "UPDATE members SET verified = 1 WHERE member_id = ? AND status <> 'erased'") { $0.id(1, e.memberId) }
         },
         .on(MemberProfileUpdated.self) { p, e, _, db in
+            let languages = e.languages.joined(separator: ",")
+            let countries = e.serviceCountries.map(\.rawValue).joined(separator: ",")
+            if p.patches.merge(e.memberId, db, { $0.profile = (e.headline, languages, countries) }) { return }
             try p.write(SQL.updateProfile, db) { b in
                 b.text(1, e.headline)
-                b.text(2, e.languages.joined(separator: ","))
-                b.text(3, e.serviceCountries.map(\.rawValue).joined(separator: ","))
+                b.text(2, languages)
+                b.text(3, countries)
                 b.id(4, e.memberId)
             }
         },
         .on(MemberSkillsDeclared.self) { p, e, _, db in
+            let skills = e.skills.joined(separator: ", ")
+            if p.patches.merge(e.memberId, db, { $0.skills = skills }) { return }
             try p.write(SQL.updateSkills, db) { b in
-                b.text(1, e.skills.joined(separator: ", "))
+                b.text(1, skills)
                 b.id(2, e.memberId)
             }
         },
-        .on(MemberRateSet.self) { _, e, _, db in
+        .on(MemberRateSet.self) { p, e, _, db in
+            let band = RateBand(unit: e.unit, amountCents: e.amountCents).rawValue
+            if p.patches.merge(e.memberId, db, { $0.rate = (e.unit.rawValue, e.amountCents, band) }) { return }
             try db.run(cached: "UPDATE members SET rate_unit = ?, rate_cents = ?, rate_band = ? WHERE member_id = ? AND status <> 'erased'") { b in
                 b.text(1, e.unit.rawValue)
                 b.int(2, e.amountCents)
-                b.text(3, RateBand(unit: e.unit, amountCents: e.amountCents).rawValue)
+                b.text(3, band)
                 b.id(4, e.memberId)
             }
         },
-        .on(MemberAvailabilityChanged.self) { _, e, _, db in
+        .on(MemberAvailabilityChanged.self) { p, e, _, db in
+            if p.patches.merge(e.memberId, db, { $0.availability = e.availability.rawValue }) { return }
             try db.run(cached: "UPDATE members SET availability = ? WHERE member_id = ? AND status <> 'erased'") { b in
                 b.text(1, e.availability.rawValue)
                 b.id(2, e.memberId)
             }
         },
-        .on(MembershipEnded.self) { _, e, _, db in
+        .on(MembershipEnded.self) { p, e, _, db in
+            try p.patches.flush(member: e.memberId, db)  // the merged changes came before
             try db.run(cached: "UPDATE members SET status = 'ended' WHERE member_id = ? AND status = 'active'") { $0.id(1, e.memberId) }
         },
         .on(MemberErased.self) { p, e, _, db in
+            try p.patches.flush(member: e.memberId, db)  // the merged changes came before
             try db.run(cached: """
                 UPDATE members SET status = 'erased', kind = '', country = '', joined_on = '', verified = 0, trade_name = NULL, headline = NULL, postcode_area = NULL, buurt = NULL,
                     wijk = NULL, languages = '', service_countries = '', skills = '', rate_unit = NULL, rate_cents = NULL,
@@ -167,6 +181,7 @@ public struct MemberDirectoryProjector: HandlerTableProjector {
     public func beginBatch(_ db: Database) throws {
         let deferred = try isDeferringSearch(db)
         searchDeferred.value.store(deferred, ordering: .relaxed)
+        patches.begin(merged: deferred, db)
         if deferred { return }
         // A temporary table lives as long as the connection; creating it is a schema change,
         // which would drop the connection's cached statements, so only when it is missing.
@@ -183,6 +198,7 @@ public struct MemberDirectoryProjector: HandlerTableProjector {
     /// below the previous one makes it flush a segment (one per event, when done per event).
     /// The full-text row shares the member row's rowid; an erased member gets none.
     public func finishBatch(_ db: Database) throws {
+        try patches.flush(db)
         if searchDeferred.value.load(ordering: .relaxed) { return }
         try db.run(cached: """
             INSERT OR REPLACE INTO member_search (rowid, member_id, skills, headline, trade_name)

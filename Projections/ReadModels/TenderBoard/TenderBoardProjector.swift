@@ -10,6 +10,8 @@ public struct TenderBoardProjector: HandlerTableProjector {
     public let version = 2  // 2: key-only tables WITHOUT ROWID (one B-tree each)
     /// `bid_members` rows, kept per batch and inserted sorted while a build defers the indexes.
     let bidMembers = SortedIdPairInserts(sql: "INSERT OR IGNORE INTO bid_members VALUES (?,?)")
+    /// `bids` rows, kept per batch and inserted sorted while a build defers the indexes.
+    let bids = PendingBids()
     public init() {}
 
     public func registerMigrations(in migrator: inout DatabaseMigrator) {
@@ -40,9 +42,16 @@ public struct TenderBoardProjector: HandlerTableProjector {
 
     public func beginBuild(_ db: Database) throws { try Self.queryIndexes.beginBuild(db) }
 
-    public func beginBatch(_ db: Database) throws { bidMembers.begin(buffered: try Self.queryIndexes.isDeferred(db), db) }
+    public func beginBatch(_ db: Database) throws {
+        let deferred = try Self.queryIndexes.isDeferred(db)
+        bidMembers.begin(buffered: deferred, db)
+        bids.begin(buffered: deferred, db)
+    }
 
-    public func finishBatch(_ db: Database) throws { try bidMembers.flush(db) }
+    public func finishBatch(_ db: Database) throws {
+        try bids.flush(db)
+        try bidMembers.flush(db)
+    }
 
     public func finishBuild(_ db: Database) throws { try Self.queryIndexes.finishBuild(db) }
 
@@ -79,6 +88,12 @@ public struct TenderBoardProjector: HandlerTableProjector {
             if !e.lots.isEmpty { try p.replaceLots(e.lots, of: e.tenderId, db) }
         },
         .on(BidSubmitted.self) { p, e, _, db in
+            let row = PendingBids.Row(bidId: e.bidId, tenderId: e.tenderId, bidderKind: e.bidder.kind.rawValue, bidderId: e.bidder.id,
+                                      lots: LotList.text(e.lots), priceCents: e.priceCents, priceBasis: e.priceBasis.rawValue)
+            if p.bids.keep(row, db) {
+                for m in e.participatingMemberIds { try p.bidMembers.insert(e.bidId, m, db) }
+                return
+            }
             try db.run(cached: "INSERT OR IGNORE INTO bids (bid_id, tender_id, bidder_kind, bidder_id, lots, price_cents, price_basis) VALUES (?,?,?,?,?,?,?)") { b in
                 b.id(1, e.bidId)
                 b.id(2, e.tenderId)
@@ -90,18 +105,24 @@ public struct TenderBoardProjector: HandlerTableProjector {
             }
             for m in e.participatingMemberIds { try p.bidMembers.insert(e.bidId, m, db) }
         },
-        .on(BidWithdrawn.self) { _, e, _, db in
+        .on(BidWithdrawn.self) { p, e, _, db in
             try db.run(cached: "UPDATE bids SET status = 'withdrawn' WHERE bid_id = ?") { $0.id(1, e.bidId) }
+            p.bids.update(e.bidId, db) { $0.status = "withdrawn" }
         },
         .on(SubmissionClosed.self) { _, e, _, db in
             try db.run(cached: "UPDATE tenders SET status = 'closed' WHERE tender_id = ? AND status = 'open'") { $0.id(1, e.tenderId) }
         },
-        .on(BidEvaluated.self) { _, e, _, db in
+        .on(BidEvaluated.self) { p, e, _, db in
             try db.run(cached: "UPDATE bids SET status = ?, score_hundredths = ?, rank = ? WHERE bid_id = ?") { b in
                 b.text(1, e.outcome.rawValue)
                 b.int(2, e.scoreHundredths)
                 b.int(3, e.rank.map { Int64($0) })
                 b.id(4, e.bidId)
+            }
+            p.bids.update(e.bidId, db) { row in
+                row.status = e.outcome.rawValue
+                row.scoreHundredths = e.scoreHundredths
+                row.rank = e.rank.map { Int64($0) }
             }
         },
         .on(AwardIntended.self) { _, e, _, db in
