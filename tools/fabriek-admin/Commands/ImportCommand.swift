@@ -181,10 +181,12 @@ struct ImportCommand: AsyncParsableCommand {
         // pages back before the staging log's close builds its index files.
         MallocArenas.trim()
         do {
-            head = try staged.finish()
+            let finished = try staged.finish()
+            head = finished.head
+            warnings = finished.problems
             MallocArenas.trace("end of the staged writes")
             if head.position > 0 {
-                warnings = try staged.install(into: dataOptions.directory.logPath)
+                warnings += try staged.install(into: dataOptions.directory.logPath)
             } else {
                 staged.discard()
             }

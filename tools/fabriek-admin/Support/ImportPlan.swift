@@ -110,6 +110,9 @@ struct ImportPlan {
             guard !primed else { return }
             lastRecorded = try primeAuditor(auditor)
             primed = true
+            // The stored log was read once (recognising the stored lines, priming): its pages
+            // need not stay resident beside the checks' state.
+            log.dropResidentSegmentPages()
             MallocArenas.trace("auditor primed")
         }
         let storedLines = StoredLines(log: log, head: log.head().position)

@@ -118,20 +118,22 @@ final class StagedImport {
     }
 
     /// Stores what is queued and waits for it; then closes the staging log (durable, with its
-    /// derived index files). Returns its head.
-    func finish() throws -> LogHead {
+    /// derived index files). Returns its head and what it could not save of its derived files
+    /// (warnings: the next open rebuilds them).
+    func finish() throws -> (head: LogHead, problems: [String]) {
         try send()
         try settle()
         let head = log.head()
         closed = true
+        let problems: [String]
         do {
-            _ = try log.closeWithReport()
+            problems = try log.closeWithReport().problems
         } catch {
             try? FileManager.default.removeItem(atPath: path)
             throw AdminError(AdminError(mapping: error)?.code ?? .failure,
                              "\(file): the staging log \(path) could not be made durable: \(error); nothing was imported (free space and run the import again)")
         }
-        return head
+        return (head, problems)
     }
 
     /// Makes the closed staging log the log at `logPath` (whose writer the caller holds, and
