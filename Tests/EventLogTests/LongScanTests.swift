@@ -59,6 +59,37 @@ struct LongScanTests {
         #expect(count == 40_000)
     }
 
+    @Test("given 60,000 events read whole, when the segments' resident pages are dropped, then the process's resident file pages shrink and a scan and an append afterwards see every event intact")
+    func droppedPagesAreReadAgain() async throws {
+        let tmp = TemporaryDirectory("long-scan-drop")
+        defer { tmp.remove() }
+        let (log, expected) = try await Self.build(tmp.path)
+        defer { try? log.close() }
+        func residentFileKiB() -> Int {
+            let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
+            let line = status.split(separator: "\n").first { $0.hasPrefix("RssFile:") } ?? ""
+            return Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") ?? 0
+        }
+        func mismatches() throws -> Int {
+            var wrong = 0, next: UInt64 = 1
+            try log.forEachEvent(from: 1) { view in
+                let (id, stream, payload) = expected[Int(view.position) - 1]
+                if view.position != next || view.id != id || view.stream != stream || !view.payload.elementsEqual(payload) { wrong += 1 }
+                next = view.position + 1
+            }
+            return wrong + (next == UInt64(expected.count) + 1 ? 0 : 1)
+        }
+        #expect(try mismatches() == 0)
+        let before = residentFileKiB()
+        log.dropResidentSegmentPages()
+        let after = residentFileKiB()
+        #expect(after < before, "RssFile \(before) KiB before, \(after) KiB after")
+        #expect(try mismatches() == 0)
+        let appended = ProposedEvent(type: "TenderPublished", payload: Array("{}".utf8))
+        _ = try await log.append(stream: "after-drop", expectedVersion: .noStream, events: [appended])
+        #expect(try log.event(at: UInt64(expected.count) + 1).id == appended.id)
+    }
+
     @Test("given a long scan, when the caller throws midway, then the error comes back and the next scan is whole")
     func callerStopsTheScan() async throws {
         struct Enough: Error {}

@@ -29,4 +29,14 @@ extension EventLog {
             return CommittedFiles(head: s.head, segments: segments)
         }
     }
+
+    /// Drops this process's resident pages of the mapped segments (`madvise(MADV_DONTNEED)` of
+    /// each read-only shared mapping): the bytes stay in the page cache and are mapped again
+    /// when next read, so nothing changes for readers, but pages a long sequential read left
+    /// behind (e.g. an import reading the stored log once) stop counting as this process's
+    /// memory (resident file pages are part of its RSS).
+    public func dropResidentSegmentPages() {
+        let segments = state.withLock { $0.segments }
+        for segment in segments { segment.dropResidentPages() }
+    }
 }

@@ -35,6 +35,15 @@ final class MappedSegment: @unchecked Sendable {
         munmap(UnsafeMutableRawPointer(mutating: base), capacity)
     }
 
+    /// Drops the mapping's resident pages (`MADV_DONTNEED`; a shared read-only file mapping
+    /// loses no data: the next read maps the page cache's page again). The mapping stays valid:
+    /// the segment is held by the caller for the call.
+    func dropResidentPages() {
+        #if canImport(Glibc)
+        _ = madvise(UnsafeMutableRawPointer(mutating: base), capacity, Int32(MADV_DONTNEED))
+        #endif
+    }
+
     func bytes(_ offset: Int, _ count: Int) -> UnsafeRawBufferPointer {
         UnsafeRawBufferPointer(start: base + offset, count: count)
     }

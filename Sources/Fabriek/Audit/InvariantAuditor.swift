@@ -56,13 +56,13 @@ public final class InvariantAuditor {
     public let reference: ReferenceData
     /// The cross-aggregate facts as of the last event checked or folded.
     public let directory = WriteSideDirectory()
-    private var tenders: [String: TenderState] = [:]
-    private var consortia: [String: ConsortiumState] = [:]
-    private var crossBorder: [String: CrossBorderState] = [:]
-    private var members: [String: MemberState] = [:]
-    private var activities: [String: ActivityState] = [:]
-    private var goals: [String: GoalState] = [:]
-    private var reports: [String: ReportState] = [:]
+    private var tenders = StatesByStream<TenderState>()
+    private var consortia = StatesByStream<ConsortiumState>()
+    private var crossBorder = StatesByStream<CrossBorderState>()
+    private var members = StatesByStream<MemberState>()
+    private var activities = StatesByStream<ActivityState>()
+    private var goals = StatesByStream<GoalState>()
+    private var reports = StatesByStream<ReportState>()
     /// The log's head right after the commit ending at a position (`EventLog.head(at:)`), so
     /// that an issued report's head hash is checked against the log (invariant 12); nil (the
     /// default) skips that check. Returns nil for a position that does not end a commit.
@@ -99,22 +99,22 @@ public final class InvariantAuditor {
     public func fold(_ event: DomainEvent, stream: String, position: UInt64? = nil) {
         switch event {
         case .member(let e):
-            members[stream] = MemberDecider.evolve(members[stream] ?? MemberDecider.initialState, e)
+            members.evolve(stream, from: MemberDecider.initialState) { MemberDecider.evolve($0, e) }
             if case .erased(let x) = e { erasedMembers.append(x.memberId) }
         case .consortium(let e):
-            consortia[stream] = ConsortiumDecider.evolve(consortia[stream] ?? ConsortiumDecider.initialState, e)
+            consortia.evolve(stream, from: ConsortiumDecider.initialState) { ConsortiumDecider.evolve($0, e) }
         case .tender(let e):
-            tenders[stream] = TenderDecider.evolve(tenders[stream] ?? TenderDecider.initialState, e)
+            tenders.evolve(stream, from: TenderDecider.initialState) { TenderDecider.evolve($0, e) }
         case .crossBorder(let e):
-            crossBorder[stream] = CrossBorderDecider.evolve(crossBorder[stream] ?? CrossBorderDecider.initialState, e)
+            crossBorder.evolve(stream, from: CrossBorderDecider.initialState) { CrossBorderDecider.evolve($0, e) }
         case .programme(let e):
             switch e {
             case .activityHeld, .trainingHoursRecorded:
-                activities[stream] = ActivityDecider.evolve(activities[stream] ?? ActivityDecider.initialState, e)
+                activities.evolve(stream, from: ActivityDecider.initialState) { ActivityDecider.evolve($0, e) }
             case .goalSet:
-                goals[stream] = GoalDecider.evolve(goals[stream] ?? GoalDecider.initialState, e)
+                goals.evolve(stream, from: GoalDecider.initialState) { GoalDecider.evolve($0, e) }
             case .reportIssued:
-                reports[stream] = ReportDecider.evolve(reports[stream] ?? ReportDecider.initialState, e)
+                reports.evolve(stream, from: ReportDecider.initialState) { ReportDecider.evolve($0, e) }
             }
         case .historyImport(.violationsAccepted(let e)) where recordsAcceptances:
             for v in e.violations { acceptances[v.eventId] = ImportAcceptance(importId: e.importId, file: e.file, stream: stream, position: position) }
@@ -320,5 +320,29 @@ private struct NoSealing: PersonalDataSealer {
     func seal(_ registryId: RegistryId, subject: UUID) throws -> SealedData { throw Unavailable() }
     func blindIndexDigest(kind: String, value: String) -> [UInt8] {
         preconditionFailure("the auditor decides programme commands only; member rules are checked on the events")
+    }
+}
+
+/// Aggregate states by stream, each in a heap box of its own: the table's buckets hold a
+/// reference (8 bytes) instead of the state (a tender's is ~200 bytes inline), so a table of
+/// 200,000 aggregates with its free buckets costs a few MB instead of tens, and growing it
+/// copies references only (the old and the new table live together while it grows).
+private struct StatesByStream<State> {
+    private final class Box {
+        var state: State
+        init(_ state: State) { self.state = state }
+    }
+
+    private var boxes: [String: Box] = [:]
+
+    subscript(_ stream: String) -> State? { boxes[stream]?.state }
+
+    /// Replaces `stream`'s state (`initial` when it has none) with `evolve` of it.
+    mutating func evolve(_ stream: String, from initial: State, _ evolve: (State) -> State) {
+        if let box = boxes[stream] {
+            box.state = evolve(box.state)
+        } else {
+            boxes[stream] = Box(evolve(initial))
+        }
     }
 }

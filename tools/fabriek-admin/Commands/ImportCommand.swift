@@ -7,11 +7,13 @@ import Foundation
 /// `import FILE.jsonl`: append the events of a JSON-lines file, in bulk commits, after checking
 /// every line.
 ///
-/// Two streaming passes, so memory stays bounded whatever the file's size and a bad line means
-/// nothing was imported: the first reads every line, parses it, decodes its payload with the
-/// event catalogue, recognises lines the log already holds, checks stream versions, recorded
-/// times and the business rules (`InvariantAuditor`), and writes the events to append to a
-/// spool file (`ImportSpool`); the second appends them from the spool, one commit at a time.
+/// Streaming, so memory stays bounded whatever the file's size, and a bad line means nothing
+/// was imported: every line is read, parsed, its payload decoded with the event catalogue,
+/// recognised when the log already holds it, and checked (stream versions, recorded times, the
+/// business rules: `InvariantAuditor`). Into an empty log, each commit whose lines have passed
+/// is written at once to a staging log that becomes the log only after the last line
+/// (`StagedImport`); into a log that holds events, the checked events go to a spool file
+/// (`ImportSpool`) and a second pass appends them, a chunk of commits at a time.
 struct ImportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
@@ -55,22 +57,30 @@ struct ImportCommand: AsyncParsableCommand {
         }
         let log = try dir.openWriter(durability: .none)
         var plan: ImportPlan
+        var staging: StagedImport?
         do {
             plan = try ImportPlan(file: file, directory: dir, log: log, acceptViolations: acceptViolations,
                                   showProgress: progressOption.show)
+            staging = plan.staged
             try plan.check(reader)
         } catch {
+            staging?.discard()
             try? log.close()
             throw error
         }
+        if let staged = plan.staged {
+            try finishStaged(staged, plan: plan, log: log, started: started)
+            return
+        }
+        guard let spool = plan.spool else { preconditionFailure("a plan has a spool or a staging log") }
         // The first pass's structures (the auditor's state of every aggregate, the id and
         // version tables) are freed: give their pages back before the writer's indexes grow.
         MallocArenas.trim()
         MallocArenas.trace("second pass starts")
         var written = 0, commits = 0, skipped = plan.stored
-        let importId = UUID()
+        let importId = plan.importId
         var records: UInt64 = 0
-        var progress = Progress(label: "import", total: UInt64(plan.spool.count), enabled: progressOption.show)
+        var progress = Progress(label: "import", total: UInt64(spool.count), enabled: progressOption.show)
         var done: UInt64 = 0
         var refused: AdminError?
         // Commits go to the writer a chunk at a time (`appendCommits`: each its own commit, no
@@ -131,7 +141,7 @@ struct ImportCommand: AsyncParsableCommand {
             chunk = Chunk()
         }
         do {
-            try await plan.spool.forEachGroup { group in
+            try await spool.forEachGroup { group in
                 chunk.groups.append(group)
                 chunk.events += group.entries.count
                 if chunk.events >= 4096 { try await send() }
@@ -158,13 +168,53 @@ struct ImportCommand: AsyncParsableCommand {
             throw AdminError.failure("\(file): \(unsynced)")
         }
         if let refused { throw refused }
+        try printSummary(plan: plan, written: written, commits: commits, skipped: skipped, records: Int(records), head: head,
+                         started: started)
+    }
+
+    /// Into an empty log: the staging log written during the check is closed and becomes the
+    /// log (`StagedImport.install`), then the log's writer (which held the lock) is closed.
+    private func finishStaged(_ staged: StagedImport, plan: ImportPlan, log: EventLog, started: Date) throws {
+        let head: LogHead
+        var warnings: [String] = []
+        // The check's structures (the auditor's state of every aggregate) are freed: give their
+        // pages back before the staging log's close builds its index files.
+        MallocArenas.trim()
+        do {
+            let finished = try staged.finish()
+            head = finished.head
+            warnings = finished.problems
+            MallocArenas.trace("end of the staged writes")
+            if head.position > 0 {
+                warnings += try staged.install(into: dataOptions.directory.logPath)
+            } else {
+                staged.discard()
+            }
+        } catch {
+            staged.discard()
+            try? log.close()
+            throw error
+        }
+        do {
+            for problem in try log.closeWithReport().problems { printError("warning: \(problem)") }
+        } catch {
+            throw AdminError.failure("\(file): the \(staged.written) events this import appended (head \(head)) were written but could not be made durable: \(error)")
+        }
+        for warning in warnings { printError("warning: \(warning)") }
+        try printSummary(plan: plan, written: staged.written, commits: staged.commits, skipped: plan.stored, records: staged.records,
+                         head: head, started: started)
+    }
+
+    /// Destroys the keys of erased members, then prints what was imported.
+    private func printSummary(plan: ImportPlan, written: Int, commits: Int, skipped: Int, records: Int, head: LogHead,
+                              started: Date) throws {
         let shredded = try plan.shredErasedMembers()
         let seconds = Date().timeIntervalSince(started)
         let twice = plan.repeated > 0 ? "; \(plan.repeated) given twice in the file, skipped" : ""
         var summary = "imported \(written) events in \(commits) commits (\(skipped) already stored\(twice)) in \(String(format: "%.1f", seconds)) s; head \(head)"
         if shredded > 0 { summary += "; keys of \(shredded) erased members destroyed" }
         if plan.acceptedViolations > 0 {
-            summary += "; \(plan.acceptedViolations) events break a domain invariant (accepted: recorded in stream \(StreamID.historyImport(importId)) in \(records) commit\(records == 1 ? "" : "s"); see 'fabriek-admin audit')"
+            summary += "; \(plan.acceptedViolations) events break a domain invariant (accepted: recorded in stream \(StreamID.historyImport(plan.importId)) in \(records) commit\(records == 1 ? "" : "s"); see 'fabriek-admin audit')"
         }
         print(summary)
     }

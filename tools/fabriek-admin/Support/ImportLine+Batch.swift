@@ -10,8 +10,10 @@ extension ImportLine {
     /// Parses a batch of lines on every core, each line independently (`parse` keeps no state
     /// between lines): one result per line, in order, nil for a blank line. Lines that need the
     /// vault come back as `NeedsVault`; once `context` holds a vault, every line does (the vault
-    /// is used from the caller's thread only).
-    static func parseBatch(_ lines: [LineReader.Line], context: JSONContext) -> [Result<ImportLine, any Error>?] {
+    /// is used from the caller's thread only). With `spoolBodies`, each line's spool entry is
+    /// encoded too (`spoolBody`).
+    static func parseBatch(_ lines: [LineReader.Line], context: JSONContext,
+                           spoolBodies: Bool = true) -> [Result<ImportLine, any Error>?] {
         let count = lines.count
         guard context.vault == nil else { return Array(repeating: .failure(NeedsVault()), count: count) }
         // Each slot is written by exactly one worker (k ≡ w mod workers) and read after
@@ -40,7 +42,9 @@ extension ImportLine {
                         var local = context
                         slots.results[k] = Result {
                             var parsed = try parse(line.bytes, number: line.number, context: &local, vault: { throw NeedsVault() })
-                            parsed.spoolBody = ImportSpool.body(stream: parsed.stream, expected: parsed.expected, event: parsed.event)
+                            if spoolBodies {
+                                parsed.spoolBody = ImportSpool.body(stream: parsed.stream, expected: parsed.expected, event: parsed.event)
+                            }
                             return parsed
                         }
                     }

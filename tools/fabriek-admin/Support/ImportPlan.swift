@@ -5,9 +5,10 @@ import FabriekReference
 import Foundation
 import PersonalData
 
-/// The first pass of `import`: reads every line of the file once, in bounded memory, and
-/// decides what the second pass appends (`spool`), or refuses the whole file naming its first
-/// bad line (`FILE:LINE: what; nothing was imported`).
+/// The checks of `import`: reads every line of the file once, in bounded memory, and decides
+/// what is appended (into an empty log written as it goes to the staging log, `staged`; else
+/// spooled for a second pass, `spool`), or refuses the whole file naming its first bad line
+/// (`FILE:LINE: what; nothing was imported`).
 ///
 /// Per line: parse and decode (`ImportLine`, 1,024 lines at a time on every core); then, in file
 /// order on the caller's thread: skip it when the log already holds it
@@ -24,7 +25,14 @@ struct ImportPlan {
     let log: EventLog
     let acceptViolations: Bool
     let showProgress: Bool
-    let spool: ImportSpool
+    /// Where the checked events to append wait for the second pass (a log that holds events),
+    /// nil when they are written as they are checked (`staged`).
+    let spool: ImportSpool?
+    /// The staging log an import into an empty log writes as it checks (`StagedImport`); nil
+    /// for a log that holds events (those go through `spool`).
+    let staged: StagedImport?
+    /// The id of this import (the stream of its `ImportViolationsAccepted` records).
+    let importId = UUID()
     /// The domain's invariants, folded with the log and the lines checked; released when
     /// `check` returns (only the erased members are kept), so that the second pass does not
     /// hold the state of every aggregate beside the log's indexes.
@@ -62,7 +70,13 @@ struct ImportPlan {
         self.directory = directory
         self.log = log
         self.acceptViolations = acceptViolations
-        spool = try ImportSpool(directory: directory.path)
+        if log.head().position == 0 {
+            staged = try StagedImport(directory: directory.path, file: file)
+            spool = nil
+        } else {
+            spool = try ImportSpool(directory: directory.path)
+            staged = nil
+        }
         auditor = InvariantAuditor(reference: try ReferenceData.load(), recordsAcceptances: false)
     }
 
@@ -85,8 +99,9 @@ struct ImportPlan {
                                         context: { openedVault.map { JSONContext(vault: $0) } ?? .sealed })
         var versions = StreamVersionTable()
         let total = reader.size ?? 0
-        // Ids of the lines spooled so far, to find an id given twice (lines are ~150-1000 bytes).
-        let fileIDs = IDCandidateIndex(expected: Int(total / 150), directory: dir.path, name: "file")
+        // Ids of the lines checked so far, to find an id given twice: sized when the first
+        // batch of lines is read, by the file's size over their average length.
+        var fileIDs: IDCandidateIndex?
         // The auditor learns what the log holds just before the first line to append is
         // checked: a file the log holds whole (a re-import) never needs it.
         var lastRecorded: Timestamp?
@@ -95,6 +110,9 @@ struct ImportPlan {
             guard !primed else { return }
             lastRecorded = try primeAuditor(auditor)
             primed = true
+            // The stored log was read once (recognising the stored lines, priming): its pages
+            // need not stay resident beside the checks' state.
+            log.dropResidentSegmentPages()
             MallocArenas.trace("auditor primed")
         }
         let storedLines = StoredLines(log: log, head: log.head().position)
@@ -119,12 +137,35 @@ struct ImportPlan {
             }
         }
         let spool = self.spool
+        let staged = self.staged
+        // The new lines of the commit being checked (staged: handed to the writer when it ends).
+        var group = ImportSpool.Group()
+        var recordsBuilt: UInt64 = 0
+        func endGroup() throws {
+            try settle()
+            guard let staged, !group.entries.isEmpty else { return }
+            let record = acceptance(of: group, importId: importId, recorded: recordsBuilt)
+            if record != nil { recordsBuilt += 1 }
+            try staged.add(group, record: record)
+            group = ImportSpool.Group()
+        }
+        // An earlier line with the same id: the spool's entry, or (staged) the line read again
+        // from the file at its offset and parsed.
+        func earlier(_ value: UInt64) throws -> ImportSpool.Entry {
+            if let spool { return try spool.entry(at: value) }
+            let bytes = try reader.line(at: value)
+            let parsed = try bytes.withUnsafeBytes { try ImportLine.parse($0, number: 0, context: &context, vault: vault) }
+            return ImportSpool.Entry(line: 0, stream: parsed.stream, expected: parsed.expected, event: parsed.event)
+        }
+        func earlierLine(_ value: UInt64, _ entry: ImportSpool.Entry) throws -> Int {
+            spool == nil ? try reader.lineNumber(at: value) : entry.line
+        }
 
         // Lines are parsed and decoded a batch at a time on every core (`parseBatch`); the
         // checks below, which depend on the lines before, run in file order on this thread.
         func startGroup(_ lineKey: GroupKey, _ number: Int) throws {
             if lineKey != key || (lineKey == .bulk && groupSize >= Self.bulkSize) {
-                try settle()
+                try endGroup()
                 key = lineKey
                 groupSize = 0
                 groupFirstLine = number
@@ -149,7 +190,8 @@ struct ImportPlan {
                 throw AdminError(e.code, "\(file):\(number): \(e.message); nothing was imported (fix the line and run the import again)")
             }
         }
-        func handle(_ number: Int, _ bytes: UnsafeRawBufferPointer, _ offset: UInt64, _ parsed: Result<ImportLine, any Error>) throws {
+        func handle(_ number: Int, _ bytes: UnsafeRawBufferPointer, _ start: UInt64, _ offset: UInt64,
+                    _ parsed: Result<ImportLine, any Error>) throws {
             do {
                 let line: ImportLine
                 switch parsed {
@@ -163,7 +205,7 @@ struct ImportPlan {
                 var match = try storedEvents.match(line)
                 var givenBefore = false
                 if case .new = match, line.hasID {
-                    match = try Self.matchEarlier(line, in: fileIDs, spool: spool)
+                    match = try Self.matchEarlier(line, in: fileIDs!, entry: earlier, line: earlierLine)
                     if case .stored = match { givenBefore = true }
                 }
                 // Only an exported commit must be stored whole or not at all; the commits import
@@ -208,10 +250,15 @@ struct ImportPlan {
                 if case .historyImport(.violationsAccepted(let record)) = line.decoded {
                     recordedInFile.formUnion(record.violations.map(\.eventId))
                 }
-                let body = line.spoolBody.isEmpty ? ImportSpool.body(stream: line.stream, expected: line.expected, event: line.event)
-                    : line.spoolBody
-                let spooledAt = try spool.write(line: number, body: body, startsCommit: groupFirstLine == number || groupNew == number)
-                if line.hasID { try fileIDs.insert(line.event.id, value: spooledAt) }
+                if let spool {
+                    let body = line.spoolBody.isEmpty ? ImportSpool.body(stream: line.stream, expected: line.expected, event: line.event)
+                        : line.spoolBody
+                    let spooledAt = try spool.write(line: number, body: body, startsCommit: groupFirstLine == number || groupNew == number)
+                    if line.hasID { try fileIDs!.insert(line.event.id, value: spooledAt) }
+                } else {
+                    group.entries.append(ImportSpool.Entry(line: number, stream: line.stream, expected: line.expected, event: line.event))
+                    if line.hasID { try fileIDs!.insert(line.event.id, value: start) }
+                }
                 progress.update(offset >> 20)
             } catch let e as RefusedViolation {
                 throw AdminError.failure(e.message)
@@ -224,35 +271,67 @@ struct ImportPlan {
         // While this thread checks one sub-batch of parsed lines, the next is parsed on the
         // other cores (the lines' bytes stay valid until the reader's batch call returns, and
         // every parse in flight is waited for before it does).
-        try reader.forEachBatch { batch in
-            let starts = Array(stride(from: 0, to: batch.count, by: Self.parseBatchSize))
-            func parse(_ j: Int) -> ParseAhead {
-                ParseAhead(Array(batch[starts[j]..<min(starts[j] + Self.parseBatchSize, batch.count)]), context: context,
-                           stored: storedLines)
-            }
-            var next: ParseAhead? = parse(0)
-            defer { next?.wait() }
-            for j in starts.indices {
-                let current = next!
-                let parsed = current.wait()
-                next = j + 1 < starts.count ? parse(j + 1) : nil
-                for (line, outcome) in zip(current.lines, parsed) {
-                    switch outcome {
-                    case nil: continue  // a blank line
-                    case .stored(let commit)?: try handleStored(line.number, line.offsetAfter, commit: commit)
-                    case .parsed(let result)?: try handle(line.number, line.bytes, line.offsetAfter, result)
-                    }
+        func process(_ current: ParseAhead) throws {
+            for (line, outcome) in zip(current.lines, current.wait()) {
+                switch outcome {
+                case nil: continue  // a blank line
+                case .stored(let commit)?: try handleStored(line.number, line.offsetAfter, commit: commit)
+                case .parsed(let result)?: try handle(line.number, line.bytes, line.offset, line.offsetAfter, result)
                 }
             }
         }
+        // The last sub-batch of a reader batch is parsed from a copy of its bytes and checked
+        // at the start of the next reader batch, while that one's first sub-batch is parsed: so
+        // this thread never waits for a whole sub-batch's parse at a batch boundary. One parse
+        // is in flight at a time (`StoredLines` reads forward).
+        var carried: ParseAhead?
+        try reader.forEachBatch { batch in
+            if fileIDs == nil {
+                fileIDs = IDCandidateIndex(expected: Self.expectedLines(total: total, sample: batch), directory: dir.path, name: "file")
+            }
+            let starts = Array(stride(from: 0, to: batch.count, by: Self.parseBatchSize))
+            func parse(_ j: Int) -> ParseAhead {
+                let lines = Array(batch[starts[j]..<min(starts[j] + Self.parseBatchSize, batch.count)])
+                return ParseAhead(lines, owningCopy: j == starts.count - 1, context: context, stored: storedLines,
+                                  spoolBodies: spool != nil)
+            }
+            carried?.wait()
+            var next: ParseAhead? = parse(0)
+            defer { if let next, !next.ownsBytes { next.wait() } }
+            if let c = carried {
+                carried = nil
+                try process(c)
+            }
+            for j in starts.indices.dropLast() {
+                let current = next!
+                current.wait()
+                next = parse(j + 1)
+                try process(current)
+            }
+            carried = next
+            next = nil
+        }
+        if let c = carried {
+            carried = nil
+            try process(c)
+        }
         do {
-            try settle()
+            try endGroup()
         } catch let e as RefusedViolation {
             throw AdminError.failure(e.message)
         }
         erased = primed ? auditor.erasedMembers : try erasedMembersInLog()
         MallocArenas.trace("end of the check")
         progress.finish()
+    }
+
+    /// The lines a file of `total` bytes holds, estimated from the average length of `sample`
+    /// (its first lines) with a quarter more: a longer file or shorter lines later cost only
+    /// more false positives of the id filter, not wrong answers.
+    static func expectedLines(total: UInt64, sample: [LineReader.Line]) -> Int {
+        guard let first = sample.first, let last = sample.last, last.offsetAfter > first.offset else { return 1024 }
+        let perLine = Double(last.offsetAfter - first.offset) / Double(sample.count)
+        return max(1024, Int(Double(total) / perLine * 1.25))
     }
 
     /// A sub-batch of lines parsed on other threads (`ImportLine.parseBatch`) while the caller
@@ -267,24 +346,49 @@ struct ImportPlan {
         let lines: [LineReader.Line]
         private let context: JSONContext
         private let stored: StoredLines
+        private let spoolBodies: Bool
         private var results: [Outcome?] = []
         private let done = DispatchSemaphore(value: 0)
         private var finished = false
+        /// The lines' bytes when copied (`owningCopy`): valid after the reader's batch call.
+        private let copy: UnsafeMutableRawBufferPointer?
+        var ownsBytes: Bool { copy != nil }
 
-        init(_ lines: [LineReader.Line], context: JSONContext, stored: StoredLines) {
-            self.lines = lines
+        /// With `owningCopy`, `lines` (contiguous in the reader's buffer) are copied first, so the
+        /// parse and the results may outlive the reader's batch call.
+        init(_ lines: [LineReader.Line], owningCopy: Bool = false, context: JSONContext, stored: StoredLines, spoolBodies: Bool) {
+            if owningCopy, let first = lines.first?.bytes.baseAddress, let last = lines.last {
+                let count = first.distance(to: last.bytes.baseAddress!) + last.bytes.count
+                let copy = UnsafeMutableRawBufferPointer.allocate(byteCount: max(count, 1), alignment: 8)
+                copy.baseAddress!.copyMemory(from: first, byteCount: count)
+                self.copy = copy
+                self.lines = lines.map { line in
+                    var moved = line
+                    moved.bytes = UnsafeRawBufferPointer(start: copy.baseAddress! + first.distance(to: line.bytes.baseAddress!),
+                                                         count: line.bytes.count)
+                    return moved
+                }
+            } else {
+                copy = nil
+                self.lines = lines
+            }
             self.context = context
             self.stored = stored
+            self.spoolBodies = spoolBodies
             DispatchQueue.global().async { [self] in
                 results = outcomes()
                 done.signal()
             }
         }
 
+        deinit {
+            copy?.deallocate()
+        }
+
         private func outcomes() -> [Outcome?] {
             let commits = stored.match(lines)
             let rest = zip(lines, commits).compactMap { $1 == nil ? $0 : nil }
-            var parsed = ImportLine.parseBatch(rest, context: context).makeIterator()
+            var parsed = ImportLine.parseBatch(rest, context: context, spoolBodies: spoolBodies).makeIterator()
             return commits.map { commit in
                 if let commit { return .stored(commit: commit) }
                 return parsed.next()!.map { .parsed($0) }
@@ -325,15 +429,17 @@ struct ImportPlan {
                             events: [event])
     }
 
-    /// Whether a line's id was given on an earlier line of the file (spooled): the same
+    /// Whether a line's id was given on an earlier line of the file (checked before): the same
     /// content is `.stored` (skipped, as a stored line is), other content a conflict naming
-    /// that line, else `.new`.
-    static func matchEarlier(_ line: ImportLine, in ids: IDCandidateIndex, spool: ImportSpool) throws -> StoredEvents.Match {
-        for offset in try ids.candidates(of: line.event.id) {
-            let earlier = try spool.entry(at: offset)
+    /// that line, else `.new`. `entry` reads the earlier line a value of `ids` points at,
+    /// `line` gives its line number.
+    static func matchEarlier(_ line: ImportLine, in ids: IDCandidateIndex, entry: (UInt64) throws -> ImportSpool.Entry,
+                             line number: (UInt64, ImportSpool.Entry) throws -> Int) throws -> StoredEvents.Match {
+        for value in try ids.candidates(of: line.event.id) {
+            let earlier = try entry(value)
             guard earlier.event.id == line.event.id else { continue }
             guard let difference = difference(line, earlier) else { return .stored(position: 0) }
-            return .conflictInFile(line: earlier.line, difference: difference)
+            return .conflictInFile(line: try number(value, earlier), difference: difference)
         }
         return .new
     }

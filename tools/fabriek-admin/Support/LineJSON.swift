@@ -144,20 +144,44 @@ struct LineJSON {
 
     mutating func stringBytes() throws -> RawString {
         guard try peek() == 0x22 else { throw fail("expected a string") }
-        i += 1
-        let start = i
+        let start = i + 1
+        var k = start
         var escaped = false
-        while i < bytes.count {
-            let b = bytes[i]
-            if b == 0x22 {
-                i += 1
-                return RawString(start: start, end: i - 1, escaped: escaped, base: bytes)
+        let count = bytes.count
+        let base = bytes.baseAddress!
+        while k < count {
+            // Eight bytes at a time while none is a quote, a backslash or a control character.
+            while k + 8 <= count {
+                let w = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: k, as: UInt64.self))
+                if !Self.mayEndString(w) { k += 8 } else { break }
             }
-            if b == 0x5C { escaped = true; i += 2; continue }
-            if b < 0x20 { throw fail("a control character inside a string (escape it)") }
-            i += 1
+            guard k < count else { break }
+            let b = base.load(fromByteOffset: k, as: UInt8.self)
+            if b == 0x22 {
+                i = k + 1
+                return RawString(start: start, end: k, escaped: escaped, base: bytes)
+            }
+            if b == 0x5C { escaped = true; k += 2; continue }
+            if b < 0x20 {
+                i = k
+                throw fail("a control character inside a string (escape it)")
+            }
+            k += 1
         }
+        i = k
         throw fail("a string is not closed")
+    }
+
+    /// Whether one of the eight bytes of `w` may be a quote, a backslash or below 0x20 (never
+    /// false when one is; true may be wrong, the caller then looks byte by byte).
+    @inline(__always)
+    static func mayEndString(_ w: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        func hasZero(_ x: UInt64) -> UInt64 { (x &- ones) & ~x & highs }
+        let quote = hasZero(w ^ (ones &* 0x22))
+        let backslash = hasZero(w ^ (ones &* 0x5C))
+        let control = (w &- ones &* 0x20) & ~w & highs
+        return (quote | backslash | control) != 0
     }
 
     mutating func string() throws -> String {

@@ -15,12 +15,13 @@ struct LineReader {
         (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.uint64Value
     }
 
-    /// One line of a batch: its 1-based number, its bytes (valid only during the batch's call)
-    /// and the file offset after it.
+    /// One line of a batch: its 1-based number, its bytes (valid only during the batch's call),
+    /// the file offset after it (its newline included) and its first byte's (`line(at:)`).
     struct Line {
         var number: Int
         var bytes: UnsafeRawBufferPointer
         var offsetAfter: UInt64
+        var offset: UInt64
     }
 
     /// Calls `body(lineNumber, bytes, offsetAfterLine)` for every line (1-based numbers; the
@@ -65,17 +66,19 @@ struct LineReader {
                     guard let nl = memchr(base + start, 0x0A, rest) else {
                         guard eof else { break }
                         number += 1
+                        let offset = consumed
                         consumed += UInt64(rest)
                         lines.append(Line(number: number, bytes: UnsafeRawBufferPointer(start: base + start, count: rest),
-                                          offsetAfter: consumed))
+                                          offsetAfter: consumed, offset: offset))
                         start = filled
                         break
                     }
                     let end = base.distance(to: UnsafeRawPointer(nl))
                     number += 1
+                    let offset = consumed
                     consumed += UInt64(end - start + 1)
                     lines.append(Line(number: number, bytes: UnsafeRawBufferPointer(start: base + start, count: end - start),
-                                      offsetAfter: consumed))
+                                      offsetAfter: consumed, offset: offset))
                     start = end + 1
                 }
                 if !lines.isEmpty { try body(lines) }
@@ -87,5 +90,57 @@ struct LineReader {
                 filled -= start
             }
         }
+    }
+
+    /// The bytes of the line starting at file offset `offset` (a `Line.offset`), without its
+    /// newline. - Throws: `AdminError` when the file cannot be read.
+    func line(at offset: UInt64) throws -> [UInt8] {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else {
+            throw AdminError.failure("cannot read \(path): \(String(cString: strerror(errno))); check the path")
+        }
+        defer { close(fd) }
+        var out: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 64 << 10)
+        var at = off_t(offset)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { pread(fd, $0.baseAddress!, $0.count, at) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw AdminError.failure("cannot read \(path): \(String(cString: strerror(errno)))")
+            }
+            if n == 0 { return out }
+            if let nl = chunk[0..<n].firstIndex(of: 0x0A) {
+                out.append(contentsOf: chunk[0..<nl])
+                return out
+            }
+            out.append(contentsOf: chunk[0..<n])
+            at += off_t(n)
+        }
+    }
+
+    /// The 1-based number of the line starting at file offset `offset` (one read of the file up
+    /// to it: for messages). - Throws: `AdminError` when the file cannot be read.
+    func lineNumber(at offset: UInt64) throws -> Int {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else {
+            throw AdminError.failure("cannot read \(path): \(String(cString: strerror(errno))); check the path")
+        }
+        defer { close(fd) }
+        var chunk = [UInt8](repeating: 0, count: 1 << 20)
+        var at: UInt64 = 0
+        var lines = 1
+        while at < offset {
+            let want = Int(min(UInt64(chunk.count), offset - at))
+            let n = chunk.withUnsafeMutableBytes { pread(fd, $0.baseAddress!, want, off_t(at)) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw AdminError.failure("cannot read \(path): \(String(cString: strerror(errno)))")
+            }
+            if n == 0 { break }
+            lines += chunk[0..<n].reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+            at += UInt64(n)
+        }
+        return lines
     }
 }
