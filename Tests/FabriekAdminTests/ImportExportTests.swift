@@ -23,6 +23,34 @@ import Testing
         #expect(try Admin.run(["log", "head", "--data", temp.sub("copy")]).stdout == original)
     }
 
+    @Test func anImportRemovesWhatAnUnfinishedImportLeftAndSaysSo() throws {
+        // Given a data directory where an import was killed: its staging log and its spool are
+        // still there, beside a file of the operator's with a similar name.
+        let temp = TemporaryDirectory()
+        let source = try DemoFixture.path()
+        let file = temp.sub("part.jsonl")
+        #expect(try Admin.run(["export", file, "--until", "50", "--data", source]).status == 0)
+        let data = temp.sub("data")
+        let fm = FileManager.default
+        try fm.createDirectory(atPath: data + "/import-424242.log/segments", withIntermediateDirectories: true)
+        try Data(repeating: 7, count: 1000).write(to: URL(fileURLWithPath: data + "/import-424242.log/segments/00000001.seg"))
+        try Data(repeating: 1, count: 300).write(to: URL(fileURLWithPath: data + "/import-31337.spool"))
+        try Data("keep".utf8).write(to: URL(fileURLWithPath: data + "/import-notes.log"))
+
+        // When the next import runs.
+        let r = try Admin.run(["import", file, "--data", data])
+
+        // Then it imports, removes both leftovers, names each with its size, and keeps the rest.
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(!fm.fileExists(atPath: data + "/import-424242.log"))
+        #expect(!fm.fileExists(atPath: data + "/import-31337.spool"))
+        #expect(fm.fileExists(atPath: data + "/import-notes.log"))
+        #expect(r.stderr.contains("removed \(data)/import-424242.log (1000 bytes), left by an import that did not finish"), "\(r.stderr)")
+        #expect(r.stderr.contains("removed \(data)/import-31337.spool (300 bytes)"), "\(r.stderr)")
+        #expect(try Admin.run(["log", "head", "--data", data]).stdout.hasPrefix("50 "))
+        #expect(try fm.contentsOfDirectory(atPath: data).filter { ImportLeftoverName.matches($0) }.isEmpty)
+    }
+
     @Test func exportUntilAPositionStopsAtThatCommit() throws {
         let temp = TemporaryDirectory()
         let source = try DemoFixture.path()
@@ -81,5 +109,12 @@ import Testing
         // Reads keep working meanwhile.
         #expect(try Admin.run(["log", "head", "--data", data]).status == 0)
         withExtendedLifetime(lock) {}
+    }
+}
+
+/// The names `fabriek-admin import` uses for its staging log and spool.
+private enum ImportLeftoverName {
+    static func matches(_ name: String) -> Bool {
+        name.range(of: #"^import-[0-9]+\.(log|spool)$"#, options: .regularExpression) != nil
     }
 }

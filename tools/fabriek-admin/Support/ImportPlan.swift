@@ -70,6 +70,7 @@ struct ImportPlan {
         self.directory = directory
         self.log = log
         self.acceptViolations = acceptViolations
+        for line in ImportLeftovers.removeStale(in: directory.path) { printError("import: \(line)") }
         if log.head().position == 0 {
             staged = try StagedImport(directory: directory.path, file: file)
             spool = nil
