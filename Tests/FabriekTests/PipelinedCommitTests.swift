@@ -15,9 +15,49 @@ import FabriekTestSupport
     private static func member(_ n: Int) -> UUID { Fixture.id(10_000 + n) }
     private static func kvk(_ n: Int) -> String { String(format: "%08d", 30_000_000 + n) }
 
-    @Test("given 64 concurrent registrations, two per KvK number, when run on a durable log, then one of each pair is accepted and they share far fewer than 64 commits")
+    /// The first commit is held back (as a slow `fdatasync` would hold it) until every accepted
+    /// command is queued behind it, so that how many commits they share does not depend on how
+    /// fast this machine decides against how fast it syncs.
+    @Test("given 64 concurrent registrations, two per KvK number, when run on a durable log while the first commit is slow, then one of each pair is accepted and they share far fewer than 64 commits")
     func concurrentCommandsShareCommits() async throws {
-        let h = try ServiceHarness(durability: .fsync)
+        typealias Held = (appends: [StreamAppend], chain: AppendChain,
+                          completion: @Sendable (Result<AppendResult, any Error>) -> Void)
+        let held = Mutex<[Held]?>([])
+        @Sendable func release(_ log: EventLog, _ list: [Held]) {
+            for r in list {
+                do {
+                    try log.enqueue(r.appends, chain: r.chain, completion: r.completion)
+                } catch {
+                    r.completion(.failure(error))
+                }
+            }
+        }
+        let h = try ServiceHarness(durability: .fsync, makeService: { log, vault in
+            try ApplicationService(
+                log: log, vault: vault, reference: Fixture.reference, clock: .fixed(ServiceHarness.defaultNow),
+                ids: .seeded(1), maxAttempts: 5,
+                enqueueAppend: { log, appends, chain, completion in
+                    let release32: [Held]? = held.withLock { h in
+                        guard var list = h else { return nil }
+                        list.append((appends, chain, completion))
+                        h = list.count == 32 ? nil : list
+                        return list.count == 32 ? list : []
+                    }
+                    guard let release32 else {
+                        try log.enqueue(appends, chain: chain, completion: completion)
+                        return
+                    }
+                    if release32.count == 1 {
+                        // a watchdog, should fewer than 32 ever be queued: the test then fails, never hangs
+                        Thread.detachNewThread {
+                            Thread.sleep(forTimeInterval: 30)
+                            if let rest = held.withLock({ h -> [Held]? in defer { h = nil }; return h }) { release(log, rest) }
+                        }
+                    }
+                    // Never answered from within `enqueue`: the pipeline holds its lock here.
+                    if release32.count == 32 { Thread.detachNewThread { release(log, release32) } }
+                })
+        })
         defer { h.close() }
         // when 64 registrations run at once; members 2k and 2k+1 claim the same KvK number
         let results = await withTaskGroup(of: (Int, Result<CommandOutcome, any Error>).self) { group in
@@ -44,7 +84,8 @@ import FabriekTestSupport
                 }
             }
         }
-        // and the 32 accepted commands were committed in far fewer than 32 commits
+        // and the 32 accepted commands were committed in far fewer than 32 commits (the writer
+        // takes everything queued while it wrote the previous commit)
         let head = h.log.head().position
         #expect(head == 32)
         let commits = h.log.commitRanges(from: 1, through: head)
@@ -77,38 +118,58 @@ import FabriekTestSupport
         #expect(commits.count < 16, "commits: \(commits)")
     }
 
-    /// The first batch (registering member A) is held until two more commands are accepted on
-    /// top of it — a rate for A (valid only because A's registration is pending) and member B's
-    /// registration (independent) — and then fails as a full disk would.
-    @Test("given a commit that fails while commands decided on top of it wait, then none of them is acknowledged: each is decided again on the real state")
+    /// The first command (registering member A) is held before the log, with every command
+    /// queued after it, until two more are queued on top of it — a rate for A (valid only because
+    /// A's registration is pending) and member B's registration (independent); then A's commit
+    /// fails as a full disk would, and the held commands go to the log in order, on the same
+    /// chain, as the log's own queue would hold them.
+    @Test("given a commit that fails while commands decided on top of it wait in the log's queue, then none of them is written or acknowledged: each is decided again on the real state")
     func failedCommitAcknowledgesNothingOnTop() async throws {
-        let calls = Mutex(0)
-        let pipelineRef = Mutex<CommandPipeline?>(nil)
+        typealias Held = (appends: [StreamAppend], chain: AppendChain,
+                          completion: @Sendable (Result<AppendResult, any Error>) -> Void)
+        let held = Mutex<[Held]?>([])
+        let queued = Mutex(0)
         let injected = LogError.diskFull(path: "injected", errno: 28)
         let h = try ServiceHarness(makeService: { log, vault in
-            let service = try ApplicationService(
+            try ApplicationService(
                 log: log, vault: vault, reference: Fixture.reference, clock: .fixed(time("2026-04-01T09:00:00Z")),
                 ids: .seeded(5), maxAttempts: 5,
-                appendBatch: { log, appends in
-                    let call = calls.withLock { $0 += 1; return $0 }
-                    if call == 1 {
-                        let deadline = ContinuousClock.now + .seconds(30)
-                        while (pipelineRef.withLock { $0 }?.openCount ?? 0) < 2 && ContinuousClock.now < deadline {
-                            try await Task.sleep(for: .milliseconds(1))
-                        }
-                        throw injected
+                enqueueAppend: { log, appends, chain, completion in
+                    queued.withLock { $0 += 1 }
+                    // Holds A's first registration and the two commands after it (nil: held
+                    // ones released, later ones go straight to the log).
+                    let release: [Held]? = held.withLock { h in
+                        guard var list = h else { return nil }
+                        list.append((appends, chain, completion))
+                        h = list.count == 3 ? nil : list
+                        return list.count == 3 ? list : []
                     }
-                    return try await log.append(appends)
+                    guard let release else {
+                        try log.enqueue(appends, chain: chain, completion: completion)
+                        return
+                    }
+                    guard !release.isEmpty else { return }
+                    // Never answered from within `enqueue`: the pipeline holds its lock here.
+                    Thread.detachNewThread {
+                        let a = release[0]
+                        a.chain.markBroken()  // what the writer does before answering a failed append
+                        a.completion(.failure(injected))
+                        for r in release.dropFirst() {
+                            do {
+                                try log.enqueue(r.appends, chain: r.chain, completion: r.completion)
+                            } catch {
+                                r.completion(.failure(error))
+                            }
+                        }
+                    }
                 })
-            pipelineRef.withLock { $0 = service.pipeline }
-            return service
         })
         defer { h.close() }
 
-        // when A's registration is in flight and two commands are decided on top of it
+        // when A's registration is queued and two commands are decided on top of it
         async let registerA = thrownError { try await ServiceScenario.register(Fixture.a, kvk: ServiceScenario.kvk[0], on: h.service) }
         let deadline = ContinuousClock.now + .seconds(30)
-        while calls.withLock({ $0 }) == 0 && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(1)) }
+        while queued.withLock({ $0 }) == 0 && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(1)) }
         async let rateA = thrownError {
             _ = try await h.service.execute(MemberDecider.self, stream: MemberDecider.streamId(Fixture.a),
                                             command: .setRate(unit: .hour, amountCents: 6_500))
@@ -130,6 +191,8 @@ import FabriekTestSupport
         // and the directory forgot A's pending registration
         #expect(h.service.directory.status(of: Fixture.a) == nil)
         #expect(h.service.directory.status(of: Fixture.b) == .active)
+        // and nothing is left in flight
+        #expect(h.service.pipeline.openCount == 0)
     }
 
     @Test("given a command with an idempotency key, when it is retried — also by a new service on the reopened log — then the first outcome is returned and nothing is written twice")

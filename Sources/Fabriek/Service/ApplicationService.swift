@@ -54,13 +54,14 @@ public enum ServiceError: Error, Sendable, CustomStringConvertible {
 ///
 /// Commands decide one at a time (FIFO, under one lock), each on the committed state **plus**
 /// every command accepted before it that is not durable yet (its stream's pending events and
-/// the in-memory `directory`), so cross-aggregate rules stay exact. Deciding and enqueueing is
-/// all the lock covers: accepted commands gather in a batch that is appended as one atomic
-/// commit while the previous batch's `fdatasync` runs, so concurrent commands share a few
-/// fsyncs instead of paying one each. A command is answered only once its commit is durable.
-/// If a commit fails, nothing decided on top of it is acknowledged: the commands of the next
-/// batch were never written and are decided again on the real state; the failed batch's own
-/// commands are decided again after a version conflict, or refused with the log's error.
+/// the in-memory `directory`), so cross-aggregate rules stay exact. Deciding and queueing the
+/// command in the log is all the lock covers: the log's writer gathers the commands queued
+/// while it wrote and synced the previous commit into the next one, so concurrent commands
+/// share a few fsyncs instead of paying one each. A command is answered only once its commit
+/// is durable. If a command is not written, nothing decided on top of it is written or
+/// acknowledged (the log attempts nothing queued after it in the pipeline's `AppendChain`):
+/// those commands are decided again on the real state; the command itself is decided again
+/// after a version conflict, or refused with the log's error.
 ///
 /// Decisions use only the injected clock and directory. A refused command (`DomainError`)
 /// writes nothing. Erasing a member also destroys the member's key in the vault (after the
@@ -88,12 +89,15 @@ public final class ApplicationService: Sendable {
     public convenience init(log: EventLog, vault: PersonalDataVault, reference: ReferenceData, clock: ServiceClock = .system,
                             ids: IDGenerator = .random, maxAttempts: Int = 5) throws {
         try self.init(log: log, vault: vault, reference: reference, clock: clock, ids: ids, maxAttempts: maxAttempts,
-                      appendBatch: { log, appends in try await log.appendChecked(appends) })
+                      enqueueAppend: { log, appends, chain, completion in
+                          try log.enqueue(appends, chain: chain, completion: completion)
+                      })
     }
 
-    /// `appendBatch` commits one pipelined batch (tests wrap it to inject a failed commit).
+    /// `enqueueAppend` queues one pipelined command's append in the log (tests wrap it to
+    /// inject a failed commit).
     init(log: EventLog, vault: PersonalDataVault, reference: ReferenceData, clock: ServiceClock, ids: IDGenerator,
-         maxAttempts: Int, appendBatch: @escaping CommandPipeline.AppendBatch) throws {
+         maxAttempts: Int, enqueueAppend: @escaping CommandPipeline.EnqueueAppend) throws {
         self.log = log
         self.vault = vault
         self.reference = reference
@@ -107,7 +111,7 @@ public final class ApplicationService: Sendable {
         }
         try committed.rebuild(from: log)
         pipeline = try CommandPipeline(log: log, vault: vault, directory: directory, committed: committed,
-                                       appendBatch: appendBatch)
+                                       enqueueAppend: enqueueAppend)
     }
 
     /// Runs `command` against the aggregate in `stream`; returns once its events are durable.
@@ -153,7 +157,8 @@ public final class ApplicationService: Sendable {
                 _ = await ticket.wait()
             case .enqueued(let ticket):
                 switch await ticket.wait() {
-                case .committed(let outcome):
+                case .committed(var outcome):
+                    pipeline.completeErasures(&outcome)
                     return outcome
                 case .failed(let error):
                     throw error

@@ -4,19 +4,27 @@ import Foundation
 import PersonalData
 
 /// The application service's pipeline: decides commands one at a time on committed plus
-/// pending state, gathers the accepted ones into a batch, and keeps exactly one batch in the
-/// log at a time (one atomic multi-stream append) while the next one fills.
+/// pending state and hands each accepted command to the log at once, as the next append of one
+/// `AppendChain`. The log's writer gathers everything queued while it wrote and synced the
+/// previous commit into the next one (group commit), so a commit starts the moment the previous
+/// one is durable, and answers a chain's appends in order, each once durable.
 ///
 /// Invariants (all under `lock`):
 /// - `overlay[stream]` holds the accepted, not yet durable events of a stream, with their
 ///   stream versions, in order; `directory` = `committed` + every overlay event.
-/// - A batch is appended only after the previous one is settled, so when a batch fails, the
-///   commands decided on top of it are all in `open`, never written, and are sent back to be
-///   decided again.
+/// - Every command in the log's queue was decided on the commands queued before it in the same
+///   chain. When one of them is not written, the writer attempts none after it in the chain
+///   (`AppendChainBroken`): the pipeline forgets every pending event, starts a new chain, and
+///   each command decided on top of the failed one is decided again on the real state. So no
+///   command decided on a commit that failed is ever written or acknowledged.
 ///
 /// `@unchecked Sendable`: every mutable field is touched only under `lock`.
 final class CommandPipeline: @unchecked Sendable {
-    typealias AppendBatch = @Sendable (EventLog, [StreamAppend]) async throws -> AppendResult
+    /// Queues one command's appends on `chain`; `completion` is called once (never from within
+    /// this call) when the log wrote them or not. Tests wrap the log's `enqueue` to inject a
+    /// failed commit.
+    typealias EnqueueAppend = @Sendable (EventLog, [StreamAppend], AppendChain,
+                                         @escaping @Sendable (Result<AppendResult, any Error>) -> Void) throws -> Void
 
     /// What one command decided.
     struct Decision {
@@ -36,7 +44,10 @@ final class CommandPipeline: @unchecked Sendable {
         case sameKeyInFlight(PipelineTicket)
     }
 
-    private struct Pending {
+    /// A command that changed nothing but was decided on pending commands: answered once the
+    /// command queued last before it is settled.
+    private struct WaitingNoOp {
+        var after: UInt64
         var decision: Decision
         var ticket: PipelineTicket
     }
@@ -52,27 +63,31 @@ final class CommandPipeline: @unchecked Sendable {
     private let vault: PersonalDataVault
     private let directory: WriteSideDirectory
     private let committed: WriteSideDirectory
-    private let appendBatch: AppendBatch
+    private let enqueueAppend: EnqueueAppend
     private let lock = NSLock()
     private var overlay: [String: [(version: UInt64, event: DomainEvent)]] = [:]
-    private var open: [Pending] = []
-    private var flushing = false
+    private var chain: AppendChain!
+    /// Commands queued in the log and not settled yet.
+    private var inFlight = 0
+    /// Sequence number of the last command queued in the log.
+    private var lastQueued: UInt64 = 0
+    private var noOps: [WaitingNoOp] = []
     private var keysInFlight: [UUID: PipelineTicket] = [:]
     private var storedByDerivedID: [UUID: StoredEvent] = [:]
     private var observer: (@Sendable (CommitFigures) -> Void)?
 
-    /// Called after every batch commit (for metrics).
+    /// Called after every commit that wrote commands of the pipeline (for metrics).
     func observe(_ body: @escaping @Sendable (CommitFigures) -> Void) {
         lock.withLock { observer = body }
     }
 
     init(log: EventLog, vault: PersonalDataVault, directory: WriteSideDirectory, committed: WriteSideDirectory,
-         appendBatch: @escaping AppendBatch) throws {
+         enqueueAppend: @escaping EnqueueAppend) throws {
         self.log = log
         self.vault = vault
         self.directory = directory
         self.committed = committed
-        self.appendBatch = appendBatch
+        self.enqueueAppend = enqueueAppend
         var stored: [UUID: StoredEvent] = [:]
         try log.forEachEvent(from: 1) { view in
             let id = view.id
@@ -81,146 +96,148 @@ final class CommandPipeline: @unchecked Sendable {
             }
         }
         storedByDerivedID = stored
+        chain = makeChain()
     }
 
-    /// Commands accepted and waiting for the next batch (for tests and metrics).
-    var openCount: Int { lock.withLock { open.count } }
+    private func makeChain() -> AppendChain {
+        AppendChain { [weak self] commands, events, firstQueued in
+            guard let self else { return }
+            let figures = CommitFigures(commands: commands, events: events, duration: ContinuousClock.now - firstQueued)
+            self.lock.withLock { self.observer }?(figures)
+        }
+    }
+
+    /// Commands queued in the log and not settled yet (for tests and metrics).
+    var openCount: Int { lock.withLock { inFlight } }
 
     /// Under the lock: answers a stored idempotent command, or runs `decide` (which sees the
-    /// pending events of a stream through its argument) and enqueues what it decided.
+    /// pending events of a stream through its argument) and queues what it decided in the log.
+    ///
+    /// - Throws: what `decide` throws; `PayloadRejection` when an event it decided could not be
+    ///   read back (nothing queued); what the log's `enqueue` throws (closed).
     func decideAndEnqueue(derivedIDs: ((Int) -> UUID)?,
                           _ decide: (_ pending: (String) -> [(version: UInt64, event: DomainEvent)]) throws -> Decision) throws -> Step {
-        let (step, startFlush): (Step, Bool) = try lock.withLock {
+        try lock.withLock {
             if let derivedIDs {
-                if let outcome = try storedOutcome(derivedIDs) { return (.done(outcome), false) }
-                if let ticket = keysInFlight[derivedIDs(0)] { return (.sameKeyInFlight(ticket), false) }
+                if let outcome = try storedOutcome(derivedIDs) { return .done(outcome) }
+                if let ticket = keysInFlight[derivedIDs(0)] { return .sameKeyInFlight(ticket) }
             }
             let decision = try decide { self.overlay[$0] ?? [] }
-            if decision.events.isEmpty && open.isEmpty && !flushing {
-                return (.done(CommandOutcome(stream: decision.stream, streamVersion: decision.baseVersion, positions: [],
-                                             head: log.head(), events: [])), false)
+            if decision.events.isEmpty {
+                if inFlight == 0 {
+                    return .done(CommandOutcome(stream: decision.stream, streamVersion: decision.baseVersion, positions: [],
+                                                head: log.head(), events: []))
+                }
+                let ticket = PipelineTicket()
+                noOps.append(WaitingNoOp(after: lastQueued, decision: decision, ticket: ticket))
+                return .enqueued(ticket)
             }
+            // No event the readers cannot decode ever reaches the log (`appendChecked`).
+            for e in decision.proposed { _ = try EventCatalogue.check(e) }
             let ticket = PipelineTicket()
+            let seq = lastQueued + 1
+            let chain = self.chain!
+            let append = StreamAppend(stream: decision.stream,
+                                      expectedVersion: decision.baseVersion == 0 ? .noStream : .exact(decision.baseVersion),
+                                      events: decision.proposed)
+            try enqueueAppend(log, [append], chain) { [self] result in
+                settle(seq: seq, decision: decision, ticket: ticket, chain: chain, result: result)
+            }
+            lastQueued = seq
+            inFlight += 1
             var version = decision.baseVersion
             for e in decision.events {
                 version += 1
                 overlay[decision.stream, default: []].append((version, e))
                 directory.apply(e)
             }
-            if let id = decision.idempotencyID, !decision.events.isEmpty { keysInFlight[id] = ticket }
-            open.append(Pending(decision: decision, ticket: ticket))
-            let start = !flushing
-            flushing = true
-            return (.enqueued(ticket), start)
-        }
-        if startFlush { Task { await self.flush() } }
-        return step
-    }
-
-    /// Appends batch after batch until nothing is open.
-    private func flush() async {
-        while true {
-            let batch: [Pending]? = lock.withLock {
-                if open.isEmpty {
-                    flushing = false
-                    return nil
-                }
-                defer { open = [] }
-                return open
-            }
-            guard let batch else { return }
-            let appends = batch.compactMap { p -> StreamAppend? in
-                let d = p.decision
-                if d.proposed.isEmpty { return nil }
-                return StreamAppend(stream: d.stream, expectedVersion: d.baseVersion == 0 ? .noStream : .exact(d.baseVersion),
-                                    events: d.proposed)
-            }
-            if appends.isEmpty {
-                let head = log.head()
-                for p in batch {
-                    p.ticket.resolve(.committed(CommandOutcome(stream: p.decision.stream, streamVersion: p.decision.baseVersion,
-                                                               positions: [], head: head, events: [])))
-                }
-                continue
-            }
-            do {
-                let started = ContinuousClock.now
-                let result = try await appendBatch(log, appends)
-                let figures = CommitFigures(commands: batch.count, events: result.positions.count,
-                                            duration: ContinuousClock.now - started)
-                lock.withLock { observer }?(figures)
-                settle(batch, result: result)
-            } catch {
-                fail(batch, error: error)
-            }
+            if let id = decision.idempotencyID { keysInFlight[id] = ticket }
+            return .enqueued(ticket)
         }
     }
 
-    private func settle(_ batch: [Pending], result: AppendResult) {
-        var outcomes: [(PipelineTicket, TicketResult)] = []
+    /// The log wrote (or did not write) the command queued as `seq`: called on the log's writer
+    /// thread, in queue order.
+    private func settle(seq: UInt64, decision d: Decision, ticket: PipelineTicket, chain: AppendChain,
+                        result: Result<AppendResult, any Error>) {
+        var answers: [(PipelineTicket, TicketResult)] = []
         lock.withLock {
-            var next = 0
-            for p in batch {
-                let d = p.decision
+            inFlight -= 1
+            let head: LogHead
+            switch result {
+            case .success(let r):
+                head = r.head
                 let n = d.events.count
-                let positions = Array(result.positions[next..<min(next + n, result.positions.count)])
-                next += n
                 let last = d.baseVersion + UInt64(n)
                 if var pending = overlay[d.stream] {
                     pending.removeAll { $0.version <= last }
                     overlay[d.stream] = pending.isEmpty ? nil : pending
                 }
                 for e in d.events { committed.apply(e) }
-                for (i, position) in positions.enumerated() where d.idempotencyID != nil {
-                    storedByDerivedID[d.proposed[i].id] = StoredEvent(position: position, stream: d.stream,
-                                                                      streamVersion: d.baseVersion + UInt64(i) + 1)
-                }
-                if let id = d.idempotencyID { keysInFlight[id] = nil }
-                outcomes.append((p.ticket, .committed(CommandOutcome(stream: d.stream, streamVersion: last, positions: positions,
-                                                                      head: result.head, events: d.events))))
-            }
-        }
-        // The erasure is durable: the member reads as erased from here on whatever happens to
-        // the shred (`erase` marks it first). A key that cannot be destroyed now (disk full)
-        // stays pending and is destroyed by the next open of the vault; the command itself
-        // was committed, so it is acknowledged as such.
-        for (i, (ticket, outcome)) in outcomes.enumerated() {
-            guard case .committed(var committedOutcome) = outcome else { ticket.resolve(outcome); continue }
-            for e in batch[i].decision.events {
-                if case .member(.erased(let erased)) = e {
-                    FaultPoint.afterErasureCommit.hit()
-                    do {
-                        try vault.erase(subject: erased.memberId, at: erased.erasedAt)
-                    } catch {
-                        committedOutcome.shreddingPending.append("the key of member \(erased.memberId.uuidString.lowercased()) could not be destroyed yet (\(error)); the member reads as erased and the next command that opens the vault destroys it")
+                if d.idempotencyID != nil {
+                    for (i, position) in r.positions.enumerated() where i < d.proposed.count {
+                        storedByDerivedID[d.proposed[i].id] = StoredEvent(position: position, stream: d.stream,
+                                                                          streamVersion: d.baseVersion + UInt64(i) + 1)
                     }
                 }
+                answers.append((ticket, .committed(CommandOutcome(stream: d.stream, streamVersion: last, positions: r.positions,
+                                                                   head: r.head, events: d.events))))
+            case .failure(let error):
+                head = log.head()
+                if chain === self.chain {
+                    // The first failure of the current chain: everything pending was decided on
+                    // it (or after it) and is not written; forget it and decide again.
+                    overlay = [:]
+                    keysInFlight = [:]
+                    directory.reset(to: committed)
+                    self.chain = makeChain()
+                    answers += noOps.map { ($0.ticket, .retry) }
+                    noOps = []
+                }
+                let again: Bool
+                switch error {
+                case is AppendChainBroken:
+                    again = true
+                case let e as LogError:
+                    switch e {
+                    case .wrongExpectedVersion, .partiallyStored, .duplicateEventInAppend: again = true
+                    default: again = false
+                    }
+                default:
+                    again = false
+                }
+                answers.append((ticket, again ? .retry : .failed(error)))
             }
-            ticket.resolve(.committed(committedOutcome))
+            if let id = d.idempotencyID, keysInFlight[id] === ticket { keysInFlight[id] = nil }
+            // No-ops decided on commands up to this one: everything they saw is settled.
+            var k = 0
+            while k < noOps.count && noOps[k].after <= seq {
+                let w = noOps[k]
+                answers.append((w.ticket, .committed(CommandOutcome(stream: w.decision.stream, streamVersion: w.decision.baseVersion,
+                                                                     positions: [], head: head, events: []))))
+                k += 1
+            }
+            noOps.removeFirst(k)
         }
+        for (t, r) in answers { t.resolve(r) }
     }
 
-    /// A batch was not written: its commands are decided again after a version conflict (or
-    /// an idempotency race), refused with the error otherwise; every command decided on top
-    /// of it (the open batch) is decided again on the real state.
-    private func fail(_ batch: [Pending], error: any Error) {
-        let onTop: [Pending] = lock.withLock {
-            let onTop = open
-            open = []
-            overlay = [:]
-            keysInFlight = [:]
-            directory.reset(to: committed)
-            return onTop
+    /// After a committed command: destroys the key of a member it erased. The erasure is
+    /// durable: the member reads as erased from here on whatever happens to the shred (`erase`
+    /// marks it first). A key that cannot be destroyed now (disk full) stays pending and is
+    /// destroyed by the next open of the vault; the command itself was committed, so it is
+    /// acknowledged as such.
+    func completeErasures(_ outcome: inout CommandOutcome) {
+        for e in outcome.events {
+            if case .member(.erased(let erased)) = e {
+                FaultPoint.afterErasureCommit.hit()
+                do {
+                    try vault.erase(subject: erased.memberId, at: erased.erasedAt)
+                } catch {
+                    outcome.shreddingPending.append("the key of member \(erased.memberId.uuidString.lowercased()) could not be destroyed yet (\(error)); the member reads as erased and the next command that opens the vault destroys it")
+                }
+            }
         }
-        let again: Bool
-        switch error as? LogError {
-        case .wrongExpectedVersion, .partiallyStored, .duplicateEventInAppend:
-            again = true
-        default:
-            again = false
-        }
-        for p in batch { p.ticket.resolve(again ? .retry : .failed(error)) }
-        for p in onTop { p.ticket.resolve(.retry) }
     }
 
     /// The outcome of the command whose event ids are `derivedIDs(0...)`, if stored.

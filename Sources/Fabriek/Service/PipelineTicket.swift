@@ -55,6 +55,6 @@ public struct CommitFigures: Sendable, Hashable {
     public var commands: Int
     /// Events written.
     public var events: Int
-    /// From handing the batch to the log until it was durable.
+    /// From queueing the commit's first command in the log until the commit was durable.
     public var duration: Duration
 }

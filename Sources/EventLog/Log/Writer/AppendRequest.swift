@@ -7,6 +7,10 @@ struct AppendRequest: Sendable {
     /// For `separate` requests: false when the request is no longer to be committed (an
     /// earlier commit of the same `appendCommits` call failed).
     var stillWanted: (@Sendable () -> Bool)?
+    /// The chain this append depends on (`EventLog.enqueue(_:chain:completion:)`).
+    var chain: AppendChain?
+    /// When a chained append was queued (for the chain's commit figures).
+    var queuedAt: ContinuousClock.Instant?
 
     init(appends: [StreamAppend], continuation: CheckedContinuation<AppendResult, any Error>) {
         self.appends = appends

@@ -20,6 +20,15 @@ extension LogWriter {
         case accepted(positions: [UInt64], versions: [String: UInt64])
         case alreadyStored(positions: [UInt64], versions: [String: UInt64])
         case refused(LogError)
+        /// An append of a chain that broke before it (`AppendChain`): not attempted.
+        case chainBroken
+    }
+
+    /// Answers `request` with `error`; an append of a chain breaks the chain first, so that
+    /// nothing queued after it in the chain is attempted.
+    static func answer(_ request: AppendRequest, throwing error: any Error) {
+        request.chain?.markBroken()
+        request.continuation.resume(throwing: error)
     }
 
     func commit(_ requests: [AppendRequest], log: EventLog) {
@@ -47,7 +56,7 @@ extension LogWriter {
             } catch {
                 // Without every id a retry cannot be told from new events: refuse, write nothing.
                 let failure = error as? LogError ?? .writerFailed(reason: "reading the stored event ids: \(error)")
-                for r in requests { r.continuation.resume(throwing: failure) }
+                for r in requests { Self.answer(r, throwing: failure) }
                 return
             }
         }
@@ -59,13 +68,21 @@ extension LogWriter {
             var nextPosition = s.head.position + 1
             var running = s.lastRecordedAt
             for request in requests {
-                outcomes.append(Self.plan(request.appends, state: s, pendingVersions: &pendingVersions,
-                                          eventIDs: &eventIDs, nextPosition: &nextPosition,
-                                          running: &running, now: now, planned: &planned))
+                // A chained append decided on one refused earlier (in this commit or before) is
+                // not attempted; a refused chained append breaks its chain for those after it.
+                if let chain = request.chain, chain.isBroken {
+                    outcomes.append(.chainBroken)
+                    continue
+                }
+                let outcome = Self.plan(request.appends, state: s, pendingVersions: &pendingVersions,
+                                        eventIDs: &eventIDs, nextPosition: &nextPosition,
+                                        running: &running, now: now, planned: &planned)
+                if case .refused = outcome { request.chain?.markBroken() }
+                outcomes.append(outcome)
             }
         }
         if let poisoned {
-            for r in requests { r.continuation.resume(throwing: poisoned) }
+            for r in requests { Self.answer(r, throwing: poisoned) }
             return
         }
 
@@ -79,24 +96,41 @@ extension LogWriter {
             }
         }
 
+        // Chains whose appends this commit wrote, for their commit figures.
+        var chained: [(chain: AppendChain, appends: Int, events: Int, firstQueued: ContinuousClock.Instant)] = []
         for (request, outcome) in zip(requests, outcomes) {
             switch outcome {
+            case .chainBroken:
+                request.continuation.resume(throwing: AppendChainBroken())
             case .refused(let error):
-                request.continuation.resume(throwing: error)
+                Self.answer(request, throwing: error)
             case .accepted(let positions, let versions):
                 if let commitError {
-                    request.continuation.resume(throwing: commitError)
+                    Self.answer(request, throwing: commitError)
                 } else {
+                    if let chain = request.chain, chain.onCommit != nil {
+                        let queued = request.queuedAt ?? .now
+                        if let k = chained.firstIndex(where: { $0.chain === chain }) {
+                            chained[k].appends += 1
+                            chained[k].events += positions.count
+                            chained[k].firstQueued = min(chained[k].firstQueued, queued)
+                        } else {
+                            chained.append((chain, 1, positions.count, queued))
+                        }
+                    }
                     request.continuation.resume(returning: AppendResult(
                         positions: positions, streamVersions: versions, head: head, wasAlreadyStored: false))
                 }
             case .alreadyStored(let positions, let versions):
-                request.continuation.resume(with: Result {
+                let result = Result {
                     AppendResult(positions: positions, streamVersions: versions,
                                  head: try log.commitHead(containing: positions.max() ?? 0), wasAlreadyStored: true)
-                })
+                }
+                if case .failure = result { request.chain?.markBroken() }
+                request.continuation.resume(with: result)
             }
         }
+        for c in chained { c.chain.onCommit?(c.appends, c.events, c.firstQueued) }
         if commitError == nil { checkpointIndexIfLarge(log: log) }
     }
 }

@@ -96,6 +96,16 @@ final class LogWriter: @unchecked Sendable {
         condition.unlock()
     }
 
+    /// Queues `request` unless the writer is stopping (then returns false and never answers it).
+    func enqueueIfRunning(_ request: AppendRequest) -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        if stopping { return false }
+        queue.append(request)
+        condition.signal()
+        return true
+    }
+
     /// Commits what is queued, then ends the thread and waits for it.
     func stop() {
         condition.lock()
@@ -117,7 +127,7 @@ final class LogWriter: @unchecked Sendable {
             condition.unlock()
             if stop { break }
             guard let log else {
-                for r in batch { r.continuation.resume(throwing: LogError.closed) }
+                for r in batch { Self.answer(r, throwing: LogError.closed) }
                 continue
             }
             // Requests of `appendCommits` each form a commit of their own; the others queued
