@@ -112,6 +112,41 @@ struct LongScanTests {
         #expect(all == Self.eventCount)
     }
 
+    @Test("given a long decoded scan of counted values, when the decode function throws in a later page, then the scan ends with the error and every value made is released")
+    func decodeErrorReleasesEveryValue() async throws {
+        struct Undecodable: Error {}
+        let tmp = TemporaryDirectory("long-scan-decode-error-release")
+        defer { tmp.remove() }
+        let (log, _) = try await Self.build(tmp.path)
+        defer { try? log.close() }
+        // Late enough that the slots are filled again and hold the values of earlier pages.
+        for failAt in [UInt64(45_001), 59_999] {
+            var seen: UInt64 = 0
+            #expect(throws: Undecodable.self) {
+                try log.forEachEvent(from: 1, decodedBy: { view -> Counted in
+                    if view.position == failAt { throw Undecodable() }
+                    return Counted(view.position)
+                }) { view, value in
+                    #expect(value.position == view.position)
+                    seen = view.position
+                }
+            }
+            #expect(seen == failAt - 1, "events before \(failAt) passed on")
+            #expect(Counted.live.withLock { $0 } == 0, "values left alive after the error at \(failAt)")
+        }
+    }
+
+    /// Like `Decoded`, with a counter of its own (the tests of this suite run in parallel).
+    final class Counted: Sendable {
+        static let live = Mutex(0)
+        let position: UInt64
+        init(_ position: UInt64) {
+            self.position = position
+            Self.live.withLock { $0 += 1 }
+        }
+        deinit { Self.live.withLock { $0 -= 1 } }
+    }
+
     /// A value made on whichever thread decodes, released on its own: counts the live ones.
     final class Decoded: Sendable {
         static let live = Mutex(0)

@@ -34,6 +34,26 @@ import Testing
         }
     }
 
+    @Test func aStringFromItsBytesIsTheOneStringDecodingMakes() {
+        // Given ASCII, non-ASCII and invalid UTF-8 of every length around the small-string limit,
+        var cases: [[UInt8]] = [[], Array("nl".utf8), Array("Céramique".utf8), Array("Wittevrouwenveld".utf8),
+                                Array("ab€".utf8), [0xFF], [0x61, 0xC3], [0xE2, 0x82], Array("💶💶💶💶".utf8)]
+        var generator = SystemRandomNumberGenerator()
+        for length in 0...40 {
+            cases.append((0..<length).map { _ in UInt8.random(in: 0x20...0x7E, using: &generator) })
+            cases.append((0..<length).map { _ in UInt8.random(in: 0...0xFF, using: &generator) })
+            cases.append(Array(String(repeating: "é", count: length).utf8.prefix(length)))
+        }
+        for bytes in cases {
+            // when each is made into a String by the reader and by String(decoding:as:),
+            let (made, expected) = bytes.withUnsafeBytes { (ProtoReader.string($0), String(decoding: $0, as: UTF8.self)) }
+            // then both have the same characters and the same UTF-8.
+            #expect(made == expected, "\(bytes)")
+            #expect(Array(made.utf8) == Array(expected.utf8), "\(bytes)")
+            #expect(made.utf8.count == expected.utf8.count)
+        }
+    }
+
     @Test func decodesFromARecordedEventAndFromTypeBytes() throws {
         let event = Fixtures.events[0]
         let recorded = RecordedEvent(position: 1, id: Fixtures.id(99), stream: "member-x", streamVersion: 1,
