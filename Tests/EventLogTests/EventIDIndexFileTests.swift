@@ -77,12 +77,14 @@ struct EventIDIndexFileTests {
         let log = try EventLog.open(directory: tmp.path, options: Fixture.options(readOnly: true))
         defer { try? log.close() }
         for event in try Fixture.allEvents(log) {
-            let found = file.firstPosition(fingerprint: EventIDIndexFile.fingerprint(event.id)) { $0 == event.position }
+            let found = file.firstPosition(fingerprint: EventIDIndexFile.fingerprint(event.id)) {
+                $0.contains(event.position) ? event.position : nil
+            }
             #expect(found == event.position)
         }
         let unknown = UUID()
-        #expect(file.firstPosition(fingerprint: EventIDIndexFile.fingerprint(unknown)) { p in
-            (try? log.event(at: p).id) == unknown
+        #expect(file.firstPosition(fingerprint: EventIDIndexFile.fingerprint(unknown)) { candidates in
+            candidates.first { (try? log.event(at: $0).id) == unknown }
         } == nil)
     }
 
@@ -191,5 +193,51 @@ struct EventIDIndexFileTests {
             #expect(retry.wasAlreadyStored && retry.positions == original.positions)
         }
         #expect(reopened.head().position == 90)
+    }
+
+    @Test("given more than 2^20 positions, when the file is written, then entries name granules of positions, keep 4 bytes, the bucket table stays at 2^16 buckets, and every position is found in its entry's granule, also after a merge into a longer file")
+    func granulesPastAMillionEvents() throws {
+        let tmp = TemporaryDirectory("ids-file-granules")
+        defer { tmp.remove() }
+        let path = tmp.path + "/ids.idx"
+        // Fingerprints as EventIDIndex makes them (32 bits; the file keeps the top 28).
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func nextFingerprint() -> UInt32 {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return UInt32(truncatingIfNeeded: IndexHashing.mix(state) >> 32)
+        }
+        let first = (0..<(1 << 21) + 5).map { _ in nextFingerprint() }
+        let hash = ChainHash(unchecked: [UInt8](repeating: 7, count: 32))
+        try EventIDIndexFile.write(file: nil, base: 0, fingerprints: first,
+                                   covered: LogHead(position: UInt64(first.count), hash: hash), path: path, directory: tmp.path)
+        let file = try #require(try EventIDIndexFile.open(path: path))
+        let bytes = try Files.read(path)
+        // 2^21 + 5 positions: 22 position bits, granules of 2^2, 16 bucket bits, 4-byte entries.
+        #expect(bytes.u32(68) == 2 && bytes.u32(60) == 20 && bytes.u32(56) == 16 && bytes.u32(64) == 4)
+        #expect(bytes.count == 128 + ((1 << 16) + 1) * 4 + first.count * 4)
+        for (i, fp) in first.enumerated() where i % 7 == 0 || i >= first.count - 8 {
+            let position = UInt64(i + 1)
+            var granule: ClosedRange<UInt64>?
+            let found = file.firstPosition(fingerprint: fp >> 4) { candidates in
+                guard candidates.contains(position) else { return nil }
+                granule = candidates
+                return position
+            }
+            #expect(found == position)
+            #expect(granule.map { $0.count <= 4 && $0.upperBound <= UInt64(first.count) } == true, "\(String(describing: granule))")
+        }
+
+        // Merged with the positions after it into a file of 2^22 + 3 positions (granules of 2^3).
+        let more = (0..<(1 << 21)).map { _ in nextFingerprint() }
+        let merged = tmp.path + "/merged.idx"
+        try EventIDIndexFile.write(file: file, base: UInt64(first.count), fingerprints: more,
+                                   covered: LogHead(position: UInt64(first.count + more.count), hash: hash),
+                                   path: merged, directory: tmp.path)
+        let bigger = try #require(try EventIDIndexFile.open(path: merged))
+        #expect(try Files.read(merged).u32(68) == 3)
+        for (i, fp) in (first + more).enumerated() where i % 11 == 0 {
+            let position = UInt64(i + 1)
+            #expect(bigger.firstPosition(fingerprint: fp >> 4) { $0.contains(position) ? position : nil } == position)
+        }
     }
 }

@@ -155,7 +155,7 @@ import Testing
     static func indexCovered(_ dir: String) throws -> LogHead? {
         guard let data = FileManager.default.contents(atPath: dir + "/log/index/streams.idx"), data.count >= 128 else { return nil }
         let bytes = [UInt8](data)
-        guard bytes[0..<8] == ArraySlice(Array("FABSIDX3".utf8)) else { return nil }
+        guard bytes[0..<8] == ArraySlice(Array("FABSIDX4".utf8)) else { return nil }
         let position = (0..<8).reduce(UInt64(0)) { $0 | UInt64(bytes[16 + $1]) << (8 * UInt64($1)) }
         guard let hash = ChainHash(bytes: Array(bytes[24..<56])) else { return nil }
         return LogHead(position: position, hash: hash)

@@ -89,9 +89,10 @@ struct EventIDIndex {
         place(position, fp)
     }
 
-    /// Calls `body` with each position whose fingerprint equals `id`'s, until it returns true;
-    /// returns that position.
-    func firstPosition(of id: UUID, where body: (UInt64) throws -> Bool) rethrows -> UInt64? {
+    /// Calls `body` with the positions of each entry whose fingerprint equals `id`'s (a run of
+    /// positions for a granule of the file, one position in memory), until it returns the
+    /// position that holds `id`; returns that position.
+    func firstPosition(of id: UUID, where body: (ClosedRange<UInt64>) throws -> UInt64?) rethrows -> UInt64? {
         let fp = Self.fingerprint(id)
         if let file, let p = try file.firstPosition(fingerprint: fp >> 4, where: body) { return p }
         guard !slots.isEmpty else { return nil }
@@ -99,7 +100,7 @@ struct EventIDIndex {
         while true {
             let p = slots[i]
             if p == 0 { return nil }
-            if fingerprints[Int(p - base - 1)] == fp, try body(p) { return p }
+            if fingerprints[Int(p - base - 1)] == fp, let found = try body(p...p) { return found }
             i = (i + 1) & mask
         }
     }

@@ -13,19 +13,24 @@ import Darwin
 ///
 /// Derived data, never trusted blindly: the writer uses it only when its checksums and
 /// structure hold and its covered position and chain hash are a commit end of this log's chain;
-/// a fingerprint hit is only a candidate, confirmed by comparing the id stored in the segments
+/// a fingerprint hit is only a candidate, confirmed by comparing the ids stored in the segments
 /// (a forged entry cannot make a new id look stored, nor point a retry at another event); and
 /// the background check of a writable open looks up every event's id in it and has it rebuilt
 /// from the segments when one is missing.
 ///
-/// Layout (version 1, little-endian): a 128-byte header, a bucket table of `2^b + 1` u32 (the
+/// Layout (version 2, little-endian): a 128-byte header, a bucket table of `2^b + 1` u32 (the
 /// index of each bucket's first entry, then a sentinel = entry count), then the entries, each an
-/// unsigned integer of `entryBytes` bytes: `position | check << positionBits`, where the
+/// unsigned integer of `entryBytes` bytes: `position >> g | check << positionBits`, where the
 /// fingerprint's top `b` bits are its bucket and `check` its other `28 - b` bits. Entries are
-/// sorted by (fingerprint, position).
+/// sorted by (fingerprint, position). Up to 2^20 events `g` is 0 and an entry names its
+/// position; past that an entry names a run of `2^g` positions (the *granule*), so that entries
+/// stay 4 bytes and the bucket table stays at 2^16 buckets however long the log: a larger log
+/// then costs no more bytes per event than a log of a million (a version-1 file spent a bucket
+/// per 8 events: 0.42 bytes per event at 10M against 0.26 at 1M). A hit names the granule's
+/// positions; the caller compares the ids stored there.
 final class EventIDIndexFile: @unchecked Sendable {
-    static let magic: [UInt8] = Array("FABIDIX1".utf8)
-    static let version: UInt32 = 1
+    static let magic: [UInt8] = Array("FABIDIX2".utf8)
+    static let version: UInt32 = 2
     static let headerSize = 128
     static let fingerprintBits = 28
 
@@ -34,7 +39,10 @@ final class EventIDIndexFile: @unchecked Sendable {
     private let base: UnsafeRawPointer
     private let length: Int
     private let bucketBits: Int
+    /// Bits of the stored position field (`position >> granuleBits`).
     private let positionBits: Int
+    /// An entry names the positions `(field << granuleBits) ..< ((field + 1) << granuleBits)`.
+    private let granuleBits: Int
     private let entryBytes: Int
     private let entries: Int
     private let positionMask: UInt64
@@ -46,7 +54,14 @@ final class EventIDIndexFile: @unchecked Sendable {
     /// Bits that hold positions up to `count`.
     static func positionBits(for count: UInt64) -> Int { max(1, 64 - count.leadingZeroBitCount) }
 
-    /// About 8 to 16 entries per bucket.
+    /// Stored positions have at most this many bits; a longer log stores granules.
+    static let maxStoredPositionBits = 20
+
+    /// The granule bits of a file covering `count` positions: 0 up to 2^20 events.
+    static func granuleBits(for count: UInt64) -> Int { max(0, positionBits(for: count) - maxStoredPositionBits) }
+
+    /// Buckets for about 8 to 16 of `count` entries each. A writer passes `count >> granuleBits`:
+    /// with granules, a bucket holds 8 to 16 × 2^granuleBits entries, and entries keep 4 bytes.
     static func bucketBits(for count: UInt64) -> Int {
         var bits = 0
         while bits < fingerprintBits && count / 8 >= UInt64(2) << bits { bits += 1 }
@@ -74,13 +89,17 @@ final class EventIDIndexFile: @unchecked Sendable {
         }
         coveredPosition = u64(16)
         coveredHash = ChainHash(unchecked: Array(raw[24..<56]))
-        let bits = Int(u32(56)), pbits = Int(u32(60)), ebytes = Int(u32(64))
-        guard bits <= Self.fingerprintBits, pbits >= Self.positionBits(for: coveredPosition), pbits <= 40,
+        let bits = Int(u32(56)), pbits = Int(u32(60)), ebytes = Int(u32(64)), gbits = Int(u32(68))
+        // The layout is the one a writer chooses for this covered position (merging an older
+        // file relies on granules that only grow).
+        guard bits <= Self.fingerprintBits, gbits == Self.granuleBits(for: coveredPosition),
+              pbits == Self.positionBits(for: coveredPosition) - gbits,
               ebytes == Self.entryBytes(bucketBits: bits, positionBits: pbits), ebytes >= 4, ebytes <= 8 else {
             throw damaged("bad table layout")
         }
         bucketBits = bits
         positionBits = pbits
+        granuleBits = gbits
         entryBytes = ebytes
         positionMask = (1 << UInt64(pbits)) - 1
         entries = Self.headerSize + ((1 << bits) + 1) * 4
@@ -144,24 +163,35 @@ final class EventIDIndexFile: @unchecked Sendable {
         return v
     }
 
-    /// Calls `body` with each position in `1...coveredPosition` whose entry has `fingerprint`
-    /// (28 bits), until it returns true; returns that position.
-    func firstPosition(fingerprint: UInt32, where body: (UInt64) throws -> Bool) rethrows -> UInt64? {
+    /// Calls `body` with the positions each entry with `fingerprint` (28 bits) names (one
+    /// position, or its granule's run of them; within `1...coveredPosition`), until it returns
+    /// a position; returns that position. `body` compares the ids stored there.
+    func firstPosition(fingerprint: UInt32, where body: (ClosedRange<UInt64>) throws -> UInt64?) rethrows -> UInt64? {
         let checkBits = Self.fingerprintBits - bucketBits
         let bucket = Int(fingerprint >> UInt32(checkBits))
         let check = UInt64(fingerprint) & ((1 << UInt64(checkBits)) - 1)
-        let first = Int(base.loadUnaligned(fromByteOffset: Self.headerSize + bucket * 4, as: UInt32.self).littleEndian)
+        var low = Int(base.loadUnaligned(fromByteOffset: Self.headerSize + bucket * 4, as: UInt32.self).littleEndian)
         let end = Int(base.loadUnaligned(fromByteOffset: Self.headerSize + bucket * 4 + 4, as: UInt32.self).littleEndian)
-        for k in first..<end {
+        // Entries sort by (check, position): the first with this check, by binary search (a
+        // bucket holds 8 to 16 × 2^granuleBits entries: ~150 at 10M events).
+        var high = end
+        let wanted = check << UInt64(positionBits)
+        while low < high {
+            let mid = (low + high) / 2
+            if entry(mid) < wanted { low = mid + 1 } else { high = mid }
+        }
+        for k in low..<end {
             let v = entry(k)
-            guard v >> UInt64(positionBits) == check else { continue }
-            let p = v & positionMask
-            if p >= 1, p <= coveredPosition, try body(p) { return p }
+            guard v >> UInt64(positionBits) == check else { break }
+            let first = max(1, (v & positionMask) << UInt64(granuleBits))
+            let last = min(coveredPosition, ((v & positionMask) + 1) << UInt64(granuleBits) - 1)
+            if first <= last, let p = try body(first...last) { return p }
         }
         return nil
     }
 
-    /// Calls `body` with every entry's fingerprint and position, in file order.
+    /// Calls `body` with every entry's fingerprint and the first position it names (a granule's
+    /// first, which may be 0), in file order.
     func forEachEntry(_ body: (UInt32, UInt64) -> Void) {
         let checkBits = UInt64(Self.fingerprintBits - bucketBits)
         var k = 0
@@ -169,7 +199,8 @@ final class EventIDIndexFile: @unchecked Sendable {
             let end = Int(base.loadUnaligned(fromByteOffset: Self.headerSize + b * 4 + 4, as: UInt32.self).littleEndian)
             while k < end {
                 let v = entry(k)
-                body(UInt32(truncatingIfNeeded: UInt64(b) << checkBits | v >> UInt64(positionBits)), v & positionMask)
+                body(UInt32(truncatingIfNeeded: UInt64(b) << checkBits | v >> UInt64(positionBits)),
+                     (v & positionMask) << UInt64(granuleBits))
                 k += 1
             }
         }
@@ -183,11 +214,12 @@ final class EventIDIndexFile: @unchecked Sendable {
         let count = covered.position
         precondition((file?.coveredPosition ?? 0) == base && base + UInt64(fingerprints.count) == count,
                      "the event-id index file covers every position once")
-        guard count < UInt64(UInt32.max) else { throw .corruptIndex(reason: "index/ids.idx: too many events for version 1") }
-        let bits = bucketBits(for: count), pbits = positionBits(for: count)
+        guard count < UInt64(UInt32.max) else { throw .corruptIndex(reason: "index/ids.idx: too many events for version 2") }
+        let gbits = granuleBits(for: count)
+        let bits = bucketBits(for: count >> UInt64(gbits)), pbits = positionBits(for: count) - gbits
         let ebytes = entryBytes(bucketBits: bits, positionBits: pbits)
         let checkBits = UInt32(fingerprintBits - bits)
-        // Counting sort by bucket, then each bucket (8 to 16 entries) sorted in place.
+        // Counting sort by bucket, then each bucket sorted in place.
         var starts = [UInt32](repeating: 0, count: (1 << bits) + 1)
         file?.forEachEntry { fp, _ in starts[Int(fp >> checkBits) + 1] += 1 }
         for fp in fingerprints { starts[Int((fp >> 4) >> checkBits) + 1] += 1 }
@@ -196,7 +228,7 @@ final class EventIDIndexFile: @unchecked Sendable {
         var next = starts
         func place(_ fp: UInt32, _ position: UInt64) {
             let b = Int(fp >> checkBits)
-            values[Int(next[b])] = UInt64(fp & ((1 << checkBits) - 1)) << UInt64(pbits) | position
+            values[Int(next[b])] = UInt64(fp & ((1 << checkBits) - 1)) << UInt64(pbits) | position >> UInt64(gbits)
             next[b] += 1
         }
         file?.forEachEntry { fp, p in place(fp, p) }
@@ -210,7 +242,7 @@ final class EventIDIndexFile: @unchecked Sendable {
         out.append(UInt32(bits))
         out.append(UInt32(pbits))
         out.append(UInt32(ebytes))
-        out.append(UInt32(0))
+        out.append(UInt32(gbits))
         out.append(UInt64(headerSize))
         out.append(UInt64(headerSize + starts.count * 4))
         out.append(UInt64(headerSize + starts.count * 4 + Int(count) * ebytes))

@@ -157,7 +157,8 @@ enum ChainCheck {
                         if e.recordedAt.microsecondsSinceEpoch > h.lastRecordedAt { throw FormatError.malformed("recorded-at") }
                         index?.record(key: IndexHashing.key(e.streamBytes), version: e.streamVersion, position: e.position)
                         if let ids, idProblem == nil, e.position <= ids.coveredPosition,
-                           ids.firstPosition(fingerprint: EventIDIndexFile.fingerprint(e.id), where: { $0 == e.position }) == nil {
+                           ids.firstPosition(fingerprint: EventIDIndexFile.fingerprint(e.id),
+                                            where: { $0.contains(e.position) ? e.position : nil }) == nil {
                             idProblem = "the event-id index (index/ids.idx) does not match the log: it has no entry for the id of "
                                 + "the event at position \(e.position)"
                         }

@@ -117,7 +117,7 @@ enum Forgery {
     /// first position becomes `position` (same varint length), and recomputes both CRCs.
     static func redirectFirstStream(indexFile path: String, to position: UInt64) throws {
         var bytes = try Files.read(path)
-        try #require(Array(bytes[0..<8]) == Array("FABSIDX3".utf8))
+        try #require(Array(bytes[0..<8]) == Array("FABSIDX4".utf8))
         let records = Int(bytes.u64(88))
         var o = records
         _ = varint(bytes, &o)            // count

@@ -18,23 +18,24 @@ extension LogWriter {
     static func findAnywhere(_ a: StreamAppend, eventIDs: EventIDIndex, state s: LogState,
                                      planned: [PlannedEvent]) throws -> Match {
         // The common case, new events: no id of `a` has even a fingerprint in the index.
-        guard a.events.contains(where: { e in eventIDs.firstPosition(of: e.id, where: { _ in true }) != nil }) else {
+        guard a.events.contains(where: { e in eventIDs.firstPosition(of: e.id, where: { $0.lowerBound }) != nil }) else {
             return .none
         }
         var hits: [(position: UInt64, stream: String, version: UInt64)] = []
         for (k, e) in a.events.enumerated() {
             var hit: (position: UInt64, stream: String, version: UInt64)?
-            _ = try eventIDs.firstPosition(of: e.id) { p in
+            _ = try eventIDs.firstPosition(of: e.id) { candidates in
+                let p = candidates.lowerBound
                 if p > s.head.position {
                     let i = Int(p - s.head.position - 1)
-                    guard i < planned.count, planned[i].position == p, planned[i].event.id == e.id else { return false }
+                    guard i < planned.count, planned[i].position == p, planned[i].event.id == e.id else { return nil }
                     hit = (p, planned[i].stream, planned[i].streamVersion)
-                    return true
+                    return p
                 }
-                try BatchReader.forEachEvent(in: s, from: p, through: p) { view in
-                    if view.id == e.id { hit = (p, view.stream, view.streamVersion) }
+                try BatchReader.forEachEvent(in: s, from: p, through: min(candidates.upperBound, s.head.position)) { view in
+                    if hit == nil && view.id == e.id { hit = (view.position, view.stream, view.streamVersion) }
                 }
-                return hit != nil
+                return hit?.position
             }
             if let hit {
                 if hits.count != k { return .partial(e.id, hit.position) }
