@@ -53,52 +53,58 @@ struct ImportLine {
     /// keys, a key given twice refused.
     private static func fields(_ bytes: UnsafeRawBufferPointer) throws -> Fields {
         var f = Fields()
-        var p = LineJSON(bytes)
+        var p = JSONParser(bytes)
         do {
-            guard try p.peek() == 0x7B else {
+            guard p.peek() == 0x7B else {
                 _ = try p.skipValue()
                 try p.end()
                 throw AdminError.failure("a line must be a JSON object")
             }
-            try p.forEachMember { p, key in
-                func take(_ slot: inout Range<Int>?, _ name: StaticString) throws {
-                    guard slot == nil else { throw p.fail("key \"\(name)\" is given twice") }
+            try p.forEachMember { (p: inout JSONParser, key: UnsafeRawBufferPointer) throws(JSONParser.Failure) in
+                func take(_ slot: inout Range<Int>?) throws(JSONParser.Failure) {
+                    guard slot == nil else { throw p.keyGivenTwice(key) }
                     slot = try p.skipValue()
                 }
                 guard key.count > 0 else { f.unknown.append(""); _ = try p.skipValue(); return }
                 switch key[0] {
-                case UInt8(ascii: "s") where equals(key, "stream"): try take(&f.stream, "stream")
-                case UInt8(ascii: "s") where equals(key, "schemaVersion"): try take(&f.schemaVersion, "schemaVersion")
-                case UInt8(ascii: "t") where equals(key, "type"): try take(&f.type, "type")
+                case UInt8(ascii: "s") where equals(key, "stream"): try take(&f.stream)
+                case UInt8(ascii: "s") where equals(key, "schemaVersion"): try take(&f.schemaVersion)
+                case UInt8(ascii: "t") where equals(key, "type"): try take(&f.type)
                 case UInt8(ascii: "d") where equals(key, "data"):
                     // Its strings are checked when it is read (`dataEvent`).
-                    guard f.data == nil else { throw p.fail("key \"data\" is given twice") }
+                    guard f.data == nil else { throw p.keyGivenTwice(key) }
                     f.data = try p.skipValue(checkingStrings: false)
-                case UInt8(ascii: "v") where equals(key, "version"): try take(&f.version, "version")
-                case UInt8(ascii: "i") where equals(key, "id"): try take(&f.id, "id")
-                case UInt8(ascii: "m") where equals(key, "metadata"): try take(&f.metadata, "metadata")
-                case UInt8(ascii: "r") where equals(key, "recordedAt"): try take(&f.recordedAt, "recordedAt")
-                case UInt8(ascii: "p") where equals(key, "payload"): try take(&f.payload, "payload")
-                case UInt8(ascii: "p") where equals(key, "position"): try take(&f.position, "position")
-                case UInt8(ascii: "c") where equals(key, "commit"): try take(&f.commit, "commit")
+                case UInt8(ascii: "v") where equals(key, "version"): try take(&f.version)
+                case UInt8(ascii: "i") where equals(key, "id"): try take(&f.id)
+                case UInt8(ascii: "m") where equals(key, "metadata"): try take(&f.metadata)
+                case UInt8(ascii: "r") where equals(key, "recordedAt"): try take(&f.recordedAt)
+                case UInt8(ascii: "p") where equals(key, "payload"): try take(&f.payload)
+                case UInt8(ascii: "p") where equals(key, "position"): try take(&f.position)
+                case UInt8(ascii: "c") where equals(key, "commit"): try take(&f.commit)
                 default:
-                    let name = try LineJSON.decodeString(key, at: p.i)
-                    guard !f.unknown.contains(name) else { throw p.fail("key \"\(name)\" is given twice") }
+                    let name = try p.decodeKey(key)
+                    guard !f.unknown.contains(name) else { throw p.keyGivenTwice(key) }
                     f.unknown.append(name)
                     _ = try p.skipValue()
                 }
             }
             try p.end()
-        } catch let e as LineJSON.Failure {
-            throw AdminError.failure("\(e)")
+        } catch let e as JSONParser.Failure {
+            throw invalidJSON(e, in: bytes)
         }
         return f
+    }
+
+    /// A line that is not JSON: the column and what was expected there (the caller prefixes
+    /// `FILE:LINE:`).
+    static func invalidJSON(_ e: JSONParser.Failure, in line: UnsafeRawBufferPointer) -> AdminError {
+        AdminError.failure("not valid JSON at column \(e.location(in: line).column): \(e.reason(in: line, end: "the line"))")
     }
 
     /// A string value at `range` of `bytes`, nil when the value there is not a string.
     private static func string(_ range: Range<Int>, in bytes: UnsafeRawBufferPointer) -> String? {
         guard bytes[range.lowerBound] == 0x22 else { return nil }
-        var p = LineJSON(UnsafeRawBufferPointer(rebasing: bytes[range]))
+        var p = JSONParser(UnsafeRawBufferPointer(rebasing: bytes[range]))
         return try? p.string()
     }
 
@@ -127,13 +133,13 @@ struct ImportLine {
     /// An object of string values at `range`, nil when the value there is not one.
     static func stringObject(_ range: Range<Int>, in bytes: UnsafeRawBufferPointer) -> [String: String]? {
         guard bytes[range.lowerBound] == 0x7B else { return nil }
-        var p = LineJSON(UnsafeRawBufferPointer(rebasing: bytes[range]))
+        var p = JSONParser(UnsafeRawBufferPointer(rebasing: bytes[range]))
         var out = [String: String](minimumCapacity: 4)  // export writes two keys: no growing
         do {
-            try p.forEachMember { p, key in
-                let k = try LineJSON.decodeString(key, at: p.i)
-                guard try p.peek() == 0x22 else { throw p.fail("not a string") }
-                guard out.updateValue(try p.string(), forKey: k) == nil else { throw p.fail("key given twice") }
+            try p.forEachMember { (p: inout JSONParser, key: UnsafeRawBufferPointer) throws(JSONParser.Failure) in
+                let k = try p.decodeKey(key)
+                guard p.peek() == 0x22 else { throw p.fail("expected a string") }
+                guard out.updateValue(try p.string(), forKey: k) == nil else { throw p.keyGivenTwice(key) }
             }
             try p.end()
         } catch {
@@ -214,12 +220,12 @@ struct ImportLine {
             }
             let d: Any
             do {
-                var p = LineJSON(bytes)
+                var p = JSONParser(bytes)
                 p.i = dataRange.lowerBound
                 p.depth = 1  // inside the line's object
                 d = try p.value()
-            } catch let e as LineJSON.Failure {
-                throw AdminError.failure("\(e)")
+            } catch {
+                throw invalidJSON(error, in: bytes)
             }
             let event: DomainEvent
             do {
@@ -291,7 +297,7 @@ struct ImportLine {
     /// does not have: fields the event type does not know. Sealed fields are not descended
     /// into (their plaintext form differs from their sealed form).
     static func unknownKeys(given: Any, canonical: [UInt8]) throws -> [String] {
-        let rendered = try canonical.withUnsafeBytes { try LineJSON.parse($0) }
+        let rendered = try canonical.withUnsafeBytes { (raw: UnsafeRawBufferPointer) throws -> Any in try JSONParser.parse(raw) }
         var out: [String] = []
         collect(given, rendered, path: "", into: &out)
         return out
@@ -312,7 +318,7 @@ struct ImportLine {
 
     /// True when `given` differs from the sealed rendering where a sealed field sits.
     private static func holdsPlaintext(_ given: Any, canonical: [UInt8]) -> Bool {
-        let parsed: Any? = try? canonical.withUnsafeBytes { (raw: UnsafeRawBufferPointer) throws -> Any in try LineJSON.parse(raw) }
+        let parsed: Any? = try? canonical.withUnsafeBytes { (raw: UnsafeRawBufferPointer) throws -> Any in try JSONParser.parse(raw) }
         guard let rendered = parsed else { return false }
         func walk(_ g: Any, _ r: Any) -> Bool {
             if let g = g as? [String: Any], let r = r as? [String: Any] {
