@@ -61,9 +61,11 @@ struct ImportLine {
                 throw AdminError.failure("a line must be a JSON object")
             }
             try p.forEachMember { (p: inout JSONParser, key: UnsafeRawBufferPointer) throws(JSONParser.Failure) in
+                // A known key's value is read afterwards by its own reader (`string`, `uuid`,
+                // `integer`, `stringObject`), which checks its strings: here only its end is found.
                 func take(_ slot: inout Range<Int>?) throws(JSONParser.Failure) {
                     guard slot == nil else { throw p.keyGivenTwice(key) }
-                    slot = try p.skipValue()
+                    slot = try p.skipValue(checkingStrings: false)
                 }
                 guard key.count > 0 else { f.unknown.append(""); _ = try p.skipValue(); return }
                 switch key[0] {
@@ -152,6 +154,40 @@ struct ImportLine {
     /// plaintext personal data.
     static func parse(_ bytes: UnsafeRawBufferPointer, number: Int, context: inout JSONContext,
                       vault: () throws -> PersonalDataVault) throws -> ImportLine {
+        var scratch = Scratch()
+        return try parse(bytes, number: number, context: &context, vault: vault, scratch: &scratch)
+    }
+
+    /// What a thread parsing many lines reuses from one line to the next: the last metadata
+    /// object (export writes the same on most lines: the same dictionary, not a new one a
+    /// line) and the buffer the canonical rendering is compared in.
+    struct Scratch {
+        private var metadataBytes: [UInt8] = []
+        private var metadataValue: [String: String] = [:]
+        private var writer = JSONWriter(capacity: 4096)
+
+        /// The dictionary of the last metadata remembered, when `raw` is the same bytes.
+        func metadata(_ raw: UnsafeRawBufferPointer) -> [String: String]? {
+            guard !metadataBytes.isEmpty, raw.count == metadataBytes.count else { return nil }
+            return metadataBytes.withUnsafeBytes { memcmp($0.baseAddress!, raw.baseAddress!, raw.count) == 0 } ? metadataValue : nil
+        }
+
+        mutating func remember(metadata: [String: String], _ raw: UnsafeRawBufferPointer) {
+            metadataBytes = Array(raw)
+            metadataValue = metadata
+        }
+
+        /// True when `event`'s canonical rendering is exactly `bytes`.
+        mutating func rendersTo(_ event: DomainEvent, _ bytes: UnsafeRawBufferPointer) -> Bool {
+            writer.removeAll()
+            guard (try? event.writeJSON(to: &writer, context: .sealed)) != nil, writer.bytes.count == bytes.count else { return false }
+            return writer.bytes.withUnsafeBytes { memcmp($0.baseAddress!, bytes.baseAddress!, bytes.count) } == 0
+        }
+    }
+
+    /// Parses one line, reusing `scratch` (a thread's own) from the line before.
+    static func parse(_ bytes: UnsafeRawBufferPointer, number: Int, context: inout JSONContext,
+                      vault: () throws -> PersonalDataVault, scratch: inout Scratch) throws -> ImportLine {
         let f = try fields(bytes)
         if !f.unknown.isEmpty {
             let unknown = f.unknown.sorted()
@@ -160,8 +196,21 @@ struct ImportLine {
         guard let r = f.stream, let stream = string(r, in: bytes), !stream.isEmpty else {
             throw AdminError.failure("\"stream\" is missing or not a non-empty string")
         }
-        guard let r = f.type, let type = string(r, in: bytes), !type.isEmpty else {
-            throw AdminError.failure("\"type\" is missing or not a non-empty string")
+        // The type is looked up by its bytes (the catalogue's own name, no String made); one
+        // with an escape is decoded first.
+        guard let r = f.type else { throw AdminError.failure("\"type\" is missing or not a non-empty string") }
+        let typeEntry: EventCatalogue.Entry?
+        let type: String
+        if r.count > 2, bytes[r.lowerBound] == 0x22,
+           let e = EventCatalogue.entry(typeBytes: UnsafeRawBufferPointer(rebasing: bytes[(r.lowerBound + 1)..<(r.upperBound - 1)])) {
+            typeEntry = e
+            type = e.typeName
+        } else {
+            guard let t = string(r, in: bytes), !t.isEmpty else {
+                throw AdminError.failure("\"type\" is missing or not a non-empty string")
+            }
+            type = t
+            typeEntry = EventCatalogue.entry(named: t)
         }
         let version = try integer(f.version, "version", in: bytes, minimum: 1, rule: "a stream version, an integer >= 1")
         let id: UUID
@@ -174,10 +223,16 @@ struct ImportLine {
         }
         var metadata: [String: String] = [:]
         if let r = f.metadata {
-            guard let m = stringObject(r, in: bytes) else {
-                throw AdminError.failure("\"metadata\" must be an object of strings")
+            let raw = UnsafeRawBufferPointer(rebasing: bytes[r])
+            if let m = scratch.metadata(raw) {
+                metadata = m
+            } else {
+                guard let m = stringObject(r, in: bytes) else {
+                    throw AdminError.failure("\"metadata\" must be an object of strings")
+                }
+                scratch.remember(metadata: m, raw)
+                metadata = m
             }
-            metadata = m
         }
         var recordedAt: Timestamp?
         if let r = f.recordedAt {
@@ -189,7 +244,7 @@ struct ImportLine {
         let commit = try integer(f.commit, "commit", in: bytes, minimum: 1, rule: "a position, an integer >= 1")
         let position = try integer(f.position, "position", in: bytes, minimum: 1, rule: "a position, an integer >= 1")
         let schemaVersion = try integer(f.schemaVersion, "schemaVersion", in: bytes, minimum: 1, rule: "an integer >= 1")
-        guard let entry = EventCatalogue.entry(named: type) else {
+        guard let entry = typeEntry else {
             throw AdminError.failure("\"type\": '\(type)' is not an event type of the catalogue (see Events/CATALOGUE.md)")
         }
         var payload: [UInt8]
@@ -212,8 +267,7 @@ struct ImportLine {
             // when the event renders to exactly these bytes; anything else is parsed into JSON
             // values first (`fromJSON`), which names what is wrong.
             if let scanned = entry.scanJSON(UnsafeRawBufferPointer(rebasing: bytes[dataRange]), context),
-               let canonical = try? scanned.canonicalJSON(context: .sealed), canonical.count == dataRange.count,
-               canonical.withUnsafeBytes({ memcmp($0.baseAddress!, bytes.baseAddress! + dataRange.lowerBound, $0.count) }) == 0 {
+               scratch.rendersTo(scanned, UnsafeRawBufferPointer(rebasing: bytes[dataRange])) {
                 return try checked(number: number, stream: stream, version: version, id: id, hasID: hasID, type: type,
                                    schemaVersion: scanned.schemaVersion, metadata: metadata, payload: scanned.encodePayload(),
                                    recordedAt: recordedAt, commit: commit, position: position, sealedOnImport: false)
