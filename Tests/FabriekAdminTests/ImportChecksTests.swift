@@ -80,6 +80,32 @@ import Testing
         #expect(try Self.head(data).hasPrefix("0 ") || !FileManager.default.fileExists(atPath: data + "/log/segments"))
     }
 
+    @Test("given a key twice (at the top or inside data) or a line that is not JSON, when imported, then refused naming the line, the column and the key or what was expected; nothing imported")
+    func duplicateKeysAndMalformedLinesAreRefused() throws {
+        let temp = TemporaryDirectory()
+        let data = temp.sub("data")
+        let file = temp.sub("keys.jsonl")
+        let good = Self.goal("2030")
+        let cases: [(String, String)] = [
+            (#"{"stream":"goal-OPD-1-2031","stream":"goal-OPD-1-2032","# + good.dropFirst(),
+             #"keys.jsonl:2: not valid JSON at column 29: the key "stream" is given twice in one object (give each key once)"#),
+            (Self.goal("2031", extra: #","scale":1"#),
+             #"the key "scale" is given twice in one object (give each key once)"#),
+            (String(good.dropLast()), #"keys.jsonl:2: not valid JSON at column \#(good.count): expected ',' or '}' in the object, found the end of the line"#),
+            (good.replacingOccurrences(of: #""version":1"#, with: #""version" 1"#),
+             #"keys.jsonl:2: not valid JSON at column 65: expected ':' after the key "version", found '1'"#),
+        ]
+        for (line, expected) in cases {
+            try Self.write([good, line], to: file)
+            let r = try Admin.run(["import", file, "--data", data])
+            #expect(r.status == 1)
+            #expect(r.stderr.contains(expected), "\(r.stderr)")
+            #expect(r.stderr.contains("keys.jsonl:2:"), "\(r.stderr)")
+            #expect(r.stderr.contains("nothing was imported"), "\(r.stderr)")
+            #expect(try Self.head(data).hasPrefix("0 ") || !FileManager.default.fileExists(atPath: data + "/log/segments"))
+        }
+    }
+
     @Test("given an id already stored, when imported with the same content it is skipped, with other content it is a conflict")
     func storedIdsAreComparedByContent() throws {
         let temp = TemporaryDirectory()

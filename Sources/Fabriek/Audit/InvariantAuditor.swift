@@ -327,22 +327,90 @@ private struct NoSealing: PersonalDataSealer {
 /// reference (8 bytes) instead of the state (a tender's is ~200 bytes inline), so a table of
 /// 200,000 aggregates with its free buckets costs a few MB instead of tens, and growing it
 /// copies references only (the old and the new table live together while it grows).
+///
+/// A stream named by an aggregate prefix and a UUID in lower case (`tender-3f2a…`, what the
+/// write side names every aggregate's stream) is keyed by that prefix and the UUID's 128 bits
+/// (`StreamIDKey`, exactly one key per such name: no string hashed or compared); any other
+/// name by its text.
 private struct StatesByStream<State> {
     private final class Box {
         var state: State
         init(_ state: State) { self.state = state }
     }
 
-    private var boxes: [String: Box] = [:]
+    private var byID: [StreamIDKey: Box] = [:]
+    private var byName: [String: Box] = [:]
 
-    subscript(_ stream: String) -> State? { boxes[stream]?.state }
+    subscript(_ stream: String) -> State? {
+        if let key = StreamIDKey(stream) { return byID[key]?.state }
+        return byName[stream]?.state
+    }
 
     /// Replaces `stream`'s state (`initial` when it has none) with `evolve` of it.
     mutating func evolve(_ stream: String, from initial: State, _ evolve: (State) -> State) {
-        if let box = boxes[stream] {
+        if let key = StreamIDKey(stream) {
+            if let box = byID[key] { box.state = evolve(box.state) } else { byID[key] = Box(evolve(initial)) }
+        } else if let box = byName[stream] {
             box.state = evolve(box.state)
         } else {
-            boxes[stream] = Box(evolve(initial))
+            byName[stream] = Box(evolve(initial))
         }
+    }
+}
+
+/// A stream name `PREFIX` + a UUID in its canonical lower-case text, for one of the aggregate
+/// prefixes, as 17 bytes: the name maps to exactly one key and back (upper-case hex, another
+/// prefix or anything else is not such a name: nil).
+struct StreamIDKey: Hashable {
+    let prefix: UInt8
+    let high: UInt64
+    let low: UInt64
+
+    static let prefixes: [StaticString] = ["member-", "tender-", "consortium-", "xborder-", "activity-", "report-", "import-"]
+
+    init?(_ stream: String) {
+        var name = stream
+        guard let key = name.withUTF8({ Self.parse(UnsafeRawBufferPointer($0)) }) else { return nil }
+        self = key
+    }
+
+    private init(prefix: UInt8, high: UInt64, low: UInt64) {
+        self.prefix = prefix
+        self.high = high
+        self.low = low
+    }
+
+    private static func parse(_ bytes: UnsafeRawBufferPointer) -> StreamIDKey? {
+        let n = bytes.count - 36
+        guard n >= 6 else { return nil }
+        var prefix: UInt8?
+        for (k, p) in prefixes.enumerated() where p.utf8CodeUnitCount == n && memcmp(p.utf8Start, bytes.baseAddress!, n) == 0 {
+            prefix = UInt8(k)
+            break
+        }
+        guard let prefix else { return nil }
+        var words: (UInt64, UInt64) = (0, 0)
+        var digits = 0
+        for k in n..<bytes.count {
+            let c = bytes[k]
+            let offset = k - n
+            if offset == 8 || offset == 13 || offset == 18 || offset == 23 {
+                guard c == UInt8(ascii: "-") else { return nil }
+                continue
+            }
+            let d: UInt64
+            switch c {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): d = UInt64(c - UInt8(ascii: "0"))
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): d = UInt64(c - UInt8(ascii: "a") + 10)
+            default: return nil
+            }
+            if digits < 16 { words.0 = words.0 << 4 | d } else { words.1 = words.1 << 4 | d }
+            digits += 1
+        }
+        return StreamIDKey(prefix: prefix, high: words.0, low: words.1)
+    }
+
+    func hash(into hasher: inout Hasher) {
+        hasher.combine(high ^ (low &* 0x9E37_79B9_7F4A_7C15) ^ UInt64(prefix))
     }
 }

@@ -3,20 +3,27 @@ import Foundation
 import Hummingbird
 import HTTPTypes
 
-/// Reads a JSON command body (at most `maxUploadSize`, else 413; parsed by `RequestJSON`) as an
-/// object whose fields are parsed with the event catalogue's readers, so errors name the JSON
-/// path (`$.lots[0].title`).
+/// Reads a JSON command body (at most `maxUploadSize`, else 413; a UTF-8 byte order mark
+/// skipped; parsed by `JSONParser`, strict RFC 8259 with each key once per object, a 400 naming
+/// the line, column and what was expected) as an object whose fields are parsed with the event
+/// catalogue's readers, so errors name the JSON path (`$.lots[0].title`).
 enum RequestBody {
     static func object(_ request: Request, context: FabriekContext) async throws -> JSONObjectReader {
         let buffer = try await request.body.collect(upTo: context.maxUploadSize)
         if buffer.readableBytes == 0 { return try JSONObjectReader([String: Any](), path: "$", context: .sealed) }
-        let value: Any
-        do {
-            value = try buffer.withUnsafeReadableBytes { try RequestJSON.parse($0) }
-        } catch {
-            throw JSONImportError.invalidJSON(reason: "\(error)")
-        }
+        let value = try buffer.withUnsafeReadableBytes { try parse($0) }
         return try JSONObjectReader(value, path: "$", context: .sealed)
+    }
+
+    /// A body's JSON value. - Throws: `JSONImportError.invalidJSON` naming the line and column.
+    static func parse(_ body: UnsafeRawBufferPointer) throws(JSONImportError) -> Any {
+        var bytes = body
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = UnsafeRawBufferPointer(rebasing: bytes[3...]) }
+        do {
+            return try JSONParser.parse(bytes)
+        } catch {
+            throw JSONImportError.invalidJSON(reason: error.message(in: bytes, end: "the body"))
+        }
     }
 }
 

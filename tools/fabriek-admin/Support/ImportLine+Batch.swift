@@ -35,13 +35,15 @@ extension ImportLine {
         return lines.withUnsafeBufferPointer { input in
             let slots = Slots(input, count: count)
             DispatchQueue.concurrentPerform(iterations: workers) { w in
+                var scratch = Scratch()
                 var k = w
                 while k < count {
                     let line = slots.input[k]
                     if !line.bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) {
                         var local = context
                         slots.results[k] = Result {
-                            var parsed = try parse(line.bytes, number: line.number, context: &local, vault: { throw NeedsVault() })
+                            var parsed = try parse(line.bytes, number: line.number, context: &local, vault: { throw NeedsVault() },
+                                                   scratch: &scratch)
                             if spoolBodies {
                                 parsed.spoolBody = ImportSpool.body(stream: parsed.stream, expected: parsed.expected, event: parsed.event)
                             }

@@ -53,52 +53,60 @@ struct ImportLine {
     /// keys, a key given twice refused.
     private static func fields(_ bytes: UnsafeRawBufferPointer) throws -> Fields {
         var f = Fields()
-        var p = LineJSON(bytes)
+        var p = JSONParser(bytes)
         do {
-            guard try p.peek() == 0x7B else {
+            guard p.peek() == 0x7B else {
                 _ = try p.skipValue()
                 try p.end()
                 throw AdminError.failure("a line must be a JSON object")
             }
-            try p.forEachMember { p, key in
-                func take(_ slot: inout Range<Int>?, _ name: StaticString) throws {
-                    guard slot == nil else { throw p.fail("key \"\(name)\" is given twice") }
-                    slot = try p.skipValue()
+            try p.forEachMember { (p: inout JSONParser, key: UnsafeRawBufferPointer) throws(JSONParser.Failure) in
+                // A known key's value is read afterwards by its own reader (`string`, `uuid`,
+                // `integer`, `stringObject`), which checks its strings: here only its end is found.
+                func take(_ slot: inout Range<Int>?) throws(JSONParser.Failure) {
+                    guard slot == nil else { throw p.keyGivenTwice(key) }
+                    slot = try p.skipValue(checkingStrings: false)
                 }
                 guard key.count > 0 else { f.unknown.append(""); _ = try p.skipValue(); return }
                 switch key[0] {
-                case UInt8(ascii: "s") where equals(key, "stream"): try take(&f.stream, "stream")
-                case UInt8(ascii: "s") where equals(key, "schemaVersion"): try take(&f.schemaVersion, "schemaVersion")
-                case UInt8(ascii: "t") where equals(key, "type"): try take(&f.type, "type")
+                case UInt8(ascii: "s") where equals(key, "stream"): try take(&f.stream)
+                case UInt8(ascii: "s") where equals(key, "schemaVersion"): try take(&f.schemaVersion)
+                case UInt8(ascii: "t") where equals(key, "type"): try take(&f.type)
                 case UInt8(ascii: "d") where equals(key, "data"):
                     // Its strings are checked when it is read (`dataEvent`).
-                    guard f.data == nil else { throw p.fail("key \"data\" is given twice") }
+                    guard f.data == nil else { throw p.keyGivenTwice(key) }
                     f.data = try p.skipValue(checkingStrings: false)
-                case UInt8(ascii: "v") where equals(key, "version"): try take(&f.version, "version")
-                case UInt8(ascii: "i") where equals(key, "id"): try take(&f.id, "id")
-                case UInt8(ascii: "m") where equals(key, "metadata"): try take(&f.metadata, "metadata")
-                case UInt8(ascii: "r") where equals(key, "recordedAt"): try take(&f.recordedAt, "recordedAt")
-                case UInt8(ascii: "p") where equals(key, "payload"): try take(&f.payload, "payload")
-                case UInt8(ascii: "p") where equals(key, "position"): try take(&f.position, "position")
-                case UInt8(ascii: "c") where equals(key, "commit"): try take(&f.commit, "commit")
+                case UInt8(ascii: "v") where equals(key, "version"): try take(&f.version)
+                case UInt8(ascii: "i") where equals(key, "id"): try take(&f.id)
+                case UInt8(ascii: "m") where equals(key, "metadata"): try take(&f.metadata)
+                case UInt8(ascii: "r") where equals(key, "recordedAt"): try take(&f.recordedAt)
+                case UInt8(ascii: "p") where equals(key, "payload"): try take(&f.payload)
+                case UInt8(ascii: "p") where equals(key, "position"): try take(&f.position)
+                case UInt8(ascii: "c") where equals(key, "commit"): try take(&f.commit)
                 default:
-                    let name = try LineJSON.decodeString(key, at: p.i)
-                    guard !f.unknown.contains(name) else { throw p.fail("key \"\(name)\" is given twice") }
+                    let name = try p.decodeKey(key)
+                    guard !f.unknown.contains(name) else { throw p.keyGivenTwice(key) }
                     f.unknown.append(name)
                     _ = try p.skipValue()
                 }
             }
             try p.end()
-        } catch let e as LineJSON.Failure {
-            throw AdminError.failure("\(e)")
+        } catch let e as JSONParser.Failure {
+            throw invalidJSON(e, in: bytes)
         }
         return f
+    }
+
+    /// A line that is not JSON: the column and what was expected there (the caller prefixes
+    /// `FILE:LINE:`).
+    static func invalidJSON(_ e: JSONParser.Failure, in line: UnsafeRawBufferPointer) -> AdminError {
+        AdminError.failure("not valid JSON at column \(e.location(in: line).column): \(e.reason(in: line, end: "the line"))")
     }
 
     /// A string value at `range` of `bytes`, nil when the value there is not a string.
     private static func string(_ range: Range<Int>, in bytes: UnsafeRawBufferPointer) -> String? {
         guard bytes[range.lowerBound] == 0x22 else { return nil }
-        var p = LineJSON(UnsafeRawBufferPointer(rebasing: bytes[range]))
+        var p = JSONParser(UnsafeRawBufferPointer(rebasing: bytes[range]))
         return try? p.string()
     }
 
@@ -127,13 +135,13 @@ struct ImportLine {
     /// An object of string values at `range`, nil when the value there is not one.
     static func stringObject(_ range: Range<Int>, in bytes: UnsafeRawBufferPointer) -> [String: String]? {
         guard bytes[range.lowerBound] == 0x7B else { return nil }
-        var p = LineJSON(UnsafeRawBufferPointer(rebasing: bytes[range]))
+        var p = JSONParser(UnsafeRawBufferPointer(rebasing: bytes[range]))
         var out = [String: String](minimumCapacity: 4)  // export writes two keys: no growing
         do {
-            try p.forEachMember { p, key in
-                let k = try LineJSON.decodeString(key, at: p.i)
-                guard try p.peek() == 0x22 else { throw p.fail("not a string") }
-                guard out.updateValue(try p.string(), forKey: k) == nil else { throw p.fail("key given twice") }
+            try p.forEachMember { (p: inout JSONParser, key: UnsafeRawBufferPointer) throws(JSONParser.Failure) in
+                let k = try p.decodeKey(key)
+                guard p.peek() == 0x22 else { throw p.fail("expected a string") }
+                guard out.updateValue(try p.string(), forKey: k) == nil else { throw p.keyGivenTwice(key) }
             }
             try p.end()
         } catch {
@@ -146,6 +154,40 @@ struct ImportLine {
     /// plaintext personal data.
     static func parse(_ bytes: UnsafeRawBufferPointer, number: Int, context: inout JSONContext,
                       vault: () throws -> PersonalDataVault) throws -> ImportLine {
+        var scratch = Scratch()
+        return try parse(bytes, number: number, context: &context, vault: vault, scratch: &scratch)
+    }
+
+    /// What a thread parsing many lines reuses from one line to the next: the last metadata
+    /// object (export writes the same on most lines: the same dictionary, not a new one a
+    /// line) and the buffer the canonical rendering is compared in.
+    struct Scratch {
+        private var metadataBytes: [UInt8] = []
+        private var metadataValue: [String: String] = [:]
+        private var writer = JSONWriter(capacity: 4096)
+
+        /// The dictionary of the last metadata remembered, when `raw` is the same bytes.
+        func metadata(_ raw: UnsafeRawBufferPointer) -> [String: String]? {
+            guard !metadataBytes.isEmpty, raw.count == metadataBytes.count else { return nil }
+            return metadataBytes.withUnsafeBytes { memcmp($0.baseAddress!, raw.baseAddress!, raw.count) == 0 } ? metadataValue : nil
+        }
+
+        mutating func remember(metadata: [String: String], _ raw: UnsafeRawBufferPointer) {
+            metadataBytes = Array(raw)
+            metadataValue = metadata
+        }
+
+        /// True when `event`'s canonical rendering is exactly `bytes`.
+        mutating func rendersTo(_ event: DomainEvent, _ bytes: UnsafeRawBufferPointer) -> Bool {
+            writer.removeAll()
+            guard (try? event.writeJSON(to: &writer, context: .sealed)) != nil, writer.bytes.count == bytes.count else { return false }
+            return writer.bytes.withUnsafeBytes { memcmp($0.baseAddress!, bytes.baseAddress!, bytes.count) } == 0
+        }
+    }
+
+    /// Parses one line, reusing `scratch` (a thread's own) from the line before.
+    static func parse(_ bytes: UnsafeRawBufferPointer, number: Int, context: inout JSONContext,
+                      vault: () throws -> PersonalDataVault, scratch: inout Scratch) throws -> ImportLine {
         let f = try fields(bytes)
         if !f.unknown.isEmpty {
             let unknown = f.unknown.sorted()
@@ -154,8 +196,21 @@ struct ImportLine {
         guard let r = f.stream, let stream = string(r, in: bytes), !stream.isEmpty else {
             throw AdminError.failure("\"stream\" is missing or not a non-empty string")
         }
-        guard let r = f.type, let type = string(r, in: bytes), !type.isEmpty else {
-            throw AdminError.failure("\"type\" is missing or not a non-empty string")
+        // The type is looked up by its bytes (the catalogue's own name, no String made); one
+        // with an escape is decoded first.
+        guard let r = f.type else { throw AdminError.failure("\"type\" is missing or not a non-empty string") }
+        let typeEntry: EventCatalogue.Entry?
+        let type: String
+        if r.count > 2, bytes[r.lowerBound] == 0x22,
+           let e = EventCatalogue.entry(typeBytes: UnsafeRawBufferPointer(rebasing: bytes[(r.lowerBound + 1)..<(r.upperBound - 1)])) {
+            typeEntry = e
+            type = e.typeName
+        } else {
+            guard let t = string(r, in: bytes), !t.isEmpty else {
+                throw AdminError.failure("\"type\" is missing or not a non-empty string")
+            }
+            type = t
+            typeEntry = EventCatalogue.entry(named: t)
         }
         let version = try integer(f.version, "version", in: bytes, minimum: 1, rule: "a stream version, an integer >= 1")
         let id: UUID
@@ -168,10 +223,16 @@ struct ImportLine {
         }
         var metadata: [String: String] = [:]
         if let r = f.metadata {
-            guard let m = stringObject(r, in: bytes) else {
-                throw AdminError.failure("\"metadata\" must be an object of strings")
+            let raw = UnsafeRawBufferPointer(rebasing: bytes[r])
+            if let m = scratch.metadata(raw) {
+                metadata = m
+            } else {
+                guard let m = stringObject(r, in: bytes) else {
+                    throw AdminError.failure("\"metadata\" must be an object of strings")
+                }
+                scratch.remember(metadata: m, raw)
+                metadata = m
             }
-            metadata = m
         }
         var recordedAt: Timestamp?
         if let r = f.recordedAt {
@@ -183,7 +244,7 @@ struct ImportLine {
         let commit = try integer(f.commit, "commit", in: bytes, minimum: 1, rule: "a position, an integer >= 1")
         let position = try integer(f.position, "position", in: bytes, minimum: 1, rule: "a position, an integer >= 1")
         let schemaVersion = try integer(f.schemaVersion, "schemaVersion", in: bytes, minimum: 1, rule: "an integer >= 1")
-        guard let entry = EventCatalogue.entry(named: type) else {
+        guard let entry = typeEntry else {
             throw AdminError.failure("\"type\": '\(type)' is not an event type of the catalogue (see Events/CATALOGUE.md)")
         }
         var payload: [UInt8]
@@ -206,20 +267,19 @@ struct ImportLine {
             // when the event renders to exactly these bytes; anything else is parsed into JSON
             // values first (`fromJSON`), which names what is wrong.
             if let scanned = entry.scanJSON(UnsafeRawBufferPointer(rebasing: bytes[dataRange]), context),
-               let canonical = try? scanned.canonicalJSON(context: .sealed), canonical.count == dataRange.count,
-               canonical.withUnsafeBytes({ memcmp($0.baseAddress!, bytes.baseAddress! + dataRange.lowerBound, $0.count) }) == 0 {
+               scratch.rendersTo(scanned, UnsafeRawBufferPointer(rebasing: bytes[dataRange])) {
                 return try checked(number: number, stream: stream, version: version, id: id, hasID: hasID, type: type,
                                    schemaVersion: scanned.schemaVersion, metadata: metadata, payload: scanned.encodePayload(),
                                    recordedAt: recordedAt, commit: commit, position: position, sealedOnImport: false)
             }
             let d: Any
             do {
-                var p = LineJSON(bytes)
+                var p = JSONParser(bytes)
                 p.i = dataRange.lowerBound
                 p.depth = 1  // inside the line's object
                 d = try p.value()
-            } catch let e as LineJSON.Failure {
-                throw AdminError.failure("\(e)")
+            } catch {
+                throw invalidJSON(error, in: bytes)
             }
             let event: DomainEvent
             do {
@@ -291,7 +351,7 @@ struct ImportLine {
     /// does not have: fields the event type does not know. Sealed fields are not descended
     /// into (their plaintext form differs from their sealed form).
     static func unknownKeys(given: Any, canonical: [UInt8]) throws -> [String] {
-        let rendered = try canonical.withUnsafeBytes { try LineJSON.parse($0) }
+        let rendered = try canonical.withUnsafeBytes { (raw: UnsafeRawBufferPointer) throws -> Any in try JSONParser.parse(raw) }
         var out: [String] = []
         collect(given, rendered, path: "", into: &out)
         return out
@@ -312,7 +372,7 @@ struct ImportLine {
 
     /// True when `given` differs from the sealed rendering where a sealed field sits.
     private static func holdsPlaintext(_ given: Any, canonical: [UInt8]) -> Bool {
-        let parsed: Any? = try? canonical.withUnsafeBytes { (raw: UnsafeRawBufferPointer) throws -> Any in try LineJSON.parse(raw) }
+        let parsed: Any? = try? canonical.withUnsafeBytes { (raw: UnsafeRawBufferPointer) throws -> Any in try JSONParser.parse(raw) }
         guard let rendered = parsed else { return false }
         func walk(_ g: Any, _ r: Any) -> Bool {
             if let g = g as? [String: Any], let r = r as? [String: Any] {
