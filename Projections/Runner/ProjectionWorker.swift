@@ -300,6 +300,7 @@ final class ProjectionWorker: Sendable {
                     continue
                 }
                 state.withLock { s in if s.phase == .catchingUp { s.phase = .live } }
+                if !mainUnsynced { try await target.followLive() }
                 await waitForCommit(after: position)
                 await gatherCommits()
                 // A closed log also ends the wait; reading it then throws `.closed`.
