@@ -347,17 +347,20 @@ final class ProjectionWorker: Sendable {
         for c in resumed { c.resume() }
     }
 
-    /// Following live, every commit wakes every projection; applying at most one batch per
-    /// `options.liveGather` takes the commits of those milliseconds in one transaction, which
-    /// writes each page it touches once rather than once per commit (profiled under 64
-    /// connections of commands: a fifth of the server's CPU went to projection transactions of
-    /// one or two commits). So a commit woken for waits until `liveGather` has passed since the
-    /// serving file's last batch began: not at all after a quiet spell, and under a steady
-    /// stream of commits one transaction per `liveGather`. Not while a reader waits for a
-    /// position: a reader that begins to wait, a poke or a stop ends the wait at once
-    /// (read-your-writes is not delayed).
+    /// Following live, every commit wakes every projection waiting at the head; waiting before
+    /// applying takes the commits of those milliseconds in one transaction, which writes each
+    /// page it touches once rather than once per commit (profiled under 64 connections of
+    /// commands: a fifth of the server's CPU went to projection transactions of one or two
+    /// commits). A woken projection waits until `liveGather` has passed since its last batch
+    /// began: not at all after a quiet spell. (A projection that is behind when a batch ends
+    /// applies the next one at once, as before.) Not while a reader waits for a position: a
+    /// reader that begins to wait, a poke or a stop ends the wait at once (read-your-writes is
+    /// not delayed).
     /// Whether the loop is in `gatherCommits`'s wait (for tests).
     var isGathering: Bool { state.withLock { $0.gatherTask != nil } }
+
+    /// Whether the loop waits for a commit at the head (for tests).
+    var isWaitingForCommit: Bool { state.withLock { $0.wakeTask != nil } }
 
     private func gatherCommits() async {
         let delay = options.liveGather

@@ -5,35 +5,41 @@ import Testing
 /// Following live, a projection applies at most one batch per `liveGather`, but never keeps a
 /// reader that waits for a position, nor a stop, waiting for the interval.
 @Suite struct LiveGatherTests {
-    private static let event = [ProposedEvent(type: "MemberRegistered", payload: [1])]
+    private static var event: [ProposedEvent] { [ProposedEvent(type: "MemberRegistered", payload: [1])] }
 
-    /// Until the worker is in its gathering wait (polled; the wait itself lasts ten minutes).
-    private func untilGathering(_ worker: ProjectionWorker) async throws {
+    /// Until `condition` holds (polled).
+    private func until(_ what: String, _ condition: () -> Bool) async throws {
         let clock = ContinuousClock()
-        let deadline = clock.now.advanced(by: projectionDeadline)
-        while !worker.isGathering {
+        let deadline = clock.now.advanced(by: .seconds(60))
+        while !condition() {
             guard clock.now < deadline else {
-                Issue.record("the projection never began to gather commits")
+                Issue.record("the projection never \(what)")
                 return
             }
             try await Task.sleep(for: .milliseconds(1))
         }
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    /// Until the worker is in its gathering wait (the wait itself lasts an hour).
+    private func untilGathering(_ worker: ProjectionWorker) async throws {
+        try await until("began to gather commits") { worker.isGathering }
+    }
+
+    @Test(.timeLimit(.minutes(3)))
     func givenALiveProjectionGatheringCommits_whenAReaderWaitsForANewPosition_thenItIsAnsweredWithoutWaitingForTheInterval() async throws {
         let store = TestStore()
         defer { store.remove() }
         let log = try store.openLog()
         let runner = try ProjectionRunner(log: log, directory: store.projections, projectors: [StreamCountProjector()],
-                                          options: .init(liveGather: .seconds(600)))
+                                          options: .init(liveGather: .seconds(3600)))
         runner.start()
         // given: a first commit after a quiet spell is applied at once (no reader asks for it)
         let first = try await log.append(stream: "member-1", expectedVersion: .any, events: Self.event)
         try await runner.waitUntil("stream-counts", reached: first.head.position, timeout: projectionDeadline)
         // ... and the next one, within the interval, is gathered
-        let second = try await log.append(stream: "member-1", expectedVersion: .any, events: Self.event)
         let worker = try runner.worker("stream-counts")
+        try await until("waited for a commit") { worker.isWaitingForCommit }
+        let second = try await log.append(stream: "member-1", expectedVersion: .any, events: Self.event)
         try await untilGathering(worker)
         #expect(runner.status().first?.position == first.head.position)
 
@@ -48,20 +54,22 @@ import Testing
         try log.close()
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(3)))
     func givenALiveProjectionGatheringCommits_whenTheRunnerStops_thenItStopsWithoutWaitingForTheInterval() async throws {
         let store = TestStore()
         defer { store.remove() }
         let log = try store.openLog()
         let runner = try ProjectionRunner(log: log, directory: store.projections, projectors: [StreamCountProjector()],
-                                          options: .init(liveGather: .seconds(600)))
+                                          options: .init(liveGather: .seconds(3600)))
         runner.start()
         let first = try await log.append(stream: "member-1", expectedVersion: .any, events: Self.event)
         try await runner.waitUntil("stream-counts", reached: first.head.position, timeout: projectionDeadline)
+        let worker = try runner.worker("stream-counts")
+        try await until("waited for a commit") { worker.isWaitingForCommit }
         _ = try await log.append(stream: "member-1", expectedVersion: .any, events: Self.event)
-        try await untilGathering(try runner.worker("stream-counts"))
+        try await untilGathering(worker)
 
-        await runner.stop()  // within the suite's time limit, not after ten minutes
+        await runner.stop()  // within the test's time limit, not after an hour
 
         #expect(runner.status().first?.position == first.head.position)
         try log.close()
