@@ -20,13 +20,15 @@ extension ProjectionWorker {
         defer { timer.cancel() }
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (c: CheckedContinuation<Void, any Error>) in
-                let now: Result<Void, any Error>? = state.withLock { s in
-                    if s.mainPosition >= position { return .success(()) }
-                    if let f = s.failure { return .failure(ProjectionError.failed(projection: name, reason: f)) }
-                    if s.stopped { return .failure(ProjectionError.stopped(projection: name)) }
-                    if let e = s.waiters.add(id, position: position, c) { return .failure(e) }
-                    return nil
+                let (now, gather): (Result<Void, any Error>?, Task<Void, Never>?) = state.withLock { s in
+                    if s.mainPosition >= position { return (.success(()), nil) }
+                    if let f = s.failure { return (.failure(ProjectionError.failed(projection: name, reason: f)), nil) }
+                    if s.stopped { return (.failure(ProjectionError.stopped(projection: name)), nil) }
+                    if let e = s.waiters.add(id, position: position, c) { return (.failure(e), nil) }
+                    // A live projection gathering commits applies them now.
+                    return (nil, s.gatherTask)
                 }
+                gather?.cancel()
                 if let now { c.resume(with: now) }
             }
         } onCancel: {

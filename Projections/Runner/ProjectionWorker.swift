@@ -49,6 +49,11 @@ final class ProjectionWorker: Sendable {
         var readersWaitingForSwap: [CheckedContinuation<Void, Never>] = []
         var task: Task<Void, Never>?
         var wakeTask: Task<Void, Never>?
+        /// The wait of `gatherCommits` in progress: a reader that begins to wait for a position,
+        /// a poke or a stop ends it.
+        var gatherTask: Task<Void, Never>?
+        /// When the serving file's last batch began (`gatherCommits` spaces live batches).
+        var lastBatchStarted: ContinuousClock.Instant?
         var poked = false
         var stopped = false
     }
@@ -213,11 +218,12 @@ final class ProjectionWorker: Sendable {
 
     /// Wakes the loop if it is waiting for commits (to look at a rebuild request or stop).
     func poke() {
-        let t = state.withLock { s in
+        let (wake, gather) = state.withLock { s in
             s.poked = true
-            return s.wakeTask
+            return (s.wakeTask, s.gatherTask)
         }
-        t?.cancel()
+        wake?.cancel()
+        gather?.cancel()
     }
 
     /// Restarts the loop of a failed projection from its last checkpoint. Nothing happens
@@ -277,6 +283,7 @@ final class ProjectionWorker: Sendable {
                     // A serving file built from nothing is made durable before the batch that
                     // brought it to the head is published.
                     let publishAfterSync = !rebuilding && mainUnsynced
+                    if !rebuilding { state.withLock { $0.lastBatchStarted = .now } }
                     let through = try await target.apply(scan, log: log, projector: projector, filter: filter) { [self] through in
                         if publishAfterSync && through >= head { return false }
                         committed(through: through, head: head, rebuilding: rebuilding)
@@ -293,6 +300,7 @@ final class ProjectionWorker: Sendable {
                     continue
                 }
                 state.withLock { s in if s.phase == .catchingUp { s.phase = .live } }
+                if !mainUnsynced { try await target.followLive() }
                 await waitForCommit(after: position)
                 await gatherCommits()
                 // A closed log also ends the wait; reading it then throws `.closed`.
@@ -339,16 +347,42 @@ final class ProjectionWorker: Sendable {
         for c in resumed { c.resume() }
     }
 
-    /// Following live, every commit wakes every projection; waiting `options.liveGather` before
+    /// Following live, every commit wakes every projection waiting at the head; waiting before
     /// applying takes the commits of those milliseconds in one transaction, which writes each
     /// page it touches once rather than once per commit (profiled under 64 connections of
     /// commands: a fifth of the server's CPU went to projection transactions of one or two
-    /// commits). Not while a reader waits for a position (read-your-writes is not delayed),
-    /// and not when poked or stopping.
+    /// commits). A woken projection waits until `liveGather` has passed since its last batch
+    /// began: not at all after a quiet spell. (A projection that is behind when a batch ends
+    /// applies the next one at once, as before.) Not while a reader waits for a position: a
+    /// reader that begins to wait, a poke or a stop ends the wait at once (read-your-writes is
+    /// not delayed).
+    /// Whether the loop is in `gatherCommits`'s wait (for tests).
+    var isGathering: Bool { state.withLock { $0.gatherTask != nil } }
+
+    /// Whether the loop waits for a commit at the head (for tests).
+    var isWaitingForCommit: Bool { state.withLock { $0.wakeTask != nil } }
+
     private func gatherCommits() async {
         let delay = options.liveGather
-        guard delay > .zero, state.withLock({ $0.waiters.isEmpty && !$0.poked && !$0.stopped }) else { return }
-        try? await Task.sleep(for: delay)
+        guard delay > .zero else { return }
+        let remaining = state.withLock { s in s.lastBatchStarted.map { delay - (ContinuousClock.now - $0) } ?? .zero }
+        guard remaining > .zero else { return }
+        let sleeper = Task { _ = try? await Task.sleep(for: remaining) }
+        let waits = state.withLock { s in
+            guard s.waiters.isEmpty && !s.poked && !s.stopped else { return false }
+            s.gatherTask = sleeper
+            return true
+        }
+        guard waits else {
+            sleeper.cancel()
+            return
+        }
+        await withTaskCancellationHandler {
+            await sleeper.value
+        } onCancel: {
+            sleeper.cancel()
+        }
+        state.withLock { $0.gatherTask = nil }
     }
 
     /// Suspends until the log holds an event after `position`, the worker is poked, or the

@@ -128,6 +128,9 @@ public final class ApplicationService: Sendable {
             { DerivedEventID.id(scope: options.idempotencyScope, key: key, index: $0) }
         }
         while true {
+            // The committed state the command was decided on, when no accepted command of its
+            // stream was pending, with its events as the log's readers decode them.
+            var decidedOn: (state: D.State, version: UInt64, checked: [DomainEvent])?
             let step = try pipeline.decideAndEnqueue(derivedIDs: derivedIDs) { overlay throws -> CommandPipeline.Decision in
                 let (state, version) = try self.state(D.self, stream: stream, pending: overlay)
                 if let expected = options.expectedVersion, expected != version {
@@ -147,8 +150,11 @@ public final class ApplicationService: Sendable {
                     eventIDs = events.map { _ in ids.next() }
                 }
                 let proposed = zip(events, eventIDs).map { $0.proposed(id: $1, metadata: meta) }
+                // No event the readers cannot decode ever reaches the log (`appendChecked`).
+                let checked = try proposed.map { try EventCatalogue.check($0) }
+                if overlay(stream).isEmpty { decidedOn = (state, version, checked) }
                 return CommandPipeline.Decision(stream: stream, baseVersion: version, events: events,
-                                                proposed: proposed, idempotencyID: idempotencyID)
+                                                proposed: proposed, idempotencyID: idempotencyID, checked: checked)
             }
             switch step {
             case .done(let outcome):
@@ -158,6 +164,7 @@ public final class ApplicationService: Sendable {
             case .enqueued(let ticket):
                 switch await ticket.wait() {
                 case .committed(var outcome):
+                    if let decidedOn { keepFolded(D.self, stream: stream, decidedOn: decidedOn, outcome: outcome) }
                     pipeline.completeErasures(&outcome)
                     return outcome
                 case .failed(let error):
@@ -168,6 +175,25 @@ public final class ApplicationService: Sendable {
                 }
             }
         }
+    }
+
+    /// After a command decided on `decidedOn` committed: keeps its stream's state with the
+    /// command's events folded in, as the log now holds them (the events as its readers decode
+    /// them, at the versions written), so that the next command on the stream need not read
+    /// them back from the log. Nothing when the outcome is not exactly those events after that
+    /// version (then the next command reads the log as before).
+    private func keepFolded<D: Decider>(_ decider: D.Type, stream: String,
+                                        decidedOn: (state: D.State, version: UInt64, checked: [DomainEvent]),
+                                        outcome: CommandOutcome) {
+        let n = UInt64(decidedOn.checked.count)
+        guard n > 0, !outcome.wasAlreadyStored, outcome.positions.count == decidedOn.checked.count,
+              outcome.streamVersion == decidedOn.version + n else { return }
+        var state = decidedOn.state
+        for event in decidedOn.checked {
+            guard let e = D.aggregateEvent(event) else { return }
+            state = D.evolve(state, e)
+        }
+        folded.keep(D.self, stream: stream, state: state, version: outcome.streamVersion)
     }
 
     /// Calls `body` after every commit of the pipeline (replacing an earlier observer).

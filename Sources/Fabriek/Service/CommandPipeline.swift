@@ -33,6 +33,9 @@ final class CommandPipeline: @unchecked Sendable {
         var events: [DomainEvent]
         var proposed: [ProposedEvent]
         var idempotencyID: UUID?
+        /// `proposed` as a reader decodes them (`EventCatalogue.check`), when the decider
+        /// checked them already; else the pipeline checks them.
+        var checked: [DomainEvent]? = nil
     }
 
     enum Step {
@@ -133,7 +136,9 @@ final class CommandPipeline: @unchecked Sendable {
                 return .enqueued(ticket)
             }
             // No event the readers cannot decode ever reaches the log (`appendChecked`).
-            for e in decision.proposed { _ = try EventCatalogue.check(e) }
+            if decision.checked?.count != decision.proposed.count {
+                for e in decision.proposed { _ = try EventCatalogue.check(e) }
+            }
             let ticket = PipelineTicket()
             let seq = lastQueued + 1
             let chain = self.chain!
