@@ -157,14 +157,18 @@ public struct JSONParser {
             guard peek() == 0x3A else { throw fail(key.withBytes { "expected ':' after the key \"\(Self.shownKey($0))\"" }) }
             i += 1
             try key.withBytes { (k: UnsafeRawBufferPointer) throws(Failure) in try body(&self, k) }
-            let b = peek()
-            guard b == 0x2C else {
-                guard b == 0x7D else { throw fail("expected ',' or '}' in the object") }
-                i += 1
-                return
-            }
-            i += 1
+            if try closes(0x7D, "expected ',' or '}' in the object") { return }
         }
+    }
+
+    /// After a member or an element: steps past the comma (false) or the container's closing
+    /// byte `close` (true); anything else fails with `expected`.
+    @inlinable
+    mutating func closes(_ close: UInt8, _ expected: String) throws(Failure) -> Bool {
+        let b = peek()
+        guard b == 0x2C || b == close else { throw fail(expected) }
+        i += 1
+        return b == close
     }
 
     /// A key's raw bytes as text for a message (escapes and invalid UTF-8 shown as they are).
@@ -224,13 +228,7 @@ public struct JSONParser {
         if peek() == 0x5D { i += 1; return }
         while true {
             try body(&self)
-            let b = peek()
-            guard b == 0x2C else {
-                guard b == 0x5D else { throw fail("expected ',' or ']' in the array") }
-                i += 1
-                return
-            }
-            i += 1
+            if try closes(0x5D, "expected ',' or ']' in the array") { return }
         }
     }
 

@@ -25,26 +25,36 @@ import Testing
         try await until("began to gather commits") { worker.isGathering }
     }
 
+    /// Given a live projection gathering commits: a first commit after a quiet spell is
+    /// applied at once (no reader asks for it), and the next one, within the interval, is
+    /// gathered. Returns both commits' heads.
+    private func givenAGatheringProjection(_ log: EventLog, _ runner: ProjectionRunner) async throws -> (first: LogHead, second: LogHead) {
+        runner.start()
+        let first = try await log.append(stream: "member-1", expectedVersion: .any, events: Self.event)
+        try await runner.waitUntil("stream-counts", reached: first.head.position, timeout: projectionDeadline)
+        let worker = try runner.worker("stream-counts")
+        try await until("waited for a commit") { worker.isWaitingForCommit }
+        let second = try await log.append(stream: "member-1", expectedVersion: .any, events: Self.event)
+        try await untilGathering(worker)
+        return (first.head, second.head)
+    }
+
+    private func runner(_ store: TestStore, _ log: EventLog) throws -> ProjectionRunner {
+        try ProjectionRunner(log: log, directory: store.projections, projectors: [StreamCountProjector()],
+                             options: .init(liveGather: .seconds(3600)))
+    }
+
     @Test(.timeLimit(.minutes(3)))
     func givenALiveProjectionGatheringCommits_whenAReaderWaitsForANewPosition_thenItIsAnsweredWithoutWaitingForTheInterval() async throws {
         let store = TestStore()
         defer { store.remove() }
         let log = try store.openLog()
-        let runner = try ProjectionRunner(log: log, directory: store.projections, projectors: [StreamCountProjector()],
-                                          options: .init(liveGather: .seconds(3600)))
-        runner.start()
-        // given: a first commit after a quiet spell is applied at once (no reader asks for it)
-        let first = try await log.append(stream: "member-1", expectedVersion: .any, events: Self.event)
-        try await runner.waitUntil("stream-counts", reached: first.head.position, timeout: projectionDeadline)
-        // ... and the next one, within the interval, is gathered
-        let worker = try runner.worker("stream-counts")
-        try await until("waited for a commit") { worker.isWaitingForCommit }
-        let second = try await log.append(stream: "member-1", expectedVersion: .any, events: Self.event)
-        try await untilGathering(worker)
-        #expect(runner.status().first?.position == first.head.position)
+        let runner = try runner(store, log)
+        let (first, second) = try await givenAGatheringProjection(log, runner)
+        #expect(runner.status().first?.position == first.position)
 
         // when: a reader waits for the gathered commit
-        let count = try await runner.read("stream-counts", atLeast: second.head.position, timeout: projectionDeadline) { db in
+        let count = try await runner.read("stream-counts", atLeast: second.position, timeout: projectionDeadline) { db in
             try StreamCountProjector.streamCounts(db)["member-1"]
         }
 
@@ -59,19 +69,12 @@ import Testing
         let store = TestStore()
         defer { store.remove() }
         let log = try store.openLog()
-        let runner = try ProjectionRunner(log: log, directory: store.projections, projectors: [StreamCountProjector()],
-                                          options: .init(liveGather: .seconds(3600)))
-        runner.start()
-        let first = try await log.append(stream: "member-1", expectedVersion: .any, events: Self.event)
-        try await runner.waitUntil("stream-counts", reached: first.head.position, timeout: projectionDeadline)
-        let worker = try runner.worker("stream-counts")
-        try await until("waited for a commit") { worker.isWaitingForCommit }
-        _ = try await log.append(stream: "member-1", expectedVersion: .any, events: Self.event)
-        try await untilGathering(worker)
+        let runner = try runner(store, log)
+        let (first, _) = try await givenAGatheringProjection(log, runner)
 
         await runner.stop()  // within the test's time limit, not after an hour
 
-        #expect(runner.status().first?.position == first.head.position)
+        #expect(runner.status().first?.position == first.position)
         try log.close()
     }
 }
