@@ -71,9 +71,11 @@ final class ServerHarness: @unchecked Sendable {
             port.withLock { $0 = bound }
         }
         server = Task { try await app.runService() }
-        let deadline = ContinuousClock.now + .seconds(60)
+        // Generous: with the whole suite running in parallel on 2 cores, long synchronous tests
+        // can hold the concurrency pool's threads for minutes before the server's task runs.
+        let deadline = ContinuousClock.now + .seconds(300)
         while port.withLock({ $0 }) == nil {
-            guard ContinuousClock.now < deadline else { throw TestFailure("the server did not start within 60 s") }
+            guard ContinuousClock.now < deadline else { throw TestFailure("the server did not start within 300 s") }
             try await Task.sleep(for: .milliseconds(5))
         }
         base = "http://127.0.0.1:\(port.withLock { $0! })"
