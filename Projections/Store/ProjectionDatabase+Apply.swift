@@ -43,9 +43,15 @@ extension ProjectionDatabase {
         while position < scan.through {
             var rest = scan
             rest.from = position + 1
-            let (outcome, checkpoint) = try await pool.writeWithoutTransaction { [rest, skip] db in
+            let pool = self.pool
+            let batch: @Sendable (Database) throws -> (Outcome, UInt64) = { [rest, skip] db in
                 try Self.run(rest, log: log, projector: projector, filter: filter, skip: skip, committed: committed, db)
             }
+            // A live batch yields the CPU to requests and appends (`LowPriorityThreads`); a
+            // build nobody follows yet runs at full priority.
+            let (outcome, checkpoint) = scan.bulk
+                ? try await pool.writeWithoutTransaction(batch)
+                : try await LowPriorityThreads.shared.run { try pool.writeWithoutTransaction(batch) }
             position = checkpoint
             switch outcome {
             case .done: return position

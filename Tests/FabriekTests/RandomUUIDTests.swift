@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import Fabriek
 
-/// `UUID.random()` (the service's ids when no idempotency key names them) gives RFC 4122
+/// `UUID.random()` (the service's event ids, `IDGenerator.random`) gives RFC 4122
 /// version-4 UUIDs from the system generator.
 @Suite struct RandomUUIDTests {
     @Test("given ten thousand random ids, then each is version 4 with the RFC 4122 variant and none repeats")

@@ -149,6 +149,10 @@ def main():
     p.add_argument("--tenders", type=int, default=400, help="open tenders published for the bids (default 400)")
     p.add_argument("--json", help="write the figures to this file")
     p.add_argument("--prepare-only", action="store_true", help="seed the template store and stop")
+    p.add_argument("--only", choices=["reads", "commands"],
+                   help="run only the reads or only the command mix (after the ceiling), e.g. while profiling")
+    p.add_argument("--profile", metavar="FILE",
+                   help="record the server with `perf record -g` into FILE during the command mix")
     a = p.parse_args()
 
     work = tempfile.mkdtemp(prefix="fabriek-load-")
@@ -229,9 +233,10 @@ def main():
     say("store: %d active members, %d open tenders published for the run, head %d" % (len(members), len(tenders), head(base, coordinator)))
 
     # 4. reads, one route at a time, then mixed
-    for route, label in [("search", "reads: register search"), ("tenders", "reads: tender board"),
-                         ("kpis", "reads: dashboard JSON (programme KPIs)"), ("member", "reads: one member"),
-                         ("mix", "reads: the four mixed")]:
+    reads = [("search", "reads: register search"), ("tenders", "reads: tender board"),
+             ("kpis", "reads: dashboard JSON (programme KPIs)"), ("member", "reads: one member"),
+             ("mix", "reads: the four mixed")]
+    for route, label in (reads if a.only != "commands" else []):
         cpu0 = server.cpu_seconds()
         r = run_wrk("reads.lua", base, "/", a.duration, a.connections, a.threads, dict(env, LOAD_ROUTE=route), label)
         r["cpu_us"] = (server.cpu_seconds() - cpu0) * 1e6 / max(1, r["requests"])
@@ -241,12 +246,23 @@ def main():
             failures.append("%s: statuses %s, errors %s" % (label, r["statuses"], r["errors"]))
         results.append(r)
 
+    if a.only == "reads":
+        server.stop()
+        return report(a, results, failures, work, len(members), len(tenders))
+
     # 5. durable commands from 64 connections, then the projections' lag until it is 0
     head0 = head(base, coordinator)
     cpu0 = server.cpu_seconds()
+    perf = None
+    if a.profile:
+        perf = subprocess.Popen(["perf", "record", "-g", "-o", a.profile, "-p", str(server.proc.pid)],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     r = run_wrk("commands.lua", base, "/", a.duration, a.connections, a.threads, env,
                 "commands: bids, profile updates, attendances")
     ended = time.monotonic()
+    if perf:
+        perf.send_signal(signal.SIGINT)
+        perf.wait()
     r["cpu_us"] = (server.cpu_seconds() - cpu0) * 1e6 / max(1, r["requests"])
     lag_at_end, projections = lag_from_metrics(base)
     lag = lag_at_end
@@ -271,10 +287,14 @@ def main():
     code = server.stop()
     if code != 0:
         failures.append("fabriek serve exited %d after SIGTERM" % code)
+    report(a, results, failures, work, len(members), len(tenders))
 
+
+def report(a, results, failures, work, members, tenders):
+    """Prints the table (and writes the JSON), then exits 1 when anything failed."""
     say("")
     say("wrk -t%d -c%d -d%ds on 127.0.0.1, %d active members, %d open tenders; ceiling = plain Hummingbird route"
-        % (a.threads, a.connections, a.duration, len(members), len(tenders)))
+        % (a.threads, a.connections, a.duration, members, tenders))
     say("| run | requests/s | p50 (ms) | p99 (ms) | of ceiling | server CPU µs/request | statuses |")
     say("|---|---:|---:|---:|---:|---:|---|")
     for r in results:
@@ -283,10 +303,11 @@ def main():
             "%.0f%%" % (100 * r["ceiling_ratio"]) if "ceiling_ratio" in r else "—", r["cpu_us"],
             ", ".join("%s×%s" % (v, k) for k, v in sorted(r["statuses"].items()))))
     c = results[-1]
-    say("")
-    say("commands: %d accepted, %d events written; projection lag at the end of the run %s events (max of %d projections), back to 0 after %s"
-        % (sum(c["statuses"].values()), c["events_written"], "%d" % c["lag_events_at_end"] if c["lag_events_at_end"] is not None else "?",
-           c["projections"], "%.0f ms" % c["lag_zero_after_ms"] if c["lag_zero_after_ms"] is not None else "never (30 s)"))
+    if "events_written" in c:
+        say("")
+        say("commands: %d accepted, %d events written; projection lag at the end of the run %s events (max of %d projections), back to 0 after %s"
+            % (sum(c["statuses"].values()), c["events_written"], "%d" % c["lag_events_at_end"] if c["lag_events_at_end"] is not None else "?",
+               c["projections"], "%.0f ms" % c["lag_zero_after_ms"] if c["lag_zero_after_ms"] is not None else "never (30 s)"))
     if a.json:
         with open(a.json, "w") as f:
             json.dump({"results": results, "failures": failures}, f, indent=2)

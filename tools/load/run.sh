@@ -5,11 +5,14 @@
 # run: the ceiling, four reads one by one, the reads mixed, the durable command mix).
 #
 #   tools/load/run.sh [--duration S] [--connections N] [--threads N] [--json FILE]
+#                     [--only reads|commands] [--profile PERF_DATA]
 #   tools/load/run.sh --prepare      # build and seed the demo store only (nothing measured)
 #
 # Release builds go to .build-release (apart from the debug .build, so both can be built at
 # once). The demo store is seeded once into .build-release/load-store (takes a minute or two)
-# and copied for every run. On a machine shared with other work, prepare first and measure alone, e.g.
+# and copied for every run. --only runs the ceiling and then only the reads or only the command
+# mix (quicker when working on one of them); --profile records the server with `perf record -g`
+# during the command mix. On a machine shared with other work, prepare first and measure alone, e.g.
 #   tools/load/run.sh --prepare && tools/quiet.sh tools/load/run.sh
 set -euo pipefail
 cd "$(dirname "$0")/../.."

@@ -51,10 +51,11 @@ extension CommandOptions {
     /// The id of an entity the command creates (a member, tender, bid, ...) when the client sent
     /// none: derived from scope, idempotency key and `field` when the command has a key, so that
     /// a retry with the same key names the same entity (and so the same stream) and is answered
-    /// with the first command's stored outcome, also after a restart; random without a key.
+    /// with the first command's stored outcome, also after a restart; without a key, a new
+    /// time-ordered id (`UUID.timeOrdered`, version 7), so read models keyed by it grow at the end.
     /// Derived entity ids never equal a derived event id (another prefix is hashed).
     public func createdID(_ field: String) -> UUID {
-        guard let idempotencyKey else { return UUID.random() }
+        guard let idempotencyKey else { return UUID.timeOrdered() }
         return DerivedEventID.version8("fabriek-idempotent-id\u{0}\(idempotencyScope)\u{0}\(idempotencyKey)\u{0}\(field)")
     }
 }

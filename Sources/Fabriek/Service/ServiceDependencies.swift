@@ -1,5 +1,6 @@
 import EventLog
 import Foundation
+import Synchronization
 
 /// The service's source of "now". Decisions (deadlines, standstill periods) use only this,
 /// never a time sent by a client; tests and replays inject a fixed or stepping clock.
@@ -96,5 +97,50 @@ public struct CommandMetadata: Sendable, Hashable {
         if let c = correlationID { d[MetadataKey.correlationID] = c.uuidString.lowercased() }
         if let c = causationID { d[MetadataKey.causationID] = c.uuidString.lowercased() }
         return d
+    }
+}
+
+extension UUID {
+    /// A version-7 UUID (RFC 9562): 48 bits of Unix time in milliseconds, 12 bits of the
+    /// millisecond's fraction, then 62 random bits. The ids of entities the service creates
+    /// (bids, members, tenders, ...) sort by creation time, so a read model's B-tree keyed by
+    /// such an id grows at its end: a batch of new bids dirties a few leaf pages instead of one
+    /// random leaf per bid. Strictly increasing within the process, also when the clock steps
+    /// back or two ids fall in the same 1/4096 ms.
+    public static func timeOrdered() -> UUID {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        let nanoseconds = UInt64(max(0, now.tv_sec)) &* 1_000_000_000 &+ UInt64(max(0, now.tv_nsec))
+        let milliseconds = nanoseconds / 1_000_000
+        let fraction = (nanoseconds % 1_000_000) * 4096 / 1_000_000
+        let tick = TimeOrderedTicks.next(after: (milliseconds << 12) | fraction)
+        var rng = SystemRandomNumberGenerator()
+        let random = rng.next() as UInt64
+        // bits 127...68: the tick (ms << 12 | fraction) with the version nibble 0111 inserted
+        // after the 48 bits of milliseconds; bits 63...0: variant 10 and 62 random bits.
+        let high = ((tick >> 12) << 16) | 0x7000 | (tick & 0xFFF)
+        let low = (random & 0x3FFF_FFFF_FFFF_FFFF) | 0x8000_0000_0000_0000
+        var uuid: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        withUnsafeMutableBytes(of: &uuid) { out in
+            withUnsafeBytes(of: high.bigEndian) { out.baseAddress!.copyMemory(from: $0.baseAddress!, byteCount: 8) }
+            withUnsafeBytes(of: low.bigEndian) { (out.baseAddress! + 8).copyMemory(from: $0.baseAddress!, byteCount: 8) }
+        }
+        return UUID(uuid: uuid)
+    }
+}
+
+/// The last tick (milliseconds << 12 | fraction) `UUID.timeOrdered` used in this process.
+private enum TimeOrderedTicks {
+    static let last = Atomic<UInt64>(0)
+
+    /// `clock`, or one more than the last tick when the clock has not passed it.
+    static func next(after clock: UInt64) -> UInt64 {
+        var seen = last.load(ordering: .relaxed)
+        while true {
+            let tick = Swift.max(clock, seen &+ 1)
+            let (exchanged, current) = last.compareExchange(expected: seen, desired: tick, ordering: .relaxed)
+            if exchanged { return tick }
+            seen = current
+        }
     }
 }

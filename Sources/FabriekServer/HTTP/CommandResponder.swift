@@ -67,7 +67,7 @@ struct CommandResponder: Sendable {
 
     /// The id of the entity a create route makes: `given` (the body's), else derived from the
     /// request's `Idempotency-Key` (so a retry names the same entity and gets the first
-    /// answer, also after a restart), else random (`CommandOptions.createdID`).
+    /// answer, also after a restart), else new and time-ordered (`CommandOptions.createdID`).
     static func createdID(_ given: UUID?, field: String, request: Request, context: FabriekContext) throws -> UUID {
         if let given { return given }
         return try options(request, caller: try context.caller).createdID(field)
