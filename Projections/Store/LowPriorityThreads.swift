@@ -14,7 +14,7 @@ import Glibc
 /// The work is synchronous (GRDB's blocking `write`, which runs on the calling thread): a
 /// waiting job gets a thread of its own, up to `maxThreads`; idle threads wait for the next job.
 final class LowPriorityThreads: @unchecked Sendable {
-    static let shared = LowPriorityThreads(nice: 10, maxThreads: 64, name: "fabriek-projection-live")
+    static let shared = LowPriorityThreads(nice: 10, maxThreads: 64, name: "fabriek-live")
 
     /// Added to the nice value a new thread inherits.
     private let nice: Int32
@@ -60,6 +60,14 @@ final class LowPriorityThreads: @unchecked Sendable {
     private func startThread() {
         let thread = Thread { [self] in
             #if os(Linux)
+            // Named through the kernel, so that `top -H` and `perf` tell it from the request
+            // thread that started it (whose name it inherits; Foundation's `Thread.name` does
+            // not reliably reach the kernel on Linux).
+            let comm = open("/proc/thread-self/comm", O_WRONLY)
+            if comm >= 0 {
+                _ = Array(name.utf8.prefix(15)).withUnsafeBytes { write(comm, $0.baseAddress, $0.count) }
+                close(comm)
+            }
             let inherited = getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0)
             _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, min(19, inherited + nice))
             #endif
@@ -76,7 +84,6 @@ final class LowPriorityThreads: @unchecked Sendable {
                 condition.lock()
             }
         }
-        thread.name = name
         thread.start()
     }
 }

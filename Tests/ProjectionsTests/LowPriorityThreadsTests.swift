@@ -10,9 +10,10 @@ import Testing
     @Test("given a job, when it runs, then it runs on a thread at the pool's nice value above the caller's and its result comes back")
     func runsAtTheLowerPriority() async throws {
         let base = currentNice()
-        let threads = LowPriorityThreads(nice: 7, maxThreads: 4, name: "test-low-priority")
-        let (nice, answer) = try await threads.run { (currentNice(), 42) }
+        let threads = LowPriorityThreads(nice: 7, maxThreads: 4, name: "test-low-prio")
+        let (nice, name, answer) = try await threads.run { (currentNice(), currentThreadName(), 42) }
         #expect(nice == min(19, base + 7))
+        #expect(name == "test-low-prio")
         #expect(answer == 42)
         #expect(currentNice() == base)
     }
@@ -75,6 +76,12 @@ private final class Counter: Sendable {
 /// The calling thread's nice value (per thread on Linux).
 private func currentNice() -> Int32 {
     getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0)
+}
+
+/// The calling thread's name as the kernel knows it (`top -H`, `perf`).
+private func currentThreadName() -> String {
+    let text = (try? String(contentsOfFile: "/proc/thread-self/comm", encoding: .utf8)) ?? ""
+    return text.trimmingCharacters(in: .newlines)
 }
 
 /// Polls `condition` every millisecond until it holds (true) or `deadline` has passed (false).
