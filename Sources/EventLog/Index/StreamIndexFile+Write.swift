@@ -71,6 +71,7 @@ extension StreamIndexFile {
         let records = GrowableBytes(capacity: (file.map { $0.length - $0.records } ?? 0) + memory.count * 4 + memoryEvents * 3)
         var entryCount = 0
         var old: [OldEntry] = []
+        var partitioned: [OldEntry] = []
         var fresh: [(first: UInt64, entry: Int)] = []
         var positions: [UInt64] = []
         var nextOld = 0  // the next entry of `old` to write
@@ -86,13 +87,20 @@ extension StreamIndexFile {
                 for ob in first..<last {
                     try file.decodeBucket(ob, into: &old) { bucket($0) }
                 }
-                // By output bucket, then first position (already so, unless buckets split or merge).
-                var sorted = true
-                for i in old.indices.dropFirst() where (old[i - 1].bucket, old[i - 1].first) > (old[i].bucket, old[i].first) {
-                    sorted = false
-                    break
+                // By output bucket, in first-position order: the file's order when the buckets are
+                // the same; split buckets keep it within each part (a stable partition); merged
+                // ones are sorted.
+                if oldBits > bits {
+                    old.sort { $0.first < $1.first }
+                } else if bits > oldBits + 3 {
+                    old.sort { ($0.bucket, $0.first) < ($1.bucket, $1.first) }
+                } else if bits > oldBits {
+                    partitioned.removeAll(keepingCapacity: true)
+                    for b in (group << (bits - groupBits))..<((group + 1) << (bits - groupBits)) {
+                        for e in old where e.bucket == b { partitioned.append(e) }
+                    }
+                    swap(&old, &partitioned)
                 }
-                if !sorted { old.sort { ($0.bucket, $0.first) < ($1.bucket, $1.first) } }
             }
             let firstBucket = file == nil ? 0 : group << (bits - groupBits)
             let endBucket = file == nil ? bucketCount : (group + 1) << (bits - groupBits)

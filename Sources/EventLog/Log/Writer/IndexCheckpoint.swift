@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Synchronization
 
 /// What writes or removes the index files of an open log, serialised: a checkpoint on its
@@ -92,6 +95,12 @@ final class IndexCheckpoint: @unchecked Sendable {
     func start(files: IndexFiles, streamsPath: String, idsPath: String, directory: String) {
         files.latest.withLock { $0.checkpoint = self }
         let thread = Thread { [self] in
+            #if os(Linux)
+            // In the background indeed, like the open's chain check: on Linux the nice value is
+            // per thread, so this thread yields the CPU to the writer, readers and everything
+            // else (a checkpoint can wait; the files it saves are derived data).
+            _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 19)
+            #endif
             run(files: files, streamsPath: streamsPath, idsPath: idsPath, directory: directory)
             finished.lock()
             done.store(true, ordering: .releasing)
