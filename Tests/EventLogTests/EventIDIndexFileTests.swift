@@ -178,6 +178,8 @@ struct EventIDIndexFileTests {
             let a = StreamAppend(stream: "c\(i % 3)", expectedVersion: .any, events: Fixture.events(3, prefix: "c\(i)-"))
             appended.append((a, try await log.append([a])))
         }
+        // Written on a thread of its own while the appends went on.
+        log.waitForIndexCheckpoint()
         let file = try #require(try EventIDIndexFile.open(path: directory + "/index/ids.idx"))
         #expect(file.coveredPosition >= 20 && file.coveredPosition < 90, "checkpoint at \(file.coveredPosition)")
         // The files as a crash would leave them: copied while the writer is open, never closed.

@@ -255,4 +255,137 @@ struct StreamIndexTests {
             #expect(index.version(of: IndexHashing.Key(hash: 1, check: 7)) == 0)
         }
     }
+
+    // MARK: - Checkpoints
+
+    /// Records one event per listed stream name (in order) from `position` on, into `index`
+    /// and `model`.
+    static func record(_ streams: [String], into index: inout StreamIndex, model: inout Model, position: inout UInt64) {
+        for s in streams {
+            position += 1
+            index.record(key: IndexHashing.key(s), position: position)
+            model[s, default: []].append(position)
+        }
+    }
+
+    /// The index itself (not the log's reads, which rebuild a wrong index) agrees with `model`.
+    static func expectIndex(_ index: StreamIndex, _ model: Model) {
+        #expect(index.streamCount == UInt64(model.count))
+        for (stream, positions) in model {
+            #expect(index.version(of: stream) == UInt64(positions.count), "\(stream)")
+            #expect(index.positions(of: stream, from: 1, through: .max) == positions, "\(stream)")
+        }
+    }
+
+    @Test("given an index file and later events, when merged into a new file, then it is byte for byte the file built from every position at once, also when the streams outgrow the file's bucket table")
+    func mergedFileEqualsFileBuiltAtOnce() throws {
+        let dir = TemporaryDirectory("stream-index-merge")
+        defer { dir.remove() }
+        let path = dir.sub("streams.idx")
+        var index = StreamIndex(file: nil)
+        var model: Model = [:]
+        var position: UInt64 = 0
+        // Rounds of new streams (more each round: 0, then 2, 4, ... bucket bits) and of events
+        // of streams already in the file, the long one among them.
+        for (round, newStreams) in [40, 100, 700, 3_000, 9_000].enumerated() {
+            var names = Self.workload(streams: newStreams, longEvents: 20, prefix: "r\(round)", seed: UInt64(round))
+            names += model.keys.sorted().enumerated().filter { $0.offset % 4 == round % 4 }.map(\.element)
+            var rng = SeededRandom(seed: 100 + UInt64(round))
+            names.shuffle(using: &rng)
+            Self.record(names, into: &index, model: &model, position: &position)
+            let head = LogHead(position: position, hash: ChainHash(unchecked: [UInt8](repeating: UInt8(round), count: 32)))
+            let merged = try StreamIndexFile.encode(index, covered: head)
+
+            // Then: the file of every event in position order, in memory, has the same bytes.
+            var atOnce = StreamIndex(file: nil)
+            var byPosition: [(UInt64, String)] = []
+            for (stream, positions) in model { byPosition += positions.map { ($0, stream) } }
+            for (p, stream) in byPosition.sorted(by: { $0.0 < $1.0 }) { atOnce.record(key: IndexHashing.key(stream), position: p) }
+            #expect(try StreamIndexFile.encode(atOnce, covered: head) == merged, "round \(round)")
+
+            try FileIO.writeFileAtomically(path, directory: dir.path, bytes: merged)
+            index = StreamIndex(file: try #require(try StreamIndexFile.open(path: path)))
+            Self.expectIndex(index, model)
+        }
+    }
+
+    @Test("given a copy of the index saved to a file while further events were recorded, when the file is adopted, then every stream reads the same, only the later events stay in memory, and the next file merged from it is exact")
+    func rebasedIndexKeepsLaterEvents() throws {
+        let dir = TemporaryDirectory("stream-index-rebase")
+        defer { dir.remove() }
+        let path = dir.sub("streams.idx")
+        var model: Model = [:]
+        var position: UInt64 = 0
+        var index = StreamIndex(file: nil)
+        Self.record(Self.workload(streams: 2_000, longEvents: 300, prefix: "a", seed: 1), into: &index, model: &model, position: &position)
+        try StreamIndexFile.write(index, covered: LogHead(position: position, hash: .zero), path: path, directory: dir.path)
+        index = StreamIndex(file: try #require(try StreamIndexFile.open(path: path)))
+
+        // Given: a copy taken with events in memory (old and new streams), saved while the
+        // index records more (streams of the file, of the copy's memory, and new ones).
+        var first = Array(model.keys.sorted().prefix(500)) + Self.workload(streams: 800, longEvents: 50, prefix: "b", seed: 2)
+        var rng = SeededRandom(seed: 3)
+        first.shuffle(using: &rng)
+        Self.record(first, into: &index, model: &model, position: &position)
+        let copy = index
+        let copyHead = LogHead(position: position, hash: .zero)
+        var later = Array(model.keys.sorted().suffix(700)) + Self.workload(streams: 300, longEvents: 40, prefix: "c", seed: 4)
+        later.shuffle(using: &rng)
+        Self.record(later, into: &index, model: &model, position: &position)
+        try StreamIndexFile.write(copy, covered: copyHead, path: path, directory: dir.path)
+        let saved = try #require(try StreamIndexFile.open(path: path))
+
+        // When the file is adopted.
+        let rebased = index.rebased(onto: saved, coveredEvents: copy.inMemoryEvents)
+
+        // Then.
+        #expect(rebased.coveredPosition == copyHead.position)
+        #expect(rebased.inMemoryEvents == later.count)
+        #expect(rebased.lastRecordedPosition == position)
+        Self.expectIndex(rebased, model)
+        Self.expectIndex(index, model)
+        // And it records and saves on as before.
+        var next = rebased
+        Self.record(["a-long", "c-long", "d-new"], into: &next, model: &model, position: &position)
+        try StreamIndexFile.write(next, covered: LogHead(position: position, hash: .zero), path: path, directory: dir.path)
+        Self.expectIndex(StreamIndex(file: try #require(try StreamIndexFile.open(path: path))), model)
+    }
+
+    @Test("given a writer that checkpoints its index every 300 events while appends go on, then the index stays exact throughout, a copy taken without a close (as after a crash) reopens exact, and so does the log after close")
+    func checkpointsWhileAppending() async throws {
+        let dir = TemporaryDirectory("stream-index-checkpoints")
+        defer { dir.remove() }
+        let directory = dir.sub("log")
+        var options = Fixture.options(durability: .none)
+        options.indexCheckpointEvents = 300
+        let log = try EventLog.open(directory: directory, options: options)
+        var model: Model = [:]
+        var names = Self.workload(streams: 1_500, longEvents: 400, prefix: "a", seed: 7)
+        names += Self.workload(streams: 1_500, longEvents: 400, prefix: "a", seed: 8)
+        for start in stride(from: 0, to: names.count, by: 250) {
+            try await Self.append(Array(names[start..<min(start + 250, names.count)]), to: log, model: &model)
+            Self.expectIndex(log.state.withLock { $0.index }, model)
+        }
+        log.waitForIndexCheckpoint()
+        let file = try #require(try StreamIndexFile.open(path: Self.indexPath(directory)))
+        #expect(file.coveredPosition >= 300 && file.coveredPosition <= log.head().position)
+        // The next commit adopts the saved file: only the events after it stay in memory.
+        try await Self.append(["a-long", "z-new"], to: log, model: &model)
+        let index = log.state.withLock { $0.index }
+        #expect(index.coveredPosition == file.coveredPosition)
+        #expect(index.inMemoryEvents == Int(log.head().position - file.coveredPosition))
+        Self.expectIndex(index, model)
+        // The files as a crash would leave them: copied while the writer is open, never closed.
+        let crashed = dir.sub("crashed")
+        try Files.copyDirectory(directory, to: crashed)
+        try log.close()
+
+        for path in [crashed, directory] {
+            let reopened = try EventLog.open(directory: path, options: .init(verifyInBackground: false))
+            Self.expectIndex(reopened.state.withLock { $0.index }, model)
+            #expect(reopened.verify().isIntact)
+            try Self.expectExact(reopened, model)
+            try reopened.close()
+        }
+    }
 }

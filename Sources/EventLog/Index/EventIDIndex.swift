@@ -16,17 +16,23 @@ import Darwin
 /// the ids after its coverage, read from the segments (all of them when there is no usable
 /// file). Ids of events accepted into the group being written are added when planned; a failed
 /// write invalidates the index, and the next use loads it again from what is committed. The
-/// writer saves the file at close and when the memory part grows large (`checkpoint`).
+/// writer saves the file at close, and when the memory part grows large, a checkpoint saves it
+/// on a thread of its own (`IndexCheckpoint`), which the writer then adopts (`adopt`).
 struct EventIDIndex {
     /// The persisted part: positions `1...base`.
     private(set) var file: EventIDIndexFile?
     private(set) var base: UInt64 = 0
     /// `fingerprints[p - base - 1]` is the fingerprint of the event at position `p`.
     private(set) var fingerprints: [UInt32] = []
-    /// Positions (0: empty slot), placed by fingerprint with linear probing.
+    /// Per in-memory event, its fingerprint (high 32 bits) and its position minus `base` (low
+    /// 32 bits, ≥ 1; 0: empty slot), placed by fingerprint with linear probing: a probe compares
+    /// the fingerprint without a second cache miss into `fingerprints`.
     private var slots: [UInt64] = []
     private var mask = 0
     private(set) var isLoaded = false
+    /// Changes whenever the index is dropped (and so loaded again): a checkpoint taken from it
+    /// before then is not adopted.
+    private(set) var generation: UInt64 = 0
     /// Why the file found at the last load was not used (nil: used, or there was none).
     private(set) var fileProblem: String?
 
@@ -72,6 +78,7 @@ struct EventIDIndex {
 
     /// Forgets everything; the next `load` rebuilds.
     mutating func invalidate() {
+        generation &+= 1
         file = nil
         base = 0
         fingerprints = []
@@ -98,32 +105,35 @@ struct EventIDIndex {
         guard !slots.isEmpty else { return nil }
         var i = Int(fp) & mask
         while true {
-            let p = slots[i]
-            if p == 0 { return nil }
-            if fingerprints[Int(p - base - 1)] == fp, let found = try body(p...p) { return found }
+            let slot = slots[i]
+            if slot == 0 { return nil }
+            if UInt32(truncatingIfNeeded: slot >> 32) == fp {
+                let p = base + (slot & 0xFFFF_FFFF)
+                if let found = try body(p...p) { return found }
+            }
             i = (i + 1) & mask
         }
     }
 
-    /// Saves every indexed position to `path` (covering `head`, which must be `count`), and
-    /// from then on uses that file for them: the memory part starts empty.
-    mutating func checkpoint(head: LogHead, path: String, directory: String) throws {
-        precondition(isLoaded && head.position == count, "the event-id index covers the head it is saved at")
-        try EventIDIndexFile.write(file: file, base: base, fingerprints: fingerprints, covered: head,
-                                   path: path, directory: directory)
-        guard let saved = try EventIDIndexFile.open(path: path) else { return }
+    /// `file` in place of the in-memory positions it covers: a checkpoint written from a copy
+    /// of this index (`file`, `base`, `fingerprints`) while the writer went on inserting. The
+    /// file must cover positions `1...p` with `base <= p <= count`.
+    mutating func adopt(_ saved: EventIDIndexFile) {
+        let covered = saved.coveredPosition
+        precondition(isLoaded && covered >= base && covered <= count, "a checkpoint covers positions indexed before it")
+        fingerprints.removeFirst(Int(covered - base))
         file = saved
-        base = head.position
-        fingerprints = []
+        base = covered
         slots = []
         mask = 0
-        grow(to: 0)
+        grow(to: fingerprints.count)
     }
 
     private mutating func place(_ position: UInt64, _ fp: UInt32) {
         var i = Int(fp) & mask
         while slots[i] != 0 { i = (i + 1) & mask }
-        slots[i] = position
+        precondition(position - base < 1 << 32, "fewer than 4 billion event ids in memory")
+        slots[i] = UInt64(fp) << 32 | (position - base)
     }
 
     private mutating func grow(to events: Int) {

@@ -74,12 +74,14 @@ struct StreamIndex: Sendable {
         positions(of: IndexHashing.key(stream), from: from, through: through)
     }
 
-    /// Records one committed event (in position order).
-    mutating func record(key: IndexHashing.Key, position: UInt64) {
+    /// Records one committed event (in position order). `version`, the event's stream version
+    /// when the caller knows it (the writer), spares a lookup in the file for a stream not in
+    /// memory: all its earlier events are in the file.
+    mutating func record(key: IndexHashing.Key, position: UInt64, version: UInt64? = nil) {
         let node = nodes.count
         let (i, inserted) = streams.insert(key, Stream(baseCount: 0, count: 0, lastNode: -1))
         if inserted {
-            let baseCount = file?.record(of: key)?.count ?? 0
+            let baseCount = version.map { $0 - 1 } ?? file?.record(of: key)?.count ?? 0
             if baseCount == 0 { streamCount += 1 }
             streams[i].baseCount = baseCount
         }
@@ -96,6 +98,48 @@ struct StreamIndex: Sendable {
     /// The streams with events in memory, sorted by key (the order of the index file).
     func inMemoryStreamsByKey() -> [KeyedTable<Stream>.Entry] {
         streams.entries.sorted { ($0.key.hash, $0.key.check) < ($1.key.hash, $1.key.check) }
+    }
+
+    /// The position of `stream`'s first in-memory event.
+    func firstPosition(of stream: Stream) -> UInt64 {
+        nodes.withUnsafeBufferPointer { nodes in
+            var node = stream.lastNode
+            for _ in 1..<stream.count { node = nodes[node].previous }
+            return nodes[node].position
+        }
+    }
+
+    /// This index with `file` in place of the first `coveredEvents` in-memory events, which it
+    /// must cover exactly (a checkpoint written from a copy of this index taken when it held
+    /// `coveredEvents` in memory, adopted while the writer went on recording). Streams whose
+    /// in-memory events all fall in the file leave memory; the others keep their later events,
+    /// counted after the file's. Costs a pass over the in-memory streams and the later events.
+    func rebased(onto file: StreamIndexFile, coveredEvents: Int) -> StreamIndex {
+        precondition(coveredEvents <= nodes.count, "a checkpoint covers events recorded before it")
+        var rebased = StreamIndex(file: file)
+        rebased.streamCount = streamCount
+        rebased.nodes.reserveCapacity(nodes.count - coveredEvents)
+        for node in nodes[coveredEvents...] {
+            rebased.nodes.append(Node(position: node.position,
+                                      previous: node.previous >= coveredEvents ? node.previous - coveredEvents : -1))
+        }
+        var later = 0
+        for entry in streams.entries where entry.value.lastNode >= coveredEvents { later += 1 }
+        rebased.streams = KeyedTable(minimumCapacity: later)
+        rebased.nodes.withUnsafeBufferPointer { newNodes in
+            for entry in streams.entries where entry.value.lastNode >= coveredEvents {
+                var count: UInt64 = 1
+                var node = entry.value.lastNode - coveredEvents
+                while newNodes[node].previous >= 0 {
+                    node = newNodes[node].previous
+                    count += 1
+                }
+                let s = entry.value
+                _ = rebased.streams.insert(entry.key, Stream(baseCount: s.baseCount + s.count - count, count: count,
+                                                             lastNode: s.lastNode - coveredEvents))
+            }
+        }
+        return rebased
     }
 
     /// Appends the positions of `stream`'s in-memory versions within `from...through`, in

@@ -41,14 +41,14 @@ final class StreamIndexFile: @unchecked Sendable {
     let coveredPosition: UInt64
     let coveredHash: ChainHash
     let streamCount: UInt64
-    private let base: UnsafeRawPointer
-    private let length: Int
-    private let bucketBits: Int
+    let base: UnsafeRawPointer
+    let length: Int
+    let bucketBits: Int
     /// Bytes of an entry's stored hash bits.
-    private let hashBytes: Int
-    private let buckets: Int
-    private let keys: Int
-    private let records: Int
+    let hashBytes: Int
+    let buckets: Int
+    let keys: Int
+    let records: Int
 
     private init(base: UnsafeRawPointer, length: Int) throws(LogError) {
         self.base = base
@@ -119,20 +119,20 @@ final class StreamIndexFile: @unchecked Sendable {
     struct StreamRecord {
         var count: UInt64
         var first: UInt64
-        fileprivate var deltasOffset: Int
+        var deltasOffset: Int
     }
 
-    @inline(__always) private func u32(_ offset: Int) -> UInt32 {
+    @inline(__always) func u32(_ offset: Int) -> UInt32 {
         base.loadUnaligned(fromByteOffset: offset, as: UInt32.self).littleEndian
     }
 
     /// The low `64 - bucketBits` bits of entry `k`'s hash, and its check.
-    @inline(__always) private func storedKey(_ k: Int) -> (bits: UInt64, check: UInt32) {
+    @inline(__always) func storedKey(_ k: Int) -> (bits: UInt64, check: UInt32) {
+        // One 8-byte load: a key takes hashBytes + 4 ≥ 8 bytes (hashBytes ≥ 4), so it stays in
+        // the file.
         let o = keys + k * (hashBytes + 4)
-        var bits: UInt64 = 0
-        for i in 0..<hashBytes {
-            bits |= UInt64(base.load(fromByteOffset: o + i, as: UInt8.self)) << (8 * i)
-        }
+        let word = base.loadUnaligned(fromByteOffset: o, as: UInt64.self).littleEndian
+        let bits = hashBytes >= 8 ? word : word & ((1 << UInt64(8 * hashBytes)) - 1)
         return (bits, u32(o + hashBytes))
     }
 
@@ -146,7 +146,7 @@ final class StreamIndexFile: @unchecked Sendable {
     /// and every position takes at least one byte, so a damaged count cannot make a reader
     /// allocate or loop beyond the file), and its first position, `previousFirst` plus the
     /// stored difference.
-    private func readHead(_ reader: inout ByteReader, previousFirst: UInt64) -> StreamRecord? {
+    func readHead(_ reader: inout ByteReader, previousFirst: UInt64) -> StreamRecord? {
         guard let count = try? reader.readVarint(), count >= 1, count <= UInt64(reader.remaining),
               let difference = try? reader.readVarint() else { return nil }
         return StreamRecord(count: count, first: previousFirst &+ difference, deltasOffset: reader.offset)
@@ -200,64 +200,6 @@ final class StreamIndexFile: @unchecked Sendable {
         return out
     }
 
-    /// Calls `body` with every entry's full key and record, in key order (for rewriting).
-    fileprivate func forEachEntry(_ body: (IndexHashing.Key, StreamRecord) throws(LogError) -> Void) throws(LogError) {
-        var reader = ByteReader(UnsafeRawBufferPointer(start: base, count: length), offset: records)
-        var bucketEntries: [(key: IndexHashing.Key, record: StreamRecord)] = []
-        var k = 0
-        for b in 0..<(1 << bucketBits) {
-            let end = Int(u32(buckets + (b + 1) * Self.bucketEntrySize))
-            let top = bucketBits == 0 ? 0 : UInt64(b) << (64 - UInt64(bucketBits))
-            bucketEntries.removeAll(keepingCapacity: true)
-            var previousFirst: UInt64 = 0
-            while k < end {
-                let stored = storedKey(k)
-                guard let record = readHead(&reader, previousFirst: previousFirst) else {
-                    throw .corruptIndex(reason: "record \(k) is damaged")
-                }
-                for _ in 1..<record.count {
-                    guard (try? reader.readVarint()) != nil else { throw .corruptIndex(reason: "record \(k) is damaged") }
-                }
-                previousFirst = record.first
-                bucketEntries.append((IndexHashing.Key(hash: top | stored.bits, check: stored.check), record))
-                k += 1
-            }
-            bucketEntries.sort { Self.less($0.key, $1.key) }
-            for entry in bucketEntries { try body(entry.key, entry.record) }
-        }
-    }
-
-    /// Writes a new index file covering `index`: the old file's entries merged with the
-    /// in-memory ones (a stream in both gets the file's positions, then the in-memory ones).
-    static func write(_ index: StreamIndex, covered: LogHead, path: String, directory: String) throws(LogError) {
-        var builder = Builder(expectedStreams: index.streamCount, events: covered.position)
-        let memory = index.inMemoryStreamsByKey()
-        var next = 0
-        var positions: [UInt64] = []
-        /// Writes the in-memory streams whose keys sort before `key` (all when nil).
-        func writeMemory(before key: IndexHashing.Key?) throws(LogError) {
-            while next < memory.count, key.map({ Self.less(memory[next].key, $0) }) ?? true {
-                positions.removeAll(keepingCapacity: true)
-                index.appendPositions(of: memory[next].value, to: &positions)
-                try builder.add(memory[next].key, positions)
-                next += 1
-            }
-        }
-        if let file = index.file {
-            try file.forEachEntry { (key: IndexHashing.Key, record: StreamRecord) throws(LogError) -> Void in
-                try writeMemory(before: key)
-                positions = file.positions(record)
-                if next < memory.count && memory[next].key == key {
-                    index.appendPositions(of: memory[next].value, to: &positions)
-                    next += 1
-                }
-                try builder.add(key, positions)
-            }
-        }
-        try writeMemory(before: nil)
-        try FileIO.writeFileAtomically(path, directory: directory, bytes: builder.finish(covered: covered))
-    }
-
     /// The bucket bits of a file of `streams` entries: of the tables whose buckets hold 32
     /// entries or fewer on average, the one that makes the smallest file. The bucket table
     /// costs 8 bytes a bucket, and each bucket bit saves a key one bit, which counts only when
@@ -279,118 +221,5 @@ final class StreamIndexFile: @unchecked Sendable {
             }
         }
         return best
-    }
-
-    private static func less(_ a: IndexHashing.Key, _ b: IndexHashing.Key) -> Bool {
-        (a.hash, a.check) < (b.hash, b.check)
-    }
-
-    /// Lays out entries given in key order: each bucket's entries are held until the bucket
-    /// ends, then written in the order of their first positions.
-    private struct Builder {
-        let bucketBits: Int
-        let hashBytes: Int
-        var bucketTable: ByteWriter
-        var keys: ByteWriter
-        var records: ByteWriter
-        var count = 0
-        var nextBucket = 0
-        /// The entries of the bucket being filled: key and positions.
-        var pending: [(key: IndexHashing.Key, positions: [UInt64])] = []
-
-        init(expectedStreams: UInt64, events: UInt64) {
-            let bits = StreamIndexFile.bucketBits(forStreams: expectedStreams)
-            bucketBits = bits
-            hashBytes = (64 - bits + 7) / 8
-            let streams = Int(min(expectedStreams, 1 << 32))
-            bucketTable = ByteWriter(capacity: ((1 << bits) + 1) * StreamIndexFile.bucketEntrySize)
-            keys = ByteWriter(capacity: streams * (hashBytes + 4))
-            records = ByteWriter(capacity: streams * 4 + Int(min(events, 1 << 40)) * 3)
-        }
-
-        private func bucket(of key: IndexHashing.Key) -> Int {
-            bucketBits == 0 ? 0 : Int(key.hash >> (64 - UInt64(bucketBits)))
-        }
-
-        mutating func add(_ key: IndexHashing.Key, _ positions: [UInt64]) throws(LogError) {
-            guard !positions.isEmpty else { return }
-            guard count + pending.count < Int(UInt32.max) - 1, records.count < Int(UInt32.max) else {
-                throw .corruptIndex(reason: "index too large")
-            }
-            if let last = pending.last, bucket(of: last.key) != bucket(of: key) { flush() }
-            pending.append((key, positions))
-        }
-
-        /// Writes the pending bucket's entries, by first position.
-        private mutating func flush() {
-            guard let last = pending.last else { return }
-            openBuckets(through: bucket(of: last.key))
-            pending.sort { $0.positions[0] < $1.positions[0] }
-            var previousFirst: UInt64 = 0
-            for (key, positions) in pending {
-                var low = bucketBits == 0 ? key.hash : key.hash & ((1 << (64 - UInt64(bucketBits))) - 1)
-                for _ in 0..<hashBytes {
-                    keys.append(UInt8(truncatingIfNeeded: low))
-                    low >>= 8
-                }
-                keys.append(key.check)
-                records.appendVarint(UInt64(positions.count))
-                records.appendVarint(positions[0] &- previousFirst)
-                previousFirst = positions[0]
-                var previous = positions[0]
-                for p in positions.dropFirst() {
-                    records.appendVarint(p &- previous)
-                    previous = p
-                }
-                count += 1
-            }
-            pending.removeAll(keepingCapacity: true)
-        }
-
-        /// Starts every bucket up to `bucket` at the next entry.
-        private mutating func openBuckets(through bucket: Int) {
-            while nextBucket <= bucket {
-                bucketTable.append(UInt32(count))
-                bucketTable.append(UInt32(records.count))
-                nextBucket += 1
-            }
-        }
-
-        mutating func finish(covered: LogHead) throws(LogError) -> [UInt8] {
-            flush()
-            guard records.count < Int(UInt32.max) else { throw .corruptIndex(reason: "index too large") }
-            openBuckets(through: 1 << bucketBits)  // the rest, and the sentinel
-            let keysStart = StreamIndexFile.headerSize + bucketTable.count
-            let recordsStart = keysStart + keys.count
-            let fileLength = recordsStart + records.count
-            var header = ByteWriter(capacity: StreamIndexFile.headerSize)
-            header.appendRaw(StreamIndexFile.magic)
-            header.append(StreamIndexFile.version)
-            header.append(UInt32(0))  // body CRC, patched below
-            header.append(covered.position)
-            header.appendRaw(covered.hash.bytes)
-            header.append(UInt64(count))
-            header.append(UInt32(bucketBits))
-            header.append(UInt32(0))
-            header.append(UInt64(StreamIndexFile.headerSize))
-            header.append(UInt64(keysStart))
-            header.append(UInt64(recordsStart))
-            header.append(UInt64(fileLength))
-            header.appendRaw([UInt8](repeating: 0, count: 112 - header.count))
-            var bodyCRC: UInt32 = 0
-            for section in [bucketTable.bytes, keys.bytes, records.bytes] {
-                bodyCRC = section.withUnsafeBytes { fabriek_crc32c(bodyCRC, $0.baseAddress, $0.count) }
-            }
-            header.patch(bodyCRC, at: 12)
-            let headerCRC = header.bytes.withUnsafeBytes { fabriek_crc32c(0, $0.baseAddress, 112) }
-            header.append(headerCRC)
-            header.appendRaw([UInt8](repeating: 0, count: StreamIndexFile.headerSize - header.count))
-            var file = header.bytes
-            file.reserveCapacity(fileLength)
-            file.append(contentsOf: bucketTable.bytes)
-            file.append(contentsOf: keys.bytes)
-            file.append(contentsOf: records.bytes)
-            return file
-        }
     }
 }

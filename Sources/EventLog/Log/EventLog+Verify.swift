@@ -45,11 +45,21 @@ extension EventLog {
     func rebuildStreamIndex() throws {
         let snapshot = state.withLock { $0 }
         var index = try Recovery.catchUp(StreamIndex(file: nil), state: snapshot)
-        try state.withLock { s in
-            // Commits made meanwhile: the writer records them only under this lock.
-            index = try Recovery.catchUp(index, state: s)
-            s.index = index
+        // Under the index files' lock: a checkpoint of the index found wrong, in flight, does
+        // not save its file after this removes the old one.
+        try indexFiles.lock.withLock { _ throws in
+            try state.withLock { s in
+                // Commits made meanwhile: the writer records them only under this lock.
+                index = try Recovery.catchUp(index, state: s)
+                s.index = index
+                indexFiles.streamsEpoch.add(1, ordering: .relaxed)
+            }
+            if !options.readOnly { unlink(indexPath) }
         }
-        if !options.readOnly { unlink(indexPath) }
+    }
+
+    /// Waits for the index checkpoint the writer runs, if any (tests: its files are then saved).
+    func waitForIndexCheckpoint() {
+        indexFiles.latest.withLock { $0.checkpoint }?.wait()
     }
 }

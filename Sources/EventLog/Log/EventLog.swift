@@ -73,6 +73,8 @@ public final class EventLog: Sendable {
     let backgroundCheck: BackgroundVerification?
     /// The segment appends went to at open: `close` makes every segment from it on durable.
     let firstWrittenSegment: Int
+    /// Serialises the writes of the index files (see `IndexCheckpoint`).
+    let indexFiles = IndexFiles()
 
     var segmentsDirectory: String { directory + "/segments" }
     var indexDirectory: String { directory + "/index" }

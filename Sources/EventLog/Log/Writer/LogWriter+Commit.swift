@@ -37,6 +37,7 @@ extension LogWriter {
         var outcomes: [Outcome] = []
         var head = LogHead.empty
         var poisoned: LogError?
+        adoptCheckpointIfDone(log: log)
 
         // Every id of the log, read once after open (outside the lock: readers go on meanwhile;
         // only this thread commits, so the snapshot stays the committed state).
@@ -45,8 +46,12 @@ extension LogWriter {
             return s.idIndexRejected
         }
         if rejected {
-            // A check found the file does not match the log: never use it again.
-            unlink(log.idIndexPath)
+            // A check found the file does not match the log: never use it again (nor save a
+            // checkpoint made from it).
+            log.indexFiles.lock.withLock { _ in
+                unlink(log.idIndexPath)
+                log.indexFiles.idsEpoch.add(1, ordering: .relaxed)
+            }
             eventIDs.invalidate()
         }
         if !eventIDs.isLoaded {

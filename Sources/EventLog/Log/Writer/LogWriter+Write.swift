@@ -105,7 +105,7 @@ extension LogWriter {
             s.blocks.append(contentsOf: blockRefs)
             var position = firstPosition
             for e in events {
-                s.index.record(key: e.key, position: position)
+                s.index.record(key: e.key, position: position, version: e.streamVersion)
                 position += 1
             }
             s.head = newHead

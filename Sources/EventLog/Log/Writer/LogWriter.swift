@@ -51,6 +51,8 @@ final class LogWriter: @unchecked Sendable {
     var contentSinceDictionary = 0
     var blockEncoder = BlockEncoder()
     var eventIDs = EventIDIndex()
+    /// The index checkpoint running or done but not adopted yet.
+    var checkpoint: IndexCheckpoint?
 
     init(recovered: Recovery.Result, options: EventLog.Options) throws {
         self.options = options
@@ -106,7 +108,8 @@ final class LogWriter: @unchecked Sendable {
         return true
     }
 
-    /// Commits what is queued, then ends the thread and waits for it.
+    /// Commits what is queued, then ends the thread and waits for it, and for an index
+    /// checkpoint in flight (cancelled).
     func stop() {
         condition.lock()
         let wasRunning = running
@@ -115,6 +118,8 @@ final class LogWriter: @unchecked Sendable {
         condition.signal()
         condition.unlock()
         if wasRunning && Thread.current.name != "fabriek-log-writer" { finished.wait() }
+        // The thread has ended (or this is it): its state is ours.
+        cancelCheckpoint()
     }
 
     private func run() {
