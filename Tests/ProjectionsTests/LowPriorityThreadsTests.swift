@@ -62,7 +62,10 @@ import Testing
         let seen = recorder.nice.withLock { $0 }
         // The build ran on GRDB's writer queue (libdispatch gives its threads a nice value of
         // its own: -2 when the process may lower it), not on the low-priority threads.
-        #expect((1...built).allSatisfy { seen[$0].map { $0 < min(19, base + 10) } == true })
+        // A test process already at nice 9 or more cannot show the difference: nice values end at 19.
+        if base < 9 {
+            #expect((1...built).allSatisfy { seen[$0].map { $0 < min(19, base + 10) } == true })
+        }
         #expect((built + 1...head).allSatisfy { seen[$0] == min(19, base + 10) })
         await runner.stop()
         try log.close()
