@@ -15,15 +15,44 @@ import FabriekTestSupport
     private static func member(_ n: Int) -> UUID { Fixture.id(10_000 + n) }
     private static func kvk(_ n: Int) -> String { String(format: "%08d", 30_000_000 + n) }
 
-    /// The first commit is held back (as a slow `fdatasync` would hold it) until every accepted
-    /// command is queued behind it, so that how many commits they share does not depend on how
-    /// fast this machine decides against how fast it syncs.
-    @Test("given 64 concurrent registrations, two per KvK number, when run on a durable log while the first commit is slow, then one of each pair is accepted and they share far fewer than 64 commits")
-    func concurrentCommandsShareCommits() async throws {
+    /// Holds appends back, once armed, as a slow first `fdatasync` would hold them: the first
+    /// `count` appends wait until all `count` are queued, then go to the log in order, so how
+    /// many commits they share does not depend on how fast this machine decides against how
+    /// fast it syncs (a full parallel suite once spread 64 commands over 16 commits). A
+    /// watchdog releases them after 30 s should fewer ever come: the test then fails, never hangs.
+    final class Hold: Sendable {
         typealias Held = (appends: [StreamAppend], chain: AppendChain,
                           completion: @Sendable (Result<AppendResult, any Error>) -> Void)
-        let held = Mutex<[Held]?>([])
-        @Sendable func release(_ log: EventLog, _ list: [Held]) {
+        let count: Int
+        /// nil: not armed, or released (appends go straight to the log).
+        private let held = Mutex<[Held]?>(nil)
+        init(count: Int) { self.count = count }
+
+        func arm() { held.withLock { $0 = [] } }
+
+        func enqueue(_ log: EventLog, _ appends: [StreamAppend], _ chain: AppendChain,
+                     _ completion: @escaping @Sendable (Result<AppendResult, any Error>) -> Void) throws {
+            let (released, first): ([Held]?, Bool) = held.withLock { h in
+                guard var list = h else { return (nil, false) }
+                list.append((appends, chain, completion))
+                h = list.count == count ? nil : list
+                return (list.count == count ? list : [], list.count == 1)
+            }
+            guard let released else {
+                try log.enqueue(appends, chain: chain, completion: completion)
+                return
+            }
+            if first && count > 1 {
+                Thread.detachNewThread { [self] in
+                    Thread.sleep(forTimeInterval: 30)
+                    if let rest = held.withLock({ h -> [Held]? in defer { h = nil }; return h }) { Self.release(log, rest) }
+                }
+            }
+            // Never answered from within `enqueue`: the pipeline holds its lock here.
+            if released.count == count { Thread.detachNewThread { Self.release(log, released) } }
+        }
+
+        private static func release(_ log: EventLog, _ list: [Held]) {
             for r in list {
                 do {
                     try log.enqueue(r.appends, chain: r.chain, completion: r.completion)
@@ -32,32 +61,27 @@ import FabriekTestSupport
                 }
             }
         }
+    }
+
+    /// A durable log whose service's appends go through a `Hold` of `count`.
+    private static func harness(holdingFirst count: Int) throws -> (ServiceHarness, Hold) {
+        let hold = Hold(count: count)
         let h = try ServiceHarness(durability: .fsync, makeService: { log, vault in
             try ApplicationService(
                 log: log, vault: vault, reference: Fixture.reference, clock: .fixed(ServiceHarness.defaultNow),
                 ids: .seeded(1), maxAttempts: 5,
-                enqueueAppend: { log, appends, chain, completion in
-                    let release32: [Held]? = held.withLock { h in
-                        guard var list = h else { return nil }
-                        list.append((appends, chain, completion))
-                        h = list.count == 32 ? nil : list
-                        return list.count == 32 ? list : []
-                    }
-                    guard let release32 else {
-                        try log.enqueue(appends, chain: chain, completion: completion)
-                        return
-                    }
-                    if release32.count == 1 {
-                        // a watchdog, should fewer than 32 ever be queued: the test then fails, never hangs
-                        Thread.detachNewThread {
-                            Thread.sleep(forTimeInterval: 30)
-                            if let rest = held.withLock({ h -> [Held]? in defer { h = nil }; return h }) { release(log, rest) }
-                        }
-                    }
-                    // Never answered from within `enqueue`: the pipeline holds its lock here.
-                    if release32.count == 32 { Thread.detachNewThread { release(log, release32) } }
-                })
+                enqueueAppend: { log, appends, chain, completion in try hold.enqueue(log, appends, chain, completion) })
         })
+        return (h, hold)
+    }
+
+    /// The first commit is held back (as a slow `fdatasync` would hold it) until every accepted
+    /// command is queued behind it, so that how many commits they share does not depend on how
+    /// fast this machine decides against how fast it syncs.
+    @Test("given 64 concurrent registrations, two per KvK number, when run on a durable log while the first commit is slow, then one of each pair is accepted and they share far fewer than 64 commits")
+    func concurrentCommandsShareCommits() async throws {
+        let (h, hold) = try Self.harness(holdingFirst: 32)
+        hold.arm()
         defer { h.close() }
         // when 64 registrations run at once; members 2k and 2k+1 claim the same KvK number
         let results = await withTaskGroup(of: (Int, Result<CommandOutcome, any Error>).self) { group in
@@ -100,9 +124,10 @@ import FabriekTestSupport
 
     @Test("given 64 concurrent commands on one stream, when run, then versions 2…65 are each acknowledged once, in few commits")
     func concurrentCommandsOnOneStream() async throws {
-        let h = try ServiceHarness(durability: .fsync)
+        let (h, hold) = try Self.harness(holdingFirst: 64)
         defer { h.close() }
         try await ServiceScenario.register(Fixture.a, kvk: ServiceScenario.kvk[0], on: h.service)
+        hold.arm()
         let versions = try await withThrowingTaskGroup(of: UInt64.self) { group in
             for i in 0..<64 {
                 group.addTask {
