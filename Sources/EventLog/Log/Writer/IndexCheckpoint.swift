@@ -115,32 +115,36 @@ final class IndexCheckpoint: @unchecked Sendable {
         let isCancelled = { self.cancelled.load(ordering: .relaxed) }
         // Derived data: a failure leaves the index in memory, nothing more.
         if let streams, let bytes = try? StreamIndexFile.encode(streams.index, covered: streams.head, isCancelled: isCancelled) {
-            streamsFile = files.lock.withLock { _ -> StreamIndexFile? in
-                guard !isCancelled(), files.streamsEpoch.load(ordering: .relaxed) == streams.epoch else { return nil }
-                do {
-                    try FileIO.writeFileAtomically(streamsPath, directory: directory, bytes: bytes)
-                    return try StreamIndexFile.open(path: streamsPath)
-                } catch {
-                    return nil
-                }
-            }
+            streamsFile = save(bytes, to: streamsPath, directory: directory, files: files,
+                               isCurrent: { files.streamsEpoch.load(ordering: .relaxed) == streams.epoch },
+                               open: StreamIndexFile.open(path:))
         }
         if let ids, !isCancelled(),
            let bytes = try? EventIDIndexFile.encode(file: ids.file, base: ids.base, fingerprints: ids.fingerprints,
                                                     covered: ids.head, isCancelled: isCancelled) {
-            idsFile = files.lock.withLock { _ -> EventIDIndexFile? in
-                guard !isCancelled(), files.idsEpoch.load(ordering: .relaxed) == ids.epoch else { return nil }
-                do {
-                    try FileIO.writeFileAtomically(idsPath, directory: directory, bytes: bytes)
-                    return try EventIDIndexFile.open(path: idsPath)
-                } catch {
-                    return nil
-                }
-            }
+            idsFile = save(bytes, to: idsPath, directory: directory, files: files,
+                           isCurrent: { files.idsEpoch.load(ordering: .relaxed) == ids.epoch },
+                           open: EventIDIndexFile.open(path:))
         }
         // The copies can be large (~100 MB at 10M events): not kept until the writer adopts.
         streams?.index = StreamIndex(file: nil)
         ids?.file = nil
         ids?.fingerprints = []
+    }
+
+    /// Writes `bytes` to `path` and maps the file, under the files' lock, unless the checkpoint
+    /// was cancelled or the index it was made from was replaced (`isCurrent` false); nil then,
+    /// or when the write fails.
+    private func save<File>(_ bytes: [UInt8], to path: String, directory: String, files: IndexFiles,
+                            isCurrent: () -> Bool, open: (String) throws -> File?) -> File? {
+        files.lock.withLock { _ -> File? in
+            guard !cancelled.load(ordering: .relaxed), isCurrent() else { return nil }
+            do {
+                try FileIO.writeFileAtomically(path, directory: directory, bytes: bytes)
+                return try open(path)
+            } catch {
+                return nil
+            }
+        }
     }
 }

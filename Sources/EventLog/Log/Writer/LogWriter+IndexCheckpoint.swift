@@ -39,8 +39,9 @@ extension LogWriter {
     /// them.
     private func adopt(_ job: IndexCheckpoint, log: EventLog) {
         let files = log.indexFiles
+        // A dropped id index (also one found wrong, which bumps the epoch too) has a new generation.
         if let file = job.idsFile, let ids = job.ids, ids.generation == eventIDs.generation,
-           files.idsEpoch.load(ordering: .relaxed) == ids.epoch, file.coveredPosition == ids.head.position {
+           file.coveredPosition == ids.head.position {
             eventIDs.adopt(file)
         }
         if let file = job.streamsFile, let streams = job.streams, file.coveredPosition == streams.head.position {
