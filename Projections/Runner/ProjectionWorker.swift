@@ -347,6 +347,12 @@ final class ProjectionWorker: Sendable {
         for c in resumed { c.resume() }
     }
 
+    /// Whether the loop is in `gatherCommits`'s wait (for tests).
+    var isGathering: Bool { state.withLock { $0.gatherTask != nil } }
+
+    /// Whether the loop waits for a commit at the head (for tests).
+    var isWaitingForCommit: Bool { state.withLock { $0.wakeTask != nil } }
+
     /// Following live, every commit wakes every projection waiting at the head; waiting before
     /// applying takes the commits of those milliseconds in one transaction, which writes each
     /// page it touches once rather than once per commit (profiled under 64 connections of
@@ -356,12 +362,6 @@ final class ProjectionWorker: Sendable {
     /// applies the next one at once, as before.) Not while a reader waits for a position: a
     /// reader that begins to wait, a poke or a stop ends the wait at once (read-your-writes is
     /// not delayed).
-    /// Whether the loop is in `gatherCommits`'s wait (for tests).
-    var isGathering: Bool { state.withLock { $0.gatherTask != nil } }
-
-    /// Whether the loop waits for a commit at the head (for tests).
-    var isWaitingForCommit: Bool { state.withLock { $0.wakeTask != nil } }
-
     private func gatherCommits() async {
         let delay = options.liveGather
         guard delay > .zero else { return }
