@@ -104,6 +104,7 @@ let package = Package(
             dependencies: [
                 "EventLog", "Events", "PersonalData", "FabriekReference", "Fabriek", "FabriekDemo", "Projections",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),

@@ -81,15 +81,19 @@ public final class ApplicationService: Sendable {
     public let clock: ServiceClock
     public let ids: IDGenerator
     public let maxAttempts: Int
+    /// Where a command waiting for its commit is resumed (nil: on the log's writer thread).
+    public let resumePlacement: ResumePlacement?
     let pipeline: CommandPipeline
     /// Committed states of recently used streams: a command reads only its stream's events
     /// after the one folded last (none when the stream did not change since).
     private let folded = FoldedStates()
 
+    /// `resumePlacement` says where a command waiting for its commit is resumed (a server: on
+    /// the event loop of the request's connection; nil: on the log's writer thread).
     public convenience init(log: EventLog, vault: PersonalDataVault, reference: ReferenceData, clock: ServiceClock = .system,
-                            ids: IDGenerator = .random, maxAttempts: Int = 5) throws {
+                            ids: IDGenerator = .random, maxAttempts: Int = 5, resumePlacement: ResumePlacement? = nil) throws {
         try self.init(log: log, vault: vault, reference: reference, clock: clock, ids: ids, maxAttempts: maxAttempts,
-                      enqueueAppend: { log, appends, chain, completion in
+                      resumePlacement: resumePlacement, enqueueAppend: { log, appends, chain, completion in
                           try log.enqueue(appends, chain: chain, completion: completion)
                       })
     }
@@ -97,7 +101,8 @@ public final class ApplicationService: Sendable {
     /// `enqueueAppend` queues one pipelined command's append in the log (tests wrap it to
     /// inject a failed commit).
     init(log: EventLog, vault: PersonalDataVault, reference: ReferenceData, clock: ServiceClock, ids: IDGenerator,
-         maxAttempts: Int, enqueueAppend: @escaping CommandPipeline.EnqueueAppend) throws {
+         maxAttempts: Int, resumePlacement: ResumePlacement? = nil, enqueueAppend: @escaping CommandPipeline.EnqueueAppend) throws {
+        self.resumePlacement = resumePlacement
         self.log = log
         self.vault = vault
         self.reference = reference
@@ -160,9 +165,9 @@ public final class ApplicationService: Sendable {
             case .done(let outcome):
                 return outcome
             case .sameKeyInFlight(let ticket):
-                _ = await ticket.wait()
+                _ = await ticket.wait(placement: resumePlacement)
             case .enqueued(let ticket):
-                switch await ticket.wait() {
+                switch await ticket.wait(placement: resumePlacement) {
                 case .committed(var outcome):
                     if let decidedOn { keepFolded(D.self, stream: stream, decidedOn: decidedOn, outcome: outcome) }
                     pipeline.completeErasures(&outcome)

@@ -13,33 +13,52 @@ enum TicketResult: Sendable {
     case failed(any Error)
 }
 
+/// Where a command waiting for its commit is resumed. Called on the waiting task's thread as
+/// it starts to wait; returns a function that runs the resumption there (on that thread's event
+/// loop, say), or nil to resume it on the thread that settles the commit (the log's writer),
+/// from where the runtime's global executor picks a thread.
+public typealias ResumePlacement = @Sendable () -> (@Sendable (@escaping @Sendable () -> Void) -> Void)?
+
 /// One command waiting in the pipeline: resolved exactly once by the committer, awaited by
 /// the command's caller.
 final class PipelineTicket: Sendable {
+    private struct Waiter {
+        var continuation: CheckedContinuation<TicketResult, Never>
+        /// Runs the resumption where the waiter asked (`ResumePlacement`); nil: at once.
+        var place: (@Sendable (@escaping @Sendable () -> Void) -> Void)?
+    }
+
     private enum State {
-        case pending([CheckedContinuation<TicketResult, Never>])
+        case pending([Waiter])
         case resolved(TicketResult)
     }
 
     private let state = Mutex(State.pending([]))
 
     func resolve(_ result: TicketResult) {
-        let waiters: [CheckedContinuation<TicketResult, Never>] = state.withLock { s in
+        let waiters: [Waiter] = state.withLock { s in
             guard case .pending(let w) = s else { return [] }
             s = .resolved(result)
             return w
         }
-        for w in waiters { w.resume(returning: result) }
+        for w in waiters {
+            if let place = w.place {
+                let continuation = w.continuation
+                place { continuation.resume(returning: result) }
+            } else {
+                w.continuation.resume(returning: result)
+            }
+        }
     }
 
-    func wait() async -> TicketResult {
+    func wait(placement: ResumePlacement? = nil) async -> TicketResult {
         await withCheckedContinuation { continuation in
             let ready: TicketResult? = state.withLock { s in
                 switch s {
                 case .resolved(let r):
                     return r
                 case .pending(var w):
-                    w.append(continuation)
+                    w.append(Waiter(continuation: continuation, place: placement?()))
                     s = .pending(w)
                     return nil
                 }

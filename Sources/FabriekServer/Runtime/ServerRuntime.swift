@@ -5,6 +5,7 @@ import Foundation
 import PersonalData
 import FabriekReference
 import Logging
+import NIOPosix
 import Projections
 
 /// Everything one `fabriek serve` process owns: the log (as its one writer), the vault, the
@@ -39,6 +40,17 @@ public final class ServerRuntime: Sendable {
     /// this much later (plus the batch's own time) under load.
     static let liveGather: Duration = .milliseconds(100)
 
+    /// A command's handler waiting for its commit is resumed on the event loop it waited on
+    /// (the loop of its request's connection, when Swift concurrency's jobs run on the loops as
+    /// in `fabriek serve`): resumed from the log's writer thread the runtime would pick any
+    /// loop, and the answer written from another loop than its connection's hops back to it.
+    /// (Requests run on the process's singleton loops, which are never shut down, so a
+    /// resumption handed to one always runs.) Under the command mix: ~5-8% less CPU per command.
+    static let resumeOnCurrentEventLoop: ResumePlacement = {
+        guard let loop = MultiThreadedEventLoopGroup.currentEventLoop else { return nil }
+        return { resume in loop.execute(resume) }
+    }
+
     /// - Throws: `LogError.locked` when another process writes the log, `ProjectionError.locked`
     ///   when another process owns a projection, and what opening the files throws.
     public static func open(layout: DataLayout, clock: ServiceClock = .system,
@@ -49,7 +61,8 @@ public final class ServerRuntime: Sendable {
         do {
             let vault = try PersonalDataVault.open(directory: layout.path)
             let reference = try ReferenceData.load()
-            let service = try ApplicationService(log: log, vault: vault, reference: reference, clock: clock)
+            let service = try ApplicationService(log: log, vault: vault, reference: reference, clock: clock,
+                                                 resumePlacement: resumeOnCurrentEventLoop)
             let runner = try ProjectionRunner(log: log, directory: layout.projectionsPath,
                                               projectors: ServerProjectors.all(reference: reference, vault: vault),
                                               options: .init(liveGather: liveGather))
