@@ -31,7 +31,7 @@ struct CommandResponder: Sendable {
         return JSONResponse.make(body: Self.body(outcome, extras: extras), status: status, headers: headers)
     }
 
-    /// The fields every command answers with.
+    /// The fields every command answers with, in key order.
     static let outcomeFields = ["events", "head", "position", "positions", "replayed", "stream", "streamVersion"]
 
     /// The answer's body: the outcome's fields (`outcomeFields`) and `extras` in key order, an
@@ -41,25 +41,34 @@ struct CommandResponder: Sendable {
     static func body(_ outcome: CommandOutcome, extras: [String: Any]) -> ByteBuffer {
         var w = JSONWriter(capacity: 384 + 24 * outcome.positions.count)
         w.beginObject()
-        for key in Set(outcomeFields).union(extras.keys).sorted() {
-            w.key(key)
-            if let v = extras[key] {
-                w.value(v)
+        // The outcome's fields (sorted already) merged with the extras' keys (a few), in order.
+        let extraKeys = extras.count == 1 ? [extras.first!.key] : extras.keys.sorted()
+        var e = 0
+        var o = 0
+        while o < outcomeFields.count || e < extraKeys.count {
+            if e < extraKeys.count && (o == outcomeFields.count || extraKeys[e] <= outcomeFields[o]) {
+                let key = extraKeys[e]
+                if o < outcomeFields.count && outcomeFields[o] == key { o += 1 }
+                e += 1
+                w.key(key)
+                w.value(extras[key]!)
                 continue
             }
-            switch key {
-            case "events": w.array(strings: outcome.events.map(\.typeName))
-            case "head":
+            w.key(outcomeFields[o])
+            switch o {  // the index in `outcomeFields`
+            case 0: w.array(strings: outcome.events.map(\.typeName))
+            case 1:
                 w.beginObject()
                 w.field("hash", outcome.head.hash.hex)
                 w.field("position", Int64(outcome.head.position))
                 w.endObject()
-            case "position": w.unsigned(outcome.head.position)
-            case "positions": w.array(unsigned: outcome.positions)
-            case "replayed": w.bool(outcome.wasAlreadyStored)
-            case "stream": w.string(outcome.stream)
-            default: w.unsigned(outcome.streamVersion)  // "streamVersion"
+            case 2: w.unsigned(outcome.head.position)
+            case 3: w.array(unsigned: outcome.positions)
+            case 4: w.bool(outcome.wasAlreadyStored)
+            case 5: w.string(outcome.stream)
+            default: w.unsigned(outcome.streamVersion)
             }
+            o += 1
         }
         w.endObject()
         return ByteBuffer(bytes: w.bytes)
