@@ -90,18 +90,11 @@ struct RequestObserverMiddleware: RouterMiddleware {
         let route = context.endpointPath ?? "unmatched"
         let status = Int(response.status.code)
         metrics.request(route: route, method: request.method.rawValue, status: status, duration: duration)
-        context.logger.info("request", metadata: [
-            "method": "\(request.method.rawValue)", "route": "\(route)", "status": "\(status)",
-            "durationMs": "\(Self.milliseconds(duration))",
-            "caller": "\(context.principal?.role.rawValue ?? "-")",
-        ])
+        let fields = RequestLogFields(caller: context.principal?.role.rawValue ?? "-", duration: duration,
+                                      method: request.method.rawValue, route: route, status: status)
+        // The server's own handler writes the line directly (one per request); any other the usual way.
+        if let line = context.logger.handler as? LineLogHandler, line.logRequest(fields) { return response }
+        context.logger.info("request", metadata: fields.metadata)
         return response
-    }
-
-    /// `12.34`: milliseconds with two decimals (without `String(format:)`, once per request).
-    static func milliseconds(_ duration: Duration) -> String {
-        let hundredths = duration.components.seconds * 100_000 + duration.components.attoseconds / 10_000_000_000_000
-        let fraction = hundredths % 100
-        return "\(hundredths / 100).\(fraction < 10 ? "0" : "")\(fraction)"
     }
 }

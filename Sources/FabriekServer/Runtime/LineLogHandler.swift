@@ -18,10 +18,17 @@ public struct LineLogHandler: LogHandler {
     public var logLevel: Logger.Level = .info
     public var metadataProvider: Logger.MetadataProvider?
     private let label: String
+    /// Where lines go: standard error (tests give a pipe).
+    private let fileDescriptor: Int32
 
     public init(label: String, metadataProvider: Logger.MetadataProvider? = nil) {
+        self.init(label: label, metadataProvider: metadataProvider, fileDescriptor: STDERR_FILENO)
+    }
+
+    init(label: String, metadataProvider: Logger.MetadataProvider? = nil, fileDescriptor: Int32) {
         self.label = label
         self.metadataProvider = metadataProvider
+        self.fileDescriptor = fileDescriptor
     }
 
     public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
@@ -34,15 +41,69 @@ public struct LineLogHandler: LogHandler {
         let provided = metadataProvider?.get() ?? [:]
         let bytes = Self.lineBytes(time: Self.clock.text(), level: level, label: label,
                                    layers: [metadata, provided, explicit ?? [:]], message: message)
+        write(bytes)
+    }
+
+    /// The request log line (`RequestObserverMiddleware`): what `log(level: .info, message:
+    /// "request", metadata: fields)` writes for these fields, byte for byte, without the
+    /// metadata dictionary, the interpolated values and the merge of layers (one line per
+    /// request). False when it wrote nothing because it cannot be written this way (a metadata
+    /// provider, or `info` below the handler's level): then log it the usual way.
+    func logRequest(_ fields: RequestLogFields) -> Bool {
+        guard metadataProvider == nil, logLevel <= .info else { return false }
+        write(Self.requestLineBytes(time: Self.clock.text(), label: label, metadata: metadata, fields: fields))
+        return true
+    }
+
+    /// One `write` per line (nothing buffered, so no line is lost when the process dies).
+    private func write(_ bytes: [UInt8]) {
         bytes.withUnsafeBytes { buffer in
             var rest = buffer
             while !rest.isEmpty {
-                let n = Foundation.write(STDERR_FILENO, rest.baseAddress, rest.count)
+                let n = Foundation.write(fileDescriptor, rest.baseAddress, rest.count)
                 if n < 0 && errno == EINTR { continue }
                 if n <= 0 { return }
                 rest = UnsafeRawBufferPointer(rebasing: rest[n...])
             }
         }
+    }
+
+    /// `requestLine`'s bytes: the handler's metadata (the request id) merged in key order with
+    /// the request's five fields, which win over a handler entry of the same key.
+    static func requestLineBytes(time: String, label: String, metadata: Logger.Metadata, fields: RequestLogFields) -> [UInt8] {
+        var others: [(key: String, value: Logger.Metadata.Value)] = []
+        for (key, value) in metadata where !RequestLogFields.keys.contains(key) { others.append((key, value)) }
+        if others.count > 1 { others.sort { $0.key < $1.key } }
+        var out: [UInt8] = []
+        out.reserveCapacity(192)
+        out.append(contentsOf: time.utf8)
+        out.append(contentsOf: " info ".utf8)
+        out.append(contentsOf: label.utf8)
+        out.append(UInt8(ascii: ":"))
+        func pair(_ key: String, _ value: (inout [UInt8]) -> Void) {
+            out.append(UInt8(ascii: " "))
+            out.append(contentsOf: key.utf8)
+            out.append(UInt8(ascii: "="))
+            value(&out)
+        }
+        var o = 0
+        for (f, key) in RequestLogFields.keys.enumerated() {
+            while o < others.count && others[o].key < key {
+                let value = others[o].value
+                pair(others[o].key) { out in
+                    if case .string(let text) = value { out.append(contentsOf: text.utf8) } else { out.append(contentsOf: value.description.utf8) }
+                }
+                o += 1
+            }
+            pair(key) { out in fields.write(field: f, into: &out) }
+        }
+        for (key, value) in others[o...] {
+            pair(key) { out in
+                if case .string(let text) = value { out.append(contentsOf: text.utf8) } else { out.append(contentsOf: value.description.utf8) }
+            }
+        }
+        out.append(contentsOf: " request\n".utf8)
+        return out
     }
 
     private static let clock = SecondClock()
@@ -86,6 +147,68 @@ public struct LineLogHandler: LogHandler {
         out.append(contentsOf: message.description.utf8)
         out.append(UInt8(ascii: "\n"))
         return out
+    }
+}
+
+/// The fields of one request log line (never the query, body or token, which may hold
+/// personal data).
+struct RequestLogFields {
+    /// The keys, sorted, in the order of `write(field:into:)`.
+    static let keys = ["caller", "durationMs", "method", "route", "status"]
+
+    var caller: String
+    var duration: Duration
+    var method: String
+    var route: String
+    var status: Int
+
+    /// As metadata, for a handler other than `LineLogHandler`.
+    var metadata: Logger.Metadata {
+        ["method": .string(method), "route": .string(route), "status": .string(String(status)),
+         "durationMs": .string(Self.milliseconds(duration)), "caller": .string(caller)]
+    }
+
+    /// `12.34`: milliseconds with two decimals (without `String(format:)`, once per request).
+    static func milliseconds(_ duration: Duration) -> String {
+        var out: [UInt8] = []
+        appendMilliseconds(duration, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The value of field `index` (of `keys`) as text.
+    func write(field index: Int, into out: inout [UInt8]) {
+        switch index {
+        case 0: out.append(contentsOf: caller.utf8)
+        case 1: Self.appendMilliseconds(duration, to: &out)
+        case 2: out.append(contentsOf: method.utf8)
+        case 3: out.append(contentsOf: route.utf8)
+        default: Self.appendDecimal(Int64(status), to: &out)
+        }
+    }
+
+    private static func appendMilliseconds(_ duration: Duration, to out: inout [UInt8]) {
+        let hundredths = duration.components.seconds * 100_000 + duration.components.attoseconds / 10_000_000_000_000
+        appendDecimal(hundredths / 100, to: &out)
+        out.append(UInt8(ascii: "."))
+        let fraction = UInt8(truncatingIfNeeded: abs(hundredths % 100))
+        out.append(UInt8(ascii: "0") + fraction / 10)
+        out.append(UInt8(ascii: "0") + fraction % 10)
+    }
+
+    private static func appendDecimal(_ value: Int64, to out: inout [UInt8]) {
+        if value < 0 { out.append(UInt8(ascii: "-")) }
+        var n = value.magnitude
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { d in
+            repeat {
+                d[count] = UInt8(ascii: "0") + UInt8(n % 10)
+                n /= 10
+                count += 1
+            } while n > 0
+            for i in stride(from: count - 1, through: 0, by: -1) { out.append(d[i]) }
+        }
     }
 }
 
