@@ -1,3 +1,4 @@
+import CCRC32C
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -113,6 +114,33 @@ struct EventIDIndex {
             }
             i = (i + 1) & mask
         }
+    }
+
+    /// The first step of looking `id` up ahead of time (see `StreamIndex.prefetch`): starts
+    /// loading its slot in memory and its file bucket-table entry. `prefetchDeeper` a little
+    /// later, then `firstPosition` or `insert`.
+    @inline(__always)
+    func prefetch(_ id: UUID) {
+        let fp = Self.fingerprint(id)
+        slots.withUnsafeBufferPointer { slots in
+            if let start = slots.baseAddress, !slots.isEmpty { fabriek_prefetch(start + (Int(fp) & mask)) }
+        }
+        if let file { file.prefetchBucket(fingerprint: fp >> 4) }
+    }
+
+    /// Starts loading `id`'s slot in memory only (ahead of `insert`).
+    @inline(__always)
+    func prefetchSlot(_ id: UUID) {
+        let fp = Self.fingerprint(id)
+        slots.withUnsafeBufferPointer { slots in
+            if let start = slots.baseAddress, !slots.isEmpty { fabriek_prefetch(start + (Int(fp) & mask)) }
+        }
+    }
+
+    /// The second step: starts loading the file's entries a lookup of `id` reads.
+    @inline(__always)
+    func prefetchDeeper(_ id: UUID) {
+        if let file { file.prefetchEntries(fingerprint: Self.fingerprint(id) >> 4) }
     }
 
     /// `file` in place of the in-memory positions it covers: a checkpoint written from a copy

@@ -1,3 +1,5 @@
+import CCRC32C
+
 /// A hash map from a stream's `IndexHashing.Key` to a value, for the writer's hot path.
 ///
 /// The key is hashed once per append (FNV over the stream's bytes); this table places it by
@@ -56,6 +58,40 @@ struct KeyedTable<Value> {
         entries.append(Entry(key: key, value: value()))
         slots[slot] = Self.tag(key) | UInt64(index + 1)
         return (index, true)
+    }
+
+    /// Starts loading the slot where a lookup of `key` begins, without waiting for it
+    /// (`fabriek_prefetch`): the writer calls this a few appends ahead of the lookup.
+    @inline(__always)
+    func prefetchSlot(of key: IndexHashing.Key) {
+        slots.withUnsafeBufferPointer { slots in
+            guard let start = slots.baseAddress, !slots.isEmpty else { return }
+            fabriek_prefetch(start + (Int(truncatingIfNeeded: key.hash) & (slots.count - 1)))
+        }
+    }
+
+    /// Starts loading the entry whose slot carries `key`'s tag, reading only the slots (loaded
+    /// by `prefetchSlot` an append earlier, ideally); true when there is one (most likely
+    /// `key`'s: the tag is 32 bits of its hash), false when `key` is surely absent.
+    @inline(__always)
+    func prefetchEntry(of key: IndexHashing.Key) -> Bool {
+        guard !slots.isEmpty else { return false }
+        let tag = Self.tag(key)
+        return slots.withUnsafeBufferPointer { slots in
+            entries.withUnsafeBufferPointer { entries in
+                let mask = slots.count - 1
+                var slot = Int(truncatingIfNeeded: key.hash) & mask
+                while true {
+                    let s = slots[slot]
+                    if s == 0 { return false }
+                    if s & 0xFFFF_FFFF_0000_0000 == tag {
+                        fabriek_prefetch(entries.baseAddress! + (Int(truncatingIfNeeded: s & 0xFFFF_FFFF) - 1))
+                        return true
+                    }
+                    slot = (slot + 1) & mask
+                }
+            }
+        }
     }
 
     /// Sets `key`'s value, adding the key when absent.

@@ -56,6 +56,31 @@ struct StreamIndex: Sendable {
 
     func version(of stream: String) -> UInt64 { version(of: IndexHashing.key(stream)) }
 
+    /// The first step of looking `key` up ahead of time (`version(of:)` and `record` read
+    /// from hash tables and a mapped file far larger than the caches: each lookup met two to
+    /// four cache misses one after another): starts loading the in-memory table's slot and the
+    /// file's bucket-table entry. `prefetchDeeper` a little later, then the lookup.
+    @inline(__always)
+    func prefetch(_ key: IndexHashing.Key) {
+        streams.prefetchSlot(of: key)
+        if let file { file.prefetchBucket(of: key) }
+    }
+
+    /// Starts loading `key`'s slot in the in-memory table only (ahead of `record`).
+    @inline(__always)
+    func prefetchSlot(_ key: IndexHashing.Key) { streams.prefetchSlot(of: key) }
+
+    /// Starts loading `key`'s in-memory entry when the slots name one (ahead of `record`).
+    @inline(__always)
+    func prefetchEntry(_ key: IndexHashing.Key) { _ = streams.prefetchEntry(of: key) }
+
+    /// The second step: starts loading the stream's in-memory entry when the slots name one,
+    /// otherwise the file's keys and records for it.
+    @inline(__always)
+    func prefetchDeeper(_ key: IndexHashing.Key) {
+        if !streams.prefetchEntry(of: key), let file { file.prefetchEntries(of: key) }
+    }
+
     /// Positions of versions `from...through` (1-based, inclusive, clamped to the stream).
     func positions(of key: IndexHashing.Key, from: UInt64, through: UInt64) -> [UInt64] {
         guard from >= 1, from <= through else { return [] }

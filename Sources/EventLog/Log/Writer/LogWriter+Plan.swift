@@ -43,13 +43,36 @@ extension LogWriter {
         currents.reserveCapacity(appends.count)
         var keys: [IndexHashing.Key] = []
         keys.reserveCapacity(appends.count)
+        // The non-empty appends, by their index in `appends`.
+        var order: [Int] = []
+        order.reserveCapacity(appends.count)
+        for (i, a) in appends.enumerated() where !a.events.isEmpty {
+            keys.append(IndexHashing.key(a.stream))
+            order.append(i)
+        }
+        // The lookups below meet cache misses in the stream index and the event-id index (hash
+        // tables and mapped files of hundreds of MB at 10M events), each waiting for the one
+        // before. Prefetched in two steps a few appends ahead, they overlap.
+        func prefetch(_ k: Int) {
+            s.index.prefetch(keys[k])
+            for e in appends[order[k]].events { eventIDs.prefetch(e.id) }
+        }
+        func prefetchDeeper(_ k: Int) {
+            s.index.prefetchDeeper(keys[k])
+            for e in appends[order[k]].events { eventIDs.prefetchDeeper(e.id) }
+        }
+        let ahead = 4, nearer = 2
+        for k in 0..<min(ahead, order.count) { prefetch(k) }
+        for k in 0..<min(nearer, order.count) { prefetchDeeper(k) }
         var storedPositions: [UInt64] = []
         var storedVersions: [String: UInt64] = [:]
         var storedAppends = 0
         var firstStoredID: UUID?
-        for a in appends where !a.events.isEmpty {
-            let key = IndexHashing.key(a.stream)
-            keys.append(key)
+        for (k, i) in order.enumerated() {
+            if k + ahead < order.count { prefetch(k + ahead) }
+            if k + nearer < order.count { prefetchDeeper(k + nearer) }
+            let a = appends[i]
+            let key = keys[k]
             let current = local.value(for: key) ?? pendingVersions.value(for: key) ?? s.index.version(of: key)
             // Already stored ids win over the expected version: a retry gets its original result.
             let match: Match
@@ -83,8 +106,7 @@ extension LogWriter {
                 local.set(key, current + UInt64(a.events.count))
             }
         }
-        let nonEmpty = appends.filter { !$0.events.isEmpty }.count
-        if storedAppends == nonEmpty { return .alreadyStored(positions: storedPositions, versions: storedVersions) }
+        if storedAppends == order.count { return .alreadyStored(positions: storedPositions, versions: storedVersions) }
         if storedAppends > 0, let id = firstStoredID, let p = storedPositions.first {
             return .refused(.partiallyStored(eventID: id.uuidString, position: p))
         }
@@ -114,7 +136,8 @@ extension LogWriter {
         var versions: [String: UInt64] = [:]
         versions.reserveCapacity(local.count)
         var i = 0
-        for (k, a) in appends.lazy.filter({ !$0.events.isEmpty }).enumerated() {
+        for (k, index) in order.enumerated() {
+            let a = appends[index]
             var v = currents[k]
             for e in a.events {
                 v += 1
@@ -127,7 +150,14 @@ extension LogWriter {
             versions[a.stream] = v  // a stream's later append in the call ends higher
         }
         for entry in local.entries { pendingVersions.set(entry.key, entry.value) }
-        for e in planned[(planned.count - total)...] { eventIDs.insert(e.event.id, position: e.position) }
+        // The ids' slots, loaded during the lookups above, may have left the caches since:
+        // prefetched again a few inserts ahead.
+        let added = planned.count - total
+        for k in added..<min(added + ahead, planned.count) { eventIDs.prefetchSlot(planned[k].event.id) }
+        for k in added..<planned.count {
+            if k + ahead < planned.count { eventIDs.prefetchSlot(planned[k + ahead].event.id) }
+            eventIDs.insert(planned[k].event.id, position: planned[k].position)
+        }
         return .accepted(positions: positions, versions: versions)
     }
 }
