@@ -25,11 +25,11 @@ enum ImportLeftovers {
         return removed
     }
 
-    /// `import-<digits>.log`, `import-<digits>.spool` or `import-<digits>.audit`.
+    /// `import-<digits>` and `.log`, `.spool` or `.audit` (with its `.audit.values`, `.audit.grow`).
     static func isLeftover(_ name: String) -> Bool {
         guard name.hasPrefix("import-") else { return false }
         let rest = name.dropFirst("import-".count)
-        for suffix in [".log", ".spool", ".audit"] where rest.hasSuffix(suffix) {
+        for suffix in [".log", ".spool", ".audit", ".audit.values", ".audit.grow"] where rest.hasSuffix(suffix) {
             let pid = rest.dropLast(suffix.count)
             return !pid.isEmpty && pid.allSatisfy(\.isASCII) && pid.allSatisfy(\.isNumber)
         }
