@@ -61,6 +61,13 @@ struct ImportPlan {
     }
 
     static let bulkSize = 1000
+    /// Aggregate states of each kind the auditor keeps in memory (`InvariantAuditor`'s
+    /// `residentEntries`); `FABRIEK_IMPORT_RESIDENT_STATES` sets another number (tests make the
+    /// auditor spill with a few).
+    static var auditorResidentEntries: Int {
+        ProcessInfo.processInfo.environment["FABRIEK_IMPORT_RESIDENT_STATES"].flatMap { Int($0) }.map { max(1, $0) }
+            ?? InvariantAuditor.defaultResidentEntries
+    }
     /// Lines parsed together on every core.
     static let parseBatchSize = 1024
 
@@ -78,7 +85,15 @@ struct ImportPlan {
             spool = try ImportSpool(directory: directory.path)
             staged = nil
         }
-        auditor = InvariantAuditor(reference: try ReferenceData.load(), recordsAcceptances: false)
+        // The auditor keeps a bounded number of aggregate states in memory, the rest in a
+        // scratch file beside the log (`import-PID.audit`, deleted with the auditor).
+        let scratch = directory.path + "/import-\(getpid()).audit"
+        do {
+            auditor = try InvariantAuditor(reference: try ReferenceData.load(), recordsAcceptances: false, scratchFile: scratch,
+                                           residentEntries: Self.auditorResidentEntries)
+        } catch let e as AuditSpillError {
+            throw AdminError.failure("\(e.description); check that \(directory.path) is writable")
+        }
     }
 
     mutating func check(_ reader: LineReader) throws {
@@ -247,6 +262,9 @@ struct ImportPlan {
                 lastRecordedLine = number
                 if let violation = auditor.check(line.decoded, stream: line.stream, recordedAt: at) {
                     pending.append((number, line.event.id, violation))
+                }
+                if let failure = auditor.scratchFailure {
+                    throw AdminError.failure("the check could not go on: \(failure); free space there")
                 }
                 if case .historyImport(.violationsAccepted(let record)) = line.decoded {
                     recordedInFile.formUnion(record.violations.map(\.eventId))

@@ -94,11 +94,22 @@ final class StagedImport {
         }
     }
 
+    /// Chunks stored since the staging log's written pages were last dropped.
+    private var chunksSinceDrop = 0
+
     /// Waits for the chunk in flight; throws naming the line of a refused or failed commit.
     private func settle() throws {
         guard let sent = inFlight else { return }
         inFlight = nil
         sent.done.wait()
+        // The staging log's segments are mapped: the pages written stay resident in this
+        // process (~60 bytes an event) unless dropped. Nothing is in flight now, and the file
+        // keeps them (the page cache writes them back).
+        chunksSinceDrop += 1
+        if chunksSinceDrop >= 64 {
+            chunksSinceDrop = 0
+            log.dropResidentSegmentPages()
+        }
         let results = try sent.outcome.get()
         for ((group, outcome), record) in zip(zip(sent.groups, results), sent.carries) {
             switch outcome {
