@@ -179,6 +179,28 @@ import Testing
         #expect(spilling.erasedMembers == inMemory.erasedMembers)
     }
 
+    @Test("given an auditor keeping everything that is told, halfway through a history, to keep a third of its states (and then a tenth), when it checks the rest, then it finds the same violations as the auditor keeping everything")
+    func shrinkingMidwayDecidesAsInMemory() throws {
+        let inMemory = AuditorKind.inMemory.auditor()
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("auditor-\(UUID().uuidString).audit").path
+        let shrinking = try InvariantAuditor(reference: Fixture.reference, scratchFile: path, residentEntries: 1_000_000)
+        let events = history()
+        var expected: [InvariantViolation?] = [], found: [InvariantViolation?] = []
+        for (k, (stream, event, at)) in events.enumerated() {
+            if k == events.count / 2 {
+                let before = shrinking.residentStates
+                shrinking.shrinkResidentStates(to: 1.0 / 3.0, minimum: 1)
+                #expect(shrinking.residentStates < before, "\(shrinking.residentStates) of \(before)")
+            }
+            if k == events.count * 3 / 4 { shrinking.shrinkResidentStates(to: 0.1, minimum: 1) }
+            expected.append(inMemory.check(event, stream: stream, recordedAt: at))
+            found.append(shrinking.check(event, stream: stream, recordedAt: at))
+        }
+        #expect(shrinking.scratchFailure == nil)
+        #expect(found == expected)
+        #expect(shrinking.spilledStates.loaded > 0, "\(shrinking.spilledStates)")
+    }
+
     @Test("given an auditor with a scratch file, when it goes, then the file is deleted")
     func scratchFileIsDeleted() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("auditor-\(UUID().uuidString).audit").path

@@ -12,8 +12,18 @@ import Foundation
 /// Used by one auditor on one thread (`Sendable` as the decider protocols ask; never shared).
 public final class AuditDirectory: MemberDirectory, ConsortiumDirectory, @unchecked Sendable {
     private let memberStatuses: SpillingTable<UUID, MemberStatus>
-    /// Register entries, by key, held by a member not erased.
-    private let registryHolders: SpillingTable<RegistryKey, UUID>
+    /// Register entries, by key: the member and the number of directory events applied before
+    /// the entry was made (`applied`), so that an erasure removes the entries made before it
+    /// (`erasedAt`) without searching the table.
+    private let registryHolders: SpillingTable<RegistryKey, RegistryEntry>
+    private struct RegistryEntry {
+        var holder: UUID
+        var made: UInt64
+    }
+    /// Directory events applied so far.
+    private var applied: UInt64 = 0
+    /// Erased members and `applied` at their (last) erasure: rare, kept in memory.
+    private var erasedAt: [UUID: UInt64] = [:]
     private let consortia: SpillingTable<UUID, ConsortiumSnapshot>
     /// Lots with a finalised award, per tender.
     private let finalisedLots: SpillingTable<UUID, [UInt32]>
@@ -41,10 +51,21 @@ public final class AuditDirectory: MemberDirectory, ConsortiumDirectory, @unchec
                                             }
                                             bytes.append(contentsOf: w.bytes)
                                         },
-                                        encode: { $1.uuid(1, $0) },
+                                        encode: { e, w in
+                                            w.uuid(1, e.holder)
+                                            w.uint64(2, e.made)
+                                        },
                                         decode: { r in
-                                            guard let (_, wire) = try r.nextField() else { throw ProtoDecodingError.missingField(message: "holder", field: 1) }
-                                            return try r.uuid(wire)
+                                            var holder: UUID?, made: UInt64 = 0
+                                            while let (field, wire) = try r.nextField() {
+                                                switch field {
+                                                case 1: holder = try r.uuid(wire)
+                                                case 2: made = try r.uint64(wire)
+                                                default: try r.skip(wire)
+                                                }
+                                            }
+                                            guard let holder else { throw ProtoDecodingError.missingField(message: "RegistryEntry", field: 1) }
+                                            return RegistryEntry(holder: holder, made: made)
                                         })
         consortia = SpillingTable(table: 18, spill: spill, capacity: capacity, keyBytes: uuidKey,
                                   encode: { s, w in
@@ -82,21 +103,40 @@ public final class AuditDirectory: MemberDirectory, ConsortiumDirectory, @unchec
                                       })
     }
 
+    /// See `InvariantAuditor.shrinkResidentStates`.
+    func shrinkResidentEntries(to fraction: Double, minimum: Int) {
+        func shrink<K, V>(_ table: SpillingTable<K, V>) {
+            table.shrink(to: max(minimum, Int(Double(min(table.capacity, table.residentCount)) * fraction)))
+        }
+        shrink(memberStatuses)
+        shrink(registryHolders)
+        shrink(consortia)
+        shrink(finalisedLots)
+    }
+
+    /// Entries held in memory (of the tables that spill).
+    var residentEntries: Int {
+        memberStatuses.residentCount + registryHolders.residentCount + consortia.residentCount + finalisedLots.residentCount
+    }
+
     /// Applies one event, as `WriteSideDirectory.apply` does.
     func apply(_ event: DomainEvent) {
+        applied += 1
         switch event {
         case .member(let e):
             switch e {
             case .registered(let r):
                 memberStatuses.set(r.memberId, .active)
-                for key in RegistryKey.of(r) { registryHolders.set(key, r.memberId) }
+                for key in RegistryKey.of(r) { registryHolders.set(key, RegistryEntry(holder: r.memberId, made: applied)) }
             case .registryVerified(let v):
-                if let key = RegistryKey.of(v) { registryHolders.set(key, v.memberId) }
+                if let key = RegistryKey.of(v) { registryHolders.set(key, RegistryEntry(holder: v.memberId, made: applied)) }
             case .membershipEnded(let x):
                 memberStatuses.set(x.memberId, .ended)
             case .erased(let x):
+                // `WriteSideDirectory` removes every register entry of the member here: entries
+                // made before this count as removed (`member(holding:)`).
                 memberStatuses.set(x.memberId, .erased)
-                registryHolders.removeAll(where: { $0 == x.memberId }, encoded: x.memberId)
+                erasedAt[x.memberId] = applied
             default:
                 break
             }
@@ -159,8 +199,9 @@ public final class AuditDirectory: MemberDirectory, ConsortiumDirectory, @unchec
     public func status(of member: UUID) -> MemberStatus? { memberStatuses[member] }
 
     public func member(holding key: RegistryKey) -> UUID? {
-        guard let holder = registryHolders[key], memberStatuses[holder] != .erased else { return nil }
-        return holder
+        guard let entry = registryHolders[key] else { return nil }
+        if let erased = erasedAt[entry.holder], entry.made < erased { return nil }
+        return entry.holder
     }
 
     public func consortium(_ id: UUID) -> ConsortiumSnapshot? { consortia[id] }

@@ -1,235 +1,306 @@
-import Crypto
 import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// Where an `InvariantAuditor` keeps the aggregate states and directory entries it evicted
-/// from memory (`SpillingTable`): a scratch file holding an open-addressing hash table of
-/// fixed 128-byte slots (linear probing, at most half full, doubled by a sequential rehash when
-/// it gets there), read and written with `pread`/`pwrite` (the kernel's page cache holds it, not
-/// the process), and beside it (`PATH.values`) the values too long for a slot, appended. A slot:
-/// state (empty, used, deleted), key length, value length, the value's offset in the values
-/// file (or the value itself when it fits), the key (a key longer than 48 bytes as `0xFF` and
-/// its table byte, `0xFF` and its SHA-256). Memory: two slots' buffers, whatever the number of entries. Both files live
-/// as long as the auditor and are deleted when it goes.
+/// from memory (`SpillingTable`): records appended to a scratch file, found through an index in
+/// memory.
 ///
-/// A failure (a full disk, a read error) is kept in `failure` (the first only) and every later
-/// operation does nothing: the auditor's answers are not reliable after it, so its user checks
-/// `failure` and stops (`fabriek-admin import` refuses the file, naming it).
+/// - The file is a log of records `[key length: 1 byte][key][value]`, appended through a 4 MiB
+///   buffer with `pwrite` and read back with `pread`: the kernel's page cache holds it, not the
+///   process. A key stored again is appended again; its older records are garbage until the
+///   auditor goes (the file is deleted then).
+/// - The index: 16 open-addressing tables (linear probing, each at most 3/4 full, so that
+///   growing one doubles a sixteenth of the index at a time) of 12 bytes a slot: 32 bits of the
+///   key's hash (which also place it) and the record's offset (40 bits) and length (24 bits).
+///   Every read compares the record's key, so two keys with the same 32 bits are told apart. An
+///   entry found before (`Slot`) is updated in place without a search.
+///
+/// Memory: 12 bytes a slot (~16-24 bytes an entry) and the buffer, whatever the size of the
+/// values. A failure (a full disk, a read error) is kept in `failure` (the first only) and every
+/// later operation does nothing: the auditor's answers are not reliable after it, so its user
+/// checks `failure` and stops (`fabriek-admin import` refuses the file, naming it).
 final class AuditSpill {
+    /// Where an entry sits in the index, as a load or a store found it: valid until its table
+    /// grows (`generation`).
+    struct Slot {
+        fileprivate var table: Int
+        fileprivate var index: Int
+        fileprivate var generation: Int
+    }
+
+    /// One of the index's tables.
+    private struct Table {
+        var tags: UnsafeMutablePointer<UInt32>
+        var locations: UnsafeMutablePointer<UInt64>
+        var capacity: Int
+        var shift: Int
+        /// Slots in use (entries and deleted ones).
+        var used = 0
+        /// Bumped when the table is rebuilt: earlier `Slot`s in it are stale then.
+        var generation = 0
+
+        init(capacity: Int) {
+            self.capacity = capacity
+            shift = 64 - capacity.trailingZeroBitCount
+            tags = .allocate(capacity: capacity)
+            tags.initialize(repeating: AuditSpill.empty, count: capacity)
+            locations = .allocate(capacity: capacity)
+            locations.initialize(repeating: 0, count: capacity)
+        }
+
+        func home(_ tag: UInt32) -> Int {
+            // The tag's high bits chose the table; the rest, mixed, places it within.
+            Int(truncatingIfNeeded: (UInt64(tag) &* 0x9E37_79B9_7F4A_7C15) >> UInt64(shift))
+        }
+
+        /// A free slot for `tag` (the first empty or deleted one from its home).
+        mutating func place(_ tag: UInt32, _ location: UInt64) -> Int {
+            let mask = capacity - 1
+            var i = home(tag)
+            while tags[i] > AuditSpill.deleted { i = (i + 1) & mask }
+            if tags[i] == AuditSpill.empty { used += 1 }
+            tags[i] = tag
+            locations[i] = location
+            return i
+        }
+
+        /// Doubles the table (dropping deleted slots).
+        mutating func grow() {
+            let old = self
+            self = Table(capacity: old.capacity * 2)
+            generation = old.generation + 1
+            for k in 0..<old.capacity where old.tags[k] > AuditSpill.deleted {
+                _ = place(old.tags[k], old.locations[k])
+            }
+            old.free()
+        }
+
+        func free() {
+            tags.deallocate()
+            locations.deallocate()
+        }
+    }
+
     let path: String
-    private var fd: Int32
-    private let valuesFD: Int32
-    private var valuesEnd: Int64 = 0
-    private var slots: Int
-    private var used = 0
+    private let fd: Int32
+    private var tables: [Table]
+    /// The records not written yet, from file offset `bufferStart`.
+    private let buffer: UnsafeMutableRawPointer
+    private var buffered = 0
+    private var bufferStart: UInt64 = 0
     /// The first failure, naming the file and the operation.
     private(set) var failure: String?
+    /// Entries in the index.
+    private(set) var count = 0
 
-    static let slotSize = 128
-    static let keyCapacity = 48
-    static let inlineCapacity = slotSize - 14 - keyCapacity  // 66
-    private static let empty: UInt8 = 0, occupied: UInt8 = 1, deleted: UInt8 = 2
+    static let bufferSize = 4 << 20
+    static let maxRecordLength = (1 << 24) - 1
+    fileprivate static let empty: UInt32 = 0, deleted: UInt32 = 1
 
-    /// Creates `path` and `path.values` (neither may exist) for about `expectedEntries`.
-    init(path: String, expectedEntries: Int = 1 << 16) throws {
+    /// Creates `path` (it must not exist), deleted when the spill goes.
+    init(path: String) throws {
         self.path = path
         fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard fd >= 0 else {
             throw AuditSpillError(description: "cannot create the auditor's scratch file \(path): \(String(cString: strerror(errno)))")
         }
-        valuesFD = open(path + ".values", O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        guard valuesFD >= 0 else {
-            let message = String(cString: strerror(errno))
-            close(fd)
-            unlink(path)
-            throw AuditSpillError(description: "cannot create the auditor's scratch file \(path).values: \(message)")
-        }
-        var n = 1024
-        while n < expectedEntries * 2 { n *= 2 }
-        slots = n
-        if ftruncate(fd, off_t(n * Self.slotSize)) != 0 {
-            let message = String(cString: strerror(errno))
-            close(fd)
-            close(valuesFD)
-            unlink(path)
-            unlink(path + ".values")
-            throw AuditSpillError(description: "cannot size the auditor's scratch file \(path): \(message)")
-        }
+        tables = (0..<16).map { _ in Table(capacity: 256) }
+        buffer = .allocate(byteCount: Self.bufferSize, alignment: 16)
     }
 
     deinit {
         close(fd)
-        close(valuesFD)
         unlink(path)
-        unlink(path + ".values")
+        for t in tables { t.free() }
+        buffer.deallocate()
     }
 
-    private func fail(_ operation: String, _ file: String? = nil) {
+    /// Bytes appended to the file (garbage included).
+    var fileBytes: UInt64 { bufferStart + UInt64(buffered) }
+
+    private func fail(_ operation: String) {
         guard failure == nil else { return }
-        failure = "the auditor's scratch file \(file ?? path) failed (\(operation): \(String(cString: strerror(errno))))"
+        failure = "the auditor's scratch file \(path) failed (\(operation): \(String(cString: strerror(errno))))"
     }
 
-    /// The key as stored in a slot: itself, or its first byte (the table), `0xFF` and its
-    /// SHA-256 when longer than 48 bytes (no key `SpillingTable` writes has `0xFF` second).
-    private static func slotKey(_ key: [UInt8]) -> [UInt8] {
-        guard key.count > keyCapacity else { return key }
-        return [key[0], 0xFF] + Array(SHA256.hash(data: key))
+    /// 32 bits of a well-mixed 64-bit hash of `key` (never `empty` or `deleted`).
+    private static func tag(_ key: UnsafeRawBufferPointer) -> UInt32 {
+        var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(key.count)
+        var i = 0
+        while i + 8 <= key.count {
+            h = (h ^ key.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0xBF58_476D_1CE4_E5B9
+            h ^= h >> 31
+            i += 8
+        }
+        var last: UInt64 = 0
+        var s: UInt64 = 0
+        while i < key.count {
+            last |= UInt64(key[i]) << s
+            s += 8
+            i += 1
+        }
+        h = (h ^ last) &* 0x94D0_49BB_1331_11EB
+        h ^= h >> 29
+        h = h &* 0xBF58_476D_1CE4_E5B9
+        h ^= h >> 32
+        let t = UInt32(truncatingIfNeeded: h)
+        return t < 2 ? t + 2 : t
     }
 
-    private static func hash(_ key: [UInt8]) -> UInt64 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in key { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01b3 }
-        return h ^ (h >> 29)
-    }
+    private static func table(_ tag: UInt32) -> Int { Int(tag >> 28) }
 
-    private func readSlot(_ i: Int, into buffer: UnsafeMutableRawBufferPointer) -> Bool {
-        let n = pread(fd, buffer.baseAddress, Self.slotSize, off_t(i * Self.slotSize))
-        if n != Self.slotSize { fail("read"); return false }
+    /// The record at `location` (offset and length) into `out`; false after a failure.
+    private func read(_ location: UInt64, into out: inout [UInt8]) -> Bool {
+        let offset = location & 0xFF_FFFF_FFFF
+        let length = Int(location >> 40)
+        if offset >= bufferStart {
+            out = Array(UnsafeRawBufferPointer(start: buffer + Int(offset - bufferStart), count: length))
+            return true
+        }
+        var n = 0
+        out = [UInt8](unsafeUninitializedCapacity: length) { storage, initialized in
+            n = pread(fd, storage.baseAddress, length, off_t(offset))
+            initialized = n == length ? length : 0
+        }
+        guard n == length else {
+            if n >= 0 { errno = EIO }
+            fail("read")
+            return false
+        }
         return true
     }
 
-    private func writeSlot(_ i: Int, _ buffer: UnsafeRawBufferPointer) -> Bool {
-        let n = pwrite(fd, buffer.baseAddress, Self.slotSize, off_t(i * Self.slotSize))
-        if n != Self.slotSize { fail("write"); return false }
-        return true
+    /// Whether the record `bytes` is stored under `key`.
+    private static func holds(_ bytes: [UInt8], key: UnsafeRawBufferPointer) -> Bool {
+        guard let first = bytes.first, Int(first) == key.count, bytes.count >= 1 + key.count else { return false }
+        return bytes.withUnsafeBytes { memcmp($0.baseAddress! + 1, key.baseAddress!, key.count) == 0 }
     }
 
-    /// The slot holding `key` (nil when none), probing from its hash; `free` is the first empty
-    /// or deleted slot met (where it would go).
-    private func find(_ key: [UInt8], _ buffer: UnsafeMutableRawBufferPointer) -> (found: Int?, free: Int?) {
-        let mask = slots - 1
-        var i = Int(truncatingIfNeeded: Self.hash(key)) & mask
-        var free: Int?
-        for _ in 0..<slots {
-            guard readSlot(i, into: buffer) else { return (nil, nil) }
-            let state = buffer[0]
-            if state == Self.empty { return (nil, free ?? i) }
-            if state == Self.deleted {
-                if free == nil { free = i }
-            } else if Int(buffer[1]) == key.count, key.withUnsafeBytes({ memcmp($0.baseAddress!, buffer.baseAddress! + 14 + Self.inlineCapacity, key.count) == 0 }) {
-                return (i, free)
+    /// The slot of `key` and its record (in `record`), or nil.
+    private func find(_ key: [UInt8], record: inout [UInt8]) -> Slot? {
+        key.withUnsafeBytes { key in
+            let tag = Self.tag(key)
+            let t = Self.table(tag)
+            let table = tables[t]
+            let mask = table.capacity - 1
+            var i = table.home(tag)
+            while table.tags[i] != Self.empty {
+                if table.tags[i] == tag {
+                    guard read(table.locations[i], into: &record) else { return nil }
+                    if Self.holds(record, key: key) { return Slot(table: t, index: i, generation: table.generation) }
+                }
+                i = (i + 1) & mask
             }
-            i = (i + 1) & mask
+            return nil
         }
-        return (nil, free)
     }
 
-    private func value(in buffer: UnsafeMutableRawBufferPointer) -> [UInt8]? {
-        let length = Int(buffer.loadUnaligned(fromByteOffset: 2, as: UInt32.self))
-        if length <= Self.inlineCapacity {
-            return [UInt8](UnsafeRawBufferPointer(rebasing: buffer[14..<(14 + length)]))
-        }
-        let offset = buffer.loadUnaligned(fromByteOffset: 6, as: Int64.self)
-        var out = [UInt8](repeating: 0, count: length)
-        let n = out.withUnsafeMutableBytes { pread(valuesFD, $0.baseAddress, length, off_t(offset)) }
-        if n != length { fail("read", path + ".values"); return nil }
-        return out
-    }
-
-    /// The value stored under `key`, nil when none (or after a failure).
-    func load(_ key: [UInt8]) -> [UInt8]? {
+    /// The value stored under `key` and where its entry sits; nil when none (or after a failure).
+    func load(_ key: [UInt8]) -> (value: [UInt8], slot: Slot)? {
         guard failure == nil else { return nil }
-        let k = Self.slotKey(key)
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: Self.slotSize, alignment: 8)
-        defer { buffer.deallocate() }
-        guard let slot = find(k, buffer).found else { return nil }
-        _ = slot
-        return value(in: buffer)
+        var record: [UInt8] = []
+        guard let slot = find(key, record: &record) else { return nil }
+        return (Array(record[(1 + key.count)...]), slot)
     }
 
-    /// Stores each value under its key (replacing what was there).
-    func store(_ entries: [(key: [UInt8], value: [UInt8])]) {
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: Self.slotSize, alignment: 8)
-        defer { buffer.deallocate() }
-        for e in entries {
-            guard failure == nil else { return }
-            if (used + 1) * 2 > slots { grow() }
-            put(Self.slotKey(e.key), e.value, buffer)
+    /// Stores `value` under `key` (replacing what was there) and returns where its entry sits
+    /// (nil after a failure). `slot` is where a load or an earlier store put it; `absent` says
+    /// that the key was looked for (a load that found nothing) and not stored since, so no
+    /// search is needed.
+    @discardableResult
+    func store(_ key: [UInt8], _ value: [UInt8], at slot: Slot?, absent: Bool = false) -> Slot? {
+        guard failure == nil else { return nil }
+        let length = 1 + key.count + value.count
+        guard key.count < 256, length <= Self.maxRecordLength else {
+            errno = EFBIG
+            fail("a record of \(length) bytes")
+            return nil
         }
+        guard let location = append(key, value, length: length) else { return nil }
+        if let slot, slot.generation == tables[slot.table].generation {
+            tables[slot.table].locations[slot.index] = location
+            return slot
+        }
+        var record: [UInt8] = []
+        if !absent, let found = find(key, record: &record) {
+            tables[found.table].locations[found.index] = location
+            return found
+        }
+        guard failure == nil else { return nil }
+        let tag = key.withUnsafeBytes { Self.tag($0) }
+        let t = Self.table(tag)
+        if (tables[t].used + 1) * 4 > tables[t].capacity * 3 { tables[t].grow() }
+        let i = tables[t].place(tag, location)
+        count += 1
+        return Slot(table: t, index: i, generation: tables[t].generation)
     }
 
-    private func put(_ k: [UInt8], _ value: [UInt8], _ buffer: UnsafeMutableRawBufferPointer) {
-        let (found, free) = find(k, buffer)
-        guard failure == nil, let slot = found ?? free else {
-            if failure == nil { errno = ENOSPC; fail("no free slot") }
-            return
-        }
-        if found == nil { used += 1 }
-        buffer.initializeMemory(as: UInt8.self, repeating: 0)
-        buffer[0] = Self.occupied
-        buffer[1] = UInt8(k.count)
-        buffer.storeBytes(of: UInt32(value.count), toByteOffset: 2, as: UInt32.self)
-        if value.count <= Self.inlineCapacity {
-            value.withUnsafeBytes { UnsafeMutableRawBufferPointer(rebasing: buffer[14..<(14 + value.count)]).copyMemory(from: $0) }
-        } else {
-            let n = value.withUnsafeBytes { pwrite(valuesFD, $0.baseAddress, value.count, off_t(valuesEnd)) }
-            if n != value.count { fail("write", path + ".values"); return }
-            buffer.storeBytes(of: valuesEnd, toByteOffset: 6, as: Int64.self)
-            valuesEnd += Int64(value.count)
-        }
-        k.withUnsafeBytes { UnsafeMutableRawBufferPointer(rebasing: buffer[(14 + Self.inlineCapacity)...]).copyMemory(from: $0) }
-        _ = writeSlot(slot, UnsafeRawBufferPointer(buffer))
-    }
-
-    /// Removes the value stored under `key`, if any.
-    func remove(_ key: [UInt8]) {
+    /// Removes the entry of `key`, at `slot` when known.
+    func remove(_ key: [UInt8], at slot: Slot?) {
         guard failure == nil else { return }
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: Self.slotSize, alignment: 8)
-        defer { buffer.deallocate() }
-        guard let slot = find(Self.slotKey(key), buffer).found else { return }
-        buffer[0] = Self.deleted
-        _ = writeSlot(slot, UnsafeRawBufferPointer(buffer))
-    }
-
-    /// Removes every entry of table `table` (keys starting with that byte, as `SpillingTable`
-    /// writes them) whose value is `value`: one pass over the file.
-    func removeAll(table: UInt8, value wanted: [UInt8]) {
-        guard failure == nil else { return }
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: Self.slotSize, alignment: 8)
-        defer { buffer.deallocate() }
-        for i in 0..<slots {
-            guard readSlot(i, into: buffer) else { return }
-            guard buffer[0] == Self.occupied, buffer[1] > 0, buffer[14 + Self.inlineCapacity] == table,
-                  value(in: buffer) == wanted else { continue }
-            buffer[0] = Self.deleted
-            guard writeSlot(i, UnsafeRawBufferPointer(buffer)) else { return }
+        var at = slot
+        if at == nil || at!.generation != tables[at!.table].generation {
+            var record: [UInt8] = []
+            at = find(key, record: &record)
         }
+        guard let at else { return }
+        tables[at.table].tags[at.index] = Self.deleted
+        count -= 1
     }
 
-    /// Doubles the table: every entry is placed again in a new file, which replaces the old one.
-    private func grow() {
-        let newPath = path + ".grow"
-        let newFD = open(newPath, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        guard newFD >= 0 else { fail("create", newPath); return }
-        let newSlots = slots * 2
-        guard ftruncate(newFD, off_t(newSlots * Self.slotSize)) == 0 else { fail("size", newPath); close(newFD); unlink(newPath); return }
-        let (oldFD, oldSlots) = (fd, slots)
-        let chunk = 4096
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: chunk * Self.slotSize, alignment: 8)
-        let probe = UnsafeMutableRawBufferPointer.allocate(byteCount: Self.slotSize, alignment: 8)
-        defer { buffer.deallocate(); probe.deallocate() }
-        fd = newFD
-        slots = newSlots
-        used = 0
-        var start = 0
-        while start < oldSlots, failure == nil {
-            let count = min(chunk, oldSlots - start)
-            let n = pread(oldFD, buffer.baseAddress, count * Self.slotSize, off_t(start * Self.slotSize))
-            guard n == count * Self.slotSize else { fail("read"); break }
-            for j in 0..<count where buffer[j * Self.slotSize] == Self.occupied {
-                let slot = UnsafeMutableRawBufferPointer(rebasing: buffer[(j * Self.slotSize)..<((j + 1) * Self.slotSize)])
-                let k = [UInt8](UnsafeRawBufferPointer(rebasing: slot[(14 + Self.inlineCapacity)..<(14 + Self.inlineCapacity + Int(slot[1]))]))
-                let (_, free) = find(k, probe)
-                guard let free else { break }
-                _ = writeSlot(free, UnsafeRawBufferPointer(slot))
-                used += 1
+    /// Appends a record; its location (offset, length), nil after a failure.
+    private func append(_ key: [UInt8], _ value: [UInt8], length: Int) -> UInt64? {
+        if buffered + length > Self.bufferSize {
+            guard flush() else { return nil }
+        }
+        let offset = bufferStart + UInt64(buffered)
+        guard offset < 1 << 40 else {
+            errno = EFBIG
+            fail("append past 1 TiB")
+            return nil
+        }
+        if length > Self.bufferSize {
+            let record = [UInt8(key.count)] + key + value
+            var written = 0
+            while written < length {
+                let n = record.withUnsafeBytes { pwrite(fd, $0.baseAddress! + written, length - written, off_t(offset) + off_t(written)) }
+                if n < 0 && errno == EINTR { continue }
+                guard n > 0 else {
+                    if n == 0 { errno = ENOSPC }
+                    fail("write")
+                    return nil
+                }
+                written += n
             }
-            start += count
+            bufferStart += UInt64(length)
+        } else {
+            let p = buffer + buffered
+            p.storeBytes(of: UInt8(key.count), as: UInt8.self)
+            key.withUnsafeBytes { (p + 1).copyMemory(from: $0.baseAddress!, byteCount: key.count) }
+            value.withUnsafeBytes { if let base = $0.baseAddress { (p + 1 + key.count).copyMemory(from: base, byteCount: value.count) } }
+            buffered += length
         }
-        close(oldFD)
-        if rename(newPath, path) != 0 { fail("rename", newPath) }
+        return offset | UInt64(length) << 40
+    }
+
+    /// Writes the buffer to the file; false after a failure.
+    private func flush() -> Bool {
+        var written = 0
+        while written < buffered {
+            let n = pwrite(fd, buffer + written, buffered - written, off_t(bufferStart) + off_t(written))
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else {
+                if n == 0 { errno = ENOSPC }
+                fail("write")
+                return false
+            }
+            written += n
+        }
+        bufferStart += UInt64(buffered)
+        buffered = 0
+        return true
     }
 }
 

@@ -95,8 +95,9 @@ public final class InvariantAuditor {
     /// reports; member and assignment states, which are small, four times that; the
     /// directory's member statuses, register entries, consortia and finalised lots
     /// `residentDirectoryEntries`, by default four times that too), the others encoded in the
-    /// scratch file `scratchFile` (created, so it must not exist; deleted, with its
-    /// `.values` beside it, when the auditor goes). Decides exactly as the auditor that keeps
+    /// scratch file `scratchFile` (`AuditSpill`; created, so it must not exist; deleted when
+    /// the auditor goes). `shrinkResidentStates` lowers these numbers later (a caller watching
+    /// its memory). Decides exactly as the auditor that keeps
     /// everything in memory; after a failure of the file (`scratchFailure`) its answers are
     /// not reliable.
     /// - Throws: `AuditSpillError` when the file cannot be created.
@@ -126,6 +127,30 @@ public final class InvariantAuditor {
         activities = SpillingTable(states: 5, spill: spill, capacity: n)
         goals = SpillingTable(states: 6, spill: spill, capacity: n)
         reports = SpillingTable(states: 7, spill: spill, capacity: n)
+    }
+
+    /// Keeps `fraction` of the aggregate states and directory entries now in memory (of each
+    /// kind, at least `minimum`), the rest in the scratch file, and no more than that from now
+    /// on: what a caller watching its memory does when it runs short. Nothing without a scratch
+    /// file.
+    public func shrinkResidentStates(to fraction: Double, minimum: Int = 1_000) {
+        func shrink<K, V>(_ table: SpillingTable<K, V>) {
+            table.shrink(to: max(minimum, Int(Double(min(table.capacity, table.residentCount)) * fraction)))
+        }
+        shrink(tenders)
+        shrink(consortia)
+        shrink(crossBorder)
+        shrink(members)
+        shrink(activities)
+        shrink(goals)
+        shrink(reports)
+        directory.shrinkResidentEntries(to: fraction, minimum: minimum)
+    }
+
+    /// Aggregate states and directory entries held in memory.
+    public var residentStates: Int {
+        tenders.residentCount + consortia.residentCount + crossBorder.residentCount + members.residentCount
+            + activities.residentCount + goals.residentCount + reports.residentCount + directory.residentEntries
     }
 
     /// The first failure of the scratch file (a full disk, a read error), naming it; nil while

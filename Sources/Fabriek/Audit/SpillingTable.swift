@@ -6,8 +6,8 @@ import Foundation
 /// most `capacity` entries in memory, each in a heap box of its own (the hash table's buckets
 /// hold a reference, 8 bytes, so growing it copies references only). Past that, entries not
 /// used since the last eviction go first, encoded, to the auditor's scratch file
-/// (`AuditSpill`, a quarter of the capacity at a time in one transaction) and come back,
-/// decoded, when asked for. Without a spill file the table keeps everything in memory.
+/// (`AuditSpill`, a quarter of the capacity at a time) and come back, decoded, when asked for.
+/// Without a spill file the table keeps everything in memory.
 ///
 /// The values read are the values written: the codec round-trips every value exactly
 /// (`AuditStateCoding`), so an auditor decides the same with or without spilling.
@@ -16,11 +16,20 @@ final class SpillingTable<Key: Hashable, Value> {
         var value: Value
         /// Whether the entry was used since the last eviction (such entries stay).
         var used = true
-        init(_ value: Value) { self.value = value }
+        /// Where its entry sits in the spill's index, when it was loaded from or stored there.
+        var slot: AuditSpill.Slot?
+        /// Whether the spill was searched for it and holds none (so storing it needs no search).
+        var absent: Bool
+        init(_ value: Value, slot: AuditSpill.Slot?, absent: Bool) {
+            self.value = value
+            self.slot = slot
+            self.absent = absent
+        }
     }
 
     private var hot: [Key: Box] = [:]
-    private let capacity: Int
+    /// Entries kept in memory at most (`shrink` lowers it).
+    private(set) var capacity: Int
     private let spill: AuditSpill?
     /// The first byte of this table's keys in the spill file.
     private let table: UInt8
@@ -45,6 +54,18 @@ final class SpillingTable<Key: Hashable, Value> {
     /// Entries held in memory.
     var residentCount: Int { hot.count }
 
+    /// Keeps at most `n` (at least 1) entries in memory from now on, evicting the others to
+    /// the spill file; nothing without one.
+    func shrink(to n: Int) {
+        guard spill != nil else { return }
+        capacity = max(1, n)
+        if hot.count > capacity { evict(hot.count - capacity) }
+        // A dictionary keeps its buckets when entries leave: give back those of the old size.
+        var smaller = [Key: Box](minimumCapacity: capacity)
+        for (key, box) in hot { smaller[key] = box }
+        hot = smaller
+    }
+
     private func spillKey(_ key: Key) -> [UInt8] {
         var bytes: [UInt8] = [table]
         bytes.reserveCapacity(24)
@@ -58,7 +79,7 @@ final class SpillingTable<Key: Hashable, Value> {
             box.used = true
             return box
         }
-        guard spilled, let spill, let bytes = spill.load(spillKey(key)) else { return nil }
+        guard spilled, let spill, let (bytes, slot) = spill.load(spillKey(key)) else { return nil }
         let value: Value
         do {
             value = try bytes.withUnsafeBytes { buffer in
@@ -69,14 +90,14 @@ final class SpillingTable<Key: Hashable, Value> {
             preconditionFailure("the auditor's scratch file \(spill.path) holds an entry its own codec cannot read: \(error)")
         }
         loads += 1
-        return insert(key, value)
+        return insert(key, value, slot: slot, absent: false)
     }
 
     subscript(_ key: Key) -> Value? { box(key)?.value }
 
     /// Sets the entry of `key` (in memory; evicting others when past the capacity).
     func set(_ key: Key, _ value: Value) {
-        if let box = box(key) { box.value = value } else { _ = insert(key, value) }
+        if let box = box(key) { box.value = value } else { _ = insert(key, value, slot: nil, absent: true) }
     }
 
     /// Replaces the entry of `key` (`initial` when it has none) with `transform` of it.
@@ -84,49 +105,35 @@ final class SpillingTable<Key: Hashable, Value> {
         if let box = box(key) {
             box.value = transform(box.value)
         } else {
-            _ = insert(key, transform(initial))
+            _ = insert(key, transform(initial), slot: nil, absent: true)
         }
     }
 
     /// Removes the entry of `key`.
     func remove(_ key: Key) {
-        hot.removeValue(forKey: key)
-        if spilled, let spill { spill.remove(spillKey(key)) }
+        let box = hot.removeValue(forKey: key)
+        if spilled, let spill, box?.absent != true { spill.remove(spillKey(key), at: box?.slot) }
     }
 
-    /// Removes every entry whose value `matches` (the spill file compares the encoded `value`,
-    /// which must be what `matches` accepts).
-    func removeAll(where matches: (Value) -> Bool, encoded value: Value) {
-        let removed = hot.filter { matches($0.value.value) }.map(\.key)
-        for key in removed { hot.removeValue(forKey: key) }
-        guard spilled, let spill else { return }
-        // An entry in memory is the truth about its key, a copy in the file is stale then.
-        for key in removed { spill.remove(spillKey(key)) }
-        var w = ProtoWriter(capacity: 32)
-        encode(value, &w)
-        spill.removeAll(table: table, value: w.bytes)
-    }
-
-    private func insert(_ key: Key, _ value: Value) -> Box {
-        if hot.count >= capacity { evict() }
-        let box = Box(value)
+    private func insert(_ key: Key, _ value: Value, slot: AuditSpill.Slot?, absent: Bool) -> Box {
+        if hot.count >= capacity { evict(max(1, capacity / 4)) }
+        // Before anything was spilled, the spill holds nothing: every new entry is absent there.
+        let box = Box(value, slot: slot, absent: absent || !spilled)
         hot[key] = box
         return box
     }
 
-    /// Writes a quarter of the capacity to the spill file and drops it from memory: the entries
-    /// not used since the last eviction first (clearing the mark of the others), then any.
-    private func evict() {
+    /// Writes `target` entries to the spill file and drops them from memory: the entries not
+    /// used since the last eviction first (clearing the mark of the others), then any.
+    private func evict(_ target: Int) {
         guard let spill else { return }
-        let target = max(1, capacity / 4)
-        var out: [(key: [UInt8], value: [UInt8])] = []
         var keys: [Key] = []
-        out.reserveCapacity(target)
         keys.reserveCapacity(target)
+        var w = ProtoWriter(capacity: 256)
         func take(_ key: Key, _ box: Box) {
-            var w = ProtoWriter(capacity: 64)
+            w.bytes.removeAll(keepingCapacity: true)
             encode(box.value, &w)
-            out.append((spillKey(key), w.bytes))
+            spill.store(spillKey(key), w.bytes, at: box.slot, absent: box.absent)
             keys.append(key)
         }
         for (key, box) in hot where keys.count < target {
@@ -136,7 +143,6 @@ final class SpillingTable<Key: Hashable, Value> {
             let chosen = Set(keys)
             for (key, box) in hot where keys.count < target && !chosen.contains(key) { take(key, box) }
         }
-        spill.store(out)
         for key in keys { hot.removeValue(forKey: key) }
         spilled = true
         evictions += keys.count
