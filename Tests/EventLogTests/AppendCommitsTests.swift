@@ -53,4 +53,46 @@ import Testing
         #expect(log.head().position == 6)
         try log.close()
     }
+
+    @Test("given 3,000 checked commits over a writer that checkpoints its indexes every 500 events and drops their pages, when appended, then the log, its stream versions and its reopened indexes equal those of the same commits appended unchecked")
+    func checkedCommitsMatchUnchecked() async throws {
+        let temp = FileManager.default.temporaryDirectory.appendingPathComponent("commits-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: temp, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: temp) }
+        let clock: @Sendable () -> Timestamp = { Timestamp(microsecondsSinceEpoch: 1_700_000_000_000_000) }
+        var options = EventLog.Options(durability: .none, clock: clock, verifyInBackground: false)
+        options.indexCheckpointEvents = 500
+        options.keepIndexFilesResident = false
+        let plain = try EventLog.open(directory: temp + "/plain", options: options)
+        let checked = try EventLog.open(directory: temp + "/checked", options: options)
+        // Streams s-0 ... s-99, each with the version it has before its commit.
+        var versions = [UInt64](repeating: 0, count: 100)
+        var commits: [[StreamAppend]] = []
+        for i in 0..<3_000 {
+            let s = (i &* 37) % 100
+            let v = versions[s]
+            versions[s] += 2
+            commits.append([StreamAppend(stream: "s-\(s)", expectedVersion: v == 0 ? .noStream : .exact(v),
+                                         events: [ProposedEvent(type: "T", payload: Array("event \(i)".utf8)),
+                                                  ProposedEvent(type: "T", payload: Array("event \(i) b".utf8))])])
+        }
+        for start in stride(from: 0, to: commits.count, by: 250) {
+            let part = Array(commits[start..<(start + 250)])
+            for r in try await plain.appendCommits(part) { _ = try r.get() }
+            for r in try await checked.appendCommits(part, checked: true) { _ = try r.get() }
+        }
+        #expect(checked.head() == plain.head())
+        for s in 0..<100 {
+            #expect(checked.streamVersion("s-\(s)") == versions[s])
+        }
+        try plain.close()
+        try checked.close()
+        let reopened = try EventLog.open(directory: temp + "/checked", options: .init(durability: .none, verifyInBackground: false))
+        defer { try? reopened.close() }
+        let report = reopened.verify()
+        #expect(report.isIntact && report.indexProblem == nil && report.idIndexProblem == nil, "\(report)")
+        for s in 0..<100 {
+            #expect(reopened.streamVersion("s-\(s)") == versions[s])
+        }
+    }
 }

@@ -61,5 +61,46 @@ import Testing
         // since a child spawned straight from this process inherits its high-water mark at exec
         // (that was the "186 MB in the full suite" of an earlier stop: the test process's size).
         #expect(imported.maxRSSKiB < 150 << 10, "peak RSS \(imported.maxRSSKiB >> 10) MB for a \(fileMB) MB file")
+        // Each line is an aggregate of its own: the auditor kept 40,000 goal states in memory
+        // and the rest in its scratch file, which is gone with it.
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: temp.sub("data")).filter { $0.hasSuffix(".audit") || $0.hasSuffix(".values") }
+        #expect(leftovers.isEmpty, "\(leftovers)")
+    }
+
+    @Test("given 200,000 goals, when imported with the auditor keeping 1,000 states of a kind in memory, then the same events as keeping them all, a smaller peak RSS, and a bad line near the end still imports nothing")
+    func auditorThatSpillsImportsTheSame() throws {
+        let temp = TemporaryDirectory()
+        let good = temp.sub("good.jsonl")
+        try Self.writeGoals(Self.lines, to: good)
+        let all = try Admin.runMeasuringMemory(["import", good, "--data", temp.sub("all")], in: temp,
+                                               environment: ["FABRIEK_IMPORT_RESIDENT_STATES": String(Self.lines)])
+        #expect(all.status == 0, "\(all.stderr.suffix(500))")
+        let few = try Admin.runMeasuringMemory(["import", good, "--data", temp.sub("few")], in: temp,
+                                               environment: ["FABRIEK_IMPORT_RESIDENT_STATES": "1000"])
+        #expect(few.status == 0, "\(few.stderr.suffix(500))")
+        // The lines carry no recordedAt (each import stamps its own time, so the heads differ):
+        // the same events, streams and commits.
+        for data in ["all", "few"] {
+            #expect(try Admin.run(["log", "head", "--data", temp.sub(data)]).stdout.hasPrefix("\(Self.lines) "))
+        }
+        func counts(_ data: String) throws -> [Substring] {
+            try Admin.run(["log", "stats", "--data", temp.sub(data)]).stdout.split(separator: "\n")
+                .filter { $0.hasPrefix("events") || $0.hasPrefix("streams") || $0.hasPrefix("commits") }
+        }
+        #expect(try counts("few") == counts("all"))
+        #expect(try counts("all").count == 3)
+        #expect(few.maxRSSKiB < all.maxRSSKiB, "peak RSS \(few.maxRSSKiB >> 10) MB spilling, \(all.maxRSSKiB >> 10) MB keeping all")
+
+        let bad = temp.sub("bad.jsonl")
+        try Self.writeGoals(Self.lines, to: bad, badLineAt: Self.lines - 3)
+        let refused = try Admin.runMeasuringMemory(["import", bad, "--data", temp.sub("bad")], in: temp,
+                                                   environment: ["FABRIEK_IMPORT_RESIDENT_STATES": "1000"])
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("bad.jsonl:\(Self.lines - 3):"), "\(refused.stderr.suffix(500))")
+        #expect(refused.stderr.contains("nothing was imported"))
+        let head = try Admin.run(["log", "head", "--data", temp.sub("bad")])
+        #expect(head.status != 0 || head.stdout.hasPrefix("0 "), "\(head.stdout)")
+        let leftovers = (try? FileManager.default.contentsOfDirectory(atPath: temp.sub("bad"))) ?? []
+        #expect(leftovers.filter { $0.hasPrefix("import-") }.isEmpty, "\(leftovers)")
     }
 }

@@ -41,8 +41,8 @@ import Testing
     }
 
     /// Members A, B and C registered, C erased.
-    func auditorWithMembers() -> InvariantAuditor {
-        let auditor = InvariantAuditor(reference: Fixture.reference)
+    func auditorWithMembers(_ kind: AuditorKind) -> InvariantAuditor {
+        let auditor = kind.auditor()
         for member in [Fixture.a, Fixture.b, Fixture.c] {
             #expect(auditor.check(registered(member), stream: MemberDecider.streamId(member), recordedAt: early) == nil)
         }
@@ -51,9 +51,9 @@ import Testing
         return auditor
     }
 
-    @Test("given members and a training they attended, when hours, a goal and a report are recorded as the deciders decide, then nothing breaks a rule")
-    func aValidProgrammeHistoryPasses() {
-        let auditor = auditorWithMembers()
+    @Test("given members and a training they attended, when hours, a goal and a report are recorded as the deciders decide, then nothing breaks a rule", arguments: AuditorKind.allCases)
+    func aValidProgrammeHistoryPasses(_ kind: AuditorKind) {
+        let auditor = auditorWithMembers(kind)
         #expect(auditor.check(held(), stream: activityStream, recordedAt: early) == nil)
         #expect(auditor.check(hours(Fixture.a, 90), stream: activityStream, recordedAt: early) == nil)
         #expect(auditor.check(goal(), stream: GoalDecider.streamId(kpiCode: "LER-1", period: "2026"), recordedAt: early) == nil)
@@ -61,9 +61,9 @@ import Testing
         #expect(auditor.check(issued(report, asOf: 5), stream: ReportDecider.streamId(report), recordedAt: early, position: 7) == nil)
     }
 
-    @Test("given an erased member, when an activity lists them as attendee, then invariant 11 names the member")
-    func anErasedAttendeeIsCaught() throws {
-        let auditor = auditorWithMembers()
+    @Test("given an erased member, when an activity lists them as attendee, then invariant 11 names the member", arguments: AuditorKind.allCases)
+    func anErasedAttendeeIsCaught(_ kind: AuditorKind) throws {
+        let auditor = auditorWithMembers(kind)
         let v = try #require(auditor.check(held(attendees: [Fixture.a, Fixture.c]), stream: activityStream, recordedAt: early))
         #expect(v.rule == "invariant-11.memberErased")
         #expect(v.invariant == 11)
@@ -72,10 +72,10 @@ import Testing
         #expect(v.reason.contains(Fixture.c.uuidString) && v.reason.contains("erased"), "\(v.reason)")
     }
 
-    @Test("given an activity, when one that lists an unknown member, a member twice, a future day, an unknown buurt or no minutes, then each rule")
-    func activityRulesAreCaught() {
+    @Test("given an activity, when one that lists an unknown member, a member twice, a future day, an unknown buurt or no minutes, then each rule", arguments: AuditorKind.allCases)
+    func activityRulesAreCaught(_ kind: AuditorKind) {
         func violation(_ event: DomainEvent, recordedAt: Timestamp? = nil) -> InvariantViolation? {
-            auditorWithMembers().check(event, stream: activityStream, recordedAt: recordedAt ?? early)
+            auditorWithMembers(kind).check(event, stream: activityStream, recordedAt: recordedAt ?? early)
         }
         #expect(violation(held(attendees: [Fixture.d]))?.rule == "member.unknown")
         let twice = violation(held(attendees: [Fixture.a, Fixture.b, Fixture.a]))
@@ -86,21 +86,21 @@ import Testing
         #expect(violation(held(minutes: 0))?.rule == "programme.durationNotPositive")
     }
 
-    @Test("given an activity, when it is held again in its stream or recorded in another activity's stream, then the stream rules")
-    func activityStreamsAreCaught() {
-        let auditor = auditorWithMembers()
+    @Test("given an activity, when it is held again in its stream or recorded in another activity's stream, then the stream rules", arguments: AuditorKind.allCases)
+    func activityStreamsAreCaught(_ kind: AuditorKind) {
+        let auditor = auditorWithMembers(kind)
         #expect(auditor.check(held(), stream: activityStream, recordedAt: early) == nil)
         #expect(auditor.check(held(), stream: activityStream, recordedAt: early)?.rule == "aggregate.alreadyExists")
         let other = ActivityDecider.streamId(Fixture.id(801))
-        let v = auditorWithMembers().check(held(), stream: other, recordedAt: early)
+        let v = auditorWithMembers(kind).check(held(), stream: other, recordedAt: early)
         #expect(v?.rule == "stream.mismatch")
         #expect(v?.reason.contains(activityStream) == true, "\(v?.reason ?? "")")
-        #expect(auditorWithMembers().check(held(), stream: "goal-LER-1-2026", recordedAt: early)?.rule == "stream.mismatch")
+        #expect(auditorWithMembers(kind).check(held(), stream: "goal-LER-1-2026", recordedAt: early)?.rule == "stream.mismatch")
     }
 
-    @Test("given a training A and B attended, when training time is recorded for a non-attendee, too long, for a meetup or before the activity, then each rule")
-    func trainingRecordRulesAreCaught() {
-        let auditor = auditorWithMembers()
+    @Test("given a training A and B attended, when training time is recorded for a non-attendee, too long, for a meetup or before the activity, then each rule", arguments: AuditorKind.allCases)
+    func trainingRecordRulesAreCaught(_ kind: AuditorKind) {
+        let auditor = auditorWithMembers(kind)
         #expect(auditor.check(hours(Fixture.a, 30), stream: activityStream, recordedAt: early)?.rule == "aggregate.notFound")
         #expect(auditor.check(held(), stream: activityStream, recordedAt: early) == nil)
         let notAttended = auditor.check(hours(Fixture.d, 30), stream: activityStream, recordedAt: early)
@@ -112,24 +112,24 @@ import Testing
         #expect(auditor.check(hours(Fixture.a, 30), stream: "activity-\(Fixture.id(801).uuidString.lowercased())",
                               recordedAt: early)?.rule == "stream.mismatch")
 
-        let meetup = auditorWithMembers()
+        let meetup = auditorWithMembers(kind)
         #expect(meetup.check(held(type: .meetup), stream: activityStream, recordedAt: early) == nil)
         #expect(meetup.check(hours(Fixture.a, 30), stream: activityStream, recordedAt: early)?.rule == "programme.notATraining")
     }
 
-    @Test("given a training B attended, when B is erased and then training time is recorded for B, then invariant 11")
-    func trainingTimeOfAnErasedMemberIsCaught() {
-        let auditor = auditorWithMembers()
+    @Test("given a training B attended, when B is erased and then training time is recorded for B, then invariant 11", arguments: AuditorKind.allCases)
+    func trainingTimeOfAnErasedMemberIsCaught(_ kind: AuditorKind) {
+        let auditor = auditorWithMembers(kind)
         #expect(auditor.check(held(), stream: activityStream, recordedAt: early) == nil)
         let erased = MemberErased(memberId: Fixture.b, erasedAt: early, reason: .dataSubjectRequest).domainEvent
         #expect(auditor.check(erased, stream: MemberDecider.streamId(Fixture.b), recordedAt: early) == nil)
         #expect(auditor.check(hours(Fixture.b, 30), stream: activityStream, recordedAt: early)?.invariant == 11)
     }
 
-    @Test("given goals, when one names an unknown KPI, another focus area, a stream of another KPI, a negative target or an end before its start, then each rule")
-    func goalRulesAreCaught() {
+    @Test("given goals, when one names an unknown KPI, another focus area, a stream of another KPI, a negative target or an end before its start, then each rule", arguments: AuditorKind.allCases)
+    func goalRulesAreCaught(_ kind: AuditorKind) {
         func violation(_ event: DomainEvent, stream: String = "goal-LER-1-2026") -> InvariantViolation? {
-            InvariantAuditor(reference: Fixture.reference).check(event, stream: stream, recordedAt: early)
+            kind.auditor().check(event, stream: stream, recordedAt: early)
         }
         #expect(violation(goal()) == nil)
         #expect(violation(goal(kpi: "XYZ-9"), stream: "goal-XYZ-9-2026")?.rule == "programme.unknownKPI")
@@ -141,11 +141,11 @@ import Testing
         #expect(violation(goal(ends: "2025-12-31"))?.invariant == 9)
     }
 
-    @Test("given a log whose chain hash at position 5 is known, when a report claims another hash, counts its own position or ends inside a commit, then invariant 12")
-    func issuedReportRulesAreCaught() throws {
+    @Test("given a log whose chain hash at position 5 is known, when a report claims another hash, counts its own position or ends inside a commit, then invariant 12", arguments: AuditorKind.allCases)
+    func issuedReportRulesAreCaught(_ kind: AuditorKind) throws {
         let hash = [UInt8](repeating: 7, count: 32)
         func auditor() -> InvariantAuditor {
-            let auditor = InvariantAuditor(reference: Fixture.reference)
+            let auditor = kind.auditor()
             auditor.chainHead = { $0 == 5 ? LogHead(position: 5, hash: ChainHash(bytes: hash)!) : nil }
             return auditor
         }

@@ -119,6 +119,12 @@ final class EventIDIndexFile: @unchecked Sendable {
 
     deinit { munmap(UnsafeMutableRawPointer(mutating: base), length) }
 
+    /// Drops this process's resident pages of the mapping (`MADV_DONTNEED`: a private
+    /// read-only file mapping reads them again from the page cache when next touched).
+    func dropResidentPages() {
+        _ = madvise(UnsafeMutableRawPointer(mutating: base), length, Int32(MADV_DONTNEED))
+    }
+
     /// Maps the file; nil when it does not exist.
     /// - Throws: `LogError.corruptIndex` when it is damaged or of another version, `.io`.
     static func open(path: String) throws(LogError) -> EventIDIndexFile? {

@@ -96,6 +96,12 @@ final class StreamIndexFile: @unchecked Sendable {
 
     deinit { munmap(UnsafeMutableRawPointer(mutating: base), length) }
 
+    /// Drops this process's resident pages of the mapping (`MADV_DONTNEED`: a private
+    /// read-only file mapping reads them again from the page cache when next touched).
+    func dropResidentPages() {
+        _ = madvise(UnsafeMutableRawPointer(mutating: base), length, Int32(MADV_DONTNEED))
+    }
+
     /// Maps the index file; nil when it does not exist.
     static func open(path: String) throws(LogError) -> StreamIndexFile? {
         guard FileIO.exists(path) else { return nil }

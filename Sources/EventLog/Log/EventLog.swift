@@ -45,8 +45,15 @@ public final class EventLog: Sendable {
         public var verifyInBackground: Bool
 
         /// Events the writer indexes only in memory before it saves the stream index and the
-        /// event-id index files (a checkpoint); tests lower it.
-        var indexCheckpointEvents = LogWriter.indexCheckpointEvents
+        /// event-id index files (a checkpoint): fewer bound the writer's memory more tightly
+        /// (a bulk import's staging log) at the cost of more checkpoints; tests lower it.
+        public var indexCheckpointEvents = LogWriter.indexCheckpointEvents
+
+        /// Whether the index files a checkpoint wrote stay resident in this process once
+        /// adopted (checking their checksums reads them whole). True by default: lookups then
+        /// cost no page fault. A writer whose appends look nothing up (a bulk import's staging
+        /// log, `appendCommits(_:checked:)`) drops them: its memory then does not grow with them.
+        public var keepIndexFilesResident = true
 
         public init(segmentSize: Int = 128 << 20, durability: Durability = .fsync, readOnly: Bool = false,
                     clock: @escaping @Sendable () -> Timestamp = Timestamp.now, verifyInBackground: Bool = true) {

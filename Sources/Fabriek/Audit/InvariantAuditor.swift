@@ -43,7 +43,9 @@ public struct ImportAcceptance: Sendable, Hashable {
 /// hash the log had there (when `chainHead` is given).
 ///
 /// Used by `fabriek-admin audit` (the whole log) and `import` (the lines it would append, after
-/// folding what the log already holds). Memory: the state of every aggregate seen.
+/// folding what the log already holds). Memory: the state of every aggregate seen, or with a
+/// scratch file (`init(reference:recordsAcceptances:scratchFile:residentEntries:)`) at most
+/// `residentEntries` of each kind, the rest encoded in that file (`SpillingTable`).
 ///
 /// ```swift
 /// let auditor = InvariantAuditor(reference: try .load())
@@ -55,14 +57,16 @@ public struct ImportAcceptance: Sendable, Hashable {
 public final class InvariantAuditor {
     public let reference: ReferenceData
     /// The cross-aggregate facts as of the last event checked or folded.
-    public let directory = WriteSideDirectory()
-    private var tenders = StatesByStream<TenderState>()
-    private var consortia = StatesByStream<ConsortiumState>()
-    private var crossBorder = StatesByStream<CrossBorderState>()
-    private var members = StatesByStream<MemberState>()
-    private var activities = StatesByStream<ActivityState>()
-    private var goals = StatesByStream<GoalState>()
-    private var reports = StatesByStream<ReportState>()
+    public let directory: AuditDirectory
+    private let tenders: SpillingTable<AuditStreamKey, TenderState>
+    private let consortia: SpillingTable<AuditStreamKey, ConsortiumState>
+    private let crossBorder: SpillingTable<AuditStreamKey, CrossBorderState>
+    private let members: SpillingTable<AuditStreamKey, MemberState>
+    private let activities: SpillingTable<AuditStreamKey, ActivityState>
+    private let goals: SpillingTable<AuditStreamKey, GoalState>
+    private let reports: SpillingTable<AuditStreamKey, ReportState>
+    /// The scratch file the states past `residentEntries` go to (nil: all stay in memory).
+    private let spill: AuditSpill?
     /// The log's head right after the commit ending at a position (`EventLog.head(at:)`), so
     /// that an issued report's head hash is checked against the log (invariant 12); nil (the
     /// default) skips that check. Returns nil for a position that does not end a commit.
@@ -80,9 +84,86 @@ public final class InvariantAuditor {
     /// Members whose `MemberErased` was checked or folded, in order.
     public private(set) var erasedMembers: [UUID] = []
 
-    public init(reference: ReferenceData, recordsAcceptances: Bool = true) {
+    /// An auditor that keeps every aggregate's state in memory.
+    public convenience init(reference: ReferenceData, recordsAcceptances: Bool = true) {
+        self.init(reference: reference, recordsAcceptances: recordsAcceptances, spill: nil, residentEntries: .max,
+                  residentDirectoryEntries: .max)
+    }
+
+    /// An auditor whose memory is bounded whatever the number of aggregates: each table keeps
+    /// at most `residentEntries` entries in memory (tenders, consortia, activities, goals,
+    /// reports; member and assignment states, which are small, four times that; the
+    /// directory's member statuses, register entries, consortia and finalised lots
+    /// `residentDirectoryEntries`, by default four times that too), the others encoded in the
+    /// scratch file `scratchFile` (`AuditSpill`; created, so it must not exist; deleted when
+    /// the auditor goes). `shrinkResidentStates` lowers these numbers later (a caller watching
+    /// its memory). Decides exactly as the auditor that keeps
+    /// everything in memory; after a failure of the file (`scratchFailure`) its answers are
+    /// not reliable.
+    /// - Throws: `AuditSpillError` when the file cannot be created.
+    public convenience init(reference: ReferenceData, recordsAcceptances: Bool = true, scratchFile: String,
+                            residentEntries: Int = InvariantAuditor.defaultResidentEntries,
+                            residentDirectoryEntries: Int? = nil) throws {
+        self.init(reference: reference, recordsAcceptances: recordsAcceptances, spill: try AuditSpill(path: scratchFile),
+                  residentEntries: residentEntries, residentDirectoryEntries: residentDirectoryEntries)
+    }
+
+    /// Entries per table an auditor with a scratch file keeps in memory by default.
+    public static let defaultResidentEntries = 40_000
+
+    private init(reference: ReferenceData, recordsAcceptances: Bool, spill: AuditSpill?, residentEntries: Int,
+                 residentDirectoryEntries: Int?) {
         self.reference = reference
         self.recordsAcceptances = recordsAcceptances
+        self.spill = spill
+        let n = residentEntries
+        directory = AuditDirectory(spill: spill, capacity: residentDirectoryEntries ?? (n > Int.max / 4 ? n : n * 4))
+        tenders = SpillingTable(states: 1, spill: spill, capacity: n)
+        consortia = SpillingTable(states: 2, spill: spill, capacity: n)
+        // Member and assignment states are small (no lists that grow): four times as many.
+        let small = n > Int.max / 4 ? n : n * 4
+        crossBorder = SpillingTable(states: 3, spill: spill, capacity: small)
+        members = SpillingTable(states: 4, spill: spill, capacity: small)
+        activities = SpillingTable(states: 5, spill: spill, capacity: n)
+        goals = SpillingTable(states: 6, spill: spill, capacity: n)
+        reports = SpillingTable(states: 7, spill: spill, capacity: n)
+    }
+
+    /// Keeps `fraction` of the aggregate states and directory entries now in memory (of each
+    /// kind, at least `minimum`), the rest in the scratch file, and no more than that from now
+    /// on: what a caller watching its memory does when it runs short. Nothing without a scratch
+    /// file.
+    public func shrinkResidentStates(to fraction: Double, minimum: Int = 1_000) {
+        func shrink<K, V>(_ table: SpillingTable<K, V>) {
+            table.shrink(to: max(minimum, Int(Double(min(table.capacity, table.residentCount)) * fraction)))
+        }
+        shrink(tenders)
+        shrink(consortia)
+        shrink(crossBorder)
+        shrink(members)
+        shrink(activities)
+        shrink(goals)
+        shrink(reports)
+        directory.shrinkResidentEntries(to: fraction, minimum: minimum)
+    }
+
+    /// Aggregate states and directory entries held in memory.
+    public var residentStates: Int {
+        tenders.residentCount + consortia.residentCount + crossBorder.residentCount + members.residentCount
+            + activities.residentCount + goals.residentCount + reports.residentCount + directory.residentEntries
+    }
+
+    /// The first failure of the scratch file (a full disk, a read error), naming it; nil while
+    /// it works (and without one).
+    public var scratchFailure: String? { spill?.failure }
+
+    /// Aggregate states written to the scratch file and read back from it so far.
+    public var spilledStates: (evicted: Int, loaded: Int) {
+        let tables: [(Int, Int)] = [(tenders.evictions, tenders.loads), (consortia.evictions, consortia.loads),
+                                    (crossBorder.evictions, crossBorder.loads), (members.evictions, members.loads),
+                                    (activities.evictions, activities.loads), (goals.evictions, goals.loads),
+                                    (reports.evictions, reports.loads)]
+        return tables.reduce((0, 0)) { ($0.0 + $1.0, $0.1 + $1.1) }
     }
 
     /// Checks `event`, recorded (or to be recorded) in `stream` at `recordedAt` and at `position`
@@ -320,41 +401,6 @@ private struct NoSealing: PersonalDataSealer {
     func seal(_ registryId: RegistryId, subject: UUID) throws -> SealedData { throw Unavailable() }
     func blindIndexDigest(kind: String, value: String) -> [UInt8] {
         preconditionFailure("the auditor decides programme commands only; member rules are checked on the events")
-    }
-}
-
-/// Aggregate states by stream, each in a heap box of its own: the table's buckets hold a
-/// reference (8 bytes) instead of the state (a tender's is ~200 bytes inline), so a table of
-/// 200,000 aggregates with its free buckets costs a few MB instead of tens, and growing it
-/// copies references only (the old and the new table live together while it grows).
-///
-/// A stream named by an aggregate prefix and a UUID in lower case (`tender-3f2a…`, what the
-/// write side names every aggregate's stream) is keyed by that prefix and the UUID's 128 bits
-/// (`StreamIDKey`, exactly one key per such name: no string hashed or compared); any other
-/// name by its text.
-private struct StatesByStream<State> {
-    private final class Box {
-        var state: State
-        init(_ state: State) { self.state = state }
-    }
-
-    private var byID: [StreamIDKey: Box] = [:]
-    private var byName: [String: Box] = [:]
-
-    subscript(_ stream: String) -> State? {
-        if let key = StreamIDKey(stream) { return byID[key]?.state }
-        return byName[stream]?.state
-    }
-
-    /// Replaces `stream`'s state (`initial` when it has none) with `evolve` of it.
-    mutating func evolve(_ stream: String, from initial: State, _ evolve: (State) -> State) {
-        if let key = StreamIDKey(stream) {
-            if let box = byID[key] { box.state = evolve(box.state) } else { byID[key] = Box(evolve(initial)) }
-        } else if let box = byName[stream] {
-            box.state = evolve(box.state)
-        } else {
-            byName[stream] = Box(evolve(initial))
-        }
     }
 }
 

@@ -164,7 +164,8 @@ extension Admin {
     /// `exec`, and a child spawned straight from the test process (vfork) replaces the test
     /// process's own memory, hundreds of MB in the full suite. The intermediate's fork is
     /// small (~10 MB), so the figure is the admin's own, within that.
-    static func runMeasuringMemory(_ arguments: [String], in temp: TemporaryDirectory) throws -> (status: Int32, stderr: String, maxRSSKiB: Int) {
+    static func runMeasuringMemory(_ arguments: [String], in temp: TemporaryDirectory,
+                                   environment: [String: String] = [:]) throws -> (status: Int32, stderr: String, maxRSSKiB: Int) {
         guard let executable else { throw AdminTestError.binaryMissing }
         let errPath = temp.sub("stderr-\(UUID().uuidString)")
         let rssPath = temp.sub("maxrss-\(UUID().uuidString)")
@@ -177,6 +178,7 @@ extension Admin {
         let argv = ([python, "-c", peakProbe, rssPath, executable.path] + arguments).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
         let env = ProcessInfo.processInfo.environment.filter { $0.key != "FABRIEK_DATA" && $0.key != "FABRIEK_MASTER_KEY" }
+            .merging(environment) { $1 }
             .map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer { env.forEach { free($0) } }
         var pid: pid_t = 0

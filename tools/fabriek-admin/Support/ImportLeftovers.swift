@@ -1,8 +1,8 @@
 import Foundation
 
 /// What an import that did not finish (killed, or the machine lost power) leaves in the data
-/// directory: its staging log (`import-PID.log`, an import into an empty log) or its spool
-/// (`import-PID.spool`). Neither is part of the log: the log holds all of an import or none of
+/// directory: its staging log (`import-PID.log`, an import into an empty log), its spool
+/// (`import-PID.spool`) or its auditor's scratch file (`import-PID.audit`). None is part of the log: the log holds all of an import or none of
 /// it. They are removed, saying so, by the next import, which holds the log's writer lock, so
 /// no other import into this directory can still be using them.
 enum ImportLeftovers {
@@ -25,11 +25,11 @@ enum ImportLeftovers {
         return removed
     }
 
-    /// `import-<digits>.log` or `import-<digits>.spool`.
+    /// `import-<digits>` and `.log`, `.spool` or `.audit`.
     static func isLeftover(_ name: String) -> Bool {
         guard name.hasPrefix("import-") else { return false }
         let rest = name.dropFirst("import-".count)
-        for suffix in [".log", ".spool"] where rest.hasSuffix(suffix) {
+        for suffix in [".log", ".spool", ".audit"] where rest.hasSuffix(suffix) {
             let pid = rest.dropLast(suffix.count)
             return !pid.isEmpty && pid.allSatisfy(\.isASCII) && pid.allSatisfy(\.isNumber)
         }

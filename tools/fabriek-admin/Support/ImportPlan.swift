@@ -41,10 +41,13 @@ struct ImportPlan {
     private(set) var stored = 0
     /// Lines whose id an earlier line of the file gave, with the same content (skipped).
     private(set) var repeated = 0
-    /// Violations accepted with `--accept-violations`, by line (memory grows with the
-    /// violations only): the second pass records them, commit by commit, as
-    /// `ImportViolationsAccepted` in the same commit as the events.
+    /// Violations accepted with `--accept-violations`, by line, not recorded yet: the second
+    /// pass records them, commit by commit, as `ImportViolationsAccepted` in the same commit as
+    /// the events (so this grows with the violations of a spooled import); a staged import
+    /// records them when their commit ends and forgets them.
     private(set) var accepted: [Int: InvariantViolation] = [:]
+    /// Violations accepted with `--accept-violations`, in all.
+    private(set) var acceptedViolations = 0
     /// Whether the auditor holds what the log held before the import (folded before the first
     /// line to append was checked).
     private var primed = false
@@ -52,7 +55,6 @@ struct ImportPlan {
     /// the check (for `shredErasedMembers`, which runs after the log is closed): the auditor's,
     /// or without priming (nothing to append) read from the log.
     private var erased: [UUID] = []
-    var acceptedViolations: Int { accepted.count }
 
     private enum GroupKey: Equatable {
         case commit(UInt64)
@@ -61,8 +63,21 @@ struct ImportPlan {
     }
 
     static let bulkSize = 1000
+    /// Aggregate states of each kind the auditor keeps in memory (`InvariantAuditor`'s
+    /// `residentEntries`); `FABRIEK_IMPORT_RESIDENT_STATES` sets another number (tests make the
+    /// auditor spill with a few).
+    static var auditorResidentEntries: Int {
+        ProcessInfo.processInfo.environment["FABRIEK_IMPORT_RESIDENT_STATES"].flatMap { Int($0) }.map { max(1, $0) }
+            ?? InvariantAuditor.defaultResidentEntries
+    }
     /// Lines parsed together on every core.
     static let parseBatchSize = 1024
+    /// The resident memory the check aims to stay under: past it, the auditor keeps fewer
+    /// aggregate states in memory (`shrinkResidentStates`), the rest in its scratch file. Below
+    /// the 300 MB an import may take, leaving room for the staging log's index checkpoints.
+    static let memoryBudget = 240 << 20
+    /// Lines checked between two looks at the resident memory.
+    static let memoryCheckInterval = 16_384
 
     init(file: String, directory: DataDirectory, log: EventLog, acceptViolations: Bool, showProgress: Bool = false) throws {
         self.showProgress = showProgress
@@ -78,7 +93,15 @@ struct ImportPlan {
             spool = try ImportSpool(directory: directory.path)
             staged = nil
         }
-        auditor = InvariantAuditor(reference: try ReferenceData.load(), recordsAcceptances: false)
+        // The auditor keeps a bounded number of aggregate states in memory, the rest in a
+        // scratch file beside the log (`import-PID.audit`, deleted with the auditor).
+        let scratch = directory.path + "/import-\(getpid()).audit"
+        do {
+            auditor = try InvariantAuditor(reference: try ReferenceData.load(), recordsAcceptances: false, scratchFile: scratch,
+                                           residentEntries: Self.auditorResidentEntries)
+        } catch let e as AuditSpillError {
+            throw AdminError.failure("\(e.description); check that \(directory.path) is writable")
+        }
     }
 
     mutating func check(_ reader: LineReader) throws {
@@ -117,6 +140,7 @@ struct ImportPlan {
             MallocArenas.trace("auditor primed")
         }
         let storedLines = StoredLines(log: log, head: log.head().position)
+        var checkedSinceMemoryLook = 0
         var key: GroupKey?
         var groupSize = 0, groupFirstLine = 0
         var groupStored: Int?, groupNew: Int?
@@ -135,6 +159,7 @@ struct ImportPlan {
                     throw RefusedViolation(message: "\(file):\(p.line): \(p.violation.rule), \(p.violation.reason) (\(p.violation.eventType) in \(p.violation.stream)); to import it anyway and record that, use --accept-violations; nothing was imported (fix the line and run the import again)")
                 }
                 accepted[p.line] = p.violation
+                acceptedViolations += 1
             }
         }
         let spool = self.spool
@@ -146,7 +171,10 @@ struct ImportPlan {
             try settle()
             guard let staged, !group.entries.isEmpty else { return }
             let record = acceptance(of: group, importId: importId, recorded: recordsBuilt)
-            if record != nil { recordsBuilt += 1 }
+            if record != nil {
+                recordsBuilt += 1
+                for entry in group.entries { accepted[entry.line] = nil }
+            }
             try staged.add(group, record: record)
             group = ImportSpool.Group()
         }
@@ -248,6 +276,14 @@ struct ImportPlan {
                 if let violation = auditor.check(line.decoded, stream: line.stream, recordedAt: at) {
                     pending.append((number, line.event.id, violation))
                 }
+                checkedSinceMemoryLook += 1
+                if checkedSinceMemoryLook >= Self.memoryCheckInterval {
+                    checkedSinceMemoryLook = 0
+                    keepWithinMemoryBudget(auditor)
+                }
+                if let failure = auditor.scratchFailure {
+                    throw AdminError.failure("the check could not go on: \(failure); free space there")
+                }
                 if case .historyImport(.violationsAccepted(let record)) = line.decoded {
                     recordedInFile.formUnion(record.violations.map(\.eventId))
                 }
@@ -257,7 +293,10 @@ struct ImportPlan {
                     let spooledAt = try spool.write(line: number, body: body, startsCommit: groupFirstLine == number || groupNew == number)
                     if line.hasID { try fileIDs!.insert(line.event.id, value: spooledAt) }
                 } else {
-                    group.entries.append(ImportSpool.Entry(line: number, stream: line.stream, expected: line.expected, event: line.event))
+                    // The version counted here, exact: the staging log's writer trusts it
+                    // (`appendCommits(_:checked:)`), as it trusts that the id is new.
+                    group.entries.append(ImportSpool.Entry(line: number, stream: line.stream,
+                                                           expected: current == 0 ? .noStream : .exact(current), event: line.event))
                     if line.hasID { try fileIDs!.insert(line.event.id, value: start) }
                 }
                 progress.update(offset >> 20)
@@ -324,6 +363,15 @@ struct ImportPlan {
         erased = primed ? auditor.erasedMembers : try erasedMembersInLog()
         MallocArenas.trace("end of the check")
         progress.finish()
+    }
+
+    /// Past `memoryBudget` of resident memory, the auditor keeps two thirds of the states it
+    /// holds in memory (and no more from then on), and the freed pages go back to the system.
+    private func keepWithinMemoryBudget(_ auditor: InvariantAuditor) {
+        guard let resident = MallocArenas.residentBytes(), resident > Self.memoryBudget else { return }
+        auditor.shrinkResidentStates(to: 2.0 / 3.0)
+        MallocArenas.trim()
+        MallocArenas.trace("auditor shrunk to \(auditor.residentStates) resident states")
     }
 
     /// The lines a file of `total` bytes holds, estimated from the average length of `sample`

@@ -15,7 +15,13 @@ enum MallocArenas {
         // `mallopt` is not in the Glibc module (malloc.h): look it up. M_ARENA_MAX is -8.
         typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
         guard let symbol = dlsym(nil, "mallopt") else { return }
-        _ = unsafeBitCast(symbol, to: Mallopt.self)(-8, 1)
+        let mallopt = unsafeBitCast(symbol, to: Mallopt.self)
+        _ = mallopt(-8, 1)
+        // M_MMAP_THRESHOLD (-3), fixed at 128 KiB: every large buffer (the growing tables of an
+        // import) is mapped on its own and unmapped when freed. glibc otherwise raises the
+        // threshold to the size of each mapped buffer freed, up to 32 MiB, so that later large
+        // buffers come from the heap, and the holes they leave when freed stay resident.
+        _ = mallopt(-3, 128 << 10)
         #endif
     }
 }
@@ -42,6 +48,27 @@ extension MallocArenas {
         FileHandle.standardError.write(Data("memory \(label): \(rss.joined(separator: ", "))\n".utf8))
         typealias MallocStats = @convention(c) () -> Void
         if let symbol = dlsym(nil, "malloc_stats") { unsafeBitCast(symbol, to: MallocStats.self)() }
+        #endif
+    }
+}
+
+extension MallocArenas {
+    /// The process's resident memory (`/proc/self/statm`: anonymous and file-backed pages), nil
+    /// where it cannot be read.
+    static func residentBytes() -> Int? {
+        #if canImport(Glibc)
+        let fd = open("/proc/self/statm", O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var buffer = [UInt8](repeating: 0, count: 128)
+        let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+        guard n > 0 else { return nil }
+        // "size resident shared text lib data dt", in pages.
+        let fields = buffer[..<n].split(separator: UInt8(ascii: " "))
+        guard fields.count > 1, let pages = Int(String(decoding: fields[1], as: UTF8.self)) else { return nil }
+        return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
+        #else
+        return nil
         #endif
     }
 }

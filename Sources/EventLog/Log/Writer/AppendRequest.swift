@@ -11,6 +11,9 @@ struct AppendRequest: Sendable {
     var chain: AppendChain?
     /// When a chained append was queued (for the chain's commit figures).
     var queuedAt: ContinuousClock.Instant?
+    /// The caller checked that no event id is stored and that each exact expected version is
+    /// the stream's version (`EventLog.appendCommits(_:checked:)`): the writer looks neither up.
+    var checked = false
 
     init(appends: [StreamAppend], continuation: CheckedContinuation<AppendResult, any Error>) {
         self.appends = appends

@@ -79,7 +79,7 @@ extension LogWriter {
                     outcomes.append(.chainBroken)
                     continue
                 }
-                let outcome = Self.plan(request.appends, state: s, pendingVersions: &pendingVersions,
+                let outcome = Self.plan(request.appends, checked: request.checked, state: s, pendingVersions: &pendingVersions,
                                         eventIDs: &eventIDs, nextPosition: &nextPosition,
                                         running: &running, now: now, planned: &planned)
                 if case .refused = outcome { request.chain?.markBroken() }

@@ -43,6 +43,7 @@ extension LogWriter {
         if let file = job.idsFile, let ids = job.ids, ids.generation == eventIDs.generation,
            file.coveredPosition == ids.head.position {
             eventIDs.adopt(file)
+            if !options.keepIndexFilesResident { file.dropResidentPages() }
         }
         if let file = job.streamsFile, let streams = job.streams, file.coveredPosition == streams.head.position {
             // Only this thread records into the index, and a rebuild bumps the epoch under the
@@ -56,6 +57,7 @@ extension LogWriter {
             log.state.withLock { s in
                 if files.streamsEpoch.load(ordering: .relaxed) == streams.epoch { s.index = rebased }
             }
+            if !options.keepIndexFilesResident { file.dropResidentPages() }
         }
     }
 

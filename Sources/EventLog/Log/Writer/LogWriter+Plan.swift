@@ -12,8 +12,10 @@ extension LogWriter {
     ///
     /// Idempotency: an append whose event ids are already stored (anywhere in the log, or
     /// accepted earlier in this group) returns the original result and writes nothing, whatever
-    /// its expected version; one whose ids are partly stored is refused.
-    static func plan(_ appends: [StreamAppend], state s: LogState, pendingVersions: inout KeyedTable<UInt64>,
+    /// its expected version; one whose ids are partly stored is refused. A `checked` request
+    /// (`EventLog.appendCommits(_:checked:)`) is trusted on both: its ids are new and its exact
+    /// expected versions right, so neither index is read for it.
+    static func plan(_ appends: [StreamAppend], checked: Bool = false, state s: LogState, pendingVersions: inout KeyedTable<UInt64>,
                              eventIDs: inout EventIDIndex, nextPosition: inout UInt64, running: inout Int64, now: Int64,
                              planned: inout [PlannedEvent]) -> Outcome {
         var total = 0
@@ -62,22 +64,33 @@ extension LogWriter {
             for e in appends[order[k]].events { eventIDs.prefetchDeeper(e.id) }
         }
         let ahead = 4, nearer = 2
-        for k in 0..<min(ahead, order.count) { prefetch(k) }
-        for k in 0..<min(nearer, order.count) { prefetchDeeper(k) }
+        if !checked {
+            for k in 0..<min(ahead, order.count) { prefetch(k) }
+            for k in 0..<min(nearer, order.count) { prefetchDeeper(k) }
+        }
         var storedPositions: [UInt64] = []
         var storedVersions: [String: UInt64] = [:]
         var storedAppends = 0
         var firstStoredID: UUID?
         for (k, i) in order.enumerated() {
-            if k + ahead < order.count { prefetch(k + ahead) }
-            if k + nearer < order.count { prefetchDeeper(k + nearer) }
+            if !checked {
+                if k + ahead < order.count { prefetch(k + ahead) }
+                if k + nearer < order.count { prefetchDeeper(k + nearer) }
+            }
             let a = appends[i]
             let key = keys[k]
-            let current = local.value(for: key) ?? pendingVersions.value(for: key) ?? s.index.version(of: key)
+            // A checked request's exact versions are trusted: no index is read for them.
+            let trusted: UInt64?
+            switch a.expectedVersion {
+            case .noStream where checked: trusted = 0
+            case .exact(let v) where checked: trusted = v
+            default: trusted = nil
+            }
+            let current = trusted ?? local.value(for: key) ?? pendingVersions.value(for: key) ?? s.index.version(of: key)
             // Already stored ids win over the expected version: a retry gets its original result.
             let match: Match
             do {
-                match = try findAnywhere(a, eventIDs: eventIDs, state: s, planned: planned)
+                match = checked ? .none : try findAnywhere(a, eventIDs: eventIDs, state: s, planned: planned)
             } catch {
                 return .refused(error as? LogError ?? .writerFailed(reason: "\(error)"))
             }
