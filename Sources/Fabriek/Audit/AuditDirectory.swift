@@ -105,13 +105,10 @@ public final class AuditDirectory: MemberDirectory, ConsortiumDirectory, @unchec
 
     /// See `InvariantAuditor.shrinkResidentStates`.
     func shrinkResidentEntries(to fraction: Double, minimum: Int) {
-        func shrink<K, V>(_ table: SpillingTable<K, V>) {
-            table.shrink(to: max(minimum, Int(Double(min(table.capacity, table.residentCount)) * fraction)))
-        }
-        shrink(memberStatuses)
-        shrink(registryHolders)
-        shrink(consortia)
-        shrink(finalisedLots)
+        memberStatuses.shrink(keeping: fraction, minimum: minimum)
+        registryHolders.shrink(keeping: fraction, minimum: minimum)
+        consortia.shrink(keeping: fraction, minimum: minimum)
+        finalisedLots.shrink(keeping: fraction, minimum: minimum)
     }
 
     /// Entries held in memory (of the tables that spill).

@@ -263,17 +263,7 @@ final class AuditSpill {
         }
         if length > Self.bufferSize {
             let record = [UInt8(key.count)] + key + value
-            var written = 0
-            while written < length {
-                let n = record.withUnsafeBytes { pwrite(fd, $0.baseAddress! + written, length - written, off_t(offset) + off_t(written)) }
-                if n < 0 && errno == EINTR { continue }
-                guard n > 0 else {
-                    if n == 0 { errno = ENOSPC }
-                    fail("write")
-                    return nil
-                }
-                written += n
-            }
+            guard record.withUnsafeBytes({ write($0.baseAddress!, count: length, at: offset) }) else { return nil }
             bufferStart += UInt64(length)
         } else {
             let p = buffer + buffered
@@ -287,9 +277,18 @@ final class AuditSpill {
 
     /// Writes the buffer to the file; false after a failure.
     private func flush() -> Bool {
+        guard write(buffer, count: buffered, at: bufferStart) else { return false }
+        bufferStart += UInt64(buffered)
+        buffered = 0
+        return true
+    }
+
+    /// Writes `count` bytes at file offset `offset`, all of them; false (and `failure` set)
+    /// when the file takes no more (a full disk) or fails.
+    private func write(_ bytes: UnsafeRawPointer, count: Int, at offset: UInt64) -> Bool {
         var written = 0
-        while written < buffered {
-            let n = pwrite(fd, buffer + written, buffered - written, off_t(bufferStart) + off_t(written))
+        while written < count {
+            let n = pwrite(fd, bytes + written, count - written, off_t(offset) + off_t(written))
             if n < 0 && errno == EINTR { continue }
             guard n > 0 else {
                 if n == 0 { errno = ENOSPC }
@@ -298,8 +297,6 @@ final class AuditSpill {
             }
             written += n
         }
-        bufferStart += UInt64(buffered)
-        buffered = 0
         return true
     }
 }

@@ -134,16 +134,13 @@ public final class InvariantAuditor {
     /// on: what a caller watching its memory does when it runs short. Nothing without a scratch
     /// file.
     public func shrinkResidentStates(to fraction: Double, minimum: Int = 1_000) {
-        func shrink<K, V>(_ table: SpillingTable<K, V>) {
-            table.shrink(to: max(minimum, Int(Double(min(table.capacity, table.residentCount)) * fraction)))
-        }
-        shrink(tenders)
-        shrink(consortia)
-        shrink(crossBorder)
-        shrink(members)
-        shrink(activities)
-        shrink(goals)
-        shrink(reports)
+        tenders.shrink(keeping: fraction, minimum: minimum)
+        consortia.shrink(keeping: fraction, minimum: minimum)
+        crossBorder.shrink(keeping: fraction, minimum: minimum)
+        members.shrink(keeping: fraction, minimum: minimum)
+        activities.shrink(keeping: fraction, minimum: minimum)
+        goals.shrink(keeping: fraction, minimum: minimum)
+        reports.shrink(keeping: fraction, minimum: minimum)
         directory.shrinkResidentEntries(to: fraction, minimum: minimum)
     }
 

@@ -54,6 +54,11 @@ final class SpillingTable<Key: Hashable, Value> {
     /// Entries held in memory.
     var residentCount: Int { hot.count }
 
+    /// Keeps `fraction` of the entries now in memory (at least `minimum`) from now on.
+    func shrink(keeping fraction: Double, minimum: Int) {
+        shrink(to: max(minimum, Int(Double(min(capacity, residentCount)) * fraction)))
+    }
+
     /// Keeps at most `n` (at least 1) entries in memory from now on, evicting the others to
     /// the spill file; nothing without one.
     func shrink(to n: Int) {
