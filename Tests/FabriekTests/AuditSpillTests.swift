@@ -66,6 +66,21 @@ import Testing
         #expect(spill.load(key(3))?.value == value(3, version: 0))
     }
 
+    @Test("given keys of a stream name's longest (1,024 bytes) beside short ones, when stored and loaded, then each comes back under its own key")
+    func longKeys() throws {
+        let spill = try AuditSpill(path: scratchPath())
+        let long = [UInt8(1), 1] + [UInt8](repeating: UInt8(ascii: "x"), count: 1_024)
+        var longer = long
+        longer[1_000] = UInt8(ascii: "y")
+        spill.store(long, value(1, version: 0), at: nil, absent: true)
+        spill.store(longer, value(2, version: 0), at: nil, absent: true)
+        spill.store(key(3), value(3, version: 0), at: nil, absent: true)
+        #expect(spill.load(long)?.value == value(1, version: 0))
+        #expect(spill.load(longer)?.value == value(2, version: 0))
+        #expect(spill.load(key(3))?.value == value(3, version: 0))
+        #expect(spill.failure == nil)
+    }
+
     @Test("given a store, when it goes, then its file is deleted")
     func fileIsDeleted() throws {
         let path = scratchPath()

@@ -7,7 +7,7 @@ import Glibc
 /// from memory (`SpillingTable`): records appended to a scratch file, found through an index in
 /// memory.
 ///
-/// - The file is a log of records `[key length: 1 byte][key][value]`, appended through a 4 MiB
+/// - The file is a log of records `[key length: 2 bytes][key][value]`, appended through a 4 MiB
 ///   buffer with `pwrite` and read back with `pread`: the kernel's page cache holds it, not the
 ///   process. A key stored again is appended again; its older records are garbage until the
 ///   auditor goes (the file is deleted then).
@@ -97,6 +97,8 @@ final class AuditSpill {
 
     static let bufferSize = 4 << 20
     static let maxRecordLength = (1 << 24) - 1
+    /// Keys are a table byte and a stream name of at most 1,024 bytes (or shorter ids).
+    static let maxKeyLength = 2048
     fileprivate static let empty: UInt32 = 0, deleted: UInt32 = 1
 
     /// Creates `path` (it must not exist), deleted when the spill goes.
@@ -174,8 +176,8 @@ final class AuditSpill {
 
     /// Whether the record `bytes` is stored under `key`.
     private static func holds(_ bytes: [UInt8], key: UnsafeRawBufferPointer) -> Bool {
-        guard let first = bytes.first, Int(first) == key.count, bytes.count >= 1 + key.count else { return false }
-        return bytes.withUnsafeBytes { memcmp($0.baseAddress! + 1, key.baseAddress!, key.count) == 0 }
+        guard bytes.count >= 2 + key.count, Int(bytes[0]) | Int(bytes[1]) << 8 == key.count else { return false }
+        return bytes.withUnsafeBytes { memcmp($0.baseAddress! + 2, key.baseAddress!, key.count) == 0 }
     }
 
     /// The slot of `key` and its record (in `record`), or nil.
@@ -202,7 +204,7 @@ final class AuditSpill {
         guard failure == nil else { return nil }
         var record: [UInt8] = []
         guard let slot = find(key, record: &record) else { return nil }
-        return (Array(record[(1 + key.count)...]), slot)
+        return (Array(record[(2 + key.count)...]), slot)
     }
 
     /// Stores `value` under `key` (replacing what was there) and returns where its entry sits
@@ -212,8 +214,8 @@ final class AuditSpill {
     @discardableResult
     func store(_ key: [UInt8], _ value: [UInt8], at slot: Slot?, absent: Bool = false) -> Slot? {
         guard failure == nil else { return nil }
-        let length = 1 + key.count + value.count
-        guard key.count < 256, length <= Self.maxRecordLength else {
+        let length = 2 + key.count + value.count
+        guard key.count <= Self.maxKeyLength, length <= Self.maxRecordLength else {
             errno = EFBIG
             fail("a record of \(length) bytes")
             return nil
@@ -262,14 +264,14 @@ final class AuditSpill {
             return nil
         }
         if length > Self.bufferSize {
-            let record = [UInt8(key.count)] + key + value
+            let record = [UInt8(truncatingIfNeeded: key.count), UInt8(truncatingIfNeeded: key.count >> 8)] + key + value
             guard record.withUnsafeBytes({ write($0.baseAddress!, count: length, at: offset) }) else { return nil }
             bufferStart += UInt64(length)
         } else {
             let p = buffer + buffered
-            p.storeBytes(of: UInt8(key.count), as: UInt8.self)
-            key.withUnsafeBytes { (p + 1).copyMemory(from: $0.baseAddress!, byteCount: key.count) }
-            value.withUnsafeBytes { if let base = $0.baseAddress { (p + 1 + key.count).copyMemory(from: base, byteCount: value.count) } }
+            p.storeBytes(of: UInt16(key.count).littleEndian, as: UInt16.self)
+            key.withUnsafeBytes { (p + 2).copyMemory(from: $0.baseAddress!, byteCount: key.count) }
+            value.withUnsafeBytes { if let base = $0.baseAddress { (p + 2 + key.count).copyMemory(from: base, byteCount: value.count) } }
             buffered += length
         }
         return offset | UInt64(length) << 40

@@ -282,7 +282,7 @@ struct ImportPlan {
                     keepWithinMemoryBudget(auditor)
                 }
                 if let failure = auditor.scratchFailure {
-                    throw AdminError.failure("the check could not go on: \(failure); free space there")
+                    throw AdminError.failure("the check could not go on: \(failure); free space in \(dir.path) (the scratch file is deleted with the import)")
                 }
                 if case .historyImport(.violationsAccepted(let record)) = line.decoded {
                     recordedInFile.formUnion(record.violations.map(\.eventId))
