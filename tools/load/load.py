@@ -153,6 +153,8 @@ def main():
                    help="run only the reads or only the command mix (after the ceiling), e.g. while profiling")
     p.add_argument("--profile", metavar="FILE",
                    help="record the server with `perf record -g` into FILE during the command mix")
+    p.add_argument("--keep", action="store_true",
+                   help="keep the work directory (the served store, serve.log with one line per request)")
     a = p.parse_args()
 
     work = tempfile.mkdtemp(prefix="fabriek-load-")
@@ -313,7 +315,10 @@ def report(a, results, failures, work, members, tenders):
             json.dump({"results": results, "failures": failures}, f, indent=2)
     for f in failures:
         say("FAILED: " + f)
-    shutil.rmtree(work, ignore_errors=True) if not failures else say("kept %s" % work)
+    if failures or a.keep:
+        say("kept %s" % work)
+    else:
+        shutil.rmtree(work, ignore_errors=True)
     sys.exit(1 if failures else 0)
 
 

@@ -5,7 +5,7 @@
 # run: the ceiling, four reads one by one, the reads mixed, the durable command mix).
 #
 #   tools/load/run.sh [--duration S] [--connections N] [--threads N] [--json FILE]
-#                     [--only reads|commands] [--profile PERF_DATA]
+#                     [--only reads|commands] [--profile PERF_DATA] [--keep]
 #   tools/load/run.sh --prepare      # build and seed the demo store only (nothing measured)
 #
 # Release builds go to .build-release (apart from the debug .build, so both can be built at
