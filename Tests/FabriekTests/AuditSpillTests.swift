@@ -81,6 +81,27 @@ import Testing
         #expect(spill.failure == nil)
     }
 
+    @Test("given values of every length from 0 to 3,000 bytes (past what a read asks for first), written to the file, when loaded, then each comes back whole")
+    func recordsOfEveryLength() throws {
+        let spill = try AuditSpill(path: scratchPath())
+        let values = (0...3_000).map { n in (0..<n).map { UInt8(truncatingIfNeeded: $0 &* 13 &+ n) } }
+        for (n, v) in values.enumerated() { spill.store(key(n), v, at: nil, absent: true) }
+        // Push them past the write buffer, so that they are read back from the file.
+        for n in 0..<3_000 { spill.store(key(100_000 + n), [UInt8](repeating: 1, count: 2_000), at: nil, absent: true) }
+        #expect(spill.fileBytes > UInt64(AuditSpill.bufferSize))
+        for (n, v) in values.enumerated() { #expect(spill.load(key(n))?.value == v, "length \(n)") }
+        #expect(spill.failure == nil)
+    }
+
+    @Test("given 300,000 keys, when stored, then the index in memory takes at most 14 bytes a key (8-byte slots, at least 4/7 in use)")
+    func compactIndex() throws {
+        let spill = try AuditSpill(path: scratchPath())
+        for i in 0..<300_000 { spill.store(key(i), [UInt8(i & 0xFF)], at: nil, absent: true) }
+        #expect(spill.count == 300_000)
+        #expect(spill.indexBytes <= 300_000 * 14)
+        for i in stride(from: 0, to: 300_000, by: 97) { #expect(spill.load(key(i))?.value == [UInt8(i & 0xFF)]) }
+    }
+
     @Test("given a store, when it goes, then its file is deleted")
     func fileIsDeleted() throws {
         let path = scratchPath()

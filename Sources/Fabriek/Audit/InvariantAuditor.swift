@@ -154,6 +154,12 @@ public final class InvariantAuditor {
     /// it works (and without one).
     public var scratchFailure: String? { spill?.failure }
 
+    /// The entries of the scratch file's index, its bytes in memory (0 without a scratch
+    /// file), and the file's size.
+    public var scratchBytes: (entries: Int, index: Int, file: UInt64) {
+        (spill?.count ?? 0, spill?.indexBytes ?? 0, spill?.fileBytes ?? 0)
+    }
+
     /// Aggregate states written to the scratch file and read back from it so far.
     public var spilledStates: (evicted: Int, loaded: Int) {
         let tables: [(Int, Int)] = [(tenders.evictions, tenders.loads), (consortia.evictions, consortia.loads),

@@ -17,7 +17,9 @@ import Glibc
 /// not grow with either at ~16 bytes per id.
 final class IDCandidateIndex {
     private var bloom: [UInt32]
-    private let blockMask: UInt64
+    /// The filter's 32-byte blocks (any number: a fingerprint's block is its high 32 bits
+    /// scaled to it).
+    private let blocks: UInt64
     /// The most recent ids: open addressing, fingerprint 0 = empty (fingerprints are never 0).
     private var recentKeys: [UInt64]
     private var recentValues: [UInt64]
@@ -38,14 +40,18 @@ final class IDCandidateIndex {
     private var fileSize: Int64 = 0
     private(set) var count = 0
 
+    /// Bytes held in memory: the filter, the recent table and the runs' sparse indexes.
+    var residentBytes: Int {
+        bloom.count * 4 + Self.recentCapacity * 16 + runs.reduce(0) { $0 + $1.sparse.count * 8 }
+    }
+
     /// `expected`: how many ids to size the filter for (more still work, with more false
     /// positives); `directory`: where the spill file goes (removed on deinit).
     init(expected: Int, directory: String, name: String) {
-        var blocks = 1024
         // 16 bits per id = half a 32-byte block; at most 32 MiB.
-        while blocks * 16 < expected && blocks < 1 << 20 { blocks *= 2 }
+        let blocks = min(max(1024, (expected + 15) / 16), 1 << 20)
         bloom = [UInt32](repeating: 0, count: blocks * 8)
-        blockMask = UInt64(blocks - 1)
+        self.blocks = UInt64(blocks)
         recentKeys = [UInt64](repeating: 0, count: Self.recentCapacity)
         recentValues = [UInt64](repeating: 0, count: Self.recentCapacity)
         path = directory + "/import-\(getpid())-\(name).ids"
@@ -80,7 +86,7 @@ final class IDCandidateIndex {
     /// Sets (`set`) or tests the 8 bits of `fp` in its block.
     @inline(__always)
     private func bloomBits(_ fp: UInt64, set: Bool) -> Bool {
-        let block = Int((fp >> 32) & blockMask) * 8
+        let block = Int(((fp >> 32) &* blocks) >> 32) * 8
         let low = UInt32(truncatingIfNeeded: fp)
         var all = true
         withUnsafeBytes(of: Self.salts) { salts in

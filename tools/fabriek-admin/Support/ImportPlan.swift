@@ -140,7 +140,8 @@ struct ImportPlan {
             MallocArenas.trace("auditor primed")
         }
         let storedLines = StoredLines(log: log, head: log.head().position)
-        var checkedSinceMemoryLook = 0
+        var checkedSinceMemoryLook = 0, memoryLooks = 0
+        let tracesMemory = getenv("FABRIEK_MEMORY_TRACE") != nil
         var key: GroupKey?
         var groupSize = 0, groupFirstLine = 0
         var groupStored: Int?, groupNew: Int?
@@ -280,6 +281,10 @@ struct ImportPlan {
                 if checkedSinceMemoryLook >= Self.memoryCheckInterval {
                     checkedSinceMemoryLook = 0
                     keepWithinMemoryBudget(auditor)
+                    memoryLooks += 1
+                    if tracesMemory && memoryLooks % 32 == 0 {
+                        traceTables(line: number, auditor: auditor, versions: versions, fileIDs: fileIDs)
+                    }
                 }
                 if let failure = auditor.scratchFailure {
                     throw AdminError.failure("the check could not go on: \(failure); free space in \(dir.path) (the scratch file is deleted with the import)")
@@ -341,12 +346,14 @@ struct ImportPlan {
             if let c = carried {
                 carried = nil
                 try process(c)
+                Self.release(c)
             }
             for j in starts.indices.dropLast() {
                 let current = next!
                 current.wait()
                 next = parse(j + 1)
                 try process(current)
+                Self.release(current)
             }
             carried = next
             next = nil
@@ -374,6 +381,20 @@ struct ImportPlan {
         MallocArenas.trace("auditor shrunk to \(auditor.residentStates) resident states")
     }
 
+    /// With `FABRIEK_MEMORY_TRACE`: the check's growing tables and where the resident memory
+    /// is, on standard error.
+    private func traceTables(line: Int, auditor: InvariantAuditor, versions: StreamVersionTable, fileIDs: IDCandidateIndex?) {
+        let mb = { (bytes: Int) in String(format: "%.1f", Double(bytes) / 1_048_576) }
+        let scratch = auditor.scratchBytes
+        var text = "memory tables at line \(line): versions \(versions.count) streams \(mb(versions.capacity * 16)) MB"
+        text += ", scratch index \(scratch.entries) entries \(mb(scratch.index)) MB (file \(mb(Int(scratch.file))) MB)"
+        text += ", file ids \(mb(fileIDs?.residentBytes ?? 0)) MB, auditor \(auditor.residentStates) states"
+        if let r = MallocArenas.residentByKind() {
+            text += "; resident: heap \(r.heap >> 10) MB, other anonymous \(r.anonymous >> 10) MB, files \(r.files >> 10) MB"
+        }
+        FileHandle.standardError.write(Data((text + "\n").utf8))
+    }
+
     /// The lines a file of `total` bytes holds, estimated from the average length of `sample`
     /// (its first lines) with a quarter more: a longer file or shorter lines later cost only
     /// more false positives of the id filter, not wrong answers.
@@ -381,6 +402,16 @@ struct ImportPlan {
         guard let first = sample.first, let last = sample.last, last.offsetAfter > first.offset else { return 1024 }
         let perLine = Double(last.offsetAfter - first.offset) / Double(sample.count)
         return max(1024, Int(Double(total) / perLine * 1.25))
+    }
+
+    /// Where checked sub-batches go to be freed: destroying a thousand parsed lines (their
+    /// events, strings and payloads) took ~9% of the checking thread, which sets an import's
+    /// pace; on this queue's thread it runs beside the checks.
+    private static let releaseQueue = DispatchQueue(label: "fabriek-admin.import.release", qos: .utility)
+
+    /// Frees `batch` on `releaseQueue` (unless the caller's reference happens to be the last).
+    private static func release(_ batch: ParseAhead) {
+        releaseQueue.async { withExtendedLifetime(batch) {} }
     }
 
     /// A sub-batch of lines parsed on other threads (`ImportLine.parseBatch`) while the caller

@@ -72,3 +72,39 @@ extension MallocArenas {
         #endif
     }
 }
+
+extension MallocArenas {
+    /// Resident kB of the process's mappings (/proc/self/smaps): the malloc heap (`[heap]`),
+    /// other anonymous mappings (large buffers, thread stacks), and files; nil when unreadable.
+    static func residentByKind() -> (heap: Int, anonymous: Int, files: Int)? {
+        // Read to the end (the file reports no size, and a read returns a page or so at a time).
+        let fd = open("/proc/self/smaps", O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { break }
+            bytes += chunk[..<n]
+        }
+        let text = String(decoding: bytes, as: UTF8.self)
+        var heap = 0, anonymous = 0, files = 0
+        var kind = 0
+        for line in text.split(separator: "\n") {
+            if let first = line.first, first.isHexDigit, line.contains("-") {
+                let fields = line.split(separator: " ", omittingEmptySubsequences: true)
+                kind = fields.count < 6 ? 1 : fields[5] == "[heap]" ? 0 : fields[5].hasPrefix("/") ? 2 : 1
+            } else if line.hasPrefix("Rss:") {
+                let kB = Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") ?? 0
+                switch kind {
+                case 0: heap += kB
+                case 1: anonymous += kB
+                default: files += kB
+                }
+            }
+        }
+        return (heap, anonymous, files)
+    }
+}
