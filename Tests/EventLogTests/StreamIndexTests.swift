@@ -294,14 +294,19 @@ struct StreamIndexTests {
             names.shuffle(using: &rng)
             Self.record(names, into: &index, model: &model, position: &position)
             let head = LogHead(position: position, hash: ChainHash(unchecked: [UInt8](repeating: UInt8(round), count: 32)))
-            let merged = try StreamIndexFile.encode(index, covered: head)
+            let merged = try IndexFileStreamingTests.streamed(in: dir, "merged.idx") { fd, tmp throws(LogError) in
+                try StreamIndexFile.write(index, covered: head, fd: fd, path: tmp)
+            }
 
             // Then: the file of every event in position order, in memory, has the same bytes.
             var atOnce = StreamIndex(file: nil)
             var byPosition: [(UInt64, String)] = []
             for (stream, positions) in model { byPosition += positions.map { ($0, stream) } }
             for (p, stream) in byPosition.sorted(by: { $0.0 < $1.0 }) { atOnce.record(key: IndexHashing.key(stream), position: p) }
-            #expect(try StreamIndexFile.encode(atOnce, covered: head) == merged, "round \(round)")
+            let built = try IndexFileStreamingTests.streamed(in: dir, "at-once.idx") { fd, tmp throws(LogError) in
+                try StreamIndexFile.write(atOnce, covered: head, fd: fd, path: tmp)
+            }
+            #expect(built == merged, "round \(round)")
 
             try FileIO.writeFileAtomically(path, directory: dir.path, bytes: merged)
             index = StreamIndex(file: try #require(try StreamIndexFile.open(path: path)))

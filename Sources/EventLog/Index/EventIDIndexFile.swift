@@ -72,7 +72,7 @@ final class EventIDIndexFile: @unchecked Sendable {
         (fingerprintBits - bucketBits + positionBits + 7) / 8
     }
 
-    private init(base: UnsafeRawPointer, length: Int) throws(LogError) {
+    private init(base: UnsafeRawPointer, length: Int, resident: Bool) throws(LogError) {
         self.base = base
         self.length = length
         let raw = UnsafeRawBufferPointer(start: base, count: length)
@@ -84,7 +84,7 @@ final class EventIDIndexFile: @unchecked Sendable {
         }
         guard u32(112) == fabriek_crc32c(0, base, 112) else { throw damaged("header checksum mismatch") }
         guard u64(88) == UInt64(length) else { throw damaged("file length mismatch") }
-        guard fabriek_crc32c(0, base + Self.headerSize, length - Self.headerSize) == u32(12) else {
+        guard FileIO.checksum(base, from: Self.headerSize, count: length - Self.headerSize, dropping: !resident) == u32(12) else {
             throw damaged("body checksum mismatch")
         }
         coveredPosition = u64(16)
@@ -125,19 +125,25 @@ final class EventIDIndexFile: @unchecked Sendable {
         _ = madvise(UnsafeMutableRawPointer(mutating: base), length, Int32(MADV_DONTNEED))
     }
 
+    /// The mapped file.
+    var mapping: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: length) }
+
     /// Maps the file; nil when it does not exist.
     /// - Throws: `LogError.corruptIndex` when it is damaged or of another version, `.io`.
-    static func open(path: String) throws(LogError) -> EventIDIndexFile? {
+    /// Unless `resident`, the pages are neither read ahead nor kept: the checksum is computed
+    /// piece by piece, each piece's pages dropped after (a checkpoint's new file of a staging
+    /// log, ~140 MB at 10M events, was entirely resident until adopted).
+    static func open(path: String, resident: Bool = true) throws(LogError) -> EventIDIndexFile? {
         guard FileIO.exists(path) else { return nil }
         let fd = try FileIO.open(path, O_RDONLY)
         defer { close(fd) }
         let size = try FileIO.size(fd, path: path)
         guard size >= headerSize else { throw .corruptIndex(reason: "index/ids.idx: file too short") }
-        guard let p = mmap(nil, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0), p != MAP_FAILED else {
+        guard let p = mmap(nil, size, PROT_READ, MAP_PRIVATE | (resident ? MAP_POPULATE : 0), fd, 0), p != MAP_FAILED else {
             throw .io(operation: "mmap", path: path, errno: errno)
         }
         do {
-            return try EventIDIndexFile(base: UnsafeRawPointer(p), length: size)
+            return try EventIDIndexFile(base: UnsafeRawPointer(p), length: size, resident: resident)
         } catch {
             munmap(p, size)
             throw error
@@ -251,22 +257,60 @@ final class EventIDIndexFile: @unchecked Sendable {
         }
     }
 
-    /// Writes a file covering positions `1...covered.position`: the entries of `file` (which
-    /// must cover `1...base`) and `fingerprints` (32-bit `EventIDIndex` fingerprints of
-    /// positions `base + 1...`, in order).
-    static func write(file: EventIDIndexFile?, base: UInt64, fingerprints: [UInt32], covered: LogHead,
-                      path: String, directory: String) throws(LogError) {
-        try FileIO.writeFileAtomically(path, directory: directory,
-                                       bytes: encode(file: file, base: base, fingerprints: fingerprints, covered: covered))
+
+    /// Drops this process's resident pages of the mapping between the offsets `from` and `to`.
+    fileprivate func dropResidentPages(from: inout Int, to: Int) {
+        FileIO.dropResidentPages(base, from: &from, to: to)
     }
 
-    /// The bytes of the file `write` writes. The old file's entries are placed by bucket in
-    /// their order (sorted already, unless the file was forged), the new ones after them, then
-    /// each bucket's new entries are sorted and merged with its old ones as they are written.
-    /// `isCancelled` is asked now and then; when it answers true the encoding stops with
+    /// The entries of old bucket `ob` as merge keys `fingerprint << 32 | position >> granuleBits`
+    /// (of the file being written), appended to `out`.
+    fileprivate func appendKeys(ofBucket ob: Int, granuleBits gbits: Int, to out: inout [UInt64]) {
+        let checkBits = UInt64(Self.fingerprintBits - bucketBits)
+        let first = Int(base.loadUnaligned(fromByteOffset: Self.headerSize + ob * 4, as: UInt32.self).littleEndian)
+        let end = Int(base.loadUnaligned(fromByteOffset: Self.headerSize + ob * 4 + 4, as: UInt32.self).littleEndian)
+        for k in first..<end {
+            let v = entry(k)
+            let fp = (UInt64(ob) << checkBits | v >> UInt64(positionBits)) & 0xFFF_FFFF
+            out.append(fp << 32 | ((v & positionMask) << UInt64(granuleBits)) >> UInt64(gbits))
+        }
+    }
+
+    /// Byte offset of entry `k` in the file.
+    fileprivate func offset(ofEntry k: Int) -> Int { entries + k * entryBytes }
+
+    /// Index of old bucket `ob`'s first entry (`ob` up to the sentinel).
+    fileprivate func firstEntry(ofBucket ob: Int) -> Int {
+        Int(base.loadUnaligned(fromByteOffset: Self.headerSize + ob * 4, as: UInt32.self).littleEndian)
+    }
+
+    /// Writes a file covering positions `1...covered.position` to `path` (temporary file,
+    /// durable, renamed): see `write(file:base:fingerprints:covered:fd:path:dropsOldPages:bufferSize:isCancelled:)`.
+    static func write(file: EventIDIndexFile?, base: UInt64, fingerprints: [UInt32], covered: LogHead,
+                      path: String, directory: String, dropsOldPages: Bool = false) throws(LogError) {
+        try FileIO.writeFileAtomically(path, directory: directory) { fd, tmp throws(LogError) in
+            try write(file: file, base: base, fingerprints: fingerprints, covered: covered, fd: fd, path: tmp,
+                      dropsOldPages: dropsOldPages)
+        }
+    }
+
+    /// Writes a file covering positions `1...covered.position` into `fd` (a new, empty file):
+    /// the entries of `file` (which must cover `1...base`) and `fingerprints` (32-bit
+    /// `EventIDIndex` fingerprints of positions `base + 1...`, in order).
+    ///
+    /// In bounded memory, whatever the log's length: the new fingerprints (a checkpoint's worth)
+    /// are sorted by bucket; then the file is merged bucket by bucket with the old one (whose
+    /// entries are in (fingerprint, position) order already, unless the file was forged: a
+    /// group of buckets found out of order is sorted) through a 1 MiB buffer, the body checksum
+    /// computed as the bytes go out. The bucket table (256 KB) follows, then the header at
+    /// offset 0. With `dropsOldPages`, the old file's pages read are dropped from this process's
+    /// memory as the merge passes them (`MADV_DONTNEED`), so that they do not stay resident.
+    /// The bytes are those FORMAT.md defines, the same as an in-memory encoding's.
+    /// `isCancelled` is asked now and then; when it answers true the writing stops with
     /// `LogError.closed`.
-    static func encode(file: EventIDIndexFile?, base: UInt64, fingerprints: [UInt32], covered: LogHead,
-                       isCancelled: () -> Bool = { false }) throws(LogError) -> [UInt8] {
+    static func write(file: EventIDIndexFile?, base: UInt64, fingerprints: [UInt32], covered: LogHead,
+                      fd: Int32, path: String, dropsOldPages: Bool = false, bufferSize: Int = SectionWriter.defaultBufferSize,
+                      isCancelled: () -> Bool = { false }) throws(LogError) {
         let count = covered.position
         precondition((file?.coveredPosition ?? 0) == base && base + UInt64(fingerprints.count) == count,
                      "the event-id index file covers every position once")
@@ -276,41 +320,105 @@ final class EventIDIndexFile: @unchecked Sendable {
         let ebytes = entryBytes(bucketBits: bits, positionBits: pbits)
         let checkBits = UInt32(fingerprintBits - bits)
         let checkMask: UInt32 = (1 << checkBits) - 1
-        // Counting sort by bucket: the old entries first, then the new ones.
-        var starts = [UInt32](repeating: 0, count: (1 << bits) + 1)
-        file?.forEachEntry { fp, _ in starts[Int(fp >> checkBits) + 1] += 1 }
-        for fp in fingerprints { starts[Int((fp >> 4) >> checkBits) + 1] += 1 }
-        for b in 0..<(1 << bits) { starts[b + 1] += starts[b] }
-        var values = [UInt64](repeating: 0, count: Int(count))
-        var next = starts
-        values.withUnsafeMutableBufferPointer { values in
-            next.withUnsafeMutableBufferPointer { next in
-                file?.forEachEntry { fp, position in
-                    let b = Int(fp >> checkBits)
-                    values[Int(next[b])] = UInt64(fp & checkMask) << UInt64(pbits) | position >> UInt64(gbits)
-                    next[b] += 1
-                }
-            }
-        }
-        if isCancelled() { throw .closed }
-        let oldEnds = next
-        values.withUnsafeMutableBufferPointer { values in
-            next.withUnsafeMutableBufferPointer { next in
-                var position = base
-                for fp in fingerprints {
-                    position += 1
-                    let b = Int((fp >> 4) >> checkBits)
-                    values[Int(next[b])] = UInt64((fp >> 4) & checkMask) << UInt64(pbits) | position >> UInt64(gbits)
-                    next[b] += 1
+        let bucketCount = 1 << bits
+        let tableBytes = (bucketCount + 1) * 4
+
+        // The new entries, by bucket (a counting sort), each bucket then sorted.
+        var newStarts = [UInt32](repeating: 0, count: bucketCount + 1)
+        for fp in fingerprints { newStarts[Int((fp >> 4) >> checkBits) + 1] += 1 }
+        for b in 0..<bucketCount { newStarts[b + 1] += newStarts[b] }
+        var fresh = [UInt64](repeating: 0, count: fingerprints.count)
+        do {
+            var next = newStarts
+            fresh.withUnsafeMutableBufferPointer { fresh in
+                next.withUnsafeMutableBufferPointer { next in
+                    var position = base
+                    for fp in fingerprints {
+                        position += 1
+                        let b = Int((fp >> 4) >> checkBits)
+                        fresh[Int(next[b])] = UInt64((fp >> 4) & checkMask) << UInt64(pbits) | position >> UInt64(gbits)
+                        next[b] += 1
+                    }
                 }
             }
         }
         if isCancelled() { throw .closed }
 
+        var table = [UInt32](repeating: 0, count: bucketCount + 1)
+        let out = SectionWriter(fd: fd, path: path, start: headerSize + tableBytes, bufferSize: bufferSize)
+        var emitted = 0
+        @inline(__always) func emit(_ value: UInt64) throws(LogError) {
+            try out.append(low: value, bytes: ebytes)
+            emitted += 1
+        }
+        // Buckets go in groups that cover the same fingerprints in the old file and the new one:
+        // one old bucket split into 2^(bits - oldBits) new ones, or the other way round.
+        let oldBits = file?.bucketBits ?? 0
+        let groupBits = file == nil ? 0 : min(bits, oldBits)
+        var old: [UInt64] = []
+        var dropped = file.map { $0.offset(ofEntry: 0) } ?? 0
+        for group in 0..<(1 << groupBits) {
+            if group & 0xFFF == 0xFFF && isCancelled() { throw .closed }
+            old.removeAll(keepingCapacity: true)
+            if let file {
+                for ob in (group << (oldBits - groupBits))..<((group + 1) << (oldBits - groupBits)) {
+                    file.appendKeys(ofBucket: ob, granuleBits: gbits, to: &old)
+                }
+                for i in old.indices.dropFirst() where old[i - 1] > old[i] {
+                    old.sort()
+                    break
+                }
+                if dropsOldPages {
+                    let read = file.offset(ofEntry: file.firstEntry(ofBucket: (group + 1) << (oldBits - groupBits)))
+                    if read - dropped >= 1 << 20 { file.dropResidentPages(from: &dropped, to: read) }
+                }
+            }
+            var i = 0
+            let firstBucket = group << (bits - groupBits), endBucket = (group + 1) << (bits - groupBits)
+            for b in firstBucket..<endBucket {
+                if file == nil && b & 0xFFFF == 0xFFFF && isCancelled() { throw .closed }
+                table[b] = UInt32(truncatingIfNeeded: emitted)
+                var j = Int(newStarts[b])
+                let newEnd = Int(newStarts[b + 1])
+                if newEnd - j > 1 {
+                    let start = j
+                    fresh.withUnsafeMutableBufferPointer {
+                        var bucket = UnsafeMutableBufferPointer(rebasing: $0[start..<newEnd])
+                        bucket.sort()
+                    }
+                }
+                // The old entries of this bucket, as values of the new file, merged with the new.
+                while i < old.count && Int(old[i] >> (32 + UInt64(checkBits))) == b {
+                    let key = old[i]
+                    let value = (key >> 32 & UInt64(checkMask)) << UInt64(pbits) | key & 0xFFFF_FFFF
+                    while j < newEnd && fresh[j] < value {
+                        try emit(fresh[j])
+                        j += 1
+                    }
+                    try emit(value)
+                    i += 1
+                }
+                while j < newEnd {
+                    try emit(fresh[j])
+                    j += 1
+                }
+            }
+            guard i == old.count else { throw .corruptIndex(reason: "index/ids.idx: entries out of their buckets") }
+        }
+        guard emitted == Int(count) else {
+            throw .corruptIndex(reason: "index/ids.idx: \(emitted) entries for \(count) positions")
+        }
+        table[bucketCount] = UInt32(count)
+        if let file, dropsOldPages { file.dropResidentPages() }
+        let entries = try out.finish()
+        for k in table.indices { table[k] = table[k].littleEndian }
+        let tableCRC = table.withUnsafeBytes { fabriek_crc32c(0, $0.baseAddress, $0.count) }
+        try FileIO.pwriteAll(fd, table, offset: headerSize, path: path)
+
         var header = ByteWriter(capacity: headerSize)
         header.appendRaw(magic)
         header.append(version)
-        header.append(UInt32(0))  // body CRC, patched below
+        header.append(CRC32C.combine(tableCRC, entries.crc, secondLength: entries.count))
         header.append(count)
         header.appendRaw(covered.hash.bytes)
         header.append(UInt32(bits))
@@ -318,65 +426,13 @@ final class EventIDIndexFile: @unchecked Sendable {
         header.append(UInt32(ebytes))
         header.append(UInt32(gbits))
         header.append(UInt64(headerSize))
-        header.append(UInt64(headerSize + starts.count * 4))
-        header.append(UInt64(headerSize + starts.count * 4 + Int(count) * ebytes))
+        header.append(UInt64(headerSize + tableBytes))
+        header.append(UInt64(headerSize + tableBytes + Int(count) * ebytes))
         header.append(UInt64(0))
         header.append(UInt64(0))
-        header.append(UInt32(0))  // header CRC, patched below
+        let headerCRC = header.bytes.withUnsafeBytes { fabriek_crc32c(0, $0.baseAddress, 112) }
+        header.append(headerCRC)
         header.appendRaw(repeatElement(UInt8(0), count: 12))
-        let length = headerSize + starts.count * 4 + Int(count) * ebytes
-        // Written in place into the array returned (not into a buffer then copied: ~40 MB at
-        // 10M events, on a core the writer shares memory bandwidth with). 8 bytes of slack: an
-        // entry is stored as 8 bytes, of which the next overwrites the rest.
-        return [UInt8](unsafeUninitializedCapacity: length + 8) { buffer, initialized in
-            let out = UnsafeMutableRawPointer(buffer.baseAddress!)
-            header.bytes.withUnsafeBytes { out.copyMemory(from: $0.baseAddress!, byteCount: headerSize) }
-            var at = headerSize
-            for s in starts {
-                out.storeBytes(of: s.littleEndian, toByteOffset: at, as: UInt32.self)
-                at += 4
-            }
-            @inline(__always) func emit(_ value: UInt64) {
-                if ebytes == 4 {
-                    out.storeBytes(of: UInt32(truncatingIfNeeded: value).littleEndian, toByteOffset: at, as: UInt32.self)
-                } else {
-                    out.storeBytes(of: value.littleEndian, toByteOffset: at, as: UInt64.self)
-                }
-                at += ebytes
-            }
-            values.withUnsafeMutableBufferPointer { v in
-                for b in 0..<(starts.count - 1) {
-                    let start = Int(starts[b]), middle = Int(oldEnds[b]), end = Int(starts[b + 1])
-                    var old = UnsafeMutableBufferPointer(rebasing: v[start..<middle])
-                    var new = UnsafeMutableBufferPointer(rebasing: v[middle..<end])
-                    if new.count > 1 { new.sort() }
-                    if old.count > 1 && !zip(old, old.dropFirst()).allSatisfy({ $0 <= $1 }) { old.sort() }
-                    var i = 0, j = 0
-                    while i < old.count && j < new.count {
-                        if new[j] < old[i] {
-                            emit(new[j])
-                            j += 1
-                        } else {
-                            emit(old[i])
-                            i += 1
-                        }
-                    }
-                    while i < old.count {
-                        emit(old[i])
-                        i += 1
-                    }
-                    while j < new.count {
-                        emit(new[j])
-                        j += 1
-                    }
-                }
-            }
-            precondition(at == length, "the event-id index file is laid out as its header says")
-            let bodyCRC = fabriek_crc32c(0, out + headerSize, length - headerSize)
-            out.storeBytes(of: bodyCRC.littleEndian, toByteOffset: 12, as: UInt32.self)
-            let headerCRC = fabriek_crc32c(0, out, 112)
-            out.storeBytes(of: headerCRC.littleEndian, toByteOffset: 112, as: UInt32.self)
-            initialized = length
-        }
+        try FileIO.pwriteAll(fd, header.bytes, offset: 0, path: path)
     }
 }

@@ -207,7 +207,8 @@ public final class EventLog: Sendable {
         guard s.failure == nil, s.head.position > 0 else { return report }
         if s.index.inMemoryEvents > 0 || s.index.file == nil {
             do {
-                try StreamIndexFile.write(s.index, covered: s.head, path: indexPath, directory: indexDirectory)
+                try StreamIndexFile.write(s.index, covered: s.head, path: indexPath, directory: indexDirectory,
+                                          dropsOldPages: !options.keepIndexFilesResident)
             } catch {
                 report.problems.append("the stream index was not saved (\(error)); the next open rebuilds it from the "
                                        + "segments, and can recheck only the commits since the index last saved")
@@ -220,7 +221,8 @@ public final class EventLog: Sendable {
             do {
                 try EventIDIndexFile.write(file: writer.eventIDs.file, base: writer.eventIDs.base,
                                            fingerprints: writer.eventIDs.fingerprints, covered: s.head,
-                                           path: idIndexPath, directory: indexDirectory)
+                                           path: idIndexPath, directory: indexDirectory,
+                                           dropsOldPages: !options.keepIndexFilesResident)
             } catch {
                 report.problems.append("the event-id index was not saved (\(error)); the next writer reads the ids it would "
                                        + "have held from the segments at its first append")

@@ -35,8 +35,8 @@ enum FileIO {
         }
     }
 
-    /// `pwriteAll` for an array.
-    static func pwriteAll(_ fd: Int32, _ bytes: [UInt8], offset: Int, path: String) throws(LogError) {
+    /// `pwriteAll` for an array (its elements' bytes as they lie in memory).
+    static func pwriteAll<Element: BitwiseCopyable>(_ fd: Int32, _ bytes: [Element], offset: Int, path: String) throws(LogError) {
         let result: Result<Void, LogError> = bytes.withUnsafeBytes { raw in
             do throws(LogError) {
                 try pwriteAll(fd, raw, offset: offset, path: path)
@@ -94,19 +94,9 @@ enum FileIO {
 
     /// Writes a file atomically: temporary file, fsync, rename, fsync of the directory.
     static func writeFileAtomically(_ path: String, directory: String, bytes: [UInt8]) throws(LogError) {
-        let tmp = path + ".tmp"
-        let fd = try open(tmp, O_WRONLY | O_CREAT | O_TRUNC)
-        do throws(LogError) {
+        try writeFileAtomically(path, directory: directory) { fd, tmp throws(LogError) in
             try pwriteAll(fd, bytes, offset: 0, path: tmp)
-            try fdatasync(fd, path: tmp)
-        } catch {
-            close(fd)
-            unlink(tmp)
-            throw error
         }
-        close(fd)
-        guard rename(tmp, path) == 0 else { throw .io(operation: "rename", path: tmp, errno: errno) }
-        try fsyncDirectory(directory)
     }
 }
 

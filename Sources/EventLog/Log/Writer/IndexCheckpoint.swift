@@ -75,9 +75,14 @@ final class IndexCheckpoint: @unchecked Sendable {
     private let done = Atomic<Bool>(false)
     private let finished = NSCondition()
 
-    init(streams: Streams?, ids: IDs?) {
+    /// Whether the writer keeps the index files' pages resident (otherwise the old files'
+    /// pages read by the merge are dropped as it goes).
+    private let keepsFilesResident: Bool
+
+    init(streams: Streams?, ids: IDs?, keepsFilesResident: Bool = true) {
         self.streams = streams
         self.ids = ids
+        self.keepsFilesResident = keepsFilesResident
     }
 
     /// True once the thread has finished (its files, if any, may then be read).
@@ -113,18 +118,25 @@ final class IndexCheckpoint: @unchecked Sendable {
 
     private func run(files: IndexFiles, streamsPath: String, idsPath: String, directory: String) {
         let isCancelled = { self.cancelled.load(ordering: .relaxed) }
-        // Derived data: a failure leaves the index in memory, nothing more.
-        if let streams, let bytes = try? StreamIndexFile.encode(streams.index, covered: streams.head, isCancelled: isCancelled) {
-            streamsFile = save(bytes, to: streamsPath, directory: directory, files: files,
+        // Derived data: a failure leaves the index in memory, nothing more. Each file is written
+        // straight to its temporary file (bounded memory, the old file's pages dropped as they
+        // are read unless the files are kept resident), then renamed under the files' lock.
+        let drops = !keepsFilesResident
+        if let streams {
+            streamsFile = save(to: streamsPath, directory: directory, files: files,
                                isCurrent: { files.streamsEpoch.load(ordering: .relaxed) == streams.epoch },
-                               open: StreamIndexFile.open(path:))
+                               open: { path throws(LogError) in try StreamIndexFile.open(path: path, resident: !drops) }) { fd, tmp throws(LogError) in
+                try StreamIndexFile.write(streams.index, covered: streams.head, fd: fd, path: tmp,
+                                          dropsOldPages: drops, isCancelled: isCancelled)
+            }
         }
-        if let ids, !isCancelled(),
-           let bytes = try? EventIDIndexFile.encode(file: ids.file, base: ids.base, fingerprints: ids.fingerprints,
-                                                    covered: ids.head, isCancelled: isCancelled) {
-            idsFile = save(bytes, to: idsPath, directory: directory, files: files,
+        if let ids, !isCancelled() {
+            idsFile = save(to: idsPath, directory: directory, files: files,
                            isCurrent: { files.idsEpoch.load(ordering: .relaxed) == ids.epoch },
-                           open: EventIDIndexFile.open(path:))
+                           open: { path throws(LogError) in try EventIDIndexFile.open(path: path, resident: !drops) }) { fd, tmp throws(LogError) in
+                try EventIDIndexFile.write(file: ids.file, base: ids.base, fingerprints: ids.fingerprints, covered: ids.head,
+                                           fd: fd, path: tmp, dropsOldPages: drops, isCancelled: isCancelled)
+            }
         }
         // The copies can be large (~100 MB at 10M events): not kept until the writer adopts.
         streams?.index = StreamIndex(file: nil)
@@ -132,15 +144,22 @@ final class IndexCheckpoint: @unchecked Sendable {
         ids?.fingerprints = []
     }
 
-    /// Writes `bytes` to `path` and maps the file, under the files' lock, unless the checkpoint
-    /// was cancelled or the index it was made from was replaced (`isCurrent` false); nil then,
-    /// or when the write fails.
-    private func save<File>(_ bytes: [UInt8], to path: String, directory: String, files: IndexFiles,
-                            isCurrent: () -> Bool, open: (String) throws -> File?) -> File? {
-        files.lock.withLock { _ -> File? in
-            guard !cancelled.load(ordering: .relaxed), isCurrent() else { return nil }
+    /// Writes the file at `path` through `write` (to a temporary file, made durable), then,
+    /// under the files' lock, renames it over `path` and maps it, unless the checkpoint was
+    /// cancelled or the index it was made from was replaced (`isCurrent` false); nil then, or
+    /// when the write fails. Only a checkpoint or close (which waits for the checkpoint
+    /// first) writes the temporary file.
+    private func save<File>(to path: String, directory: String, files: IndexFiles,
+                            isCurrent: () -> Bool, open: (String) throws -> File?,
+                            write: (Int32, String) throws(LogError) -> Void) -> File? {
+        guard let tmp = try? FileIO.writeTemporary(path, write: write) else { return nil }
+        return files.lock.withLock { _ -> File? in
+            guard !cancelled.load(ordering: .relaxed), isCurrent() else {
+                unlink(tmp)
+                return nil
+            }
             do {
-                try FileIO.writeFileAtomically(path, directory: directory, bytes: bytes)
+                try FileIO.renameDurably(tmp, to: path, directory: directory)
                 return try open(path)
             } catch {
                 return nil

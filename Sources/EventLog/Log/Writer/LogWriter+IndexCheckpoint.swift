@@ -23,7 +23,7 @@ extension LogWriter {
                 ? .init(index: s.index, head: s.head, epoch: files.streamsEpoch.load(ordering: .relaxed)) : nil
         }
         guard streams != nil || ids != nil else { return }
-        let job = IndexCheckpoint(streams: streams, ids: ids)
+        let job = IndexCheckpoint(streams: streams, ids: ids, keepsFilesResident: options.keepIndexFilesResident)
         checkpoint = job
         job.start(files: files, streamsPath: log.indexPath, idsPath: log.idIndexPath, directory: log.indexDirectory)
     }

@@ -1,3 +1,5 @@
+@testable import EventLog
+
 /// An output buffer for writing large files (the index files): raw memory that grows by
 /// doubling, written through a pointer. `ByteWriter` appends to an array byte by byte, which
 /// costs a capacity and uniqueness check per byte: for the tens of millions of bytes of an index
