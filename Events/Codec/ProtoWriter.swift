@@ -76,10 +76,16 @@ public struct ProtoWriter {
     /// A sub-message, length-prefixed. The prefix is reserved as one byte and widened afterwards
     /// only when the message is 128 bytes or longer.
     @inlinable public mutating func message<M: ProtoMessage>(_ field: UInt32, _ v: M) {
+        nested(field) { v.encode(to: &$0) }
+    }
+
+    /// A length-prefixed sub-message written by `body` (`message(_:_:)` for a `ProtoMessage`;
+    /// also for a message that is not a type of its own, like the auditor's saved states).
+    @inlinable public mutating func nested(_ field: UInt32, _ body: (inout ProtoWriter) -> Void) {
         key(field, .lengthDelimited)
         let lengthAt = bytes.count
         bytes.append(0)
-        v.encode(to: &self)
+        body(&self)
         let length = bytes.count - lengthAt - 1
         if length < 0x80 {
             bytes[lengthAt] = UInt8(length)

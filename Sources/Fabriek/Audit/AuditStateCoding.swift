@@ -12,24 +12,6 @@ protocol AuditStateCoding {
 }
 
 extension ProtoWriter {
-    /// A length-prefixed sub-message written by `body`, as `message(_:_:)` writes one.
-    mutating func nested(_ field: UInt32, _ body: (inout ProtoWriter) -> Void) {
-        key(field, .lengthDelimited)
-        let lengthAt = bytes.count
-        bytes.append(0)
-        body(&self)
-        let length = bytes.count - lengthAt - 1
-        if length < 0x80 {
-            bytes[lengthAt] = UInt8(length)
-        } else {
-            var prefix = [UInt8]()
-            var l = UInt64(length)
-            while l >= 0x80 { prefix.append(UInt8(truncatingIfNeeded: l) | 0x80); l >>= 7 }
-            prefix.append(UInt8(l))
-            bytes.replaceSubrange(lengthAt..<(lengthAt + 1), with: prefix)
-        }
-    }
-
     /// A case of a `CaseIterable` enum without wire numbers, by its index among the cases.
     mutating func caseIndex<E: CaseIterable & Equatable>(_ field: UInt32, _ v: E) {
         uint64(field, UInt64(E.allCases.firstIndex(of: v).map { E.allCases.distance(from: E.allCases.startIndex, to: $0) } ?? 0))
