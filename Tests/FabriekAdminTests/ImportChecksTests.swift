@@ -143,6 +143,47 @@ import Testing
         #expect(try Admin.run(["log", "verify", "--data", data]).status == 0)
     }
 
+    @Test("given an extended export with blank lines among its stored and its new lines, when imported over the stored part, then the new lines are appended in file order, and a bad new line is named by its own number")
+    func storedBlankAndNewLinesInOneSubBatch() throws {
+        // Given the first 200 events imported, and the whole export with a blank line among the
+        // stored lines and one among the new ones (all in the first sub-batch of parsed lines:
+        // the stored lines are recognised without parsing, the others parsed, each result
+        // matched back to its own line).
+        let temp = TemporaryDirectory()
+        let source = try DemoFixture.path()
+        let part = temp.sub("part.jsonl"), all = temp.sub("all.jsonl")
+        #expect(try Admin.run(["export", part, "--until", "200", "--data", source]).status == 0)
+        #expect(try Admin.run(["export", all, "--data", source]).status == 0)
+        var lines = try String(contentsOfFile: all, encoding: .utf8).split(separator: "\n").map(String.init)
+        try #require(lines.count > 220)
+        lines.insert("", at: 210)
+        lines.insert("   ", at: 100)
+        let mixed = temp.sub("mixed.jsonl")
+        try Self.write(lines, to: mixed)
+
+        // When imported over the stored part, then only the rest is appended, in order.
+        let data = temp.sub("copy")
+        #expect(try Admin.run(["import", part, "--data", data]).status == 0)
+        let rest = try Admin.run(["import", mixed, "--data", data])
+        #expect(rest.status == 0, "\(rest.stderr)")
+        #expect(rest.stdout.contains("imported \(lines.count - 202) events"), "\(rest.stdout)")
+        #expect(rest.stdout.contains("(200 already stored)"), "\(rest.stdout)")
+        #expect(try Self.head(data) == (try Self.head(source)))
+
+        // And with a new line past the second blank one made bad, the error names that line.
+        let badNumber = 215
+        lines[badNumber - 1] = lines[badNumber - 1].replacingOccurrences(of: #""type":""#, with: #""type":"Unknown"#)
+        let bad = temp.sub("bad.jsonl")
+        try Self.write(lines, to: bad)
+        let other = temp.sub("other")
+        #expect(try Admin.run(["import", part, "--data", other]).status == 0)
+        let refused = try Admin.run(["import", bad, "--data", other])
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("bad.jsonl:\(badNumber): \"type\""), "\(refused.stderr)")
+        #expect(refused.stderr.contains("nothing was imported"), "\(refused.stderr)")
+        #expect(try Self.head(other).hasPrefix("200 "))
+    }
+
     @Test("given lines without commit but with recordedAt, when imported, then one commit per recordedAt and as-of inside answers")
     func recordedAtFormsCommits() throws {
         let temp = TemporaryDirectory()

@@ -34,7 +34,7 @@ struct FabriekAdmin: AsyncParsableCommand {
     /// Runs the command; maps errors to the documented exit codes.
     static func main() async {
         // Before any other thread exists (the commands' async work runs on the pool's threads).
-        MallocArenas.limitToOne()
+        MallocArenas.configure()
         SQLiteProcessSettings.configure()
         #if FUZZING
         ImportLineFuzzer.runIfAsked()

@@ -173,32 +173,44 @@ public final class InvariantAuditor {
     /// (nil when not known yet), then folds it. Returns the violation, nil when the decider
     /// would have decided this event.
     public func check(_ event: DomainEvent, stream: String, recordedAt: Timestamp, position: UInt64? = nil) -> InvariantViolation? {
-        let violation = judge(event, stream: stream, recordedAt: recordedAt, position: position)
-        fold(event, stream: stream, position: position)
+        check(event, stream: stream, key: AuditStreamKey(stream), recordedAt: recordedAt, position: position)
+    }
+
+    /// `check(_:stream:recordedAt:position:)` with the stream's key found before
+    /// (`AuditStreamKey(stream)`, e.g. on another thread): it is found once, for the decision
+    /// and the fold.
+    public func check(_ event: DomainEvent, stream: String, key: AuditStreamKey, recordedAt: Timestamp,
+                      position: UInt64? = nil) -> InvariantViolation? {
+        let violation = judge(event, stream: stream, key: key, recordedAt: recordedAt, position: position)
+        fold(event, stream: stream, key: key, position: position)
         return violation
     }
 
     /// Folds `event`, at `position` when known, without checking it (history already stored
     /// and audited).
     public func fold(_ event: DomainEvent, stream: String, position: UInt64? = nil) {
+        fold(event, stream: stream, key: AuditStreamKey(stream), position: position)
+    }
+
+    private func fold(_ event: DomainEvent, stream: String, key: AuditStreamKey, position: UInt64?) {
         switch event {
         case .member(let e):
-            members.evolve(stream, from: MemberDecider.initialState) { MemberDecider.evolve($0, e) }
+            members.evolve(key, from: MemberDecider.initialState) { MemberDecider.evolve($0, e) }
             if case .erased(let x) = e { erasedMembers.append(x.memberId) }
         case .consortium(let e):
-            consortia.evolve(stream, from: ConsortiumDecider.initialState) { ConsortiumDecider.evolve($0, e) }
+            consortia.evolve(key, from: ConsortiumDecider.initialState) { ConsortiumDecider.evolve($0, e) }
         case .tender(let e):
-            tenders.evolve(stream, from: TenderDecider.initialState) { TenderDecider.evolve($0, e) }
+            tenders.evolve(key, from: TenderDecider.initialState) { TenderDecider.evolve($0, e) }
         case .crossBorder(let e):
-            crossBorder.evolve(stream, from: CrossBorderDecider.initialState) { CrossBorderDecider.evolve($0, e) }
+            crossBorder.evolve(key, from: CrossBorderDecider.initialState) { CrossBorderDecider.evolve($0, e) }
         case .programme(let e):
             switch e {
             case .activityHeld, .trainingHoursRecorded:
-                activities.evolve(stream, from: ActivityDecider.initialState) { ActivityDecider.evolve($0, e) }
+                activities.evolve(key, from: ActivityDecider.initialState) { ActivityDecider.evolve($0, e) }
             case .goalSet:
-                goals.evolve(stream, from: GoalDecider.initialState) { GoalDecider.evolve($0, e) }
+                goals.evolve(key, from: GoalDecider.initialState) { GoalDecider.evolve($0, e) }
             case .reportIssued:
-                reports.evolve(stream, from: ReportDecider.initialState) { ReportDecider.evolve($0, e) }
+                reports.evolve(key, from: ReportDecider.initialState) { ReportDecider.evolve($0, e) }
             }
         case .historyImport(.violationsAccepted(let e)) where recordsAcceptances:
             for v in e.violations { acceptances[v.eventId] = ImportAcceptance(importId: e.importId, file: e.file, stream: stream, position: position) }
@@ -208,7 +220,7 @@ public final class InvariantAuditor {
         directory.apply(event)
     }
 
-    private func judge(_ event: DomainEvent, stream: String, recordedAt: Timestamp, position: UInt64?) -> InvariantViolation? {
+    private func judge(_ event: DomainEvent, stream: String, key: AuditStreamKey, recordedAt: Timestamp, position: UInt64?) -> InvariantViolation? {
         if let expected = Self.streamPrefix(event.aggregate), !stream.hasPrefix(expected) {
             return InvariantViolation(stream: stream, eventType: event.typeName, rule: "stream.otherAggregate", invariant: nil,
                                       reason: "a \(event.aggregate.rawValue) event belongs in a '\(expected)…' stream")
@@ -219,18 +231,18 @@ public final class InvariantAuditor {
             switch event {
             case .tender(let e):
                 if let command = Self.command(for: e) {
-                    _ = try TenderDecider.decide(command, state: tenders[stream] ?? TenderDecider.initialState, context: context)
+                    _ = try TenderDecider.decide(command, state: tenders[key] ?? TenderDecider.initialState, context: context)
                 }
             case .consortium(let e):
-                _ = try ConsortiumDecider.decide(Self.command(for: e), state: consortia[stream] ?? ConsortiumDecider.initialState,
+                _ = try ConsortiumDecider.decide(Self.command(for: e), state: consortia[key] ?? ConsortiumDecider.initialState,
                                                  context: context)
             case .crossBorder(let e):
                 _ = try CrossBorderDecider.decide(Self.command(for: e),
-                                                  state: crossBorder[stream] ?? CrossBorderDecider.initialState, context: context)
+                                                  state: crossBorder[key] ?? CrossBorderDecider.initialState, context: context)
             case .member(let e):
-                try checkMember(e, state: members[stream] ?? MemberDecider.initialState, stream: stream)
+                try checkMember(e, state: members[key] ?? MemberDecider.initialState, stream: stream)
             case .programme(let e):
-                if let v = try checkProgramme(e, stream: stream, position: position, context: context) { return v }
+                if let v = try checkProgramme(e, stream: stream, key: key, position: position, context: context) { return v }
             case .historyImport:
                 break  // a record of the import itself: no rule of the domain applies
             }
@@ -268,7 +280,7 @@ public final class InvariantAuditor {
     /// Programme events are decided again by their deciders (activity, goal, report); what the
     /// deciders take from the service (the stream, a position) is checked here. Returns a
     /// violation the deciders cannot name, throws their refusals.
-    private func checkProgramme(_ e: ProgrammeEvent, stream: String, position: UInt64?,
+    private func checkProgramme(_ e: ProgrammeEvent, stream: String, key: AuditStreamKey, position: UInt64?,
                                 context: DecisionContext) throws(DomainError) -> InvariantViolation? {
         func violation(_ rule: String, _ invariant: Int?, _ reason: String) -> InvariantViolation {
             InvariantViolation(stream: stream, eventType: e.typeName, rule: rule, invariant: invariant, reason: reason)
@@ -284,7 +296,7 @@ public final class InvariantAuditor {
                 activityId: h.activityId, title: h.title, focusAreas: h.focusAreas, activityType: h.activityType, heldOn: h.heldOn,
                 durationMinutes: h.durationMinutes, buurt: h.buurt, attendingMemberIds: h.attendingMemberIds,
                 externalAttendeeCount: h.externalAttendeeCount, partners: h.partners, crossBorder: h.crossBorder)),
-                state: activities[stream] ?? ActivityDecider.initialState, context: context)
+                state: activities[key] ?? ActivityDecider.initialState, context: context)
             var seen = Set<UUID>()
             if let twice = h.attendingMemberIds.first(where: { !seen.insert($0).inserted }) {
                 return violation("programme.duplicateAttendee", nil,
@@ -293,7 +305,7 @@ public final class InvariantAuditor {
         case .trainingHoursRecorded(let t):
             let expected = ActivityDecider.streamId(t.activityId)
             guard stream == expected else { return otherStream(expected, "training time of activity \(t.activityId.uuidString.lowercased())") }
-            let state = activities[stream] ?? ActivityDecider.initialState
+            let state = activities[key] ?? ActivityDecider.initialState
             guard state.activityId != nil else { throw .notFound(stream: stream) }
             _ = try ActivityDecider.decide(.recordTrainingHours(memberId: t.memberId, durationMinutes: t.durationMinutes),
                                            state: state, context: context)
@@ -302,11 +314,11 @@ public final class InvariantAuditor {
             guard stream == expected else { throw .goalStreamMismatch(expected: expected, actual: stream) }
             _ = try GoalDecider.decide(.set(SetGoal(focusArea: g.focusArea, kpiCode: g.kpiCode, period: g.period, startsOn: g.startsOn,
                                                     endsOn: g.endsOn, targetValue: g.targetValue, scale: g.scale)),
-                                       state: goals[stream] ?? GoalDecider.initialState, context: context)
+                                       state: goals[key] ?? GoalDecider.initialState, context: context)
         case .reportIssued(let r):
             let expected = ReportDecider.streamId(r.reportId)
             guard stream == expected else { return otherStream(expected, "report \(r.reportId.uuidString.lowercased())") }
-            _ = try ReportDecider.decide(.issue(r), state: reports[stream] ?? ReportDecider.initialState, context: context)
+            _ = try ReportDecider.decide(.issue(r), state: reports[key] ?? ReportDecider.initialState, context: context)
             if let position, r.asOfPosition >= position {
                 return violation("invariant-12.asOfNotBefore", 12,
                                  "the report counts events up to position \(r.asOfPosition), but it was issued at position \(position); a report is built only from events before it")
@@ -410,7 +422,7 @@ private struct NoSealing: PersonalDataSealer {
 /// A stream name `PREFIX` + a UUID in its canonical lower-case text, for one of the aggregate
 /// prefixes, as 17 bytes: the name maps to exactly one key and back (upper-case hex, another
 /// prefix or anything else is not such a name: nil).
-struct StreamIDKey: Hashable {
+public struct StreamIDKey: Hashable, Sendable {
     let prefix: UInt8
     let high: UInt64
     let low: UInt64
@@ -459,7 +471,7 @@ struct StreamIDKey: Hashable {
         return StreamIDKey(prefix: prefix, high: words.0, low: words.1)
     }
 
-    func hash(into hasher: inout Hasher) {
+    public func hash(into hasher: inout Hasher) {
         hasher.combine(high ^ (low &* 0x9E37_79B9_7F4A_7C15) ^ UInt64(prefix))
     }
 }

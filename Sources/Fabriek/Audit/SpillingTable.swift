@@ -108,7 +108,12 @@ final class SpillingTable<Key: Hashable, Value> {
     /// Replaces the entry of `key` (`initial` when it has none) with `transform` of it.
     func update(_ key: Key, initial: Value, _ transform: (Value) -> Value) {
         if let box = box(key) {
-            box.value = transform(box.value)
+            // The value is taken out of its box first, so that the box holds no second
+            // reference to its arrays while `transform` changes a copy of it (each change
+            // would copy them whole: a tender's bids at every event of the tender).
+            var value = initial
+            swap(&value, &box.value)
+            box.value = transform(value)
         } else {
             _ = insert(key, transform(initial), slot: nil, absent: true)
         }
@@ -155,12 +160,13 @@ final class SpillingTable<Key: Hashable, Value> {
 }
 
 /// The key of a stream's state: `StreamIDKey` for a name the write side gives (17 bytes, no
-/// string kept), else the name.
-enum AuditStreamKey: Hashable {
+/// string kept), else the name. A caller checking many events may find it beforehand
+/// (`InvariantAuditor.check(_:stream:key:recordedAt:position:)`).
+public enum AuditStreamKey: Hashable, Sendable {
     case id(StreamIDKey)
     case name(String)
 
-    init(_ stream: String) {
+    public init(_ stream: String) {
         if let key = StreamIDKey(stream) { self = .id(key) } else { self = .name(stream) }
     }
 
@@ -189,5 +195,9 @@ extension SpillingTable where Key == AuditStreamKey, Value: AuditStateCoding {
 
     func evolve(_ stream: String, from initial: Value, _ evolve: (Value) -> Value) {
         update(AuditStreamKey(stream), initial: initial, evolve)
+    }
+
+    func evolve(_ key: AuditStreamKey, from initial: Value, _ evolve: (Value) -> Value) {
+        update(key, initial: initial, evolve)
     }
 }

@@ -21,13 +21,23 @@ extension ImportLine {
         final class Slots: @unchecked Sendable {
             let input: UnsafeBufferPointer<LineReader.Line>
             let results: UnsafeMutableBufferPointer<Result<ImportLine, any Error>?>
+            /// Whether `results` were moved out (`take`).
+            private var moved = false
             init(_ input: UnsafeBufferPointer<LineReader.Line>, count: Int) {
                 self.input = input
                 results = .allocate(capacity: count)
                 results.initialize(repeating: nil)
             }
+            /// The results, moved (not copied: a copy retains every reference of every line).
+            func take() -> [Result<ImportLine, any Error>?] {
+                moved = true
+                return Array(unsafeUninitializedCapacity: results.count) { buffer, n in
+                    _ = buffer.moveInitialize(fromContentsOf: results)
+                    n = results.count
+                }
+            }
             deinit {
-                results.deinitialize()
+                if !moved { results.deinitialize() }
                 results.deallocate()
             }
         }
@@ -53,7 +63,7 @@ extension ImportLine {
                     k += workers
                 }
             }
-            return Array(slots.results)
+            return slots.take()
         }
     }
 }

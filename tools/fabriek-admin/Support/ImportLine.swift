@@ -1,5 +1,6 @@
 import EventLog
 import Events
+import Fabriek
 import Foundation
 import PersonalData
 
@@ -27,6 +28,10 @@ struct ImportLine {
     /// The line's spool entry after its line number (`ImportSpool.body`), encoded by
     /// `parseBatch` on the parsing threads; empty when not encoded yet.
     var spoolBody: [UInt8] = []
+    /// The stream's key in the auditor's tables and in the stream-version table, found while
+    /// parsing (on the parsing threads), not by the checks.
+    var auditKey: AuditStreamKey
+    var versionKey: StreamVersionTable.Key
 
     var expected: ExpectedVersion {
         guard let version else { return .any }
@@ -323,7 +328,8 @@ struct ImportLine {
             throw AdminError.failure("\"\(error.field)\": \(error.rule): \(error.reason)")
         }
         return ImportLine(number: number, stream: stream, version: version, event: proposed, decoded: decoded,
-                          hasID: hasID, commit: commit, position: position, sealedOnImport: sealedOnImport)
+                          hasID: hasID, commit: commit, position: position, sealedOnImport: sealedOnImport,
+                          auditKey: AuditStreamKey(stream), versionKey: StreamVersionTable.key(stream))
     }
 
     /// An integer field: its text in the line must be digits only (no fraction, exponent, sign,

@@ -261,7 +261,7 @@ struct ImportPlan {
                     groupNew = groupNew ?? number
                 }
                 try prime()
-                let streamKey = StreamVersionTable.key(line.stream)
+                let streamKey = line.versionKey
                 let current = versions.version(streamKey) ?? log.streamVersion(line.stream)
                 if let v = line.version, v != current + 1 {
                     throw AdminError.failure("\"version\": \(v), but stream '\(line.stream)' holds \(current) events before this line, so its next version is \(current + 1)")
@@ -274,7 +274,7 @@ struct ImportPlan {
                 }
                 lastRecorded = at
                 lastRecordedLine = number
-                if let violation = auditor.check(line.decoded, stream: line.stream, recordedAt: at) {
+                if let violation = auditor.check(line.decoded, stream: line.stream, key: line.auditKey, recordedAt: at) {
                     pending.append((number, line.event.id, violation))
                 }
                 checkedSinceMemoryLook += 1
@@ -317,12 +317,17 @@ struct ImportPlan {
         // other cores (the lines' bytes stay valid until the reader's batch call returns, and
         // every parse in flight is waited for before it does).
         func process(_ current: ParseAhead) throws {
-            for (line, outcome) in zip(current.lines, current.wait()) {
-                switch outcome {
-                case nil: continue  // a blank line
-                case .stored(let commit)?: try handleStored(line.number, line.offsetAfter, commit: commit)
-                case .parsed(let result)?: try handle(line.number, line.bytes, line.offset, line.offsetAfter, result)
+            let (commits, parsed) = current.wait()
+            var j = 0
+            for k in current.lines.indices {
+                let line = current.lines[k]
+                if let commit = commits[k] {
+                    try handleStored(line.number, line.offsetAfter, commit: commit)
+                    continue
                 }
+                defer { j += 1 }
+                guard let result = parsed[j] else { continue }  // a blank line
+                try handle(line.number, line.bytes, line.offset, line.offsetAfter, result)
             }
         }
         // The last sub-batch of a reader batch is parsed from a copy of its bytes and checked
@@ -417,17 +422,13 @@ struct ImportPlan {
     /// A sub-batch of lines parsed on other threads (`ImportLine.parseBatch`) while the caller
     /// works on the one before; `wait()` returns the results (and may be called again).
     private final class ParseAhead: @unchecked Sendable {
-        /// A line the log holds verbatim (`StoredLines`), with its stored commit, or parsed.
-        enum Outcome {
-            case stored(commit: UInt64)
-            case parsed(Result<ImportLine, any Error>)
-        }
-
         let lines: [LineReader.Line]
         private let context: JSONContext
         private let stored: StoredLines
         private let spoolBodies: Bool
-        private var results: [Outcome?] = []
+        /// Per line, the first position of its stored commit when the log holds it verbatim
+        /// (`StoredLines`); the other lines' parse results, in order (nil for a blank line).
+        private var results: (commits: [UInt64?], parsed: [Result<ImportLine, any Error>?]) = ([], [])
         private let done = DispatchSemaphore(value: 0)
         private var finished = false
         /// The lines' bytes when copied (`owningCopy`): valid after the reader's batch call.
@@ -465,19 +466,15 @@ struct ImportPlan {
             copy?.deallocate()
         }
 
-        private func outcomes() -> [Outcome?] {
+        private func outcomes() -> (commits: [UInt64?], parsed: [Result<ImportLine, any Error>?]) {
             let commits = stored.match(lines)
-            let rest = zip(lines, commits).compactMap { $1 == nil ? $0 : nil }
-            var parsed = ImportLine.parseBatch(rest, context: context, spoolBodies: spoolBodies).makeIterator()
-            return commits.map { commit in
-                if let commit { return .stored(commit: commit) }
-                return parsed.next()!.map { .parsed($0) }
-            }
+            let rest = commits.allSatisfy { $0 == nil } ? lines : zip(lines, commits).compactMap { $1 == nil ? $0 : nil }
+            return (commits, ImportLine.parseBatch(rest, context: context, spoolBodies: spoolBodies))
         }
 
-        /// The outcomes, once ready (nil for a blank line); the caller's thread alone calls it.
+        /// The outcomes, once ready; the caller's thread alone calls it.
         @discardableResult
-        func wait() -> [Outcome?] {
+        func wait() -> (commits: [UInt64?], parsed: [Result<ImportLine, any Error>?]) {
             if !finished {
                 done.wait()
                 finished = true

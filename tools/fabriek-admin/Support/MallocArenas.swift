@@ -3,25 +3,35 @@ import Foundation
 import Glibc
 #endif
 
-/// glibc's malloc arenas. `import` parses lines on worker threads and frees them on its own:
-/// with an arena per thread, memory freed into a worker's arena stays resident beside the main
-/// one (~13 MB more peak RSS at 200,000 lines); with one arena it is reused.
+/// glibc's malloc settings for the admin tool's threads (an import parses on worker threads,
+/// checks on one, writes on another and frees on a fourth).
 enum MallocArenas {
-    /// Limits the process to one malloc arena (`mallopt(M_ARENA_MAX, 1)`); does nothing where
-    /// glibc's `mallopt` is absent. Call first in `main`: a thread that has
-    /// allocated already keeps its own arena.
-    static func limitToOne() {
+    /// Arenas at most (`M_ARENA_MAX`): one per thread that allocates, so that threads do not
+    /// wait for each other's lock. With a single arena, the import of 1,001,000 lines spent ~1 s
+    /// of its CPU on that lock's futex and switched threads 65,000-130,000 times; with eight,
+    /// ~25,000. A worker's arena keeps the pages freed into it (peak RSS of that import 254 →
+    /// ~260 MB; the import's memory budget counts them, as it counts everything resident).
+    static let arenas: Int32 = 8
+    /// Buffers from this size up are mapped on their own (`M_MMAP_THRESHOLD`) and unmapped when
+    /// freed. Fixed (glibc would otherwise raise it to the size of each mapped buffer freed, up
+    /// to 32 MiB, and the holes such buffers leave in the heap stay resident), at 1 MiB rather
+    /// than the default 128 KiB: a parsed sub-batch, a chunk of commits and the writer's encoded
+    /// blocks are a few hundred KiB, and mapping each afresh cost ~500,000 page faults (zeroed
+    /// pages, ~2 s of system time) in that import; from the heap they are reused.
+    static let mmapThreshold: Int32 = 1 << 20
+
+    /// Sets `arenas` (`mallopt(M_ARENA_MAX)`) and `mmapThreshold` (`M_MMAP_THRESHOLD`); does
+    /// nothing where glibc's `mallopt` is absent. Call first in `main`: a thread that has
+    /// allocated already keeps its arena.
+    static func configure() {
         #if canImport(Glibc)
-        // `mallopt` is not in the Glibc module (malloc.h): look it up. M_ARENA_MAX is -8.
+        // `mallopt` is not in the Glibc module (malloc.h): look it up. M_ARENA_MAX is -8,
+        // M_MMAP_THRESHOLD -3.
         typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
         guard let symbol = dlsym(nil, "mallopt") else { return }
         let mallopt = unsafeBitCast(symbol, to: Mallopt.self)
-        _ = mallopt(-8, 1)
-        // M_MMAP_THRESHOLD (-3), fixed at 128 KiB: every large buffer (the growing tables of an
-        // import) is mapped on its own and unmapped when freed. glibc otherwise raises the
-        // threshold to the size of each mapped buffer freed, up to 32 MiB, so that later large
-        // buffers come from the heap, and the holes they leave when freed stay resident.
-        _ = mallopt(-3, 128 << 10)
+        _ = mallopt(-8, arenas)
+        _ = mallopt(-3, mmapThreshold)
         #endif
     }
 }
