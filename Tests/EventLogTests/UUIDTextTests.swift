@@ -37,4 +37,26 @@ import Testing
             #expect(UUID(text: id.uuidString.lowercased()) == id)
         }
     }
+
+    @Test("given every byte at every digit and dash place, when parsed, then an id only for a hex digit at a digit place")
+    func everyByteAtEveryPlace() throws {
+        let text = Array("0123abcd-89AB-cdef-4567-89abCDEF0123".utf8)
+        let base = try #require(UUID(uuidString: String(decoding: text, as: UTF8.self)))
+        let hex = Set("0123456789abcdefABCDEF".utf8)
+        for place in 0..<36 {
+            let dash = [8, 13, 18, 23].contains(place)
+            for b in 0...255 {
+                var t = text
+                t[place] = UInt8(b)
+                let parsed = t.withUnsafeBytes { UUID(utf8: $0) }
+                if dash ? b == 0x2D : hex.contains(UInt8(b)) {
+                    #expect(parsed == UUID(uuidString: String(decoding: t, as: UTF8.self)), "byte \(b) at \(place)")
+                    #expect(parsed != nil)
+                } else {
+                    #expect(parsed == nil, "byte \(b) at \(place)")
+                }
+            }
+        }
+        #expect(text.withUnsafeBytes { UUID(utf8: $0) } == base)
+    }
 }
