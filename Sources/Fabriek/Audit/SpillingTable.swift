@@ -191,12 +191,6 @@ extension SpillingTable where Key == AuditStreamKey, Value: AuditStateCoding {
                   encode: { $0.encode(to: &$1) }, decode: { try Value(from: &$0) })
     }
 
-    subscript(_ stream: String) -> Value? { self[AuditStreamKey(stream)] }
-
-    func evolve(_ stream: String, from initial: Value, _ evolve: (Value) -> Value) {
-        update(AuditStreamKey(stream), initial: initial, evolve)
-    }
-
     func evolve(_ key: AuditStreamKey, from initial: Value, _ evolve: (Value) -> Value) {
         update(key, initial: initial, evolve)
     }
