@@ -24,9 +24,12 @@ public enum EventCatalogue {
         public let fromJSON: @Sendable (Any, JSONContext) throws -> DomainEvent
         /// Reads the canonical JSON form (keys in order, no white space, no escapes, sealed
         /// fields as written without a vault) straight from its bytes, without the `Any` values
-        /// `fromJSON` takes; nil for anything else, or for bytes after the object. A caller that
-        /// gets an event compares its canonical rendering with the bytes before trusting it.
+        /// `fromJSON` takes; nil for anything else, or for bytes after the object. An event it
+        /// gives renders to exactly these bytes (`JSONScanner`; `JSONScannerCanonicalTests`).
         public let scanJSON: @Sendable (UnsafeRawBufferPointer, JSONContext) -> DomainEvent?
+        /// `scanJSON` for the object at the start of the bytes, which may go on after it (e.g.
+        /// a line's `data` read in place): the event and the length of its object.
+        public let scanJSONPrefix: @Sendable (UnsafeRawBufferPointer, JSONContext) -> (event: DomainEvent, length: Int)?
 
         public init<E: DomainEventPayload>(_ type: E.Type) {
             typeName = E.typeName
@@ -37,6 +40,11 @@ public enum EventCatalogue {
                 var scanner = JSONScanner(bytes)
                 guard let e = E.scanJSON(&scanner, context: context), scanner.atEnd else { return nil }
                 return e.domainEvent
+            }
+            scanJSONPrefix = { bytes, context in
+                var scanner = JSONScanner(bytes)
+                guard let e = E.scanJSON(&scanner, context: context) else { return nil }
+                return (e.domainEvent, scanner.i)
             }
         }
     }

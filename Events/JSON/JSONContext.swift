@@ -39,7 +39,7 @@ public struct JSONContext: Sendable {
         }
         w.beginObject()
         w.key("sealed")
-        w.string(Data(sealed.bytes).base64EncodedString())
+        w.base64(sealed.bytes)
         w.endObject()
     }
 

@@ -6,8 +6,14 @@ import Foundation
 /// `fromJSON` reads. The fast path of `import` for exported lines: every read returns nil for
 /// anything else (other key order, white space, an escape, a null, a plaintext personal-data
 /// object), and the caller then parses the bytes the general way (`fromJSON`), which also
-/// names what is wrong. A scanned event is only trusted after its canonical rendering was
-/// compared with the bytes it came from: the scanner need not check everything itself.
+/// names what is wrong.
+///
+/// What it reads is canonical: whenever it gives a value, that value's canonical rendering
+/// (`JSONWriter`, without a vault) is exactly the bytes it read: integers without a sign on
+/// zero, ids in lower case, days and times in their one form, canonical base64, a sealed field
+/// never empty (that renders as "erased"), and strings with no byte `JSONWriter` escapes. So a
+/// scanned event needs no rendering to be compared with its line (`JSONScannerCanonicalTests`
+/// checks this over generated samples of every type and forms near them).
 public struct JSONScanner {
     public let bytes: UnsafeRawBufferPointer
     public private(set) var i: Int
@@ -111,8 +117,18 @@ public struct JSONScanner {
         return bits & 0x8080_8080_8080_8080 == 0
     }
 
+    /// Lower case only (`UUID(utf8:)` also reads upper case, which renders otherwise).
     public mutating func uuid() -> UUID? {
-        rawString().flatMap { UUID(utf8: $0) }
+        guard let raw = rawString(), let id = UUID(utf8: raw) else { return nil }
+        // The 36 bytes are digits (0x30-0x39), dashes (0x2D) and letters a-f (0x61-0x66) or
+        // A-F (0x41-0x46): upper case is bit 6 set with bit 5 clear, tested 8 bytes at a time.
+        let b = raw.baseAddress!
+        @inline(__always) func upper(_ k: Int) -> UInt64 {
+            let w = b.loadUnaligned(fromByteOffset: k, as: UInt64.self)
+            return w >> 1 & ~w
+        }
+        let any = upper(0) | upper(8) | upper(16) | upper(24) | upper(28)
+        return any & 0x2020_2020_2020_2020 == 0 ? id : nil
     }
 
     public mutating func bool() -> Bool? {
@@ -148,7 +164,8 @@ public struct JSONScanner {
             v = a
             k += 1
         }
-        guard k > digits, !(bytes[digits] == UInt8(ascii: "0") && k - digits > 1) else { return nil }
+        // No leading zero, and no minus on zero ("-0" renders as "0").
+        guard k > digits, !(bytes[digits] == UInt8(ascii: "0") && (k - digits > 1 || negative)) else { return nil }
         if let b = peekAt(k), b == UInt8(ascii: ".") || b == UInt8(ascii: "e") || b == UInt8(ascii: "E") { return nil }
         i = k
         needsComma = true
@@ -165,7 +182,7 @@ public struct JSONScanner {
     }
 
     public mutating func uint64() -> UInt64? {
-        guard let (m, negative) = integer(), !negative || m == 0 else { return nil }
+        guard let (m, negative) = integer(), !negative else { return nil }
         return m
     }
 
@@ -173,18 +190,58 @@ public struct JSONScanner {
         uint64().flatMap { UInt32(exactly: $0) }
     }
 
+    /// Exactly `YYYY-MM-DD` (a year 0000-9999, a real date), read from its bytes.
     public mutating func day() -> Day? {
-        string().flatMap { Day(iso: $0) }
+        guard let raw = rawString(), raw.count == 10, let days = Self.date(raw.baseAddress!) else { return nil }
+        return Day(daysSinceEpoch: Int32(days))
     }
 
+    /// The value of the `count` ASCII digits at `p`, or -1 when one is not a digit.
+    @inline(__always)
+    static func digits(_ p: UnsafeRawPointer, _ count: Int) -> Int {
+        var v = 0, bad = false
+        for k in 0..<count {
+            let d = p.load(fromByteOffset: k, as: UInt8.self) &- 0x30
+            bad = bad || d > 9
+            v = v &* 10 &+ Int(d)
+        }
+        return bad ? -1 : v
+    }
+
+    /// Days since 1970-01-01 of exactly `YYYY-MM-DD` at `p` (10 bytes; a real date, as
+    /// `ISO8601.parseDate` reads it).
+    @inline(__always)
+    static func date(_ p: UnsafeRawPointer) -> Int? {
+        guard p.load(fromByteOffset: 4, as: UInt8.self) == UInt8(ascii: "-"),
+              p.load(fromByteOffset: 7, as: UInt8.self) == UInt8(ascii: "-") else { return nil }
+        let y = digits(p, 4), m = digits(p + 5, 2), d = digits(p + 8, 2)
+        guard y >= 0, m >= 0, d >= 0, ISO8601.isValid(year: y, month: m, day: d) else { return nil }
+        return ISO8601.days(year: y, month: m, day: d)
+    }
+
+    /// Exactly `YYYY-MM-DDTHH:MM:SS.ffffffZ` (six fraction digits, UTC: the one form
+    /// `JSONWriter` writes for a year 0000-9999), read from its bytes.
     public mutating func timestamp() -> Timestamp? {
-        string().flatMap { Timestamp(iso8601: $0) }
+        guard let raw = rawString() else { return nil }
+        return Self.instant(raw)
     }
 
-    /// Standard base64 with padding.
+    /// The instant of exactly `YYYY-MM-DDTHH:MM:SS.ffffffZ`; nil for anything else (another
+    /// number of fraction digits, an offset, white space).
+    public static func instant(_ raw: UnsafeRawBufferPointer) -> Timestamp? {
+        guard raw.count == 27, let p = raw.baseAddress, raw[10] == UInt8(ascii: "T"), raw[13] == UInt8(ascii: ":"),
+              raw[16] == UInt8(ascii: ":"), raw[19] == UInt8(ascii: "."), raw[26] == UInt8(ascii: "Z"),
+              let day = date(p) else { return nil }
+        let h = digits(p + 11, 2), m = digits(p + 14, 2), sec = digits(p + 17, 2), micros = digits(p + 20, 6)
+        guard h >= 0, m >= 0, sec >= 0, micros >= 0, h < 24, m < 60, sec < 60 else { return nil }
+        let seconds = Int64(day) * 86_400 + Int64(h * 3600 + m * 60 + sec)
+        return Timestamp(microsecondsSinceEpoch: seconds * 1_000_000 + Int64(micros))
+    }
+
+    /// Standard base64 with padding, in its canonical form only (`Base64.decodeCanonical`:
+    /// the form `JSONWriter.base64` writes).
     public mutating func bytesValue() -> [UInt8]? {
-        guard let raw = rawString(), let d = Data(base64Encoded: Data(raw)) else { return nil }
-        return [UInt8](d)
+        rawString().flatMap { Base64.decodeCanonical($0) }
     }
 
     public mutating func country() -> CountryCode? {
@@ -201,7 +258,8 @@ public struct JSONScanner {
             guard let raw = rawString(), raw.count == 6, memcmp(raw.baseAddress!, "erased", 6) == 0 else { return nil }
             return .erased
         }
-        guard separate(), open(), key("sealed"), let b = bytesValue(), close() else { return nil }
+        // Empty bytes are the erased marker, which renders as "erased", not as this.
+        guard separate(), open(), key("sealed"), let b = bytesValue(), !b.isEmpty, close() else { return nil }
         return SealedData(bytes: b)
     }
 

@@ -65,7 +65,7 @@ extension UInt64: JSONValue {
 /// Byte strings (hashes) as standard base64 with padding.
 extension Array: JSONValue where Element == UInt8 {
     public func writeJSON(to w: inout JSONWriter, context: JSONContext) {
-        w.string(Data(self).base64EncodedString())
+        w.base64(self)
     }
     public static func fromJSON(_ value: Any, path: String, context: JSONContext) throws -> [UInt8] {
         guard let s = value as? String, let d = Data(base64Encoded: s) else {

@@ -88,6 +88,16 @@ public struct JSONWriter {
         needsComma = true
     }
 
+    /// Writes bytes as a JSON string of their standard base64 (`Base64`: the text
+    /// `Data(bytes).base64EncodedString()` has, without making it).
+    public mutating func base64(_ value: [UInt8]) {
+        separate()
+        bytes.append(UInt8(ascii: "\""))
+        value.withUnsafeBytes { Base64.append($0, to: &bytes) }
+        bytes.append(UInt8(ascii: "\""))
+        needsComma = true
+    }
+
     public mutating func bool(_ value: Bool) {
         separate()
         bytes.append(contentsOf: (value ? "true" : "false").utf8)

@@ -206,7 +206,9 @@ extension MemberRegistered {
         }
         guard scanner.close() else { return nil }
         var parsed = Self(memberId: memberId, kind: kind, residenceCountry: residenceCountry, personal: personal, tradeName: tradeName, registryIds: registryIds, vatId: vatId, postcodeArea: postcodeArea, buurt: buurt, sbiCodes: sbiCodes, joinedOn: joinedOn, registryDigests: registryDigests)
-        guard (try? parsed.rederive(context: context)) != nil else { return nil }
+        let read = parsed
+        // Digests the store derives otherwise render otherwise: not the canonical form.
+        guard (try? parsed.rederive(context: context)) != nil, parsed == read else { return nil }
         return parsed
     }
 }

@@ -133,7 +133,9 @@ extension MemberRegistryVerified {
         guard scanner.key("verifiedAt"), let verifiedAt = scanner.timestamp() else { return nil }
         guard scanner.close() else { return nil }
         var parsed = Self(memberId: memberId, registryId: registryId, verifiedAt: verifiedAt, source: source, registry: registry, registryDigest: registryDigest)
-        guard (try? parsed.rederive(context: context)) != nil else { return nil }
+        let read = parsed
+        // Digests the store derives otherwise render otherwise: not the canonical form.
+        guard (try? parsed.rederive(context: context)) != nil, parsed == read else { return nil }
         return parsed
     }
 }

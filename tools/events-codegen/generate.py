@@ -12,6 +12,7 @@ Outputs (all marked "generated — do not edit"):
   Events/Catalogue/EventCatalogue+Entries.swift  the list of every event type
   Events/events.proto                   the schema, exactly as encoded
   Events/CATALOGUE.md                   the auditors' catalogue
+  Tests/EventsTests/CatalogueSamples.swift  a `sample(_:)` of every message and event type (tests)
 The runtime the generated code calls (ProtoReader/ProtoWriter, JSONWriter, ...) is hand-written
 in Events/Codec, Events/JSON and Events/PersonalData.
 """
@@ -328,7 +329,9 @@ def gen_scan(fs, event, construct):
     s += "        guard scanner.close() else { return nil }\n"
     if event and event.get("rederive"):
         s += f"        var parsed = {construct}\n"
-        s += "        guard (try? parsed.rederive(context: context)) != nil else { return nil }\n"
+        s += "        let read = parsed\n"
+        s += "        // Digests the store derives otherwise render otherwise: not the canonical form.\n"
+        s += "        guard (try? parsed.rederive(context: context)) != nil, parsed == read else { return nil }\n"
         s += "        return parsed\n"
     else:
         s += f"        return {construct}\n"
@@ -552,6 +555,62 @@ def gen_catalogue_md():
 
 # ----------------------------------------------------------------------------------- main
 
+# ------------------------------------------------------------------------------- samples
+
+def sample_value(t, r):
+    """The expression of one value of `t` drawn from the `SampleValues` named `r`."""
+    if t.kind == "msg":
+        return f"{t.name}.sample(&{r})"
+    if t.kind == "enum":
+        return f"{r}.enumCase({t.name}.self)"
+    return f"{r}.{t.kind}()"
+
+
+def sample_field(t):
+    if t.repeated:
+        return f"s.repeated {{ {sample_value(t, '$0')} }}"
+    if t.optional:
+        return f"s.optional {{ {sample_value(t, '$0')} }}"
+    return sample_value(t, "s")
+
+
+def sample_ext(name, fields):
+    fs = [(f, T(f["type"])) for f in fields]
+    s = f"\nextension {name} {{\n"
+    s += "    /// A sample drawn from `s`: every field, optionals and repeated fields as `s` decides.\n"
+    s += f"    static func sample(_ s: inout SampleValues) -> {name} {{\n"
+    s += f"        {name}(" + ", ".join(f"{f['name']}: {sample_field(t)}" for f, t in fs) + ")\n"
+    s += "    }\n}\n"
+    return s
+
+
+def gen_samples():
+    s = HEADER + "\n// Samples of every message and event type for the catalogue-wide round-trip tests\n"
+    s += "// (CatalogueRoundTripTests): the values come from `SampleValues`.\n\n"
+    s += "import EventLog\nimport Events\nimport Foundation\n"
+    for name, (folder, doc, fields) in MESSAGES.items():
+        s += sample_ext(name, fields)
+    allev = [e for (agg, enum, folder, stream, doc, events) in AGGREGATES for e in events]
+    for e in allev:
+        s += sample_ext(e["name"], e["fields"])
+    for (name, version, folder, fields) in LEGACY:
+        s += sample_ext(f"{name}V{version}", fields)
+    s += "\nextension SampleValues {\n"
+    s += "    /// Every event type of the catalogue, in catalogue order: its name and a sample maker.\n"
+    s += "    static let events: [(typeName: String, make: @Sendable (inout SampleValues) -> DomainEvent)] = [\n"
+    for e in allev:
+        s += f"        (\"{e['name']}\", {{ {e['name']}.sample(&$0).domainEvent }}),\n"
+    s += "    ]\n\n"
+    s += "    /// The read-only types of older schema versions: the round trip of their payload.\n"
+    s += "    static let legacyRoundTrips: [(typeName: String, roundTrip: @Sendable (inout SampleValues) throws -> Bool)] = [\n"
+    for (name, version, folder, fields) in LEGACY:
+        n = f"{name}V{version}"
+        s += (f"        (\"{n}\", {{ let v = {n}.sample(&$0); "
+              f"return try {n}(payload: v.encodePayload()) == v }}),\n")
+    s += "    ]\n}\n"
+    write(os.path.join("..", "Tests", "EventsTests", "CatalogueSamples.swift"), s)
+
+
 def main():
     stage = int(os.environ.get("STAGE", "2"))
     for name, (folder, doc, cases) in ENUMS.items():
@@ -574,6 +633,7 @@ def main():
         gen_entries()
         gen_proto()
         gen_catalogue_md()
+        gen_samples()
     if CHECK and STALE:
         print("not up to date (run tools/events-codegen/generate.py):\n  " + "\n  ".join(STALE))
         sys.exit(1)

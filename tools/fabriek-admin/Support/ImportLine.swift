@@ -47,6 +47,30 @@ struct ImportLine {
         var metadata: Range<Int>?, recordedAt: Range<Int>?, schemaVersion: Range<Int>?, payload: Range<Int>?
         var commit: Range<Int>?, position: Range<Int>?
         var unknown: [String] = []
+        /// `data` read in place by the scanner of the type guessed before (`typeGuess`), and
+        /// that type's name: taken only when `type` turns out to be that type.
+        var scanned: DomainEvent?
+        var scannedAs: String?
+    }
+
+    /// The catalogue entry of the type an exported line names: export writes `type` as the
+    /// last key but `version`, after `data`, so it is looked for backwards from the line's end
+    /// (`,"type":"NAME"`). Only a guess, to read `data` in place while the line's keys are
+    /// read (`fields`); nil when there is none.
+    static func typeGuess(_ bytes: UnsafeRawBufferPointer) -> EventCatalogue.Entry? {
+        let pattern: StaticString = ",\"type\":\""
+        let n = pattern.utf8CodeUnitCount
+        var k = bytes.count - n
+        let stop = max(0, bytes.count - 160)
+        while k >= stop {
+            if bytes[k] == UInt8(ascii: ","), memcmp(bytes.baseAddress! + k, pattern.utf8Start, n) == 0 {
+                let start = k + n
+                guard let end = bytes[start...].firstIndex(of: UInt8(ascii: "\"")) else { return nil }
+                return EventCatalogue.entry(typeBytes: UnsafeRawBufferPointer(rebasing: bytes[start..<end]))
+            }
+            k -= 1
+        }
+        return nil
     }
 
     @inline(__always)
@@ -56,7 +80,8 @@ struct ImportLine {
 
     /// Reads the top-level object: each known key's value range (`data` parsed too), unknown
     /// keys, a key given twice refused.
-    private static func fields(_ bytes: UnsafeRawBufferPointer) throws -> Fields {
+    private static func fields(_ bytes: UnsafeRawBufferPointer, guess: EventCatalogue.Entry? = nil,
+                               context: JSONContext = .sealed) throws -> Fields {
         var f = Fields()
         var p = JSONParser(bytes)
         do {
@@ -78,9 +103,19 @@ struct ImportLine {
                 case UInt8(ascii: "s") where equals(key, "schemaVersion"): try take(&f.schemaVersion)
                 case UInt8(ascii: "t") where equals(key, "type"): try take(&f.type)
                 case UInt8(ascii: "d") where equals(key, "data"):
-                    // Its strings are checked when it is read (`dataEvent`).
                     guard f.data == nil else { throw p.keyGivenTwice(key) }
-                    f.data = try p.skipValue(checkingStrings: false)
+                    // The canonical form of the guessed type is read in place (the scanner takes
+                    // only a whole canonical object); anything else is skipped here and read
+                    // below, its strings checked then.
+                    if let guess, p.peek() == 0x7B,
+                       let read = guess.scanJSONPrefix(UnsafeRawBufferPointer(rebasing: bytes[p.i...]), context) {
+                        f.data = p.i..<(p.i + read.length)
+                        p.i += read.length
+                        f.scanned = read.event
+                        f.scannedAs = guess.typeName
+                    } else {
+                        f.data = try p.skipValue(checkingStrings: false)
+                    }
                 case UInt8(ascii: "v") where equals(key, "version"): try take(&f.version)
                 case UInt8(ascii: "i") where equals(key, "id"): try take(&f.id)
                 case UInt8(ascii: "m") where equals(key, "metadata"): try take(&f.metadata)
@@ -165,7 +200,7 @@ struct ImportLine {
 
     /// What a thread parsing many lines reuses from one line to the next: the last metadata
     /// object (export writes the same on most lines: the same dictionary, not a new one a
-    /// line) and the buffer the canonical rendering is compared in.
+    /// line) and the buffer the canonical rendering is compared in (debug builds).
     struct Scratch {
         private var metadataBytes: [UInt8] = []
         private var metadataValue: [String: String] = [:]
@@ -193,7 +228,7 @@ struct ImportLine {
     /// Parses one line, reusing `scratch` (a thread's own) from the line before.
     static func parse(_ bytes: UnsafeRawBufferPointer, number: Int, context: inout JSONContext,
                       vault: () throws -> PersonalDataVault, scratch: inout Scratch) throws -> ImportLine {
-        let f = try fields(bytes)
+        let f = try fields(bytes, guess: typeGuess(bytes), context: context)
         if !f.unknown.isEmpty {
             let unknown = f.unknown.sorted()
             throw AdminError.failure("unknown key\(unknown.count == 1 ? "" : "s") \(unknown.map { "\"\($0)\"" }.joined(separator: ", ")) (a line has \(knownKeys.sorted().joined(separator: ", ")))")
@@ -241,10 +276,16 @@ struct ImportLine {
         }
         var recordedAt: Timestamp?
         if let r = f.recordedAt {
-            guard let s = string(r, in: bytes), let t = Timestamp(iso8601: s) else {
-                throw AdminError.failure("\"recordedAt\" must be an ISO 8601 UTC time like 2019-01-02T08:00:00.000000Z")
+            // Export's form (six fraction digits) is read from its bytes, no String made.
+            if r.count == 29, bytes[r.lowerBound] == 0x22,
+               let t = JSONScanner.instant(UnsafeRawBufferPointer(rebasing: bytes[(r.lowerBound + 1)..<(r.upperBound - 1)])) {
+                recordedAt = t
+            } else {
+                guard let s = string(r, in: bytes), let t = Timestamp(iso8601: s) else {
+                    throw AdminError.failure("\"recordedAt\" must be an ISO 8601 UTC time like 2019-01-02T08:00:00.000000Z")
+                }
+                recordedAt = t
             }
-            recordedAt = t
         }
         let commit = try integer(f.commit, "commit", in: bytes, minimum: 1, rule: "a position, an integer >= 1")
         let position = try integer(f.position, "position", in: bytes, minimum: 1, rule: "a position, an integer >= 1")
@@ -268,14 +309,18 @@ struct ImportLine {
             if let sv = schemaVersion, sv != UInt64(entry.schemaVersion) {
                 throw AdminError.failure("\"schemaVersion\": \"data\" of \(type) must be schema version \(entry.schemaVersion), the current one, not \(sv) (give another version's bytes as \"payload\")")
             }
-            // The canonical form (what export writes) is read straight into the event, and taken
-            // when the event renders to exactly these bytes; anything else is parsed into JSON
-            // values first (`fromJSON`), which names what is wrong.
-            if let scanned = entry.scanJSON(UnsafeRawBufferPointer(rebasing: bytes[dataRange]), context),
-               scratch.rendersTo(scanned, UnsafeRawBufferPointer(rebasing: bytes[dataRange])) {
+            // The canonical form (what export writes) is read straight into the event: the
+            // scanner takes nothing but the event's exact canonical rendering (`JSONScanner`;
+            // debug builds render it again to compare). Anything else is parsed into JSON values
+            // first (`fromJSON`), which names what is wrong.
+            let inPlace = f.scannedAs == entry.typeName ? f.scanned : nil
+            if let scanned = inPlace ?? entry.scanJSON(UnsafeRawBufferPointer(rebasing: bytes[dataRange]), context) {
+                assert(scratch.rendersTo(scanned, UnsafeRawBufferPointer(rebasing: bytes[dataRange])),
+                       "the scanner took a form that is not the canonical rendering")
                 return try checked(number: number, stream: stream, version: version, id: id, hasID: hasID, type: type,
                                    schemaVersion: scanned.schemaVersion, metadata: metadata, payload: scanned.encodePayload(),
-                                   recordedAt: recordedAt, commit: commit, position: position, sealedOnImport: false)
+                                   recordedAt: recordedAt, commit: commit, position: position, sealedOnImport: false,
+                                   encodedFrom: scanned)
             }
             let d: Any
             do {
@@ -315,15 +360,22 @@ struct ImportLine {
                            commit: commit, position: position, sealedOnImport: sealedOnImport)
     }
 
-    /// The line, once its payload decodes with the catalogue (`EventCatalogue.check`).
+    /// The line, once its payload decodes with the catalogue (`EventCatalogue.check`). With
+    /// `encodedFrom`, the event the payload was just encoded from (the canonical `data` read
+    /// straight into its event), the payload is not decoded again (`check(_:encodedFrom:)`).
     private static func checked(number: Int, stream: String, version: UInt64?, id: UUID, hasID: Bool, type: String,
                                 schemaVersion: UInt32, metadata: [String: String], payload: [UInt8], recordedAt: Timestamp?,
-                                commit: UInt64?, position: UInt64?, sealedOnImport: Bool) throws -> ImportLine {
+                                commit: UInt64?, position: UInt64?, sealedOnImport: Bool,
+                                encodedFrom event: DomainEvent? = nil) throws -> ImportLine {
         let proposed = ProposedEvent(id: id, type: type, schemaVersion: schemaVersion, metadata: metadata,
                                      payload: payload, recordedAt: recordedAt)
         let decoded: DomainEvent
         do {
-            decoded = try EventCatalogue.check(proposed)
+            if let event {
+                decoded = try EventCatalogue.check(proposed, encodedFrom: event)
+            } else {
+                decoded = try EventCatalogue.check(proposed)
+            }
         } catch {
             throw AdminError.failure("\"\(error.field)\": \(error.rule): \(error.reason)")
         }
