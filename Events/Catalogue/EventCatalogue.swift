@@ -36,16 +36,13 @@ public enum EventCatalogue {
             schemaVersion = E.schemaVersion
             aggregate = E.aggregate
             fromJSON = { try E.fromJSON($0, path: "$", context: $1).domainEvent }
-            scanJSON = { bytes, context in
-                var scanner = JSONScanner(bytes)
-                guard let e = E.scanJSON(&scanner, context: context), scanner.atEnd else { return nil }
-                return e.domainEvent
-            }
-            scanJSONPrefix = { bytes, context in
+            let prefix: @Sendable (UnsafeRawBufferPointer, JSONContext) -> (event: DomainEvent, length: Int)? = { bytes, context in
                 var scanner = JSONScanner(bytes)
                 guard let e = E.scanJSON(&scanner, context: context) else { return nil }
                 return (e.domainEvent, scanner.i)
             }
+            scanJSONPrefix = prefix
+            scanJSON = { bytes, context in prefix(bytes, context).flatMap { $0.length == bytes.count ? $0.event : nil } }
         }
     }
 

@@ -192,31 +192,8 @@ public struct JSONScanner {
 
     /// Exactly `YYYY-MM-DD` (a year 0000-9999, a real date), read from its bytes.
     public mutating func day() -> Day? {
-        guard let raw = rawString(), raw.count == 10, let days = Self.date(raw.baseAddress!) else { return nil }
+        guard let raw = rawString(), let days = ISO8601.parseDate(raw) else { return nil }
         return Day(daysSinceEpoch: Int32(days))
-    }
-
-    /// The value of the `count` ASCII digits at `p`, or -1 when one is not a digit.
-    @inline(__always)
-    static func digits(_ p: UnsafeRawPointer, _ count: Int) -> Int {
-        var v = 0, bad = false
-        for k in 0..<count {
-            let d = p.load(fromByteOffset: k, as: UInt8.self) &- 0x30
-            bad = bad || d > 9
-            v = v &* 10 &+ Int(d)
-        }
-        return bad ? -1 : v
-    }
-
-    /// Days since 1970-01-01 of exactly `YYYY-MM-DD` at `p` (10 bytes; a real date, as
-    /// `ISO8601.parseDate` reads it).
-    @inline(__always)
-    static func date(_ p: UnsafeRawPointer) -> Int? {
-        guard p.load(fromByteOffset: 4, as: UInt8.self) == UInt8(ascii: "-"),
-              p.load(fromByteOffset: 7, as: UInt8.self) == UInt8(ascii: "-") else { return nil }
-        let y = digits(p, 4), m = digits(p + 5, 2), d = digits(p + 8, 2)
-        guard y >= 0, m >= 0, d >= 0, ISO8601.isValid(year: y, month: m, day: d) else { return nil }
-        return ISO8601.days(year: y, month: m, day: d)
     }
 
     /// Exactly `YYYY-MM-DDTHH:MM:SS.ffffffZ` (six fraction digits, UTC: the one form
@@ -229,13 +206,7 @@ public struct JSONScanner {
     /// The instant of exactly `YYYY-MM-DDTHH:MM:SS.ffffffZ`; nil for anything else (another
     /// number of fraction digits, an offset, white space).
     public static func instant(_ raw: UnsafeRawBufferPointer) -> Timestamp? {
-        guard raw.count == 27, let p = raw.baseAddress, raw[10] == UInt8(ascii: "T"), raw[13] == UInt8(ascii: ":"),
-              raw[16] == UInt8(ascii: ":"), raw[19] == UInt8(ascii: "."), raw[26] == UInt8(ascii: "Z"),
-              let day = date(p) else { return nil }
-        let h = digits(p + 11, 2), m = digits(p + 14, 2), sec = digits(p + 17, 2), micros = digits(p + 20, 6)
-        guard h >= 0, m >= 0, sec >= 0, micros >= 0, h < 24, m < 60, sec < 60 else { return nil }
-        let seconds = Int64(day) * 86_400 + Int64(h * 3600 + m * 60 + sec)
-        return Timestamp(microsecondsSinceEpoch: seconds * 1_000_000 + Int64(micros))
+        raw.count == ISO8601.instantLength ? ISO8601.parseInstant(raw) : nil
     }
 
     /// Standard base64 with padding, in its canonical form only (`Base64.decodeCanonical`:

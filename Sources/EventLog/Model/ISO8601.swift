@@ -125,35 +125,60 @@ public enum ISO8601 {
     }
 
     /// Days since 1970-01-01 of exactly `YYYY-MM-DD` (a real date); nil for anything else.
-    public static func parseDate<C: Collection<UInt8>>(_ text: C) -> Int? where C.Index == Int {
-        guard text.count == 10 else { return nil }
-        let s = text.startIndex
-        guard text[s + 4] == UInt8(ascii: "-"), text[s + 7] == UInt8(ascii: "-"),
-              let y = digits(text[s..<(s + 4)]), let m = digits(text[(s + 5)..<(s + 7)]), let d = digits(text[(s + 8)..<(s + 10)]),
-              isValid(year: y, month: m, day: d) else { return nil }
+    @inlinable
+    public static func parseDate<C: Collection<UInt8>>(_ text: C) -> Int? {
+        if let days = text.withContiguousStorageIfAvailable({ parseDate(UnsafeRawBufferPointer($0)) }) { return days }
+        return Array(text).withUnsafeBytes { parseDate($0) }
+    }
+
+    /// `parseDate` of bytes in memory. `@inlinable`, like `parseInstant(_:)` of bytes: the
+    /// canonical JSON scanner (another module) reads every day and instant of an import
+    /// through them.
+    @inlinable
+    public static func parseDate(_ text: UnsafeRawBufferPointer) -> Int? {
+        guard text.count == 10, text[4] == UInt8(ascii: "-"), text[7] == UInt8(ascii: "-") else { return nil }
+        let y = fixedDigits(text, at: 0, count: 4), m = fixedDigits(text, at: 5, count: 2), d = fixedDigits(text, at: 8, count: 2)
+        guard y >= 0, m >= 0, d >= 0, isValid(year: y, month: m, day: d) else { return nil }
         return days(year: y, month: m, day: d)
     }
 
     /// The instant of `YYYY-MM-DDTHH:MM:SS[.f{1,6}]Z`; nil for anything else.
     public static func parseInstant(_ text: String) -> Timestamp? {
-        let u = Array(text.utf8)
-        guard u.count >= 20, u.last == UInt8(ascii: "Z"), u[10] == UInt8(ascii: "T"),
+        var text = text
+        return text.withUTF8 { parseInstant(UnsafeRawBufferPointer($0)) }
+    }
+
+    /// `parseInstant` of bytes in memory.
+    @inlinable
+    public static func parseInstant(_ u: UnsafeRawBufferPointer) -> Timestamp? {
+        guard u.count >= 20, u[u.count - 1] == UInt8(ascii: "Z"), u[10] == UInt8(ascii: "T"),
               u[13] == UInt8(ascii: ":"), u[16] == UInt8(ascii: ":"),
-              let day = parseDate(u[0..<10]),
-              let h = digits(u[11..<13]), let m = digits(u[14..<16]), let sec = digits(u[17..<19]),
-              h < 24, m < 60, sec < 60
-        else { return nil }
+              let day = parseDate(UnsafeRawBufferPointer(rebasing: u[0..<10])) else { return nil }
+        let h = fixedDigits(u, at: 11, count: 2), m = fixedDigits(u, at: 14, count: 2), sec = fixedDigits(u, at: 17, count: 2)
+        guard h >= 0, m >= 0, sec >= 0, h < 24, m < 60, sec < 60 else { return nil }
         var micros = 0
         if u.count > 20 {
-            guard u[19] == UInt8(ascii: "."), u.count - 21 >= 1, u.count - 21 <= 6,
-                  let f = digits(u[20..<(u.count - 1)]) else { return nil }
-            micros = f
-            for _ in 0..<(6 - (u.count - 21)) { micros *= 10 }
-        } else if u.count != 20 {
-            return nil
+            let n = u.count - 21
+            guard u[19] == UInt8(ascii: "."), n >= 1, n <= 6 else { return nil }
+            micros = fixedDigits(u, at: 20, count: n)
+            guard micros >= 0 else { return nil }
+            for _ in 0..<(6 - n) { micros *= 10 }
         }
         let seconds = Int64(day) * 86_400 + Int64(h * 3600 + m * 60 + sec)
         return Timestamp(microsecondsSinceEpoch: seconds * 1_000_000 + Int64(micros))
+    }
+
+    /// The value of the `count` ASCII digits at `start` of `p` (which holds them), or -1 when one
+    /// is not a digit; without a branch per digit.
+    @inlinable
+    static func fixedDigits(_ p: UnsafeRawBufferPointer, at start: Int, count: Int) -> Int {
+        var v = 0, bad = false
+        for k in start..<(start + count) {
+            let d = p[k] &- 0x30
+            bad = bad || d > 9
+            v = v &* 10 &+ Int(d)
+        }
+        return bad ? -1 : v
     }
 
     /// Appends `value` (>= 0) as exactly `width` decimal digits, zero-padded (the lowest
@@ -177,17 +202,6 @@ public enum ISO8601 {
         if year < 0 { out.append(UInt8(ascii: "-")) }
         let magnitude = year.magnitude
         appendDigits(Int(magnitude), width: max(4, String(magnitude).utf8.count), to: &out)
-    }
-
-    /// The value of a run of ASCII digits; nil when empty or when any byte is not a digit.
-    public static func digits<C: Collection<UInt8>>(_ s: C) -> Int? {
-        guard !s.isEmpty else { return nil }
-        var v = 0
-        for c in s {
-            guard c >= UInt8(ascii: "0"), c <= UInt8(ascii: "9") else { return nil }
-            v = v * 10 + Int(c - UInt8(ascii: "0"))
-        }
-        return v
     }
 }
 
