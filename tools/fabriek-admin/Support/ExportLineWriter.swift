@@ -55,7 +55,7 @@ struct ExportLineWriter {
         appendMetadata(e, to: &out)
         if !data.reproduces {
             out.append(contentsOf: #","payload":""#.utf8)
-            appendBase64(e.payload, to: &out)
+            Base64.append(e.payload, to: &out)
             out.append(0x22)
         }
         out.append(contentsOf: #","position":"#.utf8)
@@ -107,33 +107,5 @@ struct ExportLineWriter {
             }
         }
         out.append(0x7D)
-    }
-
-    private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
-
-    /// Standard base64 with padding (as `Data.base64EncodedString()`).
-    static func appendBase64(_ bytes: UnsafeRawBufferPointer, to out: inout [UInt8]) {
-        var k = 0
-        let n = bytes.count
-        while k + 3 <= n {
-            let v = UInt32(bytes[k]) << 16 | UInt32(bytes[k + 1]) << 8 | UInt32(bytes[k + 2])
-            out.append(alphabet[Int(v >> 18)])
-            out.append(alphabet[Int(v >> 12 & 63)])
-            out.append(alphabet[Int(v >> 6 & 63)])
-            out.append(alphabet[Int(v & 63)])
-            k += 3
-        }
-        if n - k == 1 {
-            let v = UInt32(bytes[k]) << 16
-            out.append(alphabet[Int(v >> 18)])
-            out.append(alphabet[Int(v >> 12 & 63)])
-            out.append(contentsOf: "==".utf8)
-        } else if n - k == 2 {
-            let v = UInt32(bytes[k]) << 16 | UInt32(bytes[k + 1]) << 8
-            out.append(alphabet[Int(v >> 18)])
-            out.append(alphabet[Int(v >> 12 & 63)])
-            out.append(alphabet[Int(v >> 6 & 63)])
-            out.append(0x3D)
-        }
     }
 }
