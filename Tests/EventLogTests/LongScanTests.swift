@@ -90,6 +90,60 @@ struct LongScanTests {
         #expect(try log.event(at: UInt64(expected.count) + 1).id == appended.id)
     }
 
+    /// Resident bytes of this process's mappings of the segment files in `directory` (their own
+    /// `Rss` lines in /proc/self/smaps: other tests running meanwhile do not count).
+    static func residentSegmentBytes(_ directory: String) -> Int {
+        guard let handle = FileHandle(forReadingAtPath: "/proc/self/smaps"), let data = try? handle.readToEnd() else { return -1 }
+        try? handle.close()
+        var total = 0, inside = false
+        for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
+            if let dash = line.firstIndex(of: "-"), line[..<dash].allSatisfy(\.isHexDigit), !line.hasSuffix(":") {
+                inside = line.contains(directory + "/segments/")
+            } else if inside && line.hasPrefix("Rss:") {
+                total += (Int(line.split(separator: " ")[1]) ?? 0) * 1024
+            }
+        }
+        return total
+    }
+
+    @Test("given 60,000 events over several segments, when a log that does not keep scanned segments resident is opened and scanned whole, then none of its segments stays resident, while with the default the scanned segments do")
+    func scannedSegmentsAreDropped() async throws {
+        let tmp = TemporaryDirectory("long-scan-resident")
+        defer { tmp.remove() }
+        let (built, expected) = try await Self.build(tmp.path)
+        try built.close()
+        let segments = try SegmentLayout.segmentPaths(ofLog: tmp.path)
+        let size = try segments.reduce(0) { $0 + ((try FileManager.default.attributesOfItem(atPath: $1)[.size] as? Int) ?? 0) }
+        #expect(segments.count > 3)
+
+        var options = Fixture.options(segmentSize: 1 << 20, durability: .none)
+        options.keepScannedSegmentsResident = false
+        let dropping = try EventLog.open(directory: tmp.path, options: options)
+        // The open reads every record of every segment, and its background check the whole
+        // chain: neither leaves a segment mapped in.
+        #expect(try await TamperTests.finishedCheck(dropping).isIntact)
+        #expect(Self.residentSegmentBytes(tmp.path) <= 64 << 10, "after the open: \(Self.residentSegmentBytes(tmp.path)) bytes")
+        var count = 0, intact = true
+        try dropping.forEachEvent(from: 1) { view in
+            intact = intact && view.id == expected[Int(view.position) - 1].0
+            count += 1
+        }
+        #expect(count == expected.count && intact)
+        #expect(Self.residentSegmentBytes(tmp.path) <= 64 << 10, "after the scan: \(Self.residentSegmentBytes(tmp.path)) of \(size) bytes")
+        // A decoded scan (export's) likewise.
+        try dropping.forEachEvent(from: 1, decodedBy: { $0.position }) { view, position in
+            intact = intact && view.position == position
+        }
+        #expect(intact)
+        #expect(Self.residentSegmentBytes(tmp.path) <= 64 << 10)
+        try dropping.close()
+
+        let keeping = try EventLog.open(directory: tmp.path, options: Fixture.options(segmentSize: 1 << 20, durability: .none))
+        defer { try? keeping.close() }
+        try keeping.forEachEvent(from: 1) { _ in }
+        #expect(Self.residentSegmentBytes(tmp.path) > size / 2, "kept: \(Self.residentSegmentBytes(tmp.path)) of \(size) bytes")
+    }
+
     @Test("given a long scan, when the caller throws midway, then the error comes back and the next scan is whole")
     func callerStopsTheScan() async throws {
         struct Enough: Error {}

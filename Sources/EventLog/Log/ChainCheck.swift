@@ -129,6 +129,9 @@ enum ChainCheck {
                     previous = this
                 }
             }
+            // The whole segment was read through its mapping: its pages stay in the page cache
+            // but need not count as this process's memory (the whole log at 10M events).
+            segment.dropResidentPages()
         }
         if running != s.head.hash {
             return fail(s.head.position, s.segments.last?.name ?? "-", 0,

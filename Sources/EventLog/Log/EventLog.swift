@@ -55,6 +55,13 @@ public final class EventLog: Sendable {
         /// log, `appendCommits(_:checked:)`) drops them: its memory then does not grow with them.
         public var keepIndexFilesResident = true
 
+        /// Whether the segments a long scan (`forEachEvent` over more than 20,000 events) has
+        /// read past stay resident in this process. True by default: a scan repeated (a
+        /// benchmark's replays) then costs no page fault. A tool that reads a large log once
+        /// (the admin's export, import and audit) drops them as it goes: its memory then does
+        /// not grow with the log (the pages stay in the page cache).
+        public var keepScannedSegmentsResident = true
+
         public init(segmentSize: Int = 128 << 20, durability: Durability = .fsync, readOnly: Bool = false,
                     clock: @escaping @Sendable () -> Timestamp = Timestamp.now, verifyInBackground: Bool = true) {
             self.segmentSize = segmentSize

@@ -102,6 +102,9 @@ extension Recovery {
                     length = offset
                 }
             }
+            // Every record was read through the mapping: the pages stay in the page cache, but
+            // left mapped they would count as this process's memory (the whole log).
+            segment.dropResidentPages()
             segments.append(segment)
             lengths.append(length)
             dictionaryOffset = segmentDictionary.0

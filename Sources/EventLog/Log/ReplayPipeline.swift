@@ -158,6 +158,8 @@ final class ReplayPipeline<Decoded: Sendable>: @unchecked Sendable {
             for i in 0..<Self.slotCount { slots[i].free.signal() }
             finished.wait()
         }
+        let dropsPassedSegments = !log.options.keepScannedSegmentsResident
+        var passed = Int(blocks.first?.segmentIndex ?? 0)
         for k in 0..<pages {
             let i = k % Self.slotCount
             if slots[i].filled.wait(timeout: .now()) == .timedOut {
@@ -169,9 +171,21 @@ final class ReplayPipeline<Decoded: Sendable>: @unchecked Sendable {
                 slots[i].filled.wait()
             }
             // The events of the page before an error are passed on first.
-            try visit(i, Self.page(k, of: blocks), segments)
+            let page = Self.page(k, of: blocks)
+            try visit(i, page, segments)
             if let error = slots[i].error { throw error }
             slots[i].free.signal()
+            // Pages are visited in order and later pages lie in the same or later segments: a
+            // segment before this page's first is read through.
+            if dropsPassedSegments, let first = page.first {
+                while passed < Int(first.segmentIndex) {
+                    segments[passed].dropResidentPages()
+                    passed += 1
+                }
+            }
+        }
+        if dropsPassedSegments, let last = blocks.last {
+            for j in passed...Int(last.segmentIndex) { segments[j].dropResidentPages() }
         }
     }
 

@@ -21,7 +21,9 @@ struct DataDirectory {
         guard hasLog else {
             throw AdminError.failure("no event log in \(logPath); check --data (or FABRIEK_DATA), or create one with 'fabriek-admin demo' or 'fabriek-admin import'")
         }
-        let log = try EventLog.open(directory: logPath, options: .init(readOnly: true))
+        var options = EventLog.Options(readOnly: true)
+        options.keepScannedSegmentsResident = false  // a long scan's pages are dropped as it goes
+        let log = try EventLog.open(directory: logPath, options: options)
         if reportingRecovery { Self.printRecovery(log) }
         return log
     }
@@ -36,6 +38,7 @@ struct DataDirectory {
                     clock: (@Sendable () -> Timestamp)? = nil) throws -> EventLog {
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         var options = EventLog.Options(durability: durability)
+        options.keepScannedSegmentsResident = false
         if let clock { options.clock = clock }
         let log = try EventLog.open(directory: logPath, options: options)
         Self.printRecovery(log)
