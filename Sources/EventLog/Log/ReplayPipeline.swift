@@ -159,7 +159,7 @@ final class ReplayPipeline<Decoded: Sendable>: @unchecked Sendable {
             finished.wait()
         }
         let dropsPassedSegments = !log.options.keepScannedSegmentsResident
-        var passed = Int(blocks.first?.segmentIndex ?? 0)
+        var passed = Int(blocks.first?.segmentIndex ?? 0), droppedBelow = 0
         for k in 0..<pages {
             let i = k % Self.slotCount
             if slots[i].filled.wait(timeout: .now()) == .timedOut {
@@ -181,6 +181,12 @@ final class ReplayPipeline<Decoded: Sendable>: @unchecked Sendable {
                 while passed < Int(first.segmentIndex) {
                     segments[passed].dropResidentPages()
                     passed += 1
+                    droppedBelow = 0
+                }
+                // Within a segment too, every 16 MiB read (segments are 128 MiB).
+                if Int(first.dataOffset) - droppedBelow >= 16 << 20 {
+                    segments[passed].dropResidentPages(below: Int(first.dataOffset))
+                    droppedBelow = Int(first.dataOffset)
                 }
             }
         }

@@ -44,6 +44,15 @@ final class MappedSegment: @unchecked Sendable {
         #endif
     }
 
+    /// Drops the resident pages wholly below byte `offset` (a scan that has read past them).
+    func dropResidentPages(below offset: Int) {
+        #if canImport(Glibc)
+        let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let length = min(offset, capacity) / pageSize * pageSize
+        if length > 0 { _ = madvise(UnsafeMutableRawPointer(mutating: base), length, Int32(MADV_DONTNEED)) }
+        #endif
+    }
+
     func bytes(_ offset: Int, _ count: Int) -> UnsafeRawBufferPointer {
         UnsafeRawBufferPointer(start: base + offset, count: count)
     }
