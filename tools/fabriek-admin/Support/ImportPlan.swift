@@ -545,8 +545,13 @@ struct ImportPlan {
         let head = log.head().position
         guard head > 0 else { return nil }
         var last: Timestamp?
+        var folded = 0
         try log.forEachEvent(from: 1, through: head) { view in
             last = view.recordedAt
+            // The memory budget holds while the stored log is folded too (millions of events
+            // before the first new line is checked).
+            folded += 1
+            if folded % Self.memoryCheckInterval == 0 { keepWithinMemoryBudget(auditor) }
             guard let event = try? EventCatalogue.decode(typeBytes: view.typeBytes, schemaVersion: view.schemaVersion,
                                                          payload: view.payload) else { return }
             auditor.fold(event, stream: view.stream)
