@@ -64,7 +64,7 @@ enum ChainCheck {
                 }
                 return fail(next, segment.name, 0, "segment header does not continue the hash chain")
             }
-            var offset = SegmentHeader.size
+            var offset = SegmentHeader.size, droppedBelow = 0
             while offset < length {
                 if stop() {
                     report.isIntact = false
@@ -127,6 +127,12 @@ enum ChainCheck {
                         return report
                     }
                     previous = this
+                    // The pages read so far are dropped every 16 MiB, not just at the segment's
+                    // end (segments are 128 MiB).
+                    if offset - droppedBelow >= 16 << 20 {
+                        segment.dropResidentPages(below: o)
+                        droppedBelow = o
+                    }
                 }
             }
             // The whole segment was read through its mapping: its pages stay in the page cache

@@ -55,7 +55,7 @@ struct ImportCommand: AsyncParsableCommand {
         guard FileManager.default.isReadableFile(atPath: file) else {
             throw AdminError.failure("cannot read \(file); check the path")
         }
-        let log = try dir.openWriter(durability: .none)
+        let log = try dir.openWriter(durability: .none, bulk: true)
         var plan: ImportPlan
         var staging: StagedImport?
         do {

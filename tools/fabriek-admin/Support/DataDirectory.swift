@@ -34,11 +34,18 @@ struct DataDirectory {
     }
 
     /// Opens the log for writing; `LogError.locked` (exit 3) when another process writes.
-    func openWriter(durability: EventLog.Durability = .fsync,
+    /// `bulk`: for millions of appends in one run (import's second pass), the writer's memory
+    /// bounded like the staging log's: its in-memory indexes checkpointed every 250,000 events
+    /// (`StagedImport.indexCheckpointEvents`) and the index files' pages not kept resident.
+    func openWriter(durability: EventLog.Durability = .fsync, bulk: Bool = false,
                     clock: (@Sendable () -> Timestamp)? = nil) throws -> EventLog {
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         var options = EventLog.Options(durability: durability)
         options.keepScannedSegmentsResident = false
+        if bulk {
+            options.indexCheckpointEvents = StagedImport.indexCheckpointEvents
+            options.keepIndexFilesResident = false
+        }
         if let clock { options.clock = clock }
         let log = try EventLog.open(directory: logPath, options: options)
         Self.printRecovery(log)
