@@ -49,7 +49,9 @@ enum ChainCheck {
         var next: UInt64 = 1
         var lastTime = Int64.min
         var previous: Commit?
-        for (segment, length) in zip(s.segments, s.segmentLengths) {
+        // The whole log is read through its mappings: what is read is dropped as the walk goes.
+        var behind = ReadBehind(startingAt: 0)
+        for (index, (segment, length)) in zip(s.segments, s.segmentLengths).enumerated() {
             let image = segment.bytes(0, length)
             guard length >= SegmentHeader.size, let header = try? SegmentHeader.decode(image) else {
                 return fail(next, segment.name, 0, "segment header is damaged")
@@ -64,7 +66,7 @@ enum ChainCheck {
                 }
                 return fail(next, segment.name, 0, "segment header does not continue the hash chain")
             }
-            var offset = SegmentHeader.size, droppedBelow = 0
+            var offset = SegmentHeader.size
             while offset < length {
                 if stop() {
                     report.isIntact = false
@@ -127,17 +129,10 @@ enum ChainCheck {
                         return report
                     }
                     previous = this
-                    // The pages read so far are dropped every 16 MiB, not just at the segment's
-                    // end (segments are 128 MiB).
-                    if offset - droppedBelow >= 16 << 20 {
-                        segment.dropResidentPages(below: o)
-                        droppedBelow = o
-                    }
+                    behind.reached(o, ofSegment: index, in: s.segments)
                 }
             }
-            // The whole segment was read through its mapping: its pages stay in the page cache
-            // but need not count as this process's memory (the whole log at 10M events).
-            segment.dropResidentPages()
+            behind.finish(atSegment: index, in: s.segments)
         }
         if running != s.head.hash {
             return fail(s.head.position, s.segments.last?.name ?? "-", 0,

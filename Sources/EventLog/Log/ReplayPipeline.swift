@@ -158,8 +158,8 @@ final class ReplayPipeline<Decoded: Sendable>: @unchecked Sendable {
             for i in 0..<Self.slotCount { slots[i].free.signal() }
             finished.wait()
         }
-        let dropsPassedSegments = !log.options.keepScannedSegmentsResident
-        var passed = Int(blocks.first?.segmentIndex ?? 0), droppedBelow = 0
+        let dropsPassedPages = !log.options.keepScannedSegmentsResident
+        var behind = ReadBehind(startingAt: Int(blocks.first?.segmentIndex ?? 0))
         for k in 0..<pages {
             let i = k % Self.slotCount
             if slots[i].filled.wait(timeout: .now()) == .timedOut {
@@ -175,23 +175,13 @@ final class ReplayPipeline<Decoded: Sendable>: @unchecked Sendable {
             try visit(i, page, segments)
             if let error = slots[i].error { throw error }
             slots[i].free.signal()
-            // Pages are visited in order and later pages lie in the same or later segments: a
-            // segment before this page's first is read through.
-            if dropsPassedSegments, let first = page.first {
-                while passed < Int(first.segmentIndex) {
-                    segments[passed].dropResidentPages()
-                    passed += 1
-                    droppedBelow = 0
-                }
-                // Within a segment too, every 16 MiB read (segments are 128 MiB).
-                if Int(first.dataOffset) - droppedBelow >= 16 << 20 {
-                    segments[passed].dropResidentPages(below: Int(first.dataOffset))
-                    droppedBelow = Int(first.dataOffset)
-                }
+            // Pages are visited in order, and no later page reads before this one's first block.
+            if dropsPassedPages, let first = page.first {
+                behind.reached(Int(first.dataOffset), ofSegment: Int(first.segmentIndex), in: segments)
             }
         }
-        if dropsPassedSegments, let last = blocks.last {
-            for j in passed...Int(last.segmentIndex) { segments[j].dropResidentPages() }
+        if dropsPassedPages, let last = blocks.last {
+            behind.finish(atSegment: Int(last.segmentIndex), in: segments)
         }
     }
 

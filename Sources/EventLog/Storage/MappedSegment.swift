@@ -39,12 +39,10 @@ final class MappedSegment: @unchecked Sendable {
     /// loses no data: the next read maps the page cache's page again). The mapping stays valid:
     /// the segment is held by the caller for the call.
     func dropResidentPages() {
-        #if canImport(Glibc)
-        _ = madvise(UnsafeMutableRawPointer(mutating: base), capacity, Int32(MADV_DONTNEED))
-        #endif
+        dropResidentPages(below: capacity)
     }
 
-    /// Drops the resident pages wholly below byte `offset` (a scan that has read past them).
+    /// Drops the resident pages wholly below byte `offset` (a read that has passed them).
     func dropResidentPages(below offset: Int) {
         #if canImport(Glibc)
         let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
@@ -60,5 +58,40 @@ final class MappedSegment: @unchecked Sendable {
     static func fileName(_ number: UInt32) -> String {
         let digits = String(number)
         return String(repeating: "0", count: max(0, 10 - digits.count)) + digits + ".seg"
+    }
+}
+
+/// Drops the pages a forward read of the log has passed, so that reading a whole log leaves
+/// little of it resident in this process (the pages stay in the page cache): each segment once
+/// the read is past it, and within a segment every `step` bytes.
+struct ReadBehind {
+    static let step = 16 << 20
+    private var segment: Int
+    private var droppedBelow = 0
+
+    init(startingAt segment: Int) {
+        self.segment = segment
+    }
+
+    /// The read has reached byte `offset` of segment `index` of `segments`.
+    mutating func reached(_ offset: Int, ofSegment index: Int, in segments: [MappedSegment]) {
+        while segment < index {
+            segments[segment].dropResidentPages()
+            segment += 1
+            droppedBelow = 0
+        }
+        if offset - droppedBelow >= Self.step {
+            segments[segment].dropResidentPages(below: offset)
+            droppedBelow = offset
+        }
+    }
+
+    /// The read ended in segment `index`: drops it and those before it not dropped yet.
+    mutating func finish(atSegment index: Int, in segments: [MappedSegment]) {
+        while segment <= index {
+            segments[segment].dropResidentPages()
+            segment += 1
+        }
+        droppedBelow = 0
     }
 }

@@ -124,8 +124,8 @@ struct ImportCommand: AsyncParsableCommand {
             progress.update(done)
             // The log's segments are mapped: what the writer wrote and read (ids it compared)
             // stays resident in this process unless dropped (~1.6 GB appending 5M events to a
-            // log of 5M; ~200 MB between drops every 16 chunks). Nothing is in flight now; the
-            // page cache keeps the pages.
+            // log of 5M; still ~200 MB when dropped every 16 chunks only). Nothing is in flight
+            // now; the page cache keeps the pages.
             log.dropResidentSegmentPages()
         }
         // Records of the commits built so far (those in flight included): the next one's version.
