@@ -21,7 +21,11 @@ import Darwin
 /// on a thread of its own (`IndexCheckpoint`), which the writer then adopts (`adopt`).
 struct EventIDIndex {
     /// The persisted part: positions `1...base`.
-    private(set) var file: EventIDIndexFile?
+    private(set) var file: EventIDIndexFile? {
+        didSet { fileTable = file?.table }
+    }
+    /// `file`'s table: lookups read it without reference counting.
+    private var fileTable: EventIDIndexFile.Table?
     private(set) var base: UInt64 = 0
     /// `fingerprints[p - base - 1]` is the fingerprint of the event at position `p`.
     private(set) var fingerprints: [UInt32] = []
@@ -102,7 +106,7 @@ struct EventIDIndex {
     /// position that holds `id`; returns that position.
     func firstPosition(of id: UUID, where body: (ClosedRange<UInt64>) throws -> UInt64?) rethrows -> UInt64? {
         let fp = Self.fingerprint(id)
-        if let file, let p = try file.firstPosition(fingerprint: fp >> 4, where: body) { return p }
+        if let fileTable, let p = try fileTable.firstPosition(fingerprint: fp >> 4, where: body) { return p }
         guard !slots.isEmpty else { return nil }
         var i = Int(fp) & mask
         while true {
@@ -125,7 +129,7 @@ struct EventIDIndex {
         slots.withUnsafeBufferPointer { slots in
             if let start = slots.baseAddress, !slots.isEmpty { fabriek_prefetch(start + (Int(fp) & mask)) }
         }
-        if let file { file.prefetchBucket(fingerprint: fp >> 4) }
+        if let fileTable { fileTable.prefetchBucket(fingerprint: fp >> 4) }
     }
 
     /// Starts loading `id`'s slot in memory only (ahead of `insert`).
@@ -140,7 +144,7 @@ struct EventIDIndex {
     /// The second step: starts loading the file's entries a lookup of `id` reads.
     @inline(__always)
     func prefetchDeeper(_ id: UUID) {
-        if let file { file.prefetchEntries(fingerprint: Self.fingerprint(id) >> 4) }
+        if let fileTable { fileTable.prefetchEntries(fingerprint: Self.fingerprint(id) >> 4) }
     }
 
     /// `file` in place of the in-memory positions it covers: a checkpoint written from a copy

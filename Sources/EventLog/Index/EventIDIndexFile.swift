@@ -34,18 +34,34 @@ final class EventIDIndexFile: @unchecked Sendable {
     static let headerSize = 128
     static let fingerprintBits = 28
 
-    let coveredPosition: UInt64
     let coveredHash: ChainHash
-    private let base: UnsafeRawPointer
     private let length: Int
-    private let bucketBits: Int
-    /// Bits of the stored position field (`position >> granuleBits`).
-    private let positionBits: Int
-    /// An entry names the positions `(field << granuleBits) ..< ((field + 1) << granuleBits)`.
-    private let granuleBits: Int
-    private let entryBytes: Int
-    private let entries: Int
-    private let positionMask: UInt64
+    /// The mapping and its layout, for lookups: a plain value that a hot path can hold and
+    /// read without reference counting (valid while this file is alive).
+    let table: Table
+
+    /// The mapped file's entries and how to read them. Every read of a lookup goes through it.
+    struct Table: @unchecked Sendable {
+        let coveredPosition: UInt64
+        let base: UnsafeRawPointer
+        let bucketBits: Int
+        /// Bits of the stored position field (`position >> granuleBits`).
+        let positionBits: Int
+        /// An entry names the positions `(field << granuleBits) ..< ((field + 1) << granuleBits)`.
+        let granuleBits: Int
+        let entryBytes: Int
+        let entries: Int
+        let positionMask: UInt64
+    }
+
+    var coveredPosition: UInt64 { table.coveredPosition }
+    private var base: UnsafeRawPointer { table.base }
+    private var bucketBits: Int { table.bucketBits }
+    private var positionBits: Int { table.positionBits }
+    private var granuleBits: Int { table.granuleBits }
+    private var entryBytes: Int { table.entryBytes }
+    private var entries: Int { table.entries }
+    private var positionMask: UInt64 { table.positionMask }
 
     /// The 28-bit fingerprint of an id (the top bits of the mix `EventIDIndex` uses).
     @inline(__always)
@@ -73,7 +89,6 @@ final class EventIDIndexFile: @unchecked Sendable {
     }
 
     private init(base: UnsafeRawPointer, length: Int, resident: Bool) throws(LogError) {
-        self.base = base
         self.length = length
         let raw = UnsafeRawBufferPointer(start: base, count: length)
         func u64(_ o: Int) -> UInt64 { raw.loadUnaligned(fromByteOffset: o, as: UInt64.self).littleEndian }
@@ -87,7 +102,7 @@ final class EventIDIndexFile: @unchecked Sendable {
         guard FileIO.checksum(base, from: Self.headerSize, count: length - Self.headerSize, dropping: !resident) == u32(12) else {
             throw damaged("body checksum mismatch")
         }
-        coveredPosition = u64(16)
+        let coveredPosition = u64(16)
         coveredHash = ChainHash(unchecked: Array(raw[24..<56]))
         let bits = Int(u32(56)), pbits = Int(u32(60)), ebytes = Int(u32(64)), gbits = Int(u32(68))
         // The layout is the one a writer chooses for this covered position (merging an older
@@ -97,12 +112,9 @@ final class EventIDIndexFile: @unchecked Sendable {
               ebytes == Self.entryBytes(bucketBits: bits, positionBits: pbits), ebytes >= 4, ebytes <= 8 else {
             throw damaged("bad table layout")
         }
-        bucketBits = bits
-        positionBits = pbits
-        granuleBits = gbits
-        entryBytes = ebytes
-        positionMask = (1 << UInt64(pbits)) - 1
-        entries = Self.headerSize + ((1 << bits) + 1) * 4
+        let entries = Self.headerSize + ((1 << bits) + 1) * 4
+        table = Table(coveredPosition: coveredPosition, base: base, bucketBits: bits, positionBits: pbits,
+                      granuleBits: gbits, entryBytes: ebytes, entries: entries, positionMask: (1 << UInt64(pbits)) - 1)
         guard u64(72) == UInt64(Self.headerSize), u64(80) == UInt64(entries), entries <= length,
               UInt64(length - entries) == coveredPosition &* UInt64(ebytes), coveredPosition < UInt64(UInt32.max) else {
             throw damaged("sections do not match the entry count")
@@ -167,78 +179,11 @@ final class EventIDIndexFile: @unchecked Sendable {
         }
     }
 
-    @inline(__always) private func entry(_ k: Int) -> UInt64 {
-        var v: UInt64 = 0
-        let o = entries + k * entryBytes
-        if entryBytes == 4 { return UInt64(base.loadUnaligned(fromByteOffset: o, as: UInt32.self).littleEndian) }
-        for i in 0..<entryBytes { v |= UInt64(base.load(fromByteOffset: o + i, as: UInt8.self)) << (8 * UInt64(i)) }
-        return v
-    }
-
-    /// Starts loading the bucket-table entry of `fingerprint` (28 bits), without waiting.
-    @inline(__always) func prefetchBucket(fingerprint: UInt32) {
-        let bucket = Int(fingerprint >> UInt32(Self.fingerprintBits - bucketBits))
-        fabriek_prefetch(base + Self.headerSize + bucket * 4)
-    }
-
-    /// Starts loading the entries `firstPosition(fingerprint:)` reads first: around its guess
-    /// in the bucket (the bucket-table entry loaded by `prefetchBucket` an append earlier,
-    /// ideally), or the whole bucket when small. The offsets come from the bucket table,
-    /// checked at open; a prefetch never faults anyway.
-    @inline(__always) func prefetchEntries(fingerprint: UInt32) {
-        let checkBits = Self.fingerprintBits - bucketBits
-        let bucket = Int(fingerprint >> UInt32(checkBits))
-        let check = UInt64(fingerprint) & ((1 << UInt64(checkBits)) - 1)
-        let low = Int(base.loadUnaligned(fromByteOffset: Self.headerSize + bucket * 4, as: UInt32.self).littleEndian)
-        let high = Int(base.loadUnaligned(fromByteOffset: Self.headerSize + bucket * 4 + 4, as: UInt32.self).littleEndian)
-        guard high > low else { return }
-        var a = low, b = high
-        if high - low > 32 {
-            let guess = low + Int(truncatingIfNeeded: (check &* UInt64(high - low)) >> UInt64(checkBits))
-            a = max(low, guess - 13)
-            b = min(high, guess + 13)
-        }
-        fabriek_prefetch(base + entries + a * entryBytes)
-        fabriek_prefetch(base + entries + (a + b) / 2 * entryBytes)
-        fabriek_prefetch(base + entries + b * entryBytes - 1)
-    }
-
-    /// Calls `body` with the positions each entry with `fingerprint` (28 bits) names (one
-    /// position, or its granule's run of them; within `1...coveredPosition`), until it returns
-    /// a position; returns that position. `body` compares the ids stored there.
+    @inline(__always) private func entry(_ k: Int) -> UInt64 { table.entry(k) }
+    @inline(__always) func prefetchBucket(fingerprint: UInt32) { table.prefetchBucket(fingerprint: fingerprint) }
+    @inline(__always) func prefetchEntries(fingerprint: UInt32) { table.prefetchEntries(fingerprint: fingerprint) }
     func firstPosition(fingerprint: UInt32, where body: (ClosedRange<UInt64>) throws -> UInt64?) rethrows -> UInt64? {
-        let checkBits = Self.fingerprintBits - bucketBits
-        let bucket = Int(fingerprint >> UInt32(checkBits))
-        let check = UInt64(fingerprint) & ((1 << UInt64(checkBits)) - 1)
-        var low = Int(base.loadUnaligned(fromByteOffset: Self.headerSize + bucket * 4, as: UInt32.self).littleEndian)
-        let end = Int(base.loadUnaligned(fromByteOffset: Self.headerSize + bucket * 4 + 4, as: UInt32.self).littleEndian)
-        // Entries sort by (check, position): the first with this check, by binary search (a
-        // bucket holds 8 to 16 × 2^granuleBits entries: ~150 at 10M events).
-        var high = end
-        let wanted = check << UInt64(positionBits)
-        // Checks are uniform: the entry sits near its share of the bucket. Two probes around
-        // that guess narrow the search to a cache line or two (a plain binary search over the
-        // ~150 entries of a bucket at 10M events met a cache miss at nearly every step).
-        if high - low > 32 {
-            let guess = low + Int(truncatingIfNeeded: (check &* UInt64(high - low)) >> UInt64(checkBits))
-            let a = max(low, guess - 12), b = min(high, guess + 12)
-            if a > low && entry(a - 1) >= wanted { high = a - 1 } else { low = a }
-            if b < high {
-                if entry(b) >= wanted { high = b } else { low = max(low, b + 1) }
-            }
-        }
-        while low < high {
-            let mid = (low + high) / 2
-            if entry(mid) < wanted { low = mid + 1 } else { high = mid }
-        }
-        for k in low..<end {
-            let v = entry(k)
-            guard v >> UInt64(positionBits) == check else { break }
-            let first = max(1, (v & positionMask) << UInt64(granuleBits))
-            let last = min(coveredPosition, ((v & positionMask) + 1) << UInt64(granuleBits) - 1)
-            if first <= last, let p = try body(first...last) { return p }
-        }
-        return nil
+        try table.firstPosition(fingerprint: fingerprint, where: body)
     }
 
     /// Calls `body` with every entry's fingerprint and the first position it names (a granule's
@@ -434,5 +379,81 @@ final class EventIDIndexFile: @unchecked Sendable {
         header.append(headerCRC)
         header.appendRaw(repeatElement(UInt8(0), count: 12))
         try FileIO.pwriteAll(fd, header.bytes, offset: 0, path: path)
+    }
+}
+
+extension EventIDIndexFile.Table {
+    @inline(__always) func entry(_ k: Int) -> UInt64 {
+        var v: UInt64 = 0
+        let o = entries + k * entryBytes
+        if entryBytes == 4 { return UInt64(base.loadUnaligned(fromByteOffset: o, as: UInt32.self).littleEndian) }
+        for i in 0..<entryBytes { v |= UInt64(base.load(fromByteOffset: o + i, as: UInt8.self)) << (8 * UInt64(i)) }
+        return v
+    }
+
+    /// Starts loading the bucket-table entry of `fingerprint` (28 bits), without waiting.
+    @inline(__always) func prefetchBucket(fingerprint: UInt32) {
+        let bucket = Int(fingerprint >> UInt32(EventIDIndexFile.fingerprintBits - bucketBits))
+        fabriek_prefetch(base + EventIDIndexFile.headerSize + bucket * 4)
+    }
+
+    /// Starts loading the entries `firstPosition(fingerprint:)` reads first: around its guess
+    /// in the bucket (the bucket-table entry loaded by `prefetchBucket` an append earlier,
+    /// ideally), or the whole bucket when small. The offsets come from the bucket table,
+    /// checked at open; a prefetch never faults anyway.
+    @inline(__always) func prefetchEntries(fingerprint: UInt32) {
+        let checkBits = EventIDIndexFile.fingerprintBits - bucketBits
+        let bucket = Int(fingerprint >> UInt32(checkBits))
+        let check = UInt64(fingerprint) & ((1 << UInt64(checkBits)) - 1)
+        let low = Int(base.loadUnaligned(fromByteOffset: EventIDIndexFile.headerSize + bucket * 4, as: UInt32.self).littleEndian)
+        let high = Int(base.loadUnaligned(fromByteOffset: EventIDIndexFile.headerSize + bucket * 4 + 4, as: UInt32.self).littleEndian)
+        guard high > low else { return }
+        var a = low, b = high
+        if high - low > 32 {
+            let guess = low + Int(truncatingIfNeeded: (check &* UInt64(high - low)) >> UInt64(checkBits))
+            a = max(low, guess - 13)
+            b = min(high, guess + 13)
+        }
+        fabriek_prefetch(base + entries + a * entryBytes)
+        fabriek_prefetch(base + entries + (a + b) / 2 * entryBytes)
+        fabriek_prefetch(base + entries + b * entryBytes - 1)
+    }
+
+    /// Calls `body` with the positions each entry with `fingerprint` (28 bits) names (one
+    /// position, or its granule's run of them; within `1...coveredPosition`), until it returns
+    /// a position; returns that position. `body` compares the ids stored there.
+    func firstPosition(fingerprint: UInt32, where body: (ClosedRange<UInt64>) throws -> UInt64?) rethrows -> UInt64? {
+        let checkBits = EventIDIndexFile.fingerprintBits - bucketBits
+        let bucket = Int(fingerprint >> UInt32(checkBits))
+        let check = UInt64(fingerprint) & ((1 << UInt64(checkBits)) - 1)
+        var low = Int(base.loadUnaligned(fromByteOffset: EventIDIndexFile.headerSize + bucket * 4, as: UInt32.self).littleEndian)
+        let end = Int(base.loadUnaligned(fromByteOffset: EventIDIndexFile.headerSize + bucket * 4 + 4, as: UInt32.self).littleEndian)
+        // Entries sort by (check, position): the first with this check, by binary search (a
+        // bucket holds 8 to 16 × 2^granuleBits entries: ~150 at 10M events).
+        var high = end
+        let wanted = check << UInt64(positionBits)
+        // Checks are uniform: the entry sits near its share of the bucket. Two probes around
+        // that guess narrow the search to a cache line or two (a plain binary search over the
+        // ~150 entries of a bucket at 10M events met a cache miss at nearly every step).
+        if high - low > 32 {
+            let guess = low + Int(truncatingIfNeeded: (check &* UInt64(high - low)) >> UInt64(checkBits))
+            let a = max(low, guess - 12), b = min(high, guess + 12)
+            if a > low && entry(a - 1) >= wanted { high = a - 1 } else { low = a }
+            if b < high {
+                if entry(b) >= wanted { high = b } else { low = max(low, b + 1) }
+            }
+        }
+        while low < high {
+            let mid = (low + high) / 2
+            if entry(mid) < wanted { low = mid + 1 } else { high = mid }
+        }
+        for k in low..<end {
+            let v = entry(k)
+            guard v >> UInt64(positionBits) == check else { break }
+            let first = max(1, (v & positionMask) << UInt64(granuleBits))
+            let last = min(coveredPosition, ((v & positionMask) + 1) << UInt64(granuleBits) - 1)
+            if first <= last, let p = try body(first...last) { return p }
+        }
+        return nil
     }
 }

@@ -28,12 +28,15 @@ struct StreamIndex: Sendable {
     }
 
     private(set) var file: StreamIndexFile?
+    /// `file`'s table: lookups read it without reference counting.
+    private let fileTable: StreamIndexFile.Table?
     private var streams = KeyedTable<Stream>()
     private var nodes: [Node] = []
     private(set) var streamCount: UInt64
 
     init(file: StreamIndexFile?) {
         self.file = file
+        fileTable = file?.table
         self.streamCount = file?.streamCount ?? 0
     }
 
@@ -51,7 +54,7 @@ struct StreamIndex: Sendable {
             let s = streams[i]
             return s.baseCount + s.count
         }
-        return file?.record(of: key)?.count ?? 0
+        return fileTable?.record(of: key)?.count ?? 0
     }
 
     func version(of stream: String) -> UInt64 { version(of: IndexHashing.key(stream)) }
@@ -63,7 +66,7 @@ struct StreamIndex: Sendable {
     @inline(__always)
     func prefetch(_ key: IndexHashing.Key) {
         streams.prefetchSlot(of: key)
-        if let file { file.prefetchBucket(of: key) }
+        if let fileTable { fileTable.prefetchBucket(of: key) }
     }
 
     /// Starts loading `key`'s slot in the in-memory table only (ahead of `record`).
@@ -78,7 +81,7 @@ struct StreamIndex: Sendable {
     /// otherwise the file's keys and records for it.
     @inline(__always)
     func prefetchDeeper(_ key: IndexHashing.Key) {
-        if !streams.prefetchEntry(of: key), let file { file.prefetchEntries(of: key) }
+        if !streams.prefetchEntry(of: key), let fileTable { fileTable.prefetchEntries(of: key) }
     }
 
     /// Positions of versions `from...through` (1-based, inclusive, clamped to the stream).
@@ -86,8 +89,8 @@ struct StreamIndex: Sendable {
         guard from >= 1, from <= through else { return [] }
         let memory = streams.index(of: key).map { streams[$0] }
         var out: [UInt64] = []
-        if memory.map({ $0.baseCount > 0 }) ?? true, let file, let record = file.record(of: key) {
-            out = file.positions(record, from: from, through: through)
+        if memory.map({ $0.baseCount > 0 }) ?? true, let fileTable, let record = fileTable.record(of: key) {
+            out = fileTable.positions(record, from: from, through: through)
         }
         if let memory {
             appendPositions(of: memory, from: from, through: through, to: &out)
@@ -106,7 +109,7 @@ struct StreamIndex: Sendable {
         let node = nodes.count
         let (i, inserted) = streams.insert(key, Stream(baseCount: 0, count: 0, lastNode: -1))
         if inserted {
-            let baseCount = version.map { $0 - 1 } ?? file?.record(of: key)?.count ?? 0
+            let baseCount = version.map { $0 - 1 } ?? fileTable?.record(of: key)?.count ?? 0
             if baseCount == 0 { streamCount += 1 }
             streams[i].baseCount = baseCount
         }

@@ -41,18 +41,31 @@ final class StreamIndexFile: @unchecked Sendable {
     let coveredPosition: UInt64
     let coveredHash: ChainHash
     let streamCount: UInt64
-    let base: UnsafeRawPointer
-    let length: Int
-    let bucketBits: Int
-    /// Bytes of an entry's stored hash bits.
-    let hashBytes: Int
-    let buckets: Int
-    let keys: Int
-    let records: Int
+    /// The mapping and its layout, for lookups: a plain value that a hot path can hold and
+    /// read without reference counting (valid while this file is alive).
+    let table: Table
+
+    /// The mapped file and where its sections start. Every read of a lookup goes through it.
+    struct Table: @unchecked Sendable {
+        let base: UnsafeRawPointer
+        let length: Int
+        let bucketBits: Int
+        /// Bytes of an entry's stored hash bits.
+        let hashBytes: Int
+        let buckets: Int
+        let keys: Int
+        let records: Int
+    }
+
+    var base: UnsafeRawPointer { table.base }
+    var length: Int { table.length }
+    var bucketBits: Int { table.bucketBits }
+    var hashBytes: Int { table.hashBytes }
+    var buckets: Int { table.buckets }
+    var keys: Int { table.keys }
+    var records: Int { table.records }
 
     private init(base: UnsafeRawPointer, length: Int, resident: Bool) throws(LogError) {
-        self.base = base
-        self.length = length
         let raw = UnsafeRawBufferPointer(start: base, count: length)
         func u64(_ o: Int) -> UInt64 { raw.loadUnaligned(fromByteOffset: o, as: UInt64.self).littleEndian }
         func u32(_ o: Int) -> UInt32 { raw.loadUnaligned(fromByteOffset: o, as: UInt32.self).littleEndian }
@@ -71,11 +84,13 @@ final class StreamIndexFile: @unchecked Sendable {
         streamCount = u64(56)
         let bits = u32(64)
         guard bits <= 32, streamCount <= UInt64(UInt32.max) else { throw .corruptIndex(reason: "bad table size") }
-        bucketBits = Int(bits)
-        hashBytes = (64 - bucketBits + 7) / 8
-        buckets = Self.headerSize
-        keys = buckets + ((1 << bucketBits) + 1) * Self.bucketEntrySize
-        records = keys + Int(streamCount) * (hashBytes + 4)
+        let bucketBits = Int(bits)
+        let hashBytes = (64 - bucketBits + 7) / 8
+        let buckets = Self.headerSize
+        let keys = buckets + ((1 << bucketBits) + 1) * Self.bucketEntrySize
+        let records = keys + Int(streamCount) * (hashBytes + 4)
+        table = Table(base: base, length: length, bucketBits: bucketBits, hashBytes: hashBytes,
+                      buckets: buckets, keys: keys, records: records)
         guard u64(72) == UInt64(buckets), u64(80) == UInt64(keys), u64(88) == UInt64(records), records <= length else {
             throw .corruptIndex(reason: "sections exceed the file")
         }
@@ -131,6 +146,45 @@ final class StreamIndexFile: @unchecked Sendable {
         var deltasOffset: Int
     }
 
+    @inline(__always) func u32(_ offset: Int) -> UInt32 { table.u32(offset) }
+    @inline(__always) func storedKey(_ k: Int) -> (bits: UInt64, check: UInt32) { table.storedKey(k) }
+    func readHead(_ reader: inout ByteReader, previousFirst: UInt64) -> StreamRecord? {
+        table.readHead(&reader, previousFirst: previousFirst)
+    }
+    @inline(__always) func prefetchBucket(of key: IndexHashing.Key) { table.prefetchBucket(of: key) }
+    @inline(__always) func prefetchEntries(of key: IndexHashing.Key) { table.prefetchEntries(of: key) }
+    func record(of key: IndexHashing.Key) -> StreamRecord? { table.record(of: key) }
+    func positions(_ record: StreamRecord, from: UInt64 = 1, through: UInt64 = .max) -> [UInt64] {
+        table.positions(record, from: from, through: through)
+    }
+
+    /// The bucket bits of a file of `streams` entries: of the tables whose buckets hold 32
+    /// entries or fewer on average, the one that makes the smallest file. The bucket table
+    /// costs 8 bytes a bucket, and each bucket bit saves a key one bit, which counts only when
+    /// it saves a whole byte: so the table is sized to the entries and to the key bytes, not to
+    /// the next power of two above a fixed load. Choosing by load alone gave the 10M-event
+    /// workload a table of 2^20 buckets (~4 entries each, 0.84 bytes per event) against
+    /// 2^16 at 1M (~7 each, 0.52 bytes per event) with keys of the same 6 bytes.
+    static func bucketBits(forStreams streams: UInt64) -> Int {
+        var first = 0
+        while first < 32 && streams >> UInt64(first) > 32 { first += 1 }
+        var best = first
+        var bestSize = UInt64.max
+        for bits in first...min(32, first + 8) {
+            let size = ((UInt64(1) << UInt64(bits)) + 1) * UInt64(bucketEntrySize)
+                + streams * UInt64((64 - bits + 7) / 8 + 4)
+            if size < bestSize {
+                best = bits
+                bestSize = size
+            }
+        }
+        return best
+    }
+}
+
+extension StreamIndexFile.Table {
+    typealias StreamRecord = StreamIndexFile.StreamRecord
+
     @inline(__always) func u32(_ offset: Int) -> UInt32 {
         base.loadUnaligned(fromByteOffset: offset, as: UInt32.self).littleEndian
     }
@@ -145,9 +199,9 @@ final class StreamIndexFile: @unchecked Sendable {
         return (bits, u32(o + hashBytes))
     }
 
-    @inline(__always) private func bucket(of hash: UInt64) -> Int { Int(hash >> (64 - UInt64(bucketBits))) }
+    @inline(__always) fileprivate func bucket(of hash: UInt64) -> Int { Int(hash >> (64 - UInt64(bucketBits))) }
 
-    @inline(__always) private func lowBits(of hash: UInt64) -> UInt64 {
+    @inline(__always) fileprivate func lowBits(of hash: UInt64) -> UInt64 {
         bucketBits == 0 ? hash : hash & ((1 << (64 - UInt64(bucketBits))) - 1)
     }
 
@@ -162,7 +216,7 @@ final class StreamIndexFile: @unchecked Sendable {
     }
 
     /// Moves `reader` past one record; returns its first position.
-    private func skipRecord(_ reader: inout ByteReader, previousFirst: UInt64) -> UInt64? {
+    fileprivate func skipRecord(_ reader: inout ByteReader, previousFirst: UInt64) -> UInt64? {
         guard let head = readHead(&reader, previousFirst: previousFirst) else { return nil }
         for _ in 1..<head.count {
             guard (try? reader.readVarint()) != nil else { return nil }
@@ -172,7 +226,7 @@ final class StreamIndexFile: @unchecked Sendable {
 
     /// Starts loading `key`'s bucket-table entry (a lookup's first read), without waiting.
     @inline(__always) func prefetchBucket(of key: IndexHashing.Key) {
-        fabriek_prefetch(base + buckets + bucket(of: key.hash) * Self.bucketEntrySize)
+        fabriek_prefetch(base + buckets + bucket(of: key.hash) * StreamIndexFile.bucketEntrySize)
     }
 
     /// Starts loading what a lookup of `key` reads after its bucket-table entry (loaded by
@@ -180,8 +234,8 @@ final class StreamIndexFile: @unchecked Sendable {
     /// cache lines) and the start of its records. Offsets come from the bucket table, checked at
     /// open to run forward within the file; a prefetch never faults anyway.
     @inline(__always) func prefetchEntries(of key: IndexHashing.Key) {
-        let entryTable = buckets + bucket(of: key.hash) * Self.bucketEntrySize
-        let first = Int(u32(entryTable)), end = Int(u32(entryTable + Self.bucketEntrySize))
+        let entryTable = buckets + bucket(of: key.hash) * StreamIndexFile.bucketEntrySize
+        let first = Int(u32(entryTable)), end = Int(u32(entryTable + StreamIndexFile.bucketEntrySize))
         guard end > first else { return }
         let start = keys + first * (hashBytes + 4), stop = keys + end * (hashBytes + 4)
         var line = start
@@ -196,8 +250,8 @@ final class StreamIndexFile: @unchecked Sendable {
 
     func record(of key: IndexHashing.Key) -> StreamRecord? {
         let b = bucket(of: key.hash)
-        let entryTable = buckets + b * Self.bucketEntrySize
-        let first = Int(u32(entryTable)), end = Int(u32(entryTable + Self.bucketEntrySize))
+        let entryTable = buckets + b * StreamIndexFile.bucketEntrySize
+        let first = Int(u32(entryTable)), end = Int(u32(entryTable + StreamIndexFile.bucketEntrySize))
         let bits = lowBits(of: key.hash)
         for k in first..<end {
             let stored = storedKey(k)
@@ -231,28 +285,5 @@ final class StreamIndexFile: @unchecked Sendable {
             }
         }
         return out
-    }
-
-    /// The bucket bits of a file of `streams` entries: of the tables whose buckets hold 32
-    /// entries or fewer on average, the one that makes the smallest file. The bucket table
-    /// costs 8 bytes a bucket, and each bucket bit saves a key one bit, which counts only when
-    /// it saves a whole byte: so the table is sized to the entries and to the key bytes, not to
-    /// the next power of two above a fixed load. Choosing by load alone gave the 10M-event
-    /// workload a table of 2^20 buckets (~4 entries each, 0.84 bytes per event) against
-    /// 2^16 at 1M (~7 each, 0.52 bytes per event) with keys of the same 6 bytes.
-    static func bucketBits(forStreams streams: UInt64) -> Int {
-        var first = 0
-        while first < 32 && streams >> UInt64(first) > 32 { first += 1 }
-        var best = first
-        var bestSize = UInt64.max
-        for bits in first...min(32, first + 8) {
-            let size = ((UInt64(1) << UInt64(bits)) + 1) * UInt64(bucketEntrySize)
-                + streams * UInt64((64 - bits + 7) / 8 + 4)
-            if size < bestSize {
-                best = bits
-                bestSize = size
-            }
-        }
-        return best
     }
 }

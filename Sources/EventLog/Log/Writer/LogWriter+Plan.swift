@@ -48,75 +48,89 @@ extension LogWriter {
         // The non-empty appends, by their index in `appends`.
         var order: [Int] = []
         order.reserveCapacity(appends.count)
+        // The ids of each non-empty append `k`: `ids[idStart[k]..<idStart[k + 1]]`.
+        var ids: [UUID] = []
+        ids.reserveCapacity(total)
+        var idStart: [Int] = [0]
+        idStart.reserveCapacity(appends.count + 1)
         for (i, a) in appends.enumerated() where !a.events.isEmpty {
             keys.append(IndexHashing.key(a.stream))
             order.append(i)
+            for e in a.events { ids.append(e.id) }
+            idStart.append(ids.count)
         }
         // The lookups below meet cache misses in the stream index and the event-id index (hash
         // tables and mapped files of hundreds of MB at 10M events), each waiting for the one
         // before. Prefetched in two steps a few appends ahead, they overlap.
-        func prefetch(_ k: Int) {
-            s.index.prefetch(keys[k])
-            for e in appends[order[k]].events { eventIDs.prefetch(e.id) }
-        }
-        func prefetchDeeper(_ k: Int) {
-            s.index.prefetchDeeper(keys[k])
-            for e in appends[order[k]].events { eventIDs.prefetchDeeper(e.id) }
-        }
         let ahead = 4, nearer = 2
-        if !checked {
-            for k in 0..<min(ahead, order.count) { prefetch(k) }
-            for k in 0..<min(nearer, order.count) { prefetchDeeper(k) }
-        }
         var storedPositions: [UInt64] = []
         var storedVersions: [String: UInt64] = [:]
         var storedAppends = 0
         var firstStoredID: UUID?
-        for (k, i) in order.enumerated() {
+        // The lookups read the indexes through these constants, bound once per call: read
+        // through the `inout` and the state in the loop, the indexes were copied, and so their
+        // arrays and files retained and released, per event. They end with this scope, before
+        // the inserts below mutate the id index.
+        do {
+            let idIndex = eventIDs, streamIndex = s.index, ids = ids, idStart = idStart, keys = keys
+            func prefetch(_ k: Int) {
+                streamIndex.prefetch(keys[k])
+                for j in idStart[k]..<idStart[k + 1] { idIndex.prefetch(ids[j]) }
+            }
+            func prefetchDeeper(_ k: Int) {
+                streamIndex.prefetchDeeper(keys[k])
+                for j in idStart[k]..<idStart[k + 1] { idIndex.prefetchDeeper(ids[j]) }
+            }
             if !checked {
-                if k + ahead < order.count { prefetch(k + ahead) }
-                if k + nearer < order.count { prefetchDeeper(k + nearer) }
+                for k in 0..<min(ahead, order.count) { prefetch(k) }
+                for k in 0..<min(nearer, order.count) { prefetchDeeper(k) }
             }
-            let a = appends[i]
-            let key = keys[k]
-            // A checked request's exact versions are trusted: no index is read for them.
-            let trusted: UInt64?
-            switch a.expectedVersion {
-            case .noStream where checked: trusted = 0
-            case .exact(let v) where checked: trusted = v
-            default: trusted = nil
-            }
-            let current = trusted ?? local.value(for: key) ?? pendingVersions.value(for: key) ?? s.index.version(of: key)
-            // Already stored ids win over the expected version: a retry gets its original result.
-            let match: Match
-            do {
-                match = checked ? .none : try findAnywhere(a, eventIDs: eventIDs, state: s, planned: planned)
-            } catch {
-                return .refused(error as? LogError ?? .writerFailed(reason: "\(error)"))
-            }
-            if case .none = match {
-                let n: UInt64?
+            for (k, i) in order.enumerated() {
+                if !checked {
+                    if k + ahead < order.count { prefetch(k + ahead) }
+                    if k + nearer < order.count { prefetchDeeper(k + nearer) }
+                }
+                let a = appends[i]
+                let key = keys[k]
+                // A checked request's exact versions are trusted: no index is read for them.
+                let trusted: UInt64?
                 switch a.expectedVersion {
-                case .any: n = nil
-                case .noStream: n = 0
-                case .exact(let v): n = v
+                case .noStream where checked: trusted = 0
+                case .exact(let v) where checked: trusted = v
+                default: trusted = nil
                 }
-                if let n, current != n {
-                    return .refused(.wrongExpectedVersion(stream: a.stream, expected: a.expectedVersion, actual: current))
+                let current = trusted ?? local.value(for: key) ?? pendingVersions.value(for: key) ?? streamIndex.version(of: key)
+                // Already stored ids win over the expected version: a retry gets its original result.
+                let match: Match
+                do {
+                    match = checked ? .none : try findAnywhere(a, eventIDs: idIndex, state: s, planned: planned)
+                } catch {
+                    return .refused(error as? LogError ?? .writerFailed(reason: "\(error)"))
                 }
-            }
-            switch match {
-            case .partial(let id, let position):
-                return .refused(.partiallyStored(eventID: id.uuidString, position: position))
-            case .all(let positions, let stream, let lastVersion):
-                storedAppends += 1
-                if firstStoredID == nil { firstStoredID = a.events[0].id }
-                storedPositions.append(contentsOf: positions)
-                storedVersions[stream] = max(storedVersions[stream] ?? 0, lastVersion)
-                currents.append(current)
-            case .none:
-                currents.append(current)
-                local.set(key, current + UInt64(a.events.count))
+                if case .none = match {
+                    let n: UInt64?
+                    switch a.expectedVersion {
+                    case .any: n = nil
+                    case .noStream: n = 0
+                    case .exact(let v): n = v
+                    }
+                    if let n, current != n {
+                        return .refused(.wrongExpectedVersion(stream: a.stream, expected: a.expectedVersion, actual: current))
+                    }
+                }
+                switch match {
+                case .partial(let id, let position):
+                    return .refused(.partiallyStored(eventID: id.uuidString, position: position))
+                case .all(let positions, let stream, let lastVersion):
+                    storedAppends += 1
+                    if firstStoredID == nil { firstStoredID = a.events[0].id }
+                    storedPositions.append(contentsOf: positions)
+                    storedVersions[stream] = max(storedVersions[stream] ?? 0, lastVersion)
+                    currents.append(current)
+                case .none:
+                    currents.append(current)
+                    local.set(key, current + UInt64(a.events.count))
+                }
             }
         }
         if storedAppends == order.count { return .alreadyStored(positions: storedPositions, versions: storedVersions) }
@@ -173,4 +187,5 @@ extension LogWriter {
         }
         return .accepted(positions: positions, versions: versions)
     }
+
 }
