@@ -180,8 +180,6 @@ final class EventIDIndexFile: @unchecked Sendable {
     }
 
     @inline(__always) private func entry(_ k: Int) -> UInt64 { table.entry(k) }
-    @inline(__always) func prefetchBucket(fingerprint: UInt32) { table.prefetchBucket(fingerprint: fingerprint) }
-    @inline(__always) func prefetchEntries(fingerprint: UInt32) { table.prefetchEntries(fingerprint: fingerprint) }
     func firstPosition(fingerprint: UInt32, where body: (ClosedRange<UInt64>) throws -> UInt64?) rethrows -> UInt64? {
         try table.firstPosition(fingerprint: fingerprint, where: body)
     }

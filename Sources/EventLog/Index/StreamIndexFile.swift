@@ -148,11 +148,6 @@ final class StreamIndexFile: @unchecked Sendable {
 
     @inline(__always) func u32(_ offset: Int) -> UInt32 { table.u32(offset) }
     @inline(__always) func storedKey(_ k: Int) -> (bits: UInt64, check: UInt32) { table.storedKey(k) }
-    func readHead(_ reader: inout ByteReader, previousFirst: UInt64) -> StreamRecord? {
-        table.readHead(&reader, previousFirst: previousFirst)
-    }
-    @inline(__always) func prefetchBucket(of key: IndexHashing.Key) { table.prefetchBucket(of: key) }
-    @inline(__always) func prefetchEntries(of key: IndexHashing.Key) { table.prefetchEntries(of: key) }
     func record(of key: IndexHashing.Key) -> StreamRecord? { table.record(of: key) }
     func positions(_ record: StreamRecord, from: UInt64 = 1, through: UInt64 = .max) -> [UInt64] {
         table.positions(record, from: from, through: through)
