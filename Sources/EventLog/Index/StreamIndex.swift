@@ -27,7 +27,7 @@ struct StreamIndex: Sendable {
         var previous: Int
     }
 
-    private(set) var file: StreamIndexFile?
+    let file: StreamIndexFile?
     /// `file`'s table: lookups read it without reference counting.
     private let fileTable: StreamIndexFile.Table?
     private var streams = KeyedTable<Stream>()

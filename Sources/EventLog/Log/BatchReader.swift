@@ -9,9 +9,8 @@ struct BatchReader: ~Copyable {
     private var loaded: (UInt32, UInt32)?
 
     /// Room for a block the writer made (about `LogWriter.blockTarget` bytes, one event more at
-    /// most); grown for a larger one. Small: a reader is made for every short read (a stream's
-    /// load, the writer confirming an event-id candidate), and 64 KiB cost a page fault per
-    /// 4 KiB touched each time.
+    /// most); grown for a larger one. Small, because a reader is made for every short read: a
+    /// stream's load, and the writer's check of each false event-id candidate.
     init() {
         scratchCapacity = 2 * LogWriter.blockTarget
         scratch = .allocate(byteCount: scratchCapacity, alignment: 16)
